@@ -1,0 +1,99 @@
+# sf: plain make, in the manner of sbase. See config.mk for the knobs.
+#   make            build the programs into build/rel/bin
+#   make test       run every test; the last line is "N passed, N failed"
+#   make SAN=1 ...  the same with address and undefined sanitizers (build/san)
+#   make WERROR=1   warnings are errors (CI)
+#   make lint       mandoc -Tlint on every page
+#   make bench      the benchmarks (not part of make test)
+#   make demo       build, create a database, load a sample, show it
+include config.mk
+
+ifeq ($(SAN),1)
+O = build/san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+else
+O = build/rel
+SANFLAGS =
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ALL_CFLAGS = $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(DEPS_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC = $(sort $(wildcard lib/*.c)) $(O)/gen/sf_schema.c
+LIB_OBJ = $(patsubst %.c,$(O)/%.o,$(notdir $(LIB_SRC)))
+LIB_HDR = $(wildcard lib/*.h)
+LIB = $(O)/libsf.a
+
+PROGS = $(patsubst cmd/%.c,%,$(sort $(wildcard cmd/sf-*.c)))
+BINS = $(addprefix $(O)/bin/,$(PROGS))
+UNIT = $(patsubst tests/unit/%.c,$(O)/tests/%,$(sort $(wildcard tests/unit/t_*.c)))
+MAN1 = $(sort $(wildcard man/*.1))
+MAN5 = $(sort $(wildcard man/*.5))
+MAN7 = $(sort $(wildcard man/*.7))
+
+all: $(BINS)
+
+$(O)/gen/sf_schema.c: share/sf/schema.sql scripts/embed-sql
+	@mkdir -p $(@D)
+	sh scripts/embed-sql sf_schema_sql < share/sf/schema.sql > $@.tmp
+	mv $@.tmp $@
+
+$(O)/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/sf_schema.o: $(O)/gen/sf_schema.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(O)/bin/%: cmd/%.c $(LIB) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(DEPS_LIBS)
+
+$(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(ALL_LDFLAGS) $(DEPS_LIBS)
+
+test: $(BINS) $(UNIT)
+	@SF_BUILD=$(O) sh tests/run
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
+
+bench: all
+	@SF_BUILD=$(O) sh scripts/bench
+
+demo: all
+	@SF_BUILD=$(O) sh scripts/demo
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(SHAREDIR)/sf
+	cp -f $(BINS) $(DESTDIR)$(BINDIR)/
+	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	cp -f $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	cp -f share/sf/* $(DESTDIR)$(SHAREDIR)/sf/
+
+uninstall:
+	cd $(DESTDIR)$(BINDIR) && rm -f $(PROGS)
+	cd $(DESTDIR)$(MANDIR) && rm -f $(subst man/,man1/,$(MAN1)) \
+		$(subst man/,man5/,$(MAN5)) $(subst man/,man7/,$(MAN7))
+	rm -rf $(DESTDIR)$(SHAREDIR)/sf
+
+deps:
+	sh scripts/install-deps
+
+clean:
+	rm -rf build
+
+.PHONY: all test lint bench demo install uninstall deps clean
+.DELETE_ON_ERROR:

@@ -1,0 +1,39 @@
+/*
+ * sf_buf: a growable byte buffer, always NUL-terminated.
+ *
+ * Initialise with SF_BUF_INIT or sf_buf_init(); release with
+ * sf_buf_release(). buf->buf is never NULL after init and is owned by the
+ * buffer; sf_buf_detach() hands it to the caller.
+ */
+#ifndef SF_BUF_H
+#define SF_BUF_H
+
+#include <stddef.h>
+
+struct sf_buf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+extern char sf_buf_empty[];
+#define SF_BUF_INIT { sf_buf_empty, 0, 0 }
+
+void sf_buf_init(struct sf_buf *b);
+void sf_buf_release(struct sf_buf *b);
+/* Returns the string (caller frees) and leaves b empty and initialised. */
+char *sf_buf_detach(struct sf_buf *b);
+/* Makes room for n more bytes past len. */
+void sf_buf_grow(struct sf_buf *b, size_t n);
+void sf_buf_reset(struct sf_buf *b);
+void sf_buf_add(struct sf_buf *b, const void *p, size_t n);
+void sf_buf_adds(struct sf_buf *b, const char *s);
+void sf_buf_addc(struct sf_buf *b, int c);
+void sf_buf_addf(struct sf_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string, with the quotes; s must be UTF-8. */
+void sf_buf_add_json_str(struct sf_buf *b, const char *s);
+/* Appends s as an RFC 4180 CSV field, quoted only when it must be. */
+void sf_buf_add_csv_field(struct sf_buf *b, const char *s);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * sf_rec: the record kinds of DESIGN.md and their two encodings.
+ *
+ * A record is a kind and an array of fields, each a string or NULL (the
+ * missing value). Fields are stored in the order of the kind's table,
+ * which is also the order of NDJSON keys and CSV columns. Readers hand out
+ * borrowed strings, valid until the next read; parsing a field into a time
+ * or a number is the consumer's job (sf_time, sf_str).
+ *
+ * NDJSON: one compact object per line, "kind" first, then every field in
+ * order, null for NULL; number fields unquoted, booleans true/false.
+ * CSV: RFC 4180, a header naming the columns, LF line ends, an empty field
+ * for NULL; one kind per stream and no kind column.
+ */
+#ifndef SF_REC_H
+#define SF_REC_H
+
+#include <stdio.h>
+
+#include "sf_err.h"
+
+enum sf_kind {
+	SF_KIND_NONE = -1,
+	SF_KIND_REQUEST,
+	SF_KIND_OBS,
+	SF_KIND_FORECAST,
+	SF_KIND_STATION,
+	SF_KIND_ERROR,
+	SF_KIND_COUNT
+};
+
+enum {
+	SF_REQ_CONFIG, SF_REQ_STATION, SF_REQ_AGENCY, SF_REQ_TYPE,
+	SF_REQ_START, SF_REQ_END, SF_REQ_TARGET_ID, SF_REQ_NFIELDS
+};
+enum {
+	SF_OBS_CONFIG, SF_OBS_STATION, SF_OBS_AGENCY, SF_OBS_TYPE,
+	SF_OBS_OBSERVED_AT, SF_OBS_DISCHARGE, SF_OBS_UNIT, SF_OBS_QUALITY_CODE,
+	SF_OBS_NFIELDS
+};
+enum {
+	SF_FC_CONFIG, SF_FC_STATION, SF_FC_AGENCY, SF_FC_TARGET_ID,
+	SF_FC_SOURCE, SF_FC_MEMBER, SF_FC_RUN_DATE, SF_FC_VALID_AT,
+	SF_FC_DISCHARGE, SF_FC_UNIT, SF_FC_STAGE, SF_FC_STAGE_UNIT,
+	SF_FC_NFIELDS
+};
+enum {
+	SF_ST_STATION, SF_ST_AGENCY, SF_ST_NAME, SF_ST_LATITUDE,
+	SF_ST_LONGITUDE, SF_ST_STATE, SF_ST_HUC_CODE, SF_ST_DRAINAGE_AREA_SQMI,
+	SF_ST_ALTITUDE_FT, SF_ST_UTC_OFFSET, SF_ST_USES_DST, SF_ST_NFIELDS
+};
+enum {
+	SF_EREC_CONFIG, SF_EREC_STATION, SF_EREC_AGENCY, SF_EREC_TYPE,
+	SF_EREC_START, SF_EREC_STATUS, SF_EREC_MESSAGE, SF_EREC_NFIELDS
+};
+
+#define SF_REC_MAXF 12
+
+/* How a field is written in NDJSON. */
+enum sf_ftype {
+	SF_FT_STR,	/* a JSON string */
+	SF_FT_NUM,	/* a JSON number: the field must parse as one */
+	SF_FT_BOOL	/* true or false: the field is "true" or "false" */
+};
+
+struct sf_kind_info {
+	const char *name;		/* "request", "obs", ... */
+	int nfields;
+	const char *const *fields;	/* column / key names, in order */
+	const enum sf_ftype *types;
+};
+
+/* The table entry of kind k (SF_KIND_REQUEST .. SF_KIND_ERROR). */
+const struct sf_kind_info *sf_kind_info(enum sf_kind k);
+/* The kind named name, or SF_KIND_NONE. */
+enum sf_kind sf_kind_from_name(const char *name);
+
+struct sf_rec {
+	enum sf_kind kind;
+	const char *f[SF_REC_MAXF];	/* NULL is the missing value */
+};
+
+/* Sets r to kind k with every field NULL. */
+void sf_rec_clear(struct sf_rec *r, enum sf_kind k);
+
+enum sf_format { SF_FMT_NDJSON, SF_FMT_CSV };
+
+/* "ndjson" or "csv" into *f; returns 0 or -1 ("format 'S': unknown"). */
+int sf_format_parse(const char *s, enum sf_format *f, struct sf_err *err);
+
+/*
+ * Reader: records from a stream, NDJSON or CSV told by the first byte
+ * ('{' is NDJSON) after an optional UTF-8 BOM and spaces. CRLF and a last
+ * line without a line end are accepted. Memory is bounded by the longest
+ * record, not the stream.
+ *
+ * NDJSON: "kind" is required and must be known; missing keys are NULL;
+ * unknown keys are ignored; string values are taken as they are, numbers
+ * as their shortest decimal text, true/false as "true"/"false"; arrays and
+ * objects as values are errors.
+ * CSV: the header names the columns, in any order, optionally with a kind
+ * column; the kind is the one whose fields include every column (an
+ * unknown column, or a header that fits more than one kind, is an error
+ * that ends the stream). Missing columns are NULL; an unquoted empty field
+ * is NULL, a quoted empty field ("") is the empty string.
+ */
+struct sf_reader;
+
+/* name is used in messages ("-" reads as "stdin"); fp is borrowed. */
+struct sf_reader *sf_reader_new(FILE *fp, const char *name);
+void sf_reader_free(struct sf_reader *rd);
+
+/*
+ * Reads the next record into rec; its strings are borrowed until the next
+ * call. Returns 1 for a record; 0 at the end of input; -1 for a bad line,
+ * with err->line its line number and err->msg "NAME:LINE: reason" — the
+ * line is skipped, and the next call goes on after it; -2 for a fault that
+ * ends the stream (read error, unusable CSV header), err filled likewise.
+ * Blank lines are skipped.
+ */
+int sf_reader_next(struct sf_reader *rd, struct sf_rec *rec,
+    struct sf_err *err);
+
+/* The line on which the last record returned began. */
+long sf_reader_line(const struct sf_reader *rd);
+
+/*
+ * Writer: records to a stream in one format. In CSV the first record's
+ * kind fixes the header; a later record of another kind is refused (-1),
+ * and so is an error record: in CSV mode the caller reports those on
+ * stderr. fp is borrowed; write errors show at the caller's fflush.
+ */
+struct sf_writer;
+
+struct sf_writer *sf_writer_new(FILE *fp, enum sf_format fmt);
+void sf_writer_free(struct sf_writer *w);
+/* Returns 0, or -1 with err (wrong kind for CSV, NUM field not a number). */
+int sf_writer_put(struct sf_writer *w, const struct sf_rec *rec,
+    struct sf_err *err);
+
+#endif
