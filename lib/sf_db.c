@@ -1,0 +1,290 @@
+/*
+ * sf_db: opening and migrating the archive. The schema text comes from
+ * share/sf/schema.sql, compiled in as sf_schema_sql, so the installed copy
+ * and the one the programs create are the same.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sf_db.h"
+#include "sf.h"
+
+extern const char *const sf_schema_sql[];
+
+/* How long a writer waits for another one before giving up. */
+#define BUSY_TIMEOUT_MS 120000
+
+int
+sf_db_path(const char *opt, struct sf_buf *path, int *is_default,
+    struct sf_err *err)
+{
+	const char *e;
+
+	*is_default = 0;
+	sf_buf_reset(path);
+	if (opt != NULL) {
+		sf_buf_adds(path, opt);
+		return 0;
+	}
+	if ((e = getenv("SF_DB")) != NULL && *e != '\0') {
+		sf_buf_adds(path, e);
+		return 0;
+	}
+	*is_default = 1;
+	if ((e = getenv("XDG_DATA_HOME")) != NULL && *e == '/') {
+		sf_buf_addf(path, "%s/sf/sf.db", e);
+		return 0;
+	}
+	if ((e = getenv("HOME")) != NULL && *e != '\0') {
+		sf_buf_addf(path, "%s/.local/share/sf/sf.db", e);
+		return 0;
+	}
+	return sf_err_set(err, "no database: give --db, or set SF_DB or HOME");
+}
+
+/* mkdir -p of the directory part of path. */
+static int
+make_parent(const char *path, struct sf_err *err)
+{
+	char *dir = sf_strdup(path), *p;
+	int r = 0;
+
+	if ((p = strrchr(dir, '/')) != NULL && p != dir) {
+		*p = '\0';
+		for (p = dir + 1; ; p++) {
+			if (*p != '/' && *p != '\0')
+				continue;
+			char c = *p;
+			*p = '\0';
+			if (mkdir(dir, 0777) == -1 && errno != EEXIST) {
+				r = sf_err_set(err, "cannot create directory "
+				    "'%s': %s", dir, strerror(errno));
+				break;
+			}
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(dir);
+	return r;
+}
+
+int
+sf_db_fail(struct sf_db *db, const char *what, struct sf_err *err)
+{
+	return sf_err_set(err, "database '%s': %s: %s", db->path, what,
+	    sqlite3_errmsg(db->h));
+}
+
+static int
+user_version(struct sf_db *db, int *v, struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sf_db_prepare(db, "PRAGMA user_version", err)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sf_db_fail(db, "reading the schema version", err);
+	return 0;
+}
+
+static int
+count_tables(struct sf_db *db, int *n, struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = sf_db_prepare(db, "SELECT count(*) FROM sqlite_master", err);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sf_db_fail(db, "reading the schema", err);
+	return 0;
+}
+
+/* Runs the schema, kept as lines in sf_schema_sql. */
+static int
+create(struct sf_db *db, struct sf_err *err)
+{
+	struct sf_buf sql = SF_BUF_INIT;
+	size_t i;
+	int r;
+
+	for (i = 0; sf_schema_sql[i] != NULL; i++)
+		sf_buf_adds(&sql, sf_schema_sql[i]);
+	r = sf_db_exec(db, sql.buf, err);
+	sf_buf_release(&sql);
+	return r;
+}
+
+/*
+ * Brings the schema to SF_DB_SCHEMA_VERSION inside one write transaction,
+ * so two programs opening a new file at once create it once.
+ */
+static int
+migrate(struct sf_db *db, int readonly, struct sf_err *err)
+{
+	int v, n = 0;
+
+	if (user_version(db, &v, err) == -1)
+		return -1;
+	if (v == SF_DB_SCHEMA_VERSION)
+		return 0;
+	if (v > SF_DB_SCHEMA_VERSION)
+		return sf_err_set(err, "database '%s': schema version %d is "
+		    "newer than this sf understands (%d)", db->path, v,
+		    SF_DB_SCHEMA_VERSION);
+	if (readonly)
+		return sf_err_set(err, "database '%s': not an sf database, "
+		    "or not yet created", db->path);
+	if (sf_db_begin(db, err) == -1)
+		return -1;
+	if (user_version(db, &v, err) == -1 || count_tables(db, &n, err) == -1)
+		goto fail;
+	if (v == 0 && n > 0) {
+		sf_err_set(err, "database '%s': not an sf database (it has "
+		    "tables but no sf schema version)", db->path);
+		goto fail;
+	}
+	if (v == 0 && create(db, err) == -1)
+		goto fail;
+	/* Later versions add their steps here: if (v < 2) ... */
+	return sf_db_commit(db, err);
+fail:
+	sf_db_rollback(db);
+	return -1;
+}
+
+struct sf_db *
+sf_db_open(const char *path, int flags, struct sf_err *err)
+{
+	struct sf_db *db = sf_calloc(1, sizeof(*db));
+	int oflags;
+
+	db->path = sf_strdup(path);
+	if (flags & SF_DB_READONLY)
+		oflags = SQLITE_OPEN_READONLY;
+	else if (flags & SF_DB_CREATE)
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	else
+		oflags = SQLITE_OPEN_READWRITE;
+	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
+		if (db->h == NULL)
+			sf_err_set(err, "database '%s': out of memory", path);
+		else if (!(flags & SF_DB_CREATE) &&
+		    sqlite3_errcode(db->h) == SQLITE_CANTOPEN)
+			sf_err_set(err, "database '%s': cannot open (does it "
+			    "exist?)", path);
+		else
+			sf_db_fail(db, "cannot open", err);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+	if (!(flags & SF_DB_READONLY) &&
+	    sf_db_exec(db, "PRAGMA journal_mode = WAL", err) == -1)
+		goto fail;
+	if (sf_db_exec(db, "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA cache_size = -8000", err) == -1)
+		goto fail;
+	if (migrate(db, flags & SF_DB_READONLY, err) == -1)
+		goto fail;
+	return db;
+fail:
+	sf_db_close(db);
+	return NULL;
+}
+
+struct sf_db *
+sf_db_open_opt(const char *opt, int flags, struct sf_err *err)
+{
+	struct sf_buf path = SF_BUF_INIT;
+	struct sf_db *db = NULL;
+	int is_default;
+
+	if (sf_db_path(opt, &path, &is_default, err) == 0 &&
+	    (!is_default || !(flags & SF_DB_CREATE) ||
+	    make_parent(path.buf, err) == 0))
+		db = sf_db_open(path.buf, flags, err);
+	sf_buf_release(&path);
+	return db;
+}
+
+void
+sf_db_close(struct sf_db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+sqlite3_stmt *
+sf_db_prepare(struct sf_db *db, const char *sql, struct sf_err *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		sf_db_fail(db, "preparing a statement", err);
+		return NULL;
+	}
+	return st;
+}
+
+int
+sf_db_exec(struct sf_db *db, const char *sql, struct sf_err *err)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sf_db_fail(db, "executing", err);
+	return 0;
+}
+
+int
+sf_db_begin(struct sf_db *db, struct sf_err *err)
+{
+	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return sf_db_fail(db, "starting a transaction", err);
+	return 0;
+}
+
+int
+sf_db_commit(struct sf_db *db, struct sf_err *err)
+{
+	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		sf_db_fail(db, "committing", err);
+		sf_db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+sf_db_rollback(struct sf_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+sf_db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}

@@ -1,0 +1,73 @@
+/*
+ * sf_db: the archive's SQLite file: finding it, opening, creating and
+ * migrating it, and the few calls every user of it needs.
+ *
+ * Every statement is prepared with bound parameters; nothing here builds
+ * SQL from data.
+ */
+#ifndef SF_DB_H
+#define SF_DB_H
+
+#include <sqlite3.h>
+
+#include "sf_buf.h"
+#include "sf_err.h"
+
+/* The schema version this sf writes (PRAGMA user_version). */
+#define SF_DB_SCHEMA_VERSION 1
+
+struct sf_db {
+	sqlite3 *h;
+	char *path;
+};
+
+enum {
+	SF_DB_CREATE = 1,	/* create the file (and, for the default path,
+				   its directory) when missing */
+	SF_DB_READONLY = 2	/* open for reading; never create or migrate */
+};
+
+/*
+ * Fills path with the database to use: opt when not NULL, else $SF_DB,
+ * else $XDG_DATA_HOME/sf/sf.db, else $HOME/.local/share/sf/sf.db. Sets
+ * *is_default when the path came from XDG_DATA_HOME or HOME. Returns 0, or
+ * -1 when none can be found (no HOME).
+ */
+int sf_db_path(const char *opt, struct sf_buf *path, int *is_default,
+    struct sf_err *err);
+
+/*
+ * Opens the database at path: WAL mode, a busy timeout (so an overlapping
+ * run waits rather than fails), foreign keys on. With SF_DB_CREATE a
+ * missing file is created; an empty file gets the schema; an older schema
+ * is migrated. A file that is not an sf database, or has a newer schema,
+ * is refused. Returns a handle the caller closes with sf_db_close, or NULL.
+ */
+struct sf_db *sf_db_open(const char *path, int flags, struct sf_err *err);
+
+/* Opens the database named by opt (see sf_db_path). */
+struct sf_db *sf_db_open_opt(const char *opt, int flags, struct sf_err *err);
+
+/* Finalizes nothing: callers finalize their statements first. */
+void sf_db_close(struct sf_db *db);
+
+/* Prepares sql; returns the statement (caller finalizes) or NULL. */
+sqlite3_stmt *sf_db_prepare(struct sf_db *db, const char *sql,
+    struct sf_err *err);
+
+/* Runs sql, which takes no parameters (may hold several statements). */
+int sf_db_exec(struct sf_db *db, const char *sql, struct sf_err *err);
+
+/* BEGIN IMMEDIATE: takes the write lock now, waiting for it if needed. */
+int sf_db_begin(struct sf_db *db, struct sf_err *err);
+int sf_db_commit(struct sf_db *db, struct sf_err *err);
+/* Rolls back if a transaction is open; never fails. */
+void sf_db_rollback(struct sf_db *db);
+
+/* Fills err with "database 'PATH': WHAT: sqlite's message"; returns -1. */
+int sf_db_fail(struct sf_db *db, const char *what, struct sf_err *err);
+
+/* Binds s as text, or NULL when s is NULL. */
+int sf_db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+#endif
