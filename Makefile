@@ -61,7 +61,10 @@ $(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(ALL_LDFLAGS) $(DEPS_LIBS)
 
-test: $(BINS) $(UNIT)
+# test and demo first install what is missing (scripts/install-deps), so
+# they work on a fresh Debian machine as root.
+test: deps
+	@$(MAKE) --no-print-directory $(BINS) $(UNIT)
 	@SF_BUILD=$(O) sh tests/run
 
 lint:
@@ -70,7 +73,8 @@ lint:
 bench: all
 	@SF_BUILD=$(O) sh scripts/bench
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@SF_BUILD=$(O) sh scripts/demo
 
 install: all
@@ -90,7 +94,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)/sf
 
 deps:
-	sh scripts/install-deps
+	@sh scripts/install-deps
 
 clean:
 	rm -rf build
