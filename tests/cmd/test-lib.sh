@@ -71,3 +71,61 @@ test_done() {
 	echo "1..$test_count"
 	[ "$test_failed" -eq 0 ]
 }
+
+# gen_obs STATIONS PER [CONFIG] [FIRST] [DELTA] [FORMAT]: a stream of
+# STATIONS x PER fifteen-minute observations, grouped by station, in
+# ascending time from 2024-01-01 plus FIRST steps; DELTA is added to every
+# value (to make "changed" data); FORMAT is ndjson (default) or csv.
+gen_obs() {
+	awk -v ns="$1" -v per="$2" -v conf="${3:-t}" -v first="${4:-0}" \
+	    -v delta="${5:-0}" -v fmt="${6:-ndjson}" 'BEGIN {
+		base = 1704067200
+		if (fmt == "csv")
+			print "config,station,agency,type,observed_at,discharge,unit,quality_code"
+		for (s = 0; s < ns; s++) {
+			st = sprintf("%08d", 1000000 + s)
+			for (i = first; i < first + per; i++) {
+				t = base + i * 900
+				# civil date from epoch seconds (days since 1970)
+				d = int(t / 86400); r = t - d * 86400
+				z = d + 719468; era = int(z / 146097)
+				doe = z - era * 146097
+				yoe = int((doe - int(doe/1460) + int(doe/36524) - int(doe/146096)) / 365)
+				y = yoe + era * 400; doy = doe - (365*yoe + int(yoe/4) - int(yoe/100))
+				mp = int((5*doy + 2)/153); dd = doy - int((153*mp+2)/5) + 1
+				mm = mp < 10 ? mp + 3 : mp - 9; if (mm <= 2) y++
+				ts = sprintf("%04d-%02d-%02dT%02d:%02d:%02dZ", y, mm, dd,
+				    int(r/3600), int(r%3600/60), r%60)
+				v = (s * 7 + i * 3) % 1000 / 4 + delta
+				if (fmt == "csv")
+					printf "%s,%s,USGS,realtime_15min,%s,%s,cfs,P\n", conf, st, ts, v
+				else
+					printf "{\"kind\":\"obs\",\"config\":\"%s\",\"station\":\"%s\",\"agency\":\"USGS\",\"type\":\"realtime_15min\",\"observed_at\":\"%s\",\"discharge\":%s,\"unit\":\"cfs\",\"quality_code\":\"P\"}\n", conf, st, ts, v
+			}
+		}
+	}'
+}
+
+# add_config NAME [TYPE]: a pull configuration, as sf-config will make one
+add_config() {
+	sf-load < /dev/null &&
+	sql "INSERT INTO pull_configurations (name, data_type, data_strategy,
+	    pull_start_date, schedule_type) VALUES ('$1', '${2:-realtime_15min}',
+	    'append', '1900-01-01T00:00:00Z', 'manual')"
+}
+
+# dump: the archive's contents that a load decides, one table after another
+dump() {
+	sql "SELECT * FROM discharge_observations ORDER BY station_id, type, observed_at;
+	    SELECT station_number, name, agency FROM stations ORDER BY 1;
+	    SELECT series, t, value, qc FROM obs_revisions ORDER BY series, t, id;
+	    SELECT c.name, p.station_number, p.last_successful_pull_date,
+	        p.consecutive_failures FROM pull_station_progress p
+	        JOIN pull_configurations c ON c.id = p.config_id ORDER BY 1, 2;"
+}
+
+test_must_be_empty() {
+	if [ -s "$1" ]; then
+		echo "'$1' is not empty:"; cat "$1"; return 1
+	fi
+}
