@@ -70,9 +70,9 @@ struct sf_kind_info {
 	const enum sf_ftype *types;
 };
 
-/* The table entry of kind k (SF_KIND_REQUEST .. SF_KIND_ERROR). */
+/* The table entry of kind k (SF_KIND_REQUEST .. SF_KIND_ERROR), else NULL. */
 const struct sf_kind_info *sf_kind_info(enum sf_kind k);
-/* The kind named name, or SF_KIND_NONE. */
+/* The kind named name (case-sensitive), or SF_KIND_NONE. */
 enum sf_kind sf_kind_from_name(const char *name);
 
 struct sf_rec {
@@ -90,51 +90,73 @@ int sf_format_parse(const char *s, enum sf_format *f, struct sf_err *err);
 
 /*
  * Reader: records from a stream, NDJSON or CSV told by the first byte
- * ('{' is NDJSON) after an optional UTF-8 BOM and spaces. CRLF and a last
- * line without a line end are accepted. Memory is bounded by the longest
- * record, not the stream.
+ * ('{' is NDJSON) of the first line that is not blank, after an optional
+ * UTF-8 BOM and spaces. CRLF and a last line without a line end are
+ * accepted; blank and white-space-only lines are skipped. Memory is
+ * bounded by the longest record, not the stream.
  *
- * NDJSON: "kind" is required and must be known; missing keys are NULL;
- * unknown keys are ignored; string values are taken as they are, numbers
- * as their shortest decimal text, true/false as "true"/"false"; arrays and
- * objects as values are errors.
- * CSV: the header names the columns, in any order, optionally with a kind
- * column; the kind is the one whose fields include every column (an
- * unknown column, or a header that fits more than one kind, is an error
- * that ends the stream). Missing columns are NULL; an unquoted empty field
- * is NULL, a quoted empty field ("") is the empty string.
+ * NDJSON: "kind" is required, must be a string and must be known; missing
+ * keys are NULL; unknown keys are ignored, whatever their value; string
+ * values are taken as they are (a \u0000 in one makes the line bad),
+ * integers as "%lld", other numbers as sf_str_fmt_double's shortest text
+ * (1e3 reads "1000"), true/false as "true"/"false"; an array or an object
+ * as the value of a field is an error.
+ * CSV: RFC 4180. The header names the columns, in any order, optionally
+ * with a kind column; names are compared case-sensitively after trimming
+ * spaces and tabs; the kind is the one whose fields include every column
+ * (an unknown or duplicate column, or a header that fits no kind or more
+ * than one, is an error that ends the stream). With a kind column, a row
+ * whose kind is not the header's is a bad line. Missing columns are NULL;
+ * an unquoted empty field is NULL, a quoted empty field ("") is the empty
+ * string; spaces in fields are kept. A quoted field may hold line breaks:
+ * the record's line is the one it starts on. A row with another number of
+ * fields than the header, a stray quote, a NUL byte, or a quote still open
+ * at the end of input makes a bad line.
  */
 struct sf_reader;
 
-/* name is used in messages ("-" reads as "stdin"); fp is borrowed. */
+/*
+ * name is copied and used in messages ("-" or NULL reads as "stdin"); fp
+ * is borrowed. Free with sf_reader_free, which does not close fp.
+ */
 struct sf_reader *sf_reader_new(FILE *fp, const char *name);
 void sf_reader_free(struct sf_reader *rd);
 
 /*
- * Reads the next record into rec; its strings are borrowed until the next
- * call. Returns 1 for a record; 0 at the end of input; -1 for a bad line,
- * with err->line its line number and err->msg "NAME:LINE: reason" — the
- * line is skipped, and the next call goes on after it; -2 for a fault that
- * ends the stream (read error, unusable CSV header), err filled likewise.
- * Blank lines are skipped.
+ * Reads the next record into rec; its strings are borrowed from rd until
+ * the next call or sf_reader_free. Returns 1 for a record; 0 at the end of
+ * input; -1 for a bad line (a bad record, in CSV), with err->line its line
+ * number and err->msg "NAME:LINE: reason" — the line is skipped, and the
+ * next call goes on after it; -2 for a fault that ends the stream (read
+ * error, unusable CSV header), err filled likewise, and every later call
+ * returns 0. Unless 1 is returned, rec is cleared to SF_KIND_NONE.
  */
 int sf_reader_next(struct sf_reader *rd, struct sf_rec *rec,
     struct sf_err *err);
 
-/* The line on which the last record returned began. */
+/* The line on which the last record (or bad line) returned began. */
 long sf_reader_line(const struct sf_reader *rd);
 
 /*
- * Writer: records to a stream in one format. In CSV the first record's
- * kind fixes the header; a later record of another kind is refused (-1),
- * and so is an error record: in CSV mode the caller reports those on
- * stderr. fp is borrowed; write errors show at the caller's fflush.
+ * Writer: records to a stream in one format, one fwrite per record. In CSV
+ * the first record's kind fixes the header, written with that record (a
+ * stream with no record stays empty, header included); a later record of
+ * another kind is refused (-1), and so is an error record: in CSV mode the
+ * caller reports those on stderr. NULL is null in NDJSON, an empty field
+ * in CSV; the empty string is "" in both. fp is borrowed; write errors
+ * show at the caller's fflush.
  */
 struct sf_writer;
 
 struct sf_writer *sf_writer_new(FILE *fp, enum sf_format fmt);
 void sf_writer_free(struct sf_writer *w);
-/* Returns 0, or -1 with err (wrong kind for CSV, NUM field not a number). */
+/*
+ * Returns 0, or -1 with err and nothing written: no kind, wrong kind for
+ * CSV, a NUM field that sf_str_todouble refuses, a BOOL field that is not
+ * "true" or "false". A NUM field is written as given, except that NDJSON
+ * gets the shortest form of one JSON would not take as written ("+1",
+ * ".5", "007").
+ */
 int sf_writer_put(struct sf_writer *w, const struct sf_rec *rec,
     struct sf_err *err);
 

@@ -1,0 +1,706 @@
+/*
+ * t_rec: the record kinds, the NDJSON and CSV writers, and the reader
+ * with its format detection, header mapping, line numbers and recovery
+ * from bad lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "sf.h"
+
+/* A reader over the n bytes at s (which may hold NULs); see rd_close. */
+static FILE *rd_fp;
+
+static struct sf_reader *
+rd_open(const char *s, size_t n, const char *name)
+{
+	rd_fp = tmpfile();
+	if (rd_fp == NULL) {
+		perror("tmpfile");
+		exit(1);
+	}
+	if (n > 0 && fwrite(s, 1, n, rd_fp) != n) {
+		perror("fwrite");
+		exit(1);
+	}
+	rewind(rd_fp);
+	return sf_reader_new(rd_fp, name);
+}
+
+static struct sf_reader *
+rd_opens(const char *s)
+{
+	return rd_open(s, strlen(s), "in");
+}
+
+static void
+rd_close(struct sf_reader *rd)
+{
+	sf_reader_free(rd);
+	fclose(rd_fp);
+}
+
+/* A writer into memory; wr_done returns what was written (caller frees). */
+static FILE *wr_fp;
+static char *wr_buf;
+static size_t wr_len;
+
+static struct sf_writer *
+wr_open(enum sf_format fmt)
+{
+	wr_fp = open_memstream(&wr_buf, &wr_len);
+	if (wr_fp == NULL) {
+		perror("open_memstream");
+		exit(1);
+	}
+	return sf_writer_new(wr_fp, fmt);
+}
+
+static char *
+wr_done(struct sf_writer *w)
+{
+	sf_writer_free(w);
+	fclose(wr_fp);
+	return wr_buf;
+}
+
+/* Checks that rec has kind k and fields want[0..n-1]. */
+static void
+is_rec(const struct sf_rec *rec, enum sf_kind k, const char *const *want,
+    int n, const char *what)
+{
+	char w[160];
+	int i;
+
+	snprintf(w, sizeof(w), "%s: kind", what);
+	is_int(rec->kind, k, w);
+	for (i = 0; i < n; i++) {
+		snprintf(w, sizeof(w), "%s: field %d (%s)", what, i,
+		    sf_kind_info(k)->fields[i]);
+		is_str(rec->f[i], want[i], w);
+	}
+}
+
+/* Sets rec to kind k with fields v[0..]. */
+static void
+set_rec(struct sf_rec *rec, enum sf_kind k, const char *const *v)
+{
+	int i;
+
+	sf_rec_clear(rec, k);
+	for (i = 0; i < sf_kind_info(k)->nfields; i++)
+		rec->f[i] = v[i];
+}
+
+/* Expects the next read to give rc with message msg. */
+static void
+next_fails(struct sf_reader *rd, int rc, const char *msg, long line,
+    const char *what)
+{
+	struct sf_rec rec;
+	struct sf_err err;
+	char w[160];
+
+	sf_err_clear(&err);
+	snprintf(w, sizeof(w), "%s: returns %d", what, rc);
+	is_int(sf_reader_next(rd, &rec, &err), rc, w);
+	snprintf(w, sizeof(w), "%s: message", what);
+	is_str(err.msg, msg, w);
+	snprintf(w, sizeof(w), "%s: err line", what);
+	is_int(err.line, line, w);
+}
+
+/* Expects the next read to give a record of kind k with fields want. */
+static void
+next_is(struct sf_reader *rd, enum sf_kind k, const char *const *want,
+    long line, const char *what)
+{
+	struct sf_rec rec;
+	struct sf_err err;
+	char w[160];
+	int rc;
+
+	sf_err_clear(&err);
+	rc = sf_reader_next(rd, &rec, &err);
+	snprintf(w, sizeof(w), "%s: returns 1", what);
+	is_int(rc, 1, w);
+	if (rc != 1)
+		printf("#   error: %s\n", err.msg);
+	is_rec(&rec, k, want, sf_kind_info(k)->nfields, what);
+	snprintf(w, sizeof(w), "%s: line", what);
+	is_int(sf_reader_line(rd), line, w);
+}
+
+static void
+next_end(struct sf_reader *rd, const char *what)
+{
+	struct sf_rec rec;
+	struct sf_err err;
+
+	is_int(sf_reader_next(rd, &rec, &err), 0, what);
+}
+
+static const char *const req_v[] = {
+	"potomac", "01646500", "USGS", "daily_mean", "1900-01-01", NULL,
+	"PTTP1"
+};
+static const char *const obs_v[] = {
+	"potomac", "01646500", "USGS", "realtime_15min",
+	"2024-03-10T07:15:00Z", "12500.5", "cfs", "P:e"
+};
+static const char *const fc_v[] = {
+	"bc-fcst", "08MF005", "EC", "PTTP1", "NWM_MEDIUM_RANGE", "member1",
+	"2024-06-01T06:00:00Z", "2024-06-01T07:00:00Z", "1230", "cfs",
+	"-1.25", "ft"
+};
+static const char *const st_v[] = {
+	"01646500", "USGS", "POTOMAC RIVER NEAR WASH, DC \"LITTLE FALLS\"",
+	"38.94977778", "-77.12763889", "MD", "02070008", "11560", "37.2",
+	"-05:00", "true"
+};
+static const char *const err_v[] = {
+	"potomac", "01646500", "USGS", "daily_mean", "2024-01-01", "503",
+	"HTTP 503 after 5 attempts:\n\t\"busy\" \\ retry"
+};
+
+static void
+test_kinds(void)
+{
+	struct sf_err err;
+	enum sf_format f;
+	struct sf_rec rec;
+	int i;
+
+	is_int(sf_kind_from_name("request"), SF_KIND_REQUEST, "kind request");
+	is_int(sf_kind_from_name("obs"), SF_KIND_OBS, "kind obs");
+	is_int(sf_kind_from_name("forecast"), SF_KIND_FORECAST,
+	    "kind forecast");
+	is_int(sf_kind_from_name("station"), SF_KIND_STATION, "kind station");
+	is_int(sf_kind_from_name("error"), SF_KIND_ERROR, "kind error");
+	is_int(sf_kind_from_name("OBS"), SF_KIND_NONE, "kind names are "
+	    "case-sensitive");
+	is_int(sf_kind_from_name("ob"), SF_KIND_NONE, "kind prefix unknown");
+	is_int(sf_kind_from_name(""), SF_KIND_NONE, "kind empty unknown");
+
+	is_int(sf_kind_info(SF_KIND_OBS)->nfields, 8, "obs has 8 fields");
+	is_str(sf_kind_info(SF_KIND_OBS)->fields[SF_OBS_DISCHARGE],
+	    "discharge", "obs discharge index");
+	is_int(sf_kind_info(SF_KIND_OBS)->types[SF_OBS_DISCHARGE], SF_FT_NUM,
+	    "obs discharge is a number");
+	is_int(sf_kind_info(SF_KIND_FORECAST)->nfields, 12,
+	    "forecast has 12 fields");
+	is_str(sf_kind_info(SF_KIND_FORECAST)->fields[SF_FC_STAGE_UNIT],
+	    "stage_unit", "forecast last field");
+	is_int(sf_kind_info(SF_KIND_FORECAST)->types[SF_FC_STAGE], SF_FT_NUM,
+	    "forecast stage is a number");
+	is_int(sf_kind_info(SF_KIND_STATION)->types[SF_ST_USES_DST],
+	    SF_FT_BOOL, "station uses_dst is a boolean");
+	is_str(sf_kind_info(SF_KIND_STATION)->fields[SF_ST_UTC_OFFSET],
+	    "utc_offset", "station utc_offset index");
+	is_int(sf_kind_info(SF_KIND_ERROR)->types[SF_EREC_STATUS], SF_FT_NUM,
+	    "error status is a number");
+	is_str(sf_kind_info(SF_KIND_REQUEST)->fields[SF_REQ_TARGET_ID],
+	    "target_id", "request target_id index");
+	is_int(sf_kind_info(SF_KIND_REQUEST)->nfields, 7, "request fields");
+	ok(sf_kind_info(SF_KIND_NONE) == NULL, "no info for SF_KIND_NONE");
+	ok(sf_kind_info(SF_KIND_COUNT) == NULL, "no info past the table");
+
+	rec.f[3] = "x";
+	sf_rec_clear(&rec, SF_KIND_STATION);
+	is_int(rec.kind, SF_KIND_STATION, "sf_rec_clear sets the kind");
+	for (i = 0; i < SF_REC_MAXF && rec.f[i] == NULL; i++)
+		;
+	is_int(i, SF_REC_MAXF, "sf_rec_clear empties every field");
+
+	f = SF_FMT_NDJSON;
+	is_int(sf_format_parse("csv", &f, &err), 0, "format csv");
+	is_int(f, SF_FMT_CSV, "format csv value");
+	is_int(sf_format_parse("ndjson", &f, &err), 0, "format ndjson");
+	is_int(f, SF_FMT_NDJSON, "format ndjson value");
+	f = SF_FMT_CSV;
+	is_int(sf_format_parse("json", &f, &err), -1, "format json refused");
+	is_str(err.msg, "format 'json': unknown", "format error message");
+	is_int(f, SF_FMT_CSV, "format unchanged on error");
+	is_int(sf_format_parse("CSV", &f, &err), -1, "format names are "
+	    "lower case");
+}
+
+static void
+test_ndjson_write(void)
+{
+	static const char *const obs[] = {
+		NULL, "01646500", "USGS", "daily_mean",
+		"2024-01-01T00:00:00Z", "1230", "cfs", "A"
+	};
+	static const char *const st[] = {
+		"08MF005", "EC", "FRASER RIVER AT HOPE", "49.386", "-121.451",
+		"BC", NULL, "+83.5", ".5", "-08:00", "false"
+	};
+	struct sf_writer *w;
+	struct sf_rec rec;
+	struct sf_err err;
+	char *out;
+
+	w = wr_open(SF_FMT_NDJSON);
+	set_rec(&rec, SF_KIND_OBS, obs);
+	is_int(sf_writer_put(w, &rec, &err), 0, "ndjson put obs");
+	set_rec(&rec, SF_KIND_STATION, st);
+	is_int(sf_writer_put(w, &rec, &err), 0, "ndjson put station");
+	out = wr_done(w);
+	is_str(out,
+	    "{\"kind\":\"obs\",\"config\":null,\"station\":\"01646500\","
+	    "\"agency\":\"USGS\",\"type\":\"daily_mean\","
+	    "\"observed_at\":\"2024-01-01T00:00:00Z\",\"discharge\":1230,"
+	    "\"unit\":\"cfs\",\"quality_code\":\"A\"}\n"
+	    "{\"kind\":\"station\",\"station\":\"08MF005\",\"agency\":\"EC\","
+	    "\"name\":\"FRASER RIVER AT HOPE\",\"latitude\":49.386,"
+	    "\"longitude\":-121.451,\"state\":\"BC\",\"huc_code\":null,"
+	    "\"drainage_area_sqmi\":83.5,\"altitude_ft\":0.5,"
+	    "\"utc_offset\":\"-08:00\",\"uses_dst\":false}\n",
+	    "ndjson exact output (numbers JSON cannot take are rewritten)");
+	free(out);
+
+	w = wr_open(SF_FMT_NDJSON);
+	set_rec(&rec, SF_KIND_ERROR, err_v);
+	is_int(sf_writer_put(w, &rec, &err), 0, "ndjson put error");
+	out = wr_done(w);
+	is_str(out,
+	    "{\"kind\":\"error\",\"config\":\"potomac\","
+	    "\"station\":\"01646500\",\"agency\":\"USGS\","
+	    "\"type\":\"daily_mean\",\"start\":\"2024-01-01\","
+	    "\"status\":503,\"message\":\"HTTP 503 after 5 attempts:\\n\\t"
+	    "\\\"busy\\\" \\\\ retry\"}\n", "ndjson error record escaped");
+	free(out);
+
+	w = wr_open(SF_FMT_NDJSON);
+	set_rec(&rec, SF_KIND_OBS, obs);
+	rec.f[SF_OBS_DISCHARGE] = "12 cfs";
+	is_int(sf_writer_put(w, &rec, &err), -1, "ndjson refuses a bad NUM");
+	is_str(err.msg, "obs field 'discharge': '12 cfs' is not a number",
+	    "bad NUM message names field and value");
+	rec.f[SF_OBS_DISCHARGE] = "";
+	is_int(sf_writer_put(w, &rec, &err), -1, "ndjson refuses empty NUM");
+	rec.f[SF_OBS_DISCHARGE] = "nan";
+	is_int(sf_writer_put(w, &rec, &err), -1, "ndjson refuses nan");
+	rec.f[SF_OBS_DISCHARGE] = "1e999";
+	is_int(sf_writer_put(w, &rec, &err), -1, "ndjson refuses 1e999");
+	set_rec(&rec, SF_KIND_STATION, st);
+	rec.f[SF_ST_USES_DST] = "yes";
+	is_int(sf_writer_put(w, &rec, &err), -1, "ndjson refuses a bad BOOL");
+	is_str(err.msg, "station field 'uses_dst': 'yes' is not true or "
+	    "false", "bad BOOL message");
+	sf_rec_clear(&rec, SF_KIND_NONE);
+	is_int(sf_writer_put(w, &rec, &err), -1, "ndjson refuses no kind");
+	out = wr_done(w);
+	is_str(out, "", "nothing written for refused records");
+	free(out);
+}
+
+static void
+test_csv_write(void)
+{
+	static const char *const obs[] = {
+		NULL, "01646500", "", "a,b", "say \"hi\"", "-0.25",
+		"line\nbreak", " sp "
+	};
+	struct sf_writer *w;
+	struct sf_rec rec;
+	struct sf_err err;
+	char *out;
+
+	w = wr_open(SF_FMT_CSV);
+	set_rec(&rec, SF_KIND_ERROR, err_v);
+	is_int(sf_writer_put(w, &rec, &err), -1, "csv refuses an error record");
+	is_str(err.msg, "error records are not written as CSV",
+	    "csv error record message");
+	set_rec(&rec, SF_KIND_OBS, obs);
+	rec.f[SF_OBS_DISCHARGE] = "x";
+	is_int(sf_writer_put(w, &rec, &err), -1, "csv refuses a bad NUM");
+	set_rec(&rec, SF_KIND_OBS, obs);
+	is_int(sf_writer_put(w, &rec, &err), 0, "csv put obs");
+	rec.f[SF_OBS_CONFIG] = "cr\r";
+	rec.f[SF_OBS_DISCHARGE] = NULL;
+	is_int(sf_writer_put(w, &rec, &err), 0, "csv put second obs");
+	set_rec(&rec, SF_KIND_REQUEST, req_v);
+	is_int(sf_writer_put(w, &rec, &err), -1, "csv refuses a second kind");
+	is_str(err.msg, "request record in a CSV stream of obs records",
+	    "csv second kind message");
+	set_rec(&rec, SF_KIND_ERROR, err_v);
+	is_int(sf_writer_put(w, &rec, &err), -1,
+	    "csv refuses an error record after obs");
+	out = wr_done(w);
+	is_str(out,
+	    "config,station,agency,type,observed_at,discharge,unit,"
+	    "quality_code\n"
+	    ",01646500,\"\",\"a,b\",\"say \"\"hi\"\"\",-0.25,\"line\nbreak\","
+	    " sp \n"
+	    "\"cr\r\",01646500,\"\",\"a,b\",\"say \"\"hi\"\"\",,"
+	    "\"line\nbreak\","
+	    " sp \n",
+	    "csv exact output: one header, NULL empty, \"\" quoted");
+	free(out);
+
+	w = wr_open(SF_FMT_CSV);
+	out = wr_done(w);
+	is_str(out, "", "csv writer with no record writes nothing");
+	free(out);
+}
+
+/* Writes every record of kinds with values v in fmt, reads them back. */
+static void
+round_trip(enum sf_format fmt, const enum sf_kind *k,
+    const char *const *const *v, int n, const char *what)
+{
+	struct sf_reader *rd;
+	struct sf_writer *w;
+	struct sf_rec rec;
+	struct sf_err err;
+	char *out, wh[128];
+	int i;
+
+	w = wr_open(fmt);
+	for (i = 0; i < n; i++) {
+		set_rec(&rec, k[i], v[i]);
+		snprintf(wh, sizeof(wh), "%s: put %d", what, i);
+		is_int(sf_writer_put(w, &rec, &err), 0, wh);
+	}
+	out = wr_done(w);
+	rd = rd_opens(out);
+	for (i = 0; i < n; i++) {
+		snprintf(wh, sizeof(wh), "%s: record %d", what, i);
+		next_is(rd, k[i], v[i], sf_reader_line(rd) + 1 +
+		    (fmt == SF_FMT_CSV && i == 0), wh);
+	}
+	snprintf(wh, sizeof(wh), "%s: end", what);
+	next_end(rd, wh);
+	rd_close(rd);
+	free(out);
+}
+
+static void
+test_round_trips(void)
+{
+	static const char *const obs2[] = {
+		"", NULL, " lead", "trail ", "\"q\"", "-7.5e-05", "a\r\nb",
+		"\xc3\xa9"
+	};
+	static const char *const st_null[SF_ST_NFIELDS];
+	static const enum sf_kind all[] = {
+		SF_KIND_REQUEST, SF_KIND_OBS, SF_KIND_FORECAST,
+		SF_KIND_STATION, SF_KIND_ERROR, SF_KIND_OBS, SF_KIND_STATION
+	};
+	static const char *const *const allv[] = {
+		req_v, obs_v, fc_v, st_v, err_v, obs2, st_null
+	};
+	enum sf_kind k[2];
+	const char *const *v[2];
+
+	round_trip(SF_FMT_NDJSON, all, allv, 7, "ndjson round trip");
+	k[0] = k[1] = SF_KIND_REQUEST;
+	v[0] = v[1] = req_v;
+	round_trip(SF_FMT_CSV, k, v, 2, "csv round trip request");
+	k[0] = k[1] = SF_KIND_OBS;
+	v[0] = obs_v;
+	v[1] = obs2;
+	round_trip(SF_FMT_CSV, k, v, 2, "csv round trip obs");
+	k[0] = k[1] = SF_KIND_FORECAST;
+	v[0] = v[1] = fc_v;
+	round_trip(SF_FMT_CSV, k, v, 2, "csv round trip forecast");
+	k[0] = k[1] = SF_KIND_STATION;
+	v[0] = st_v;
+	v[1] = st_null;
+	round_trip(SF_FMT_CSV, k, v, 2, "csv round trip station");
+}
+
+static void
+test_csv_read(void)
+{
+	static const char *const r1[] = {
+		"p", "a,b", "say \"hi\"", "two\nlines", "", NULL, NULL
+	};
+	static const char *const r2[] = {
+		"q", "3", NULL, NULL, NULL, NULL, "x y"
+	};
+	static const char *const ec[] = {
+		NULL, "08MF005", "EC", NULL, "2024-01-01T00:00:00Z", "1230",
+		NULL, NULL
+	};
+	static const char *const ec2[] = {
+		NULL, "08MF005", "EC", NULL, "2024-01-02T00:00:00Z", NULL,
+		NULL, NULL
+	};
+	static const char *const ord[] = {
+		"c", "s", "USGS", NULL, NULL, "12", NULL, "A"
+	};
+	static const char nul[] = "station,agency,name\ns,a,n\0x\ns,a,n\n";
+	struct sf_reader *rd;
+
+	rd = rd_opens("config,station,agency,type,start,end,target_id\n"
+	    "p,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\",,\n"
+	    "\n"
+	    "   \n"
+	    "q,3,,,,,x y\n");
+	next_is(rd, SF_KIND_REQUEST, r1, 2, "csv quoted fields");
+	next_is(rd, SF_KIND_REQUEST, r2, 6, "csv record after a 2-line one");
+	next_end(rd, "csv end");
+	next_end(rd, "csv end again");
+	rd_close(rd);
+
+	rd = rd_opens("\xef\xbb\xbf station,agency ,observed_at,discharge\r\n"
+	    "08MF005,EC,2024-01-01T00:00:00Z,1230\r\n"
+	    "08MF005,EC,2024-01-02T00:00:00Z,");
+	next_is(rd, SF_KIND_OBS, ec, 2, "csv BOM, space, CRLF");
+	next_is(rd, SF_KIND_OBS, ec2, 3, "csv no final newline");
+	next_end(rd, "csv BOM end");
+	rd_close(rd);
+
+	rd = rd_opens("\xef\xbb\xbf  \"station\",agency,observed_at,discharge\n"
+	    "08MF005,EC,2024-01-01T00:00:00Z,1230\n");
+	next_is(rd, SF_KIND_OBS, ec, 2, "csv BOM, spaces, quoted name");
+	next_end(rd, "csv BOM, spaces, quoted name end");
+	rd_close(rd);
+
+	rd = rd_opens("\xef\xbb\xbf ID,Date\r\n");
+	next_fails(rd, -2, "in:1: unknown column 'ID'", 1,
+	    "csv EC header is not a record stream");
+	next_end(rd, "csv after a header fault");
+	rd_close(rd);
+
+	rd = rd_opens("config,station,agency,type,observed_at,discharge,unit,"
+	    "quality_code\n");
+	next_end(rd, "csv header only: no records");
+	rd_close(rd);
+
+	rd = rd_opens("quality_code,discharge,agency,station,observed_at,"
+	    "config\r\n"
+	    "A,12,USGS,s,,c\r\n"
+	    "\r\n");
+	next_is(rd, SF_KIND_OBS, ord, 2, "csv columns in another order");
+	next_end(rd, "csv other order end");
+	rd_close(rd);
+
+	rd = rd_opens("\n\nkind,station,discharge,observed_at\n"
+	    "obs,s,12,t\n"
+	    "forecast,s,13,t\n"
+	    ",s,14,t\n"
+	    "obs,s,15,t\n");
+	{
+		static const char *const k1[] = {
+			NULL, "s", NULL, NULL, "t", "12", NULL, NULL
+		};
+		static const char *const k4[] = {
+			NULL, "s", NULL, NULL, "t", "15", NULL, NULL
+		};
+
+		next_is(rd, SF_KIND_OBS, k1, 4, "csv kind column");
+		next_fails(rd, -1, "in:5: kind 'forecast' in a stream of 'obs'",
+		    5, "csv kind column of another kind");
+		next_fails(rd, -1, "in:6: kind '' in a stream of 'obs'",
+		    6, "csv empty kind column");
+		next_is(rd, SF_KIND_OBS, k4, 7, "csv after bad kind rows");
+	}
+	next_end(rd, "csv kind column end");
+	rd_close(rd);
+
+	rd = rd_opens("config,statoin\n");
+	next_fails(rd, -2, "in:1: unknown column 'statoin'", 1,
+	    "csv unknown column");
+	next_end(rd, "csv unknown column ends the stream");
+	rd_close(rd);
+
+	rd = rd_opens("config,station\na,b\n");
+	next_fails(rd, -2, "in:1: cannot tell the record kind from the header",
+	    1, "csv ambiguous header");
+	next_end(rd, "csv ambiguous header ends the stream");
+	rd_close(rd);
+
+	rd = rd_opens("station,name,discharge\n");
+	next_fails(rd, -2, "in:1: cannot tell the record kind from the header",
+	    1, "csv header of no kind");
+	rd_close(rd);
+
+	rd = rd_opens("sta\"tion,name\nstation,name\n");
+	next_fails(rd, -2, "in:1: misplaced quote", 1, "csv header quote");
+	next_end(rd, "csv header quote ends the stream");
+	rd_close(rd);
+
+	rd = rd_opens("\"station,name\nx,y\n");
+	next_fails(rd, -2, "in:1: quoted field not closed", 1,
+	    "csv header quote not closed");
+	next_end(rd, "csv header quote not closed: end");
+	rd_close(rd);
+
+	rd = rd_opens("station,name,station\n");
+	next_fails(rd, -2, "in:1: duplicate column 'station'", 1,
+	    "csv duplicate column");
+	rd_close(rd);
+
+	rd = rd_opens("station,name,,agency\n");
+	next_fails(rd, -2, "in:1: unknown column ''", 1,
+	    "csv empty column name");
+	rd_close(rd);
+
+	rd = rd_opens("config,station,agency,type,observed_at,discharge,unit,"
+	    "quality_code\n"
+	    "c,s,a,t,o,1,u\n"
+	    "c,s,a,t,o,1,u,q,extra\n"
+	    "c,s,a,t,o,\"1\"x,u,q\n"
+	    "c,s,a,t,o,1,u,q\n"
+	    "c,\"s\n"
+	    "a,t,o,1,u,q\n");
+	{
+		static const char *const good[] = {
+			"c", "s", "a", "t", "o", "1", "u", "q"
+		};
+
+		next_fails(rd, -1, "in:2: expected 8 fields, found 7", 2,
+		    "csv short row");
+		next_fails(rd, -1, "in:3: expected 8 fields, found 9", 3,
+		    "csv long row");
+		next_fails(rd, -1, "in:4: misplaced quote", 4,
+		    "csv text after a closing quote");
+		next_is(rd, SF_KIND_OBS, good, 5, "csv good row after bad");
+		next_fails(rd, -1, "in:6: quoted field not closed", 6,
+		    "csv quote open at the end");
+		next_end(rd, "csv end after unclosed quote");
+	}
+	rd_close(rd);
+
+	rd = rd_open(nul, sizeof(nul) - 1, "-");
+	{
+		static const char *const san[] = {
+			"s", "a", "n", NULL, NULL, NULL, NULL, NULL, NULL,
+			NULL, NULL
+		};
+
+		next_fails(rd, -1, "stdin:2: NUL byte in a field", 2,
+		    "csv NUL byte; - is stdin");
+		next_is(rd, SF_KIND_STATION, san, 3, "csv after a NUL byte");
+	}
+	rd_close(rd);
+}
+
+static void
+test_ndjson_read(void)
+{
+	static const char *const o1[] = {
+		NULL, "01646500", NULL, NULL, NULL, "1.5", NULL, NULL
+	};
+	static const char *const o2[] = {
+		"", NULL, NULL, NULL, NULL, "12", NULL, "A"
+	};
+	static const char *const o3[] = {
+		NULL, NULL, NULL, NULL, NULL, "-0.25", NULL, NULL
+	};
+	static const char *const o4[] = {
+		NULL, NULL, NULL, NULL, NULL, "1000", NULL, NULL
+	};
+	static const char *const s1[] = {
+		"123", NULL, NULL, "45.5", NULL, NULL, NULL, NULL, NULL, NULL,
+		"true"
+	};
+	static const char *const s2[] = {
+		NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+		"false"
+	};
+	struct sf_reader *rd;
+
+	rd = rd_opens("\xef\xbb\xbf{\"kind\":\"obs\",\"station\":\"01646500\","
+	    "\"discharge\":1.5}\r\n"
+	    "{\"kind\":\"obs\", \"config\": \"\", \"discharge\": 12, "
+	    "\"quality_code\": \"A\", \"extra\": [1], \"x\": {}}\r\n"
+	    "  \t\r\n"
+	    "{\"discharge\":-0.25,\"kind\":\"obs\",\"unit\":null}\n"
+	    "\n"
+	    "{\"kind\":\"obs\",\"discharge\":1e3}\n"
+	    "{\"kind\":\"station\",\"station\":123,\"latitude\":45.5,"
+	    "\"uses_dst\":true}\n"
+	    "{\"kind\":\"station\",\"uses_dst\":false}");
+	next_is(rd, SF_KIND_OBS, o1, 1, "ndjson BOM, CRLF, 1.5");
+	next_is(rd, SF_KIND_OBS, o2, 2, "ndjson 12, unknown keys ignored");
+	next_is(rd, SF_KIND_OBS, o3, 4, "ndjson -0.25, keys in any order");
+	next_is(rd, SF_KIND_OBS, o4, 6, "ndjson 1e3");
+	next_is(rd, SF_KIND_STATION, s1, 7, "ndjson number as id, true");
+	next_is(rd, SF_KIND_STATION, s2, 8, "ndjson false, no final newline");
+	next_end(rd, "ndjson end");
+	rd_close(rd);
+
+	rd = rd_opens("{\"kind\":\"obs\",\"discharge\":1}\n"
+	    "not json\n"
+	    "{\"kind\":\"obs\",\"discharge\":2}\n"
+	    "{\"station\":\"x\"}\n"
+	    "{\"kind\":\"obs\",\"discharge\":3}\n"
+	    "{\"kind\":\"observation\"}\n"
+	    "{\"kind\":\"obs\",\"discharge\":[4]}\n"
+	    "{\"kind\":\"obs\",\"station\":{\"id\":1}}\n"
+	    "[1,2]\n"
+	    "{\"kind\":7}\n"
+	    "{\"kind\":\"obs\",\"station\":\"a\\u0000b\"}\n"
+	    "{\"kind\":\"obs\"} x\n"
+	    "{\"kind\":\"obs\",\"discharge\":5}\n");
+	{
+		static const char *const d[][8] = {
+			{ NULL, NULL, NULL, NULL, NULL, "1", NULL, NULL },
+			{ NULL, NULL, NULL, NULL, NULL, "2", NULL, NULL },
+			{ NULL, NULL, NULL, NULL, NULL, "3", NULL, NULL },
+			{ NULL, NULL, NULL, NULL, NULL, "5", NULL, NULL }
+		};
+
+		next_is(rd, SF_KIND_OBS, d[0], 1, "ndjson good line 1");
+		next_fails(rd, -1, "in:2: invalid JSON: '[' or '{' expected "
+		    "near 'not'", 2, "ndjson not JSON");
+		next_is(rd, SF_KIND_OBS, d[1], 3, "ndjson good line 3");
+		next_fails(rd, -1, "in:4: no \"kind\"", 4,
+		    "ndjson missing kind");
+		next_is(rd, SF_KIND_OBS, d[2], 5, "ndjson good line 5");
+		next_fails(rd, -1, "in:6: unknown kind 'observation'", 6,
+		    "ndjson unknown kind");
+		next_fails(rd, -1, "in:7: key 'discharge': an array is not a "
+		    "field value", 7, "ndjson array value");
+		next_fails(rd, -1, "in:8: key 'station': an object is not a "
+		    "field value", 8, "ndjson object value");
+		next_fails(rd, -1, "in:9: not a JSON object", 9,
+		    "ndjson array line");
+		next_fails(rd, -1, "in:10: \"kind\" is not a string", 10,
+		    "ndjson kind not a string");
+		next_fails(rd, -1, "in:11: invalid JSON: \\u0000 is not "
+		    "allowed without JSON_ALLOW_NUL near '\"a\\u0000b\"'", 11,
+		    "ndjson NUL in a string");
+		next_fails(rd, -1, "in:12: invalid JSON: end of file expected "
+		    "near 'x'", 12, "ndjson trailing text");
+		next_is(rd, SF_KIND_OBS, d[3], 13, "ndjson good line 13");
+		next_end(rd, "ndjson end after bad lines");
+	}
+	rd_close(rd);
+
+	rd_fp = fopen(".", "r");
+	if (rd_fp != NULL) {
+		rd = sf_reader_new(rd_fp, "dir");
+		next_fails(rd, -2, "dir:1: read error: Is a directory", 1,
+		    "read error ends the stream");
+		next_end(rd, "read error: then the end");
+		rd_close(rd);
+	} else
+		ok(0, "fopen(\".\")");
+
+	rd = rd_opens("");
+	next_end(rd, "empty input");
+	rd_close(rd);
+	rd = rd_opens("\xef\xbb\xbf \r\n\n  \n");
+	next_end(rd, "blank input");
+	rd_close(rd);
+}
+
+int
+main(void)
+{
+	test_kinds();
+	test_ndjson_write();
+	test_csv_write();
+	test_round_trips();
+	test_csv_read();
+	test_ndjson_read();
+	return tap_done();
+}
