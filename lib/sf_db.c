@@ -174,12 +174,14 @@ sf_db_open(const char *path, int flags, struct sf_err *err)
 	int oflags;
 
 	db->path = sf_strdup(path);
+	/* A connection is used by one thread: no mutexes on the hot path. */
 	if (flags & SF_DB_READONLY)
 		oflags = SQLITE_OPEN_READONLY;
 	else if (flags & SF_DB_CREATE)
 		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	else
 		oflags = SQLITE_OPEN_READWRITE;
+	oflags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
 		if (db->h == NULL)
 			sf_err_set(err, "database '%s': out of memory", path);

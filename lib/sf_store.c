@@ -1,13 +1,16 @@
 /*
  * sf_store: the write side of the archive.
  *
- * Hot path: an observation costs one primary-key probe and at most one
- * write. Series (station, type) are cached with the newest time stored,
- * read once per transaction: a row newer than that cannot exist yet and is
- * inserted without the probe, which is what an append looks like. Caches
- * that could hold ids created by an uncommitted transaction are dropped on
- * rollback; the newest times are dropped at every transaction start, since
- * another process may have written in between.
+ * Hot path: an observation costs at most one write. Series (station,
+ * type) are cached with the newest time stored, read once per transaction:
+ * a row newer than that cannot exist yet and is inserted without a look,
+ * which is what an append looks like. Older rows are compared against a
+ * window of the stored rows read in time order (one range query per
+ * WINDOW rows, instead of one B-tree probe per row), which is what a
+ * reload or an overlap looks like. Caches that could hold ids created by
+ * an uncommitted transaction are dropped on rollback; the newest times and
+ * the window are dropped at every transaction start, since another process
+ * may have written in between.
  */
 #include <math.h>
 #include <stdint.h>
@@ -23,6 +26,7 @@
 #define PROGRESS_MAX	1024	/* pending progress entries before a commit */
 #define FUTURE_SLACK	86400	/* an observation may be a day ahead */
 #define LOG_ERRORS	5	/* station errors quoted in a log row */
+#define WINDOW		4096	/* stored rows read at a time for comparing */
 
 enum { T_DAILY, T_REALTIME };
 enum { U_CFS, U_CMS };
@@ -76,6 +80,24 @@ struct qc {
 	int64_t id;
 };
 
+struct wrow {
+	int64_t t;
+	double value;
+	int64_t qc;		/* 0 for NULL */
+	int has_value;
+};
+
+/*
+ * Stored rows of one series with lo <= t <= hi, in time order: every such
+ * row is here. series 0 means no window.
+ */
+struct window {
+	int64_t series;
+	int64_t lo, hi;
+	struct wrow *rows;
+	size_t n, pos;
+};
+
 struct sf_store {
 	struct sf_db *db;
 	struct sf_store_opts o;
@@ -93,9 +115,10 @@ struct sf_store {
 	struct progress *prog;
 	size_t nprog;
 	struct run run;
+	struct window win;
 
-	sqlite3_stmt *station_get, *station_add, *series_get, *series_add,
-	    *series_max, *obs_get, *obs_add, *obs_keep, *obs_set, *qc_get,
+	sqlite3_stmt *window_get, *station_get, *station_add, *series_get, *series_add,
+	    *series_max, *obs_add, *obs_keep, *obs_set, *qc_get,
 	    *qc_add, *conf_get, *prog_ok, *prog_fail, *log_add, *conf_ran,
 	    *master_has, *master_put, *station_upd, *run_get, *run_add,
 	    *run_set;
@@ -119,7 +142,8 @@ static const struct {
 	{ S(series_add), "INSERT INTO obs_series (station_id, type, unit) "
 	    "VALUES (?1, ?2, ?3)" },
 	{ S(series_max), "SELECT max(t) FROM obs WHERE series = ?1" },
-	{ S(obs_get), "SELECT value, qc FROM obs WHERE series = ?1 AND t = ?2" },
+	{ S(window_get), "SELECT t, value, qc FROM obs WHERE series = ?1 "
+	    "AND t >= ?2 ORDER BY t LIMIT ?3" },
 	{ S(obs_add), "INSERT INTO obs (series, t, value, qc, loaded_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)" },
 	{ S(obs_keep), "INSERT INTO obs_revisions (series, t, value, qc, "
@@ -411,6 +435,7 @@ txn_open(struct sf_store *s, struct sf_err *err)
 		return -2;
 	for (i = 0; i < s->nseries; i++)
 		s->series[i].have_max = 0;
+	s->win.series = 0;
 	s->in_txn = 1;
 	s->rows = 0;
 	return 0;
@@ -446,6 +471,7 @@ sf_store_rollback(struct sf_store *s)
 	while (s->nprog > 0)
 		progress_drop(s, s->nprog - 1);
 	run_clear(&s->run);
+	s->win.series = 0;
 	series_forget(s);
 	qc_forget(s);
 }
@@ -660,18 +686,84 @@ parse_time(const char *name, const char *v, int64_t *t, struct sf_err *err)
 
 /* Observations */
 
+/* Reads the stored rows of series from t on, WINDOW of them at most. */
 static int
-same_value(sqlite3_stmt *st, int has, double v, int64_t qc)
+window_load(struct sf_store *s, int64_t series, int64_t t,
+    struct sf_err *err)
 {
-	int vt = sqlite3_column_type(st, 0);
-	int64_t oqc = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 :
-	    sqlite3_column_int64(st, 1);
+	struct window *w = &s->win;
+	sqlite3_stmt *st = s->window_get;
+	int rc;
 
-	if (oqc != qc)
+	if (w->rows == NULL)
+		w->rows = sf_malloc(WINDOW * sizeof(*w->rows));
+	w->series = 0;
+	w->n = w->pos = 0;
+	sqlite3_bind_int64(st, 1, series);
+	sqlite3_bind_int64(st, 2, t);
+	sqlite3_bind_int(st, 3, WINDOW);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct wrow *r = &w->rows[w->n++];
+
+		r->t = sqlite3_column_int64(st, 0);
+		r->has_value = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		r->value = r->has_value ? sqlite3_column_double(st, 1) : 0;
+		r->qc = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 :
+		    sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dberr(s, "reading observations", err);
+	w->series = series;
+	w->lo = t;
+	/* A short read saw every row from t on. */
+	w->hi = w->n == WINDOW ? w->rows[w->n - 1].t : INT64_MAX;
+	return 0;
+}
+
+/*
+ * Finds the stored row (series, t): *row is it, or NULL when there is none.
+ * Rows usually come in time order, so the search starts where the last one
+ * ended.
+ */
+static int
+window_find(struct sf_store *s, int64_t series, int64_t t,
+    struct wrow **row, struct sf_err *err)
+{
+	struct window *w = &s->win;
+	size_t lo, hi, mid;
+
+	if (w->series != series || t < w->lo || t > w->hi) {
+		if (window_load(s, series, t, err) != 0)
+			return -2;
+	}
+	if (w->pos >= w->n || w->rows[w->pos].t > t)
+		w->pos = 0;
+	lo = w->pos;
+	hi = w->n;
+	while (lo < hi && w->rows[lo].t < t) {
+		/* A few linear steps, then halve. */
+		if (lo - w->pos < 8) {
+			lo++;
+			continue;
+		}
+		mid = lo + (hi - lo) / 2;
+		if (w->rows[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	w->pos = lo;
+	*row = lo < w->n && w->rows[lo].t == t ? &w->rows[lo] : NULL;
+	return 0;
+}
+
+static int
+same_value(const struct wrow *r, int has, double v, int64_t qc)
+{
+	if (r->qc != qc || r->has_value != has)
 		return 0;
-	if (!has)
-		return vt == SQLITE_NULL;
-	return vt != SQLITE_NULL && sqlite3_column_double(st, 0) == v;
+	return !has || r->value == v;
 }
 
 static void
@@ -735,16 +827,15 @@ put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
 		return rc;
 
 	if (t <= e->max_t) {
-		sqlite3_bind_int64(s->obs_get, 1, e->id);
-		sqlite3_bind_int64(s->obs_get, 2, t);
-		rc = sqlite3_step(s->obs_get);
-		if (rc == SQLITE_ROW && same_value(s->obs_get, has, v, qcid)) {
-			sqlite3_reset(s->obs_get);
+		struct wrow *old;
+
+		if (window_find(s, e->id, t, &old, err) != 0)
+			return -2;
+		if (old != NULL && same_value(old, has, v, qcid)) {
 			bump(s, conf, hasconf, C_SAME);
 			goto progress;
 		}
-		sqlite3_reset(s->obs_get);
-		if (rc == SQLITE_ROW) {
+		if (old != NULL) {
 			sqlite3_bind_int64(s->obs_keep, 1, e->id);
 			sqlite3_bind_int64(s->obs_keep, 2, t);
 			sqlite3_bind_int64(s->obs_keep, 3, s->o.now);
@@ -755,12 +846,16 @@ put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
 			if (run_stmt(s, s->obs_set, "updating an observation",
 			    err) == -2)
 				return -2;
+			old->has_value = has;
+			old->value = v;
+			old->qc = qcid;
 			bump(s, conf, hasconf, C_UPD);
 			goto progress;
 		}
-		if (rc != SQLITE_DONE)
-			return dberr(s, "reading observations", err);
 	}
+	/* The window no longer holds every row of its range. */
+	if (s->win.series == e->id && t >= s->win.lo && t <= s->win.hi)
+		s->win.series = 0;
 	bind_obs(s, s->obs_add, e, t, has, v, qcid);
 	if (run_stmt(s, s->obs_add, "adding an observation", err) == -2)
 		return -2;
@@ -1216,6 +1311,7 @@ sf_store_free(struct sf_store *s)
 	free(s->prog);
 	run_clear(&s->run);
 	free(s->run.pts);
+	free(s->win.rows);
 	free(s);
 }
 
