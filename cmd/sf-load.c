@@ -59,7 +59,7 @@ load(struct sf_store *st, const char *name, int strict, long *bad)
 		fp = stdin;
 	else if ((fp = fopen(name, "r")) == NULL) {
 		sf_error("cannot open '%s': %s", name, strerror(errno));
-		return 1;
+		return strict ? -1 : 1;
 	}
 	rd = sf_reader_new(fp, name);
 	for (;;) {
@@ -116,6 +116,7 @@ main(int argc, char *argv[])
 	int c, i, strict = 0, rval = 0, r;
 
 	sf_log_init(argv[0]);
+	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
 	while ((c = getopt_long(argc, argv, "hqvV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'N':
@@ -184,10 +185,10 @@ main(int argc, char *argv[])
 		}
 	}
 	n = sf_store_counts(st);
-	if (n->failed > 0)
+	if (n->failed > 0 || n->rejected > 0)
 		rval = SF_EXIT_FAIL;
 	sf_info("%ld inserted, %ld updated, %ld unchanged, %ld rejected, "
-	    "%ld failed stations", n->inserted, n->updated, n->unchanged,
+	    "%ld error records", n->inserted, n->updated, n->unchanged,
 	    n->rejected + bad, n->failed);
 	sf_store_free(st);
 	sf_db_close(db);

@@ -70,6 +70,7 @@ struct run {
 	size_t conf;
 	char *station, *agency, *source, *member, *target_id;
 	char *unit, *stage_unit;
+	int64_t sid;		/* stations.id */
 	int64_t run_date;
 	struct point *pts;
 	size_t npts, cap;
@@ -989,18 +990,7 @@ run_flush(struct sf_store *s, struct sf_err *err)
 
 	if (!r->active)
 		return 0;
-	if ((rc = station_id(s, r->station, r->agency, &sid, err)) != 0) {
-		if (rc == -1) {
-			/* Every point of the run is rejected alike. */
-			s->all.rejected += (long)r->npts;
-			if (hasconf)
-				s->confs[r->conf].n.rejected += (long)r->npts;
-			warn(s, err->msg);
-			rc = 0;
-		}
-		run_clear(r);
-		return rc;
-	}
+	sid = r->sid;
 	iso(r->run_date, rd);
 	iso(s->o.now, now);
 	sqlite3_bind_int64(s->run_get, 1, sid);
@@ -1125,6 +1115,9 @@ put_forecast(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	    (rc = run_flush(s, err)) != 0)
 		return rc;
 	if (!run->active) {
+		if ((rc = station_id(s, r->f[SF_FC_STATION], r->f[SF_FC_AGENCY],
+		    &run->sid, err)) != 0)
+			return rc;
 		run->active = 1;
 		run->conf = hasconf ? conf : (size_t)-1;
 		run->station = sf_strdup(r->f[SF_FC_STATION]);

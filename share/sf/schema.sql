@@ -100,6 +100,13 @@ BEGIN
 	WHERE NOT EXISTS (SELECT 1 FROM stations WHERE id = NEW.station_id);
 	SELECT RAISE(ABORT, 'discharge_observations: observed_at is not a time')
 	WHERE strftime('%s', NEW.observed_at) IS NULL;
+	SELECT RAISE(ABORT, 'discharge_observations: bad type')
+	WHERE NEW.type IS NOT 'daily_mean' AND NEW.type IS NOT 'realtime_15min';
+	SELECT RAISE(ABORT, 'discharge_observations: unit is not cfs or cms')
+	WHERE NEW.unit IS NOT 'cfs' AND NEW.unit IS NOT 'cms';
+	SELECT RAISE(ABORT, 'discharge_observations: unit differs from the series')
+	WHERE EXISTS (SELECT 1 FROM obs_series WHERE station_id = NEW.station_id
+	    AND type = NEW.type AND unit IS NOT NEW.unit);
 	INSERT OR IGNORE INTO obs_series (station_id, type, unit)
 	VALUES (NEW.station_id, NEW.type, NEW.unit);
 	INSERT OR IGNORE INTO quality_codes (code)

@@ -95,4 +95,19 @@ test_expect_success 'a bad line does not stop the rest of the stream' '
 	echo 3 >expect && test_cmp expect out
 '
 
+test_expect_code 1 '--strict stops at an unreadable file and loads nothing' '
+	gen_obs 1 5 t 900 >ok5 &&
+	dump >before &&
+	sf-load --strict ok5 missing-file 2>err; rc=$?;
+	grep "cannot open .missing-file." err &&
+	grep "nothing loaded (--strict)" err &&
+	dump >after && test_cmp before after &&
+	exit $rc
+'
+
+test_expect_success 'getopt errors name the program, not its path' '
+	! sf-load --bogus 2>err </dev/null &&
+	grep "^sf-load: " err
+'
+
 test_done

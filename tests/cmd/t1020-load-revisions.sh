@@ -71,4 +71,16 @@ test_expect_success 'the seed view accepts INSERT, UPDATE and DELETE' '
 	test "$(sql "SELECT count(*) FROM discharge_observations")" = 4
 '
 
+test_expect_success 'the view refuses a unit or type the archive cannot hold' '
+	! sql "INSERT INTO discharge_observations (station_id, observed_at,
+	    discharge, unit, type) VALUES (1, \"2024-01-06\", 1, \"cms\",
+	    \"daily_mean\")" 2>err &&
+	grep "unit differs from the series" err &&
+	! sql "INSERT INTO discharge_observations (station_id, observed_at,
+	    discharge, unit, type) VALUES (1, \"2024-01-06\", 1, \"cfs\",
+	    \"hourly\")" 2>err &&
+	grep "bad type" err &&
+	test "$(sql "SELECT count(*) FROM discharge_observations")" = 4
+'
+
 test_done

@@ -82,4 +82,12 @@ test_expect_code 1 'bad forecast rows are rejected with reasons' '
 	exit $rc
 '
 
+test_expect_code 1 'a run for a station of another agency is rejected line by line' '
+	sed "s/\"agency\":\"USGS\"/\"agency\":\"EC\"/" run1 >ec &&
+	sf-load -q ec 2>err; rc=$?;
+	grep "ec:1: station .07227500. is a USGS station, not EC" err &&
+	grep "ec:3: station .07227500. is a USGS station, not EC" err &&
+	exit $rc
+'
+
 test_done
