@@ -1,0 +1,278 @@
+#!/bin/sh
+test_description='sf-config crontab: the lines, quoting, and --install'
+. "$(dirname "$0")/test-lib.sh"
+
+BIN=$(cd "$SF_BUILD/bin" && pwd -P)
+DIR=$(pwd -P)
+SF_DB=$DIR/sf.db
+
+# A stand-in for crontab(1): the table lives in $DIR/table, and every
+# write adds a line to $DIR/writes.
+cat >fake-crontab <<EOF
+#!/bin/sh
+case \$1 in
+-l)	if [ ! -f '$DIR/table' ]; then
+		echo "no crontab for tester" >&2; exit 1
+	fi
+	cat '$DIR/table' ;;
+-)	cat > '$DIR/table' && echo write >> '$DIR/writes' ;;
+*)	echo "fake-crontab: bad usage" >&2; exit 1 ;;
+esac
+EOF
+chmod +x fake-crontab
+SF_CRONTAB=$DIR/fake-crontab
+export SF_CRONTAB
+
+writes() {
+	if [ -f writes ]; then wc -l <writes | tr -d " "; else echo 0; fi
+}
+
+test_expect_success 'setup: configurations of every kind' '
+	sf-config add potomac --type daily_mean --agency USGS \
+	    --start 1990-01-01 --schedule "0 6 * * *" &&
+	sf-config add fraser --type realtime_15min --agency EC \
+	    --start 2024-01-01 --schedule 15m &&
+	sf-config add fcst --type forecast --agency USGS --start 2024-01-01 \
+	    --schedule 1h --source NOAA_RFC &&
+	sf-config add nwm --type forecast --agency USGS --start 2024-01-01 \
+	    --schedule 6h --source NWM_MEDIUM_RANGE &&
+	sf-config add daily --type daily_mean --agency EC \
+	    --start 2024-01-01 --schedule 1d &&
+	sf-config add off --type daily_mean --agency USGS \
+	    --start 2024-01-01 --schedule 1d &&
+	sf-config disable off
+'
+
+test_expect_success 'one comment and one line per enabled configuration' '
+	sf-config crontab >out 2>err &&
+	test_must_be_empty err &&
+	cat >expect <<-EOF &&
+	# daily (daily_mean, EC)
+	0 0 * * * flock -n $DIR/daily.lock sh -c '\''$BIN/sf-progress --db $DIR/sf.db plan daily | $BIN/sf-fetch-ec | $BIN/sf-load --db $DIR/sf.db'\'' 2>>$DIR/daily.log
+	# fcst (forecast, NOAA_RFC, USGS)
+	0 * * * * flock -n $DIR/fcst.lock sh -c '\''$BIN/sf-progress --db $DIR/sf.db plan fcst | $BIN/sf-map --db $DIR/sf.db --to NOAA-HADS | $BIN/sf-fetch-nwm | $BIN/sf-load --db $DIR/sf.db'\'' 2>>$DIR/fcst.log
+	# fraser (realtime_15min, EC)
+	*/15 * * * * flock -n $DIR/fraser.lock sh -c '\''$BIN/sf-progress --db $DIR/sf.db plan fraser | $BIN/sf-fetch-ec | $BIN/sf-load --db $DIR/sf.db'\'' 2>>$DIR/fraser.log
+	# nwm (forecast, NWM_MEDIUM_RANGE, USGS)
+	0 */6 * * * flock -n $DIR/nwm.lock sh -c '\''$BIN/sf-progress --db $DIR/sf.db plan nwm | $BIN/sf-map --db $DIR/sf.db --to NWM | $BIN/sf-fetch-nwm | $BIN/sf-load --db $DIR/sf.db'\'' 2>>$DIR/nwm.log
+	# potomac (daily_mean, USGS)
+	0 6 * * * flock -n $DIR/potomac.lock sh -c '\''$BIN/sf-progress --db $DIR/sf.db plan potomac | $BIN/sf-fetch-usgs | $BIN/sf-load --db $DIR/sf.db'\'' 2>>$DIR/potomac.log
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'a relative --db is made absolute' '
+	mkdir sub && (cd sub && sf-config --db ../sf.db crontab potomac) >out &&
+	grep -c " --db $DIR/sf.db " out >n && echo 1 >expect &&
+	test_cmp expect n
+'
+
+test_expect_success 'named configurations only; a disabled one warns' '
+	sf-config crontab potomac off >out 2>err &&
+	test "$(grep -c . out)" = 2 &&
+	grep "^0 6 \* \* \* flock -n $DIR/potomac.lock " out &&
+	echo "sf-config: warning: configuration '\''off'\'' is disabled: no crontab line" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'intervals become cron expressions' '
+	for s in 1m:"* * * * *" 5m:"*/5 * * * *" 30m:"*/30 * * * *" \
+	    60m:"0 * * * *" 120m:"0 */2 * * *" 1h:"0 * * * *" \
+	    12h:"0 */12 * * *" 24h:"0 0 * * *" 1440m:"0 0 * * *" \
+	    1d:"0 0 * * *"; do
+		sf-config set potomac --schedule "${s%%:*}" &&
+		sf-config crontab potomac | sed -n "2s/ flock .*//p" >out &&
+		echo "${s#*:}" >expect &&
+		test_cmp expect out || exit 1
+	done
+'
+
+test_expect_code 1 'an interval cron cannot express is an error naming the configuration' '
+	for s in 7m 5h 2d 90m; do
+		sf-config set potomac --schedule $s &&
+		sf-config crontab >out 2>err;
+		test $? = 1 || exit 2
+		echo "sf-config: configuration '\''potomac'\'': interval '\''$s'\'' cannot be written as a cron schedule (use a cron expression: sf-config set potomac --schedule '\''...'\'')" >expect &&
+		test_cmp expect err &&
+		! grep potomac out && test "$(grep -c . out)" = 8 || exit 2
+	done;
+	exit 1
+'
+
+test_expect_success 'a manual schedule gets no line, with a warning' '
+	sf-config set potomac --schedule "0 6 * * *" &&
+	add_config manual &&
+	sf-config crontab >out 2>err &&
+	echo "sf-config: warning: configuration '\''manual'\'': schedule type '\''manual'\'' is not run by cron: no crontab line" >expect &&
+	test_cmp expect err &&
+	! grep manual out &&
+	sf-config rm manual
+'
+
+test_expect_code 1 'a configuration without an agency is an error' '
+	sql "UPDATE pull_configurations SET agency = NULL WHERE name = \"daily\"" &&
+	sf-config crontab daily >out 2>err; rc=$?;
+	sql "UPDATE pull_configurations SET agency = \"EC\" WHERE name = \"daily\"" &&
+	echo "sf-config: configuration '\''daily'\'': no --agency: give it one with sf-config set" >expect &&
+	test_cmp expect err && test_must_be_empty out &&
+	exit $rc
+'
+
+# What the line of configuration p should be, and the arguments sh should
+# hand to flock, with the database under a directory named "it's here%"
+# (@DIR@ and @BIN@ stand for the paths of the test).
+cat >quoted.in <<\EOF
+# p (daily_mean, USGS)
+*/5 * * * * flock -n '@DIR@/it'\''s here\%/p.lock' sh -c '@BIN@/sf-progress --db '\''@DIR@/it'\''\'\'''\''s here\%/sf.db'\'' plan p | @BIN@/sf-fetch-usgs | @BIN@/sf-load --db '\''@DIR@/it'\''\'\'''\''s here\%/sf.db'\''' 2>>'@DIR@/it'\''s here\%/p.log'
+EOF
+cat >args.in <<\EOF
+-n
+@DIR@/it's here%/p.lock
+sh
+-c
+@BIN@/sf-progress --db '@DIR@/it'\''s here%/sf.db' plan p | @BIN@/sf-fetch-usgs | @BIN@/sf-load --db '@DIR@/it'\''s here%/sf.db'
+EOF
+mkdir fakebin
+cat >fakebin/flock <<\EOF
+#!/bin/sh
+for a; do printf '%s\n' "$a"; done
+EOF
+chmod +x fakebin/flock
+
+test_expect_success 'paths are quoted for sh, inside the sh -c quotes too' '
+	mkdir "it'\''s here%" &&
+	db="$DIR/it'\''s here%/sf.db" &&
+	sf-config --db "$db" add p --type daily_mean --agency USGS \
+	    --start 2024-01-01 --schedule "*/5 * * * *" &&
+	sf-config --db "$db" crontab >out &&
+	sed "s#@DIR@#$DIR#g; s#@BIN@#$BIN#g" quoted.in >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'sh reads the quoted line back into the right arguments' '
+	# cron turns \% into %, then hands the command to sh
+	cmd=$(sed -n 2p out | cut -d" " -f6- | sed "s/\\\\%/%/g") &&
+	env -i PATH="$DIR/fakebin:/usr/bin:/bin" sh -c "$cmd" >args &&
+	sed "s#@DIR@#$DIR#g; s#@BIN@#$BIN#g" args.in >expect &&
+	test_cmp expect args &&
+	test -f "$DIR/it'\''s here%/p.log"
+'
+
+test_expect_success '--install into an empty crontab' '
+	sf-config crontab >lines &&
+	sf-config crontab --install >out 2>err &&
+	test_must_be_empty out && test_must_be_empty err &&
+	{ echo "# BEGIN sf (managed by sf-config)" && cat lines &&
+	    echo "# END sf"; } >expect &&
+	test_cmp expect table &&
+	test "$(writes)" = 1
+'
+
+test_expect_success '--install again changes nothing' '
+	cp table before &&
+	sf-config -v crontab --install 2>err &&
+	echo "sf-config: crontab unchanged" >expect && test_cmp expect err &&
+	test_cmp before table &&
+	test "$(writes)" = 1
+'
+
+test_expect_success '--install keeps the lines around the block' '
+	{ printf "MAILTO=ann@example.org\n# my jobs\n" &&
+	  echo "30 2 * * 0 /usr/bin/backup --all % weekly" &&
+	  cat before &&
+	  printf "\n@reboot /home/ann/bin/start\n# last line, no line end"; } >table &&
+	cp table user &&
+	sf-config set potomac --schedule "0 7 * * *" &&
+	sf-config crontab --install &&
+	sf-config crontab >lines &&
+	{ printf "MAILTO=ann@example.org\n# my jobs\n" &&
+	  echo "30 2 * * 0 /usr/bin/backup --all % weekly" &&
+	  echo "# BEGIN sf (managed by sf-config)" && cat lines &&
+	  echo "# END sf" &&
+	  printf "\n@reboot /home/ann/bin/start\n# last line, no line end\n"; } >expect &&
+	test_cmp expect table &&
+	grep -q "^0 7 \* \* \* flock" table &&
+	test "$(writes)" = 2 &&
+	cp table before &&
+	sf-config crontab --install &&
+	test_cmp before table && test "$(writes)" = 2
+'
+
+test_expect_success '--install appends the block to a crontab without one' '
+	printf "MAILTO=\"\"\n0 * * * * /bin/true\n" >table &&
+	sf-config crontab --install &&
+	{ printf "MAILTO=\"\"\n0 * * * * /bin/true\n" &&
+	  echo "# BEGIN sf (managed by sf-config)" && cat lines &&
+	  echo "# END sf"; } >expect &&
+	test_cmp expect table
+'
+
+test_expect_success '--install with nothing enabled removes the block' '
+	sf-config disable potomac fraser fcst nwm daily &&
+	sf-config crontab >out && test_must_be_empty out &&
+	sf-config crontab --install &&
+	printf "MAILTO=\"\"\n0 * * * * /bin/true\n" >expect &&
+	test_cmp expect table &&
+	sf-config enable potomac fraser fcst nwm daily
+'
+
+test_expect_code 1 '--install changes nothing when a line cannot be made' '
+	sf-config crontab --install && cp table before && n=$(writes) &&
+	sf-config set daily --schedule 2d &&
+	sf-config crontab --install 2>err; rc=$?;
+	sf-config set daily --schedule 1d &&
+	tail -1 err >last && echo "sf-config: crontab not changed" >expect &&
+	test_cmp expect last &&
+	test_cmp before table && test "$(writes)" = $n &&
+	exit $rc
+'
+
+test_expect_code 1 '--install refuses a block without its end marker' '
+	printf "# BEGIN sf (managed by sf-config)\n0 * * * * /bin/true\n" >table &&
+	cp table before && n=$(writes) &&
+	sf-config crontab --install 2>err; rc=$?;
+	echo "sf-config: crontab: '\''# BEGIN sf (managed by sf-config)'\'' without '\''# END sf'\'' (fix it with crontab -e)" >expect &&
+	test_cmp expect err && test_cmp before table && test "$(writes)" = $n &&
+	exit $rc
+'
+
+test_expect_code 1 '--install refuses an end marker alone' '
+	printf "0 * * * * /bin/true\n# END sf\n" >table &&
+	sf-config crontab --install 2>err; rc=$?;
+	echo "sf-config: crontab line 2: '\''# END sf'\'' without '\''# BEGIN sf (managed by sf-config)'\'' (fix it with crontab -e)" >expect &&
+	test_cmp expect err &&
+	exit $rc
+'
+
+test_expect_code 1 '--install reports a crontab -l that fails' '
+	printf "#!/bin/sh\necho \"crontab: permission denied\" >&2\nexit 1\n" >bad-crontab &&
+	chmod +x bad-crontab &&
+	SF_CRONTAB=$DIR/bad-crontab sf-config crontab --install 2>err; rc=$?;
+	echo "sf-config: '\''$DIR/bad-crontab -l'\'' failed (exit 1): crontab: permission denied" >expect &&
+	test_cmp expect err &&
+	exit $rc
+'
+
+test_expect_code 1 '--install reports a crontab command that cannot run' '
+	SF_CRONTAB=$DIR/no-such-crontab sf-config crontab --install 2>err; rc=$?;
+	echo "sf-config: '\''$DIR/no-such-crontab -l'\'' failed (exit 127): cannot run '\''$DIR/no-such-crontab'\'': No such file or directory" >expect &&
+	test_cmp expect err &&
+	exit $rc
+'
+
+test_expect_code 1 '--install reports a crontab - that fails' '
+	printf "#!/bin/sh\n[ \"\$1\" = -l ] && exit 0\necho \"crontab: errors in crontab file\" >&2\nexit 1\n" >ro-crontab &&
+	chmod +x ro-crontab &&
+	SF_CRONTAB=$DIR/ro-crontab sf-config crontab --install 2>err; rc=$?;
+	echo "sf-config: '\''$DIR/ro-crontab -'\'' failed (exit 1): crontab: errors in crontab file" >expect &&
+	test_cmp expect err &&
+	exit $rc
+'
+
+test_expect_code 2 '--install takes no names' '
+	sf-config crontab --install potomac 2>err; rc=$?;
+	grep "^sf-config: crontab --install: no names" err &&
+	exit $rc
+'
+
+test_done
