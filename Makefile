@@ -23,7 +23,7 @@ endif
 ALL_CFLAGS = $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(DEPS_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-LIB_SRC = $(sort $(wildcard lib/*.c)) $(O)/gen/sf_schema.c
+LIB_SRC = $(sort $(wildcard lib/*.c)) $(O)/gen/sf_schema.c $(O)/gen/sf_hads.c
 LIB_OBJ = $(patsubst %.c,$(O)/%.o,$(notdir $(LIB_SRC)))
 LIB_HDR = $(wildcard lib/*.h)
 LIB = $(O)/libsf.a
@@ -42,11 +42,19 @@ $(O)/gen/sf_schema.c: share/sf/schema.sql scripts/embed-sql
 	sh scripts/embed-sql sf_schema_sql < share/sf/schema.sql > $@.tmp
 	mv $@.tmp $@
 
+$(O)/gen/sf_hads.c: share/sf/hads_id_mappings.csv scripts/embed-sql
+	@mkdir -p $(@D)
+	sh scripts/embed-sql sf_hads_csv < share/sf/hads_id_mappings.csv > $@.tmp
+	mv $@.tmp $@
+
 $(O)/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/sf_schema.o: $(O)/gen/sf_schema.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/sf_hads.o: $(O)/gen/sf_hads.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "sf_db.h"
+#include "sf_map.h"
 #include "sf.h"
 
 extern const char *const sf_schema_sql[];
@@ -159,6 +160,9 @@ migrate(struct sf_db *db, int readonly, struct sf_err *err)
 		goto fail;
 	}
 	if (v == 0 && create(db, err) == -1)
+		goto fail;
+	/* The seed fills station_mappings when it creates the database. */
+	if (v == 0 && sf_map_import_shipped(db, err) == -1)
 		goto fail;
 	/* Later versions add their steps here: if (v < 2) ... */
 	return sf_db_commit(db, err);

@@ -1,0 +1,497 @@
+/*
+ * sf_map: station id mappings. An import reads its input one line at a
+ * time through the caller, so the same code takes a file, the standard
+ * input or the compiled-in shipped CSV, and the caller decides where the
+ * transaction begins and ends (sf_db's migrate() imports the shipped
+ * mappings inside the transaction that creates the schema).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_id.h"
+#include "sf_map.h"
+#include "sf.h"
+
+#define HADS_FIELDS 7
+#define HADS_HEADER_LINES 4
+
+int
+sf_map_source_agency(const char *a)
+{
+	return a != NULL && (strcmp(a, "USGS") == 0 || strcmp(a, "EC") == 0);
+}
+
+int
+sf_map_target_agency(const char *a)
+{
+	return a != NULL &&
+	    (strcmp(a, "NOAA-HADS") == 0 || strcmp(a, "NWM") == 0);
+}
+
+int
+sf_map_check(const struct sf_map_row *r, struct sf_err *err)
+{
+	const char *t = r->target_id;
+	size_t i, n;
+
+	if (r->source_agency == NULL || *r->source_agency == '\0')
+		return sf_err_set(err, "empty source agency");
+	if (!sf_map_source_agency(r->source_agency))
+		return sf_err_set(err, "source agency '%s': unknown (USGS or "
+		    "EC)", r->source_agency);
+	if (r->source_id == NULL || *r->source_id == '\0')
+		return sf_err_set(err, "empty source id");
+	if (sf_id_check(r->source_agency, r->source_id, err) == -1)
+		return -1;
+	if (r->target_agency == NULL || *r->target_agency == '\0')
+		return sf_err_set(err, "empty target agency");
+	if (!sf_map_target_agency(r->target_agency))
+		return sf_err_set(err, "target agency '%s': unknown "
+		    "(NOAA-HADS or NWM)", r->target_agency);
+	if (t == NULL || *t == '\0')
+		return sf_err_set(err, "empty target id");
+	n = strlen(t);
+	for (i = 0; i < n; i++)
+		if (t[i] < 0x20 || t[i] > 0x7e)
+			return sf_err_set(err, "%s id: not printable ASCII",
+			    r->target_agency);
+	if (n > SF_MAP_ID_MAX)
+		return sf_err_set(err, "%s id '%.20s...': longer than %d "
+		    "characters", r->target_agency, t, SF_MAP_ID_MAX);
+	if (t[0] == ' ' || t[n - 1] == ' ')
+		return sf_err_set(err, "%s id '%s': space at an end",
+		    r->target_agency, t);
+	return 0;
+}
+
+/*
+ * Splits line at commas, RFC 4180 quoting, in place: each field is
+ * unquoted and NUL-terminated where it began. Stores up to max field
+ * starts in f and returns the number of fields, or -1 with err.
+ */
+static int
+split_csv(char *line, char **f, int max, struct sf_err *err)
+{
+	char *s = line, *w, c;
+	int n = 0;
+
+	for (;;) {
+		w = s;
+		if (n < max)
+			f[n] = w;
+		if (*s == '"') {
+			for (s++;;) {
+				if (*s == '\0')
+					return sf_err_set(err, "quoted field "
+					    "not closed");
+				if (*s == '"' && s[1] == '"') {
+					*w++ = '"';
+					s += 2;
+				} else if (*s == '"') {
+					s++;
+					break;
+				} else
+					*w++ = *s++;
+			}
+			if (*s != ',' && *s != '\0')
+				return sf_err_set(err, "misplaced quote");
+		} else {
+			for (; *s != ',' && *s != '\0'; s++) {
+				if (*s == '"')
+					return sf_err_set(err, "misplaced "
+					    "quote");
+				*w++ = *s;
+			}
+		}
+		c = *s;
+		*w = '\0';
+		n++;
+		if (c == '\0')
+			return n;
+		s++;
+	}
+}
+
+int
+sf_map_parse_csv(char *line, struct sf_map_row *r, struct sf_err *err)
+{
+	char *f[4];
+	int n;
+
+	if ((n = split_csv(line, f, 4, err)) == -1)
+		return -1;
+	if (n != 4)
+		return sf_err_set(err, "expected 4 fields, found %d", n);
+	r->source_agency = f[0];
+	r->source_id = f[1];
+	r->target_agency = f[2];
+	r->target_id = f[3];
+	return 0;
+}
+
+int
+sf_map_parse_hads(char *line, struct sf_map_row *r, struct sf_err *err)
+{
+	char *f[HADS_FIELDS], *s = line, *p;
+	int n = 0;
+
+	for (;;) {
+		if (n < HADS_FIELDS)
+			f[n] = s;
+		n++;
+		if ((p = strchr(s, '|')) == NULL)
+			break;
+		*p = '\0';
+		s = p + 1;
+	}
+	if (n != HADS_FIELDS)
+		return sf_err_set(err, "expected %d fields, found %d",
+		    HADS_FIELDS, n);
+	r->source_agency = "USGS";
+	r->source_id = sf_str_trim(f[1]);
+	r->target_agency = "NOAA-HADS";
+	r->target_id = sf_str_trim(f[0]);
+	if (*r->target_id == '\0')
+		return sf_err_set(err, "empty NWSLI");
+	if (*r->source_id == '\0')
+		return sf_err_set(err, "empty USGS number");
+	return 0;
+}
+
+/*
+ * Import.
+ */
+
+struct sf_map_import {
+	struct sf_db *db;
+	enum sf_map_format fmt;
+	char *name;
+	int replace;
+	long lineno;
+	int header;		/* CSV: the header was seen */
+	int rows;		/* a row was taken (HADS: the header is over) */
+	struct sf_buf line;	/* the line being parsed, in place */
+	sqlite3_stmt *find, *ins, *upd;
+	struct sf_map_counts n;
+};
+
+struct sf_map_import *
+sf_map_import_new(struct sf_db *db, enum sf_map_format fmt, const char *name,
+    int replace, struct sf_err *err)
+{
+	struct sf_map_import *im = sf_calloc(1, sizeof(*im));
+
+	im->db = db;
+	im->fmt = fmt;
+	im->name = sf_strdup(name == NULL || strcmp(name, "-") == 0 ?
+	    "stdin" : name);
+	im->replace = replace;
+	sf_buf_init(&im->line);
+	if ((im->find = sf_db_prepare(db, "SELECT target_id FROM "
+	    "station_mappings WHERE source_agency = ?1 AND source_id = ?2 "
+	    "AND target_agency = ?3", err)) == NULL ||
+	    (im->ins = sf_db_prepare(db, "INSERT INTO station_mappings "
+	    "(source_agency, source_id, target_agency, target_id) "
+	    "VALUES (?1, ?2, ?3, ?4)", err)) == NULL ||
+	    (im->upd = sf_db_prepare(db, "UPDATE station_mappings SET "
+	    "target_id = ?4 WHERE source_agency = ?1 AND source_id = ?2 "
+	    "AND target_agency = ?3", err)) == NULL) {
+		sf_map_import_free(im);
+		return NULL;
+	}
+	return im;
+}
+
+void
+sf_map_import_free(struct sf_map_import *im)
+{
+	if (im == NULL)
+		return;
+	sqlite3_finalize(im->find);
+	sqlite3_finalize(im->ins);
+	sqlite3_finalize(im->upd);
+	sf_buf_release(&im->line);
+	free(im->name);
+	free(im);
+}
+
+const struct sf_map_counts *
+sf_map_import_counts(const struct sf_map_import *im)
+{
+	return &im->n;
+}
+
+static void
+bind_row(sqlite3_stmt *st, const struct sf_map_row *r, int with_target)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sf_db_bind_text(st, 1, r->source_agency);
+	sf_db_bind_text(st, 2, r->source_id);
+	sf_db_bind_text(st, 3, r->target_agency);
+	if (with_target)
+		sf_db_bind_text(st, 4, r->target_id);
+}
+
+/* Runs a statement that returns no row; resets it either way. */
+static int
+run(struct sf_map_import *im, sqlite3_stmt *st, const char *what,
+    struct sf_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sf_db_fail(im->db, what, err);
+	return 0;
+}
+
+/* Stores r: returns as sf_map_import_line does. */
+static int
+store(struct sf_map_import *im, const struct sf_map_row *r,
+    struct sf_err *err)
+{
+	char *old;
+	int rc;
+
+	bind_row(im->find, r, 0);
+	rc = sqlite3_step(im->find);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(im->find);
+		bind_row(im->ins, r, 1);
+		if (run(im, im->ins, "inserting a mapping", err) == -1)
+			return -2;
+		im->n.inserted++;
+		return 1;
+	}
+	if (rc != SQLITE_ROW) {
+		sf_db_fail(im->db, "looking up a mapping", err);
+		sqlite3_reset(im->find);
+		return -2;
+	}
+	old = sf_strdup((const char *)sqlite3_column_text(im->find, 0));
+	sqlite3_reset(im->find);
+	if (strcmp(old, r->target_id) == 0) {
+		free(old);
+		im->n.unchanged++;
+		return 1;
+	}
+	if (!im->replace) {
+		sf_err_setl(err, im->lineno, "%s:%ld: conflict: %s '%s' is "
+		    "%s '%s' already, not '%s' (kept; --replace overwrites)",
+		    im->name, im->lineno, r->source_agency, r->source_id,
+		    r->target_agency, old, r->target_id);
+		free(old);
+		im->n.conflicts++;
+		return -1;
+	}
+	bind_row(im->upd, r, 1);
+	if (run(im, im->upd, "replacing a mapping", err) == -1) {
+		free(old);
+		return -2;
+	}
+	sf_err_setl(err, im->lineno, "%s:%ld: %s '%s' is %s '%s' now, not "
+	    "'%s'", im->name, im->lineno, r->source_agency, r->source_id,
+	    r->target_agency, r->target_id, old);
+	free(old);
+	im->n.replaced++;
+	return 2;
+}
+
+static int
+blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t')
+			return 0;
+	return 1;
+}
+
+static int
+bad_line(struct sf_map_import *im, const struct sf_err *why,
+    struct sf_err *err)
+{
+	im->n.bad++;
+	return sf_err_setl(err, im->lineno, "%s:%ld: %s", im->name,
+	    im->lineno, why->msg);
+}
+
+static int
+csv_line(struct sf_map_import *im, char *s, struct sf_err *err)
+{
+	struct sf_map_row r;
+	struct sf_err why;
+
+	if (*s == '#' || blank(s))
+		return 0;
+	if (strcmp(s, SF_MAP_CSV_HEADER) == 0) {
+		im->header = 1;
+		return 0;
+	}
+	if (!im->header) {
+		sf_err_setl(err, im->lineno, "%s:%ld: expected the header "
+		    "'%s'", im->name, im->lineno, SF_MAP_CSV_HEADER);
+		return -2;
+	}
+	if (sf_map_parse_csv(s, &r, &why) == -1 ||
+	    sf_map_check(&r, &why) == -1)
+		return bad_line(im, &why, err);
+	return store(im, &r, err);
+}
+
+static int
+hads_line(struct sf_map_import *im, char *s, struct sf_err *err)
+{
+	struct sf_map_row r;
+	struct sf_err why;
+
+	if (blank(s))
+		return 0;
+	if (sf_map_parse_hads(s, &r, &why) == -1 ||
+	    sf_map_check(&r, &why) == -1) {
+		if (!im->rows && im->lineno <= HADS_HEADER_LINES)
+			return 0;
+		return bad_line(im, &why, err);
+	}
+	im->rows = 1;
+	return store(im, &r, err);
+}
+
+int
+sf_map_import_line(struct sf_map_import *im, const char *line, size_t n,
+    struct sf_err *err)
+{
+	struct sf_err why;
+	char *s;
+
+	im->lineno++;
+	if (n > 0 && line[n - 1] == '\n')
+		n--;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	sf_buf_reset(&im->line);
+	sf_buf_add(&im->line, line, n);
+	s = im->line.buf;
+	if (im->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	if (memchr(im->line.buf, '\0', n) != NULL) {
+		sf_err_set(&why, "NUL byte in the line");
+		return bad_line(im, &why, err);
+	}
+	if (im->fmt == SF_MAP_HADS)
+		return hads_line(im, s, err);
+	return csv_line(im, s, err);
+}
+
+int
+sf_map_import_shipped(struct sf_db *db, struct sf_err *err)
+{
+	struct sf_map_import *im;
+	size_t i;
+	int r = 0;
+
+	if ((im = sf_map_import_new(db, SF_MAP_CSV, SF_MAP_SHIPPED, 0,
+	    err)) == NULL)
+		return -1;
+	for (i = 0; sf_hads_csv[i] != NULL; i++) {
+		if (sf_map_import_line(im, sf_hads_csv[i],
+		    strlen(sf_hads_csv[i]), err) < 0) {
+			r = -1;
+			break;
+		}
+	}
+	sf_map_import_free(im);
+	return r;
+}
+
+/*
+ * Lookup.
+ */
+
+struct sf_map {
+	struct sf_db *db;
+	sqlite3_stmt *get;
+	char *target;
+};
+
+struct sf_map *
+sf_map_new(struct sf_db *db, struct sf_err *err)
+{
+	struct sf_map *m = sf_calloc(1, sizeof(*m));
+
+	m->db = db;
+	if ((m->get = sf_db_prepare(db, "SELECT target_id FROM "
+	    "station_mappings WHERE source_agency = ?1 AND source_id = ?2 "
+	    "AND target_agency = ?3", err)) == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+sf_map_free(struct sf_map *m)
+{
+	if (m == NULL)
+		return;
+	sqlite3_finalize(m->get);
+	free(m->target);
+	free(m);
+}
+
+int
+sf_map_get(struct sf_map *m, const char *source_agency,
+    const char *source_id, const char *target_agency,
+    const char **target_id, struct sf_err *err)
+{
+	int rc;
+
+	*target_id = NULL;
+	free(m->target);
+	m->target = NULL;
+	sqlite3_reset(m->get);
+	sf_db_bind_text(m->get, 1, source_agency);
+	sf_db_bind_text(m->get, 2, source_id);
+	sf_db_bind_text(m->get, 3, target_agency);
+	rc = sqlite3_step(m->get);
+	if (rc == SQLITE_ROW)
+		m->target = sf_strdup((const char *)sqlite3_column_text(m->get,
+		    0));
+	sqlite3_reset(m->get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sf_db_fail(m->db, "looking up a mapping", err);
+	*target_id = m->target;
+	return m->target != NULL;
+}
+
+int
+sf_map_list(struct sf_db *db, const char *source_agency,
+    const char *target_agency,
+    int (*fn)(void *arg, const struct sf_map_row *r), void *arg,
+    struct sf_err *err)
+{
+	struct sf_map_row r;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if ((st = sf_db_prepare(db, "SELECT source_agency, source_id, "
+	    "target_agency, target_id FROM station_mappings "
+	    "WHERE (?1 IS NULL OR source_agency = ?1) "
+	    "AND (?2 IS NULL OR target_agency = ?2) "
+	    "ORDER BY source_agency, source_id, target_agency", err)) == NULL)
+		return -1;
+	sf_db_bind_text(st, 1, source_agency);
+	sf_db_bind_text(st, 2, target_agency);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.source_agency = (const char *)sqlite3_column_text(st, 0);
+		r.source_id = (const char *)sqlite3_column_text(st, 1);
+		r.target_agency = (const char *)sqlite3_column_text(st, 2);
+		r.target_id = (const char *)sqlite3_column_text(st, 3);
+		if ((ret = fn(arg, &r)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = sf_db_fail(db, "listing the mappings", err);
+	sqlite3_finalize(st);
+	return ret;
+}
