@@ -1,0 +1,363 @@
+/*
+ * sf_health: reads pull_configurations, pull_configuration_stations,
+ * pull_station_progress, data_pull_logs and the archive, and judges each
+ * station against its configuration's schedule (sf_sched).
+ *
+ * Times are read with sf_time_parse, so a time kept as a date or with an
+ * offset compares right; one that does not parse counts as missing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_health.h"
+#include "sf_sched.h"
+#include "sf.h"
+
+static const char names_sql[] =
+    "SELECT name FROM pull_configurations ORDER BY name";
+
+static const char conf_sql[] =
+    "SELECT id, data_type, source, is_enabled, schedule_type, "
+    "schedule_value, created_at FROM pull_configurations WHERE name = ?1";
+
+static const char stations_sql[] =
+    "SELECT s.station_number, s.is_enabled, p.last_successful_pull_date, "
+    "coalesce(p.consecutive_failures, 0), p.last_attempt_at, "
+    "p.last_error, p.last_error_at "
+    "FROM pull_configuration_stations s "
+    "LEFT JOIN pull_station_progress p "
+    "ON p.config_id = s.config_id AND p.station_number = s.station_number "
+    "WHERE s.config_id = ?1 ORDER BY s.station_number";
+
+static const char obs_sql[] =
+    "SELECT max(o.t), count(o.t) FROM stations s "
+    "JOIN obs_series r ON r.station_id = s.id "
+    "JOIN obs o ON o.series = r.id "
+    "WHERE s.station_number = ?1 AND r.type = ?2";
+
+static const char fcst_sql[] =
+    "SELECT max(f.run_date), count(f.id) FROM stations s "
+    "JOIN forecast_runs f ON f.station_id = s.id "
+    "WHERE s.station_number = ?1 AND (?2 IS NULL OR f.source = ?2)";
+
+/* The first failure of the station's current run of failures. */
+static const char streak_sql[] =
+    "SELECT start_time FROM data_pull_logs "
+    "WHERE config_id = ?1 AND station_number = ?2 AND status = 'failed' "
+    "ORDER BY start_time DESC, id DESC LIMIT 1 OFFSET ?3";
+
+/* The newest run before it in which the station did not fail. */
+static const char success_sql[] =
+    "SELECT max(l.start_time) FROM data_pull_logs l "
+    "WHERE l.config_id = ?1 AND l.station_number IS NULL "
+    "AND l.status IN ('success', 'partial') AND l.start_time < ?3 "
+    "AND NOT EXISTS (SELECT 1 FROM data_pull_logs f "
+    "WHERE f.config_id = ?1 AND f.station_number = ?2 "
+    "AND f.start_time = l.start_time)";
+
+static const char prune_sql[] =
+    "DELETE FROM data_pull_logs WHERE start_time < ?1";
+
+static const char *const state_names[] = {
+	"ok", "never", "failing", "stale", "broken", "disabled"
+};
+
+const char *
+sf_health_state_name(enum sf_health_state s)
+{
+	return state_names[s];
+}
+
+/* Column i of st as a time, or -1 when NULL or not a time. */
+static int64_t
+column_time(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	int64_t t;
+
+	if (s == NULL || sf_time_parse((const char *)s, &t, NULL) == -1)
+		return -1;
+	return t;
+}
+
+static char *
+column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s == NULL ? NULL : sf_strdup((const char *)s);
+}
+
+int
+sf_health_names(struct sf_db *db, char ***names, size_t *n,
+    struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if ((st = sf_db_prepare(db, names_sql, err)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*names = sf_realloc(*names, (*n + 1) * sizeof(**names));
+		(*names)[(*n)++] = column_dup(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sf_db_fail(db, "reading configurations", err);
+	return 0;
+}
+
+/*
+ * The last success of s from data_pull_logs (see sf_health.h) into *t,
+ * -1 when the logs no longer hold it. Returns 0, or -1 with err.
+ */
+static int
+success_from_logs(struct sf_db *db, sqlite3_int64 id,
+    const struct sf_health_station *s, int64_t *t, struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	char *first = NULL;
+	int rc;
+
+	*t = -1;
+	if ((st = sf_db_prepare(db, streak_sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, s->station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, s->failures > 0 ? s->failures - 1 : 0);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		first = column_dup(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sf_db_fail(db, "reading data_pull_logs", err);
+	if (first == NULL)
+		return 0;
+	if ((st = sf_db_prepare(db, success_sql, err)) == NULL) {
+		free(first);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, s->station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, first, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*t = column_time(st, 0);
+	sqlite3_finalize(st);
+	free(first);
+	if (rc != SQLITE_ROW)
+		return sf_db_fail(db, "reading data_pull_logs", err);
+	return 0;
+}
+
+/* The newest data and the row count of s into it. Returns 0 or -1. */
+static int
+data_of(struct sf_db *db, sqlite3_stmt *st, int forecast,
+    struct sf_health_station *s, struct sf_err *err)
+{
+	int rc;
+
+	sqlite3_bind_text(st, 1, s->station, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (forecast)
+			s->newest = column_time(st, 0);
+		else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			s->newest = -1;
+		else
+			s->newest = sqlite3_column_int64(st, 0);
+		s->rows = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return sf_db_fail(db, "reading the archive", err);
+	return 0;
+}
+
+static void
+judge(const struct sf_health *h, const struct sf_health_opts *o,
+    int64_t created, int lost, struct sf_health_station *s)
+{
+	s->breaker_open = s->failures >= o->max_failures;
+	if (h->enabled && s->enabled && h->due >= 0) {
+		if (s->last_success >= 0)
+			s->stale = s->last_success < h->due;
+		else if (lost)
+			s->stale = 1;
+		else
+			s->stale = created < 0 || created < h->due;
+	}
+	if (!h->enabled || !s->enabled)
+		s->state = SF_HEALTH_DISABLED;
+	else if (s->breaker_open)
+		s->state = SF_HEALTH_BROKEN;
+	else if (s->stale)
+		s->state = SF_HEALTH_STALE;
+	else if (s->failures > 0)
+		s->state = SF_HEALTH_FAILING;
+	else if (s->last_success < 0)
+		s->state = SF_HEALTH_NEVER;
+	else
+		s->state = SF_HEALTH_OK;
+}
+
+/* The third run of sc before now, or -1. */
+static int64_t
+third_run_before(const struct sf_sched *sc, int64_t now)
+{
+	int64_t t = now;
+	int i;
+
+	for (i = 0; i < 3 && t != -1; i++)
+		t = sf_sched_prev(sc, t);
+	return t;
+}
+
+/*
+ * Reads the configuration's row into h. Returns 0, 1 when there is none,
+ * -1 with err; sets *id, *created and *forecast.
+ */
+static int
+conf_read(struct sf_db *db, const char *name,
+    const struct sf_health_opts *o, struct sf_health *h, sqlite3_int64 *id,
+    int64_t *created, int *forecast, struct sf_err *err)
+{
+	struct sf_sched sc;
+	sqlite3_stmt *st;
+	const char *dtype, *stype;
+	int rc, r = 0;
+
+	if ((st = sf_db_prepare(db, conf_sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		r = rc == SQLITE_DONE ? 1 :
+		    sf_db_fail(db, "reading configurations", err);
+		sqlite3_finalize(st);
+		return r;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	dtype = (const char *)sqlite3_column_text(st, 1);
+	*forecast = dtype != NULL && strcmp(dtype, "forecast") == 0;
+	if (*forecast && sqlite3_column_type(st, 2) != SQLITE_NULL)
+		h->type = column_dup(st, 2);
+	else
+		h->type = column_dup(st, 1);
+	h->enabled = sqlite3_column_int(st, 3) != 0;
+	stype = (const char *)sqlite3_column_text(st, 4);
+	if (stype == NULL || strcmp(stype, "manual") != 0)
+		h->schedule = column_dup(st, 5);
+	*created = column_time(st, 6);
+	sqlite3_finalize(st);
+	h->due = -1;
+	if (h->schedule != NULL) {
+		if (sf_sched_parse(h->schedule, &sc, &h->sched_err) == -1)
+			h->bad_schedule = 1;
+		else {
+			h->interval = sc.kind == SF_SCHED_INTERVAL;
+			h->due = third_run_before(&sc, o->now);
+		}
+	}
+	return 0;
+}
+
+int
+sf_health_get(struct sf_db *db, const char *name,
+    const struct sf_health_opts *o, struct sf_health *h, struct sf_err *err)
+{
+	struct sf_health_station *s;
+	sqlite3_stmt *st, *data = NULL;
+	sqlite3_int64 id = 0;
+	int64_t created = -1;
+	int forecast = 0, lost, rc, r;
+
+	memset(h, 0, sizeof(*h));
+	h->config = sf_strdup(name);
+	if ((r = conf_read(db, name, o, h, &id, &created, &forecast,
+	    err)) != 0)
+		return r;
+	if ((data = sf_db_prepare(db, forecast ? fcst_sql : obs_sql,
+	    err)) == NULL)
+		return -1;
+	if (forecast && strcmp(h->type, "forecast") == 0)
+		sqlite3_bind_null(data, 2);
+	else
+		sqlite3_bind_text(data, 2, h->type, -1, SQLITE_STATIC);
+	if ((st = sf_db_prepare(db, stations_sql, err)) == NULL) {
+		sqlite3_finalize(data);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		h->st = sf_realloc(h->st, (h->nst + 1) * sizeof(*h->st));
+		s = &h->st[h->nst++];
+		memset(s, 0, sizeof(*s));
+		s->station = column_dup(st, 0);
+		s->enabled = sqlite3_column_int(st, 1) != 0;
+		s->failures = sqlite3_column_int64(st, 3);
+		s->last_attempt = column_time(st, 4);
+		s->last_error = column_dup(st, 5);
+		s->last_error_at = column_time(st, 6);
+		s->last_success = -1;
+		lost = 0;
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+			;	/* no success yet */
+		else if (s->last_error_at < 0 ||
+		    s->last_attempt > s->last_error_at)
+			s->last_success = s->last_attempt;
+		else {
+			if ((r = success_from_logs(db, id, s, &s->last_success,
+			    err)) == -1)
+				break;
+			lost = s->last_success < 0;
+		}
+		if ((r = data_of(db, data, forecast, s, err)) == -1)
+			break;
+		judge(h, o, created, lost, s);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sf_db_fail(db, "reading stations", err);
+	sqlite3_finalize(st);
+	sqlite3_finalize(data);
+	return r;
+}
+
+void
+sf_health_release(struct sf_health *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nst; i++) {
+		free(h->st[i].station);
+		free(h->st[i].last_error);
+	}
+	free(h->st);
+	free(h->config);
+	free(h->type);
+	free(h->schedule);
+	memset(h, 0, sizeof(*h));
+}
+
+int
+sf_health_prune(struct sf_db *db, int64_t before, long long *n,
+    struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	char t[SF_TIME_LEN];
+	int r = 0;
+
+	*n = 0;
+	if ((st = sf_db_prepare(db, prune_sql, err)) == NULL)
+		return -1;
+	sf_time_format(before, t);
+	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sf_db_fail(db, "pruning data_pull_logs", err);
+	else
+		*n = sqlite3_changes(db->h);
+	sqlite3_finalize(st);
+	return r;
+}

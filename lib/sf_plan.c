@@ -1,0 +1,332 @@
+/*
+ * sf_plan: planning Smart Append requests from pull_configurations,
+ * pull_configuration_stations and pull_station_progress, and clearing
+ * progress.
+ *
+ * Start times are normalised through sf_time, so a pull_start_date kept
+ * as a date ("1900-01-01") and one kept as an instant read the same in the
+ * requests.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_plan.h"
+#include "sf.h"
+
+static const char conf_sql[] =
+    "SELECT id, data_type, data_strategy, pull_start_date, is_enabled, "
+    "agency, source FROM pull_configurations WHERE name = ?1";
+
+static const char stations_sql[] =
+    "SELECT s.station_number, p.last_successful_pull_date, "
+    "coalesce(p.consecutive_failures, 0) "
+    "FROM pull_configuration_stations s "
+    "LEFT JOIN pull_station_progress p "
+    "ON p.config_id = s.config_id AND p.station_number = s.station_number "
+    "WHERE s.config_id = ?1 AND s.is_enabled "
+    "ORDER BY s.station_number";
+
+static const char progress_sql[] =
+    "SELECT c.name, x.station_number, p.last_successful_pull_date, "
+    "coalesce(p.consecutive_failures, 0), p.last_attempt_at, "
+    "p.last_error_at, p.last_error "
+    "FROM pull_configurations c "
+    "JOIN (SELECT config_id, station_number "
+    "FROM pull_configuration_stations "
+    "UNION SELECT config_id, station_number FROM pull_station_progress) x "
+    "ON x.config_id = c.id "
+    "LEFT JOIN pull_station_progress p "
+    "ON p.config_id = x.config_id AND p.station_number = x.station_number "
+    "WHERE ?1 IS NULL OR c.name = ?1 "
+    "ORDER BY c.name, x.station_number";
+
+static const char conf_id_sql[] =
+    "SELECT id FROM pull_configurations WHERE name = ?1";
+
+static const char has_station_sql[] =
+    "SELECT 1 FROM pull_configuration_stations "
+    "WHERE config_id = ?1 AND station_number = ?2 "
+    "UNION ALL SELECT 1 FROM pull_station_progress "
+    "WHERE config_id = ?1 AND station_number = ?2";
+
+static const char reset_sql[] =
+    "DELETE FROM pull_station_progress "
+    "WHERE config_id = ?1 AND (?2 IS NULL OR station_number = ?2)";
+
+static const char reset_failures_sql[] =
+    "UPDATE pull_station_progress SET consecutive_failures = 0, "
+    "last_error = NULL, updated_at = ?3 "
+    "WHERE config_id = ?1 AND (?2 IS NULL OR station_number = ?2) "
+    "AND (consecutive_failures != 0 OR last_error IS NOT NULL)";
+
+/* A copy of column i of st, or NULL. */
+static char *
+column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s == NULL ? NULL : sf_strdup((const char *)s);
+}
+
+/* s, a date or an instant, as an instant into out; 0 or -1. */
+static int
+start_of(const char *s, char out[SF_TIME_LEN], struct sf_err *err)
+{
+	int64_t t;
+
+	if (s == NULL || sf_time_parse(s, &t, err) == -1)
+		return -1;
+	sf_time_format(t, out);
+	return 0;
+}
+
+static void
+item_add(struct sf_plan_item **v, size_t *n, const char *station,
+    const char *start, long long failures)
+{
+	struct sf_plan_item *it;
+
+	*v = sf_realloc(*v, (*n + 1) * sizeof(**v));
+	it = &(*v)[(*n)++];
+	it->station = sf_strdup(station);
+	it->start = sf_strdup(start);
+	it->failures = failures;
+}
+
+/*
+ * Reads the configuration's row into p. Returns 0, 1 when there is none,
+ * -1 with err. *id, *first (the pull start as an instant) and *overwrite
+ * are set on 0.
+ */
+static int
+conf_read(struct sf_db *db, const char *name, struct sf_plan *p,
+    sqlite3_int64 *id, char first[SF_TIME_LEN], int *overwrite,
+    struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	const char *dtype, *strategy, *start;
+	struct sf_err e;
+	int rc, r = 0;
+
+	if ((st = sf_db_prepare(db, conf_sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		r = 1;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		r = sf_db_fail(db, "reading configurations", err);
+		goto out;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	dtype = (const char *)sqlite3_column_text(st, 1);
+	strategy = (const char *)sqlite3_column_text(st, 2);
+	start = (const char *)sqlite3_column_text(st, 3);
+	p->enabled = sqlite3_column_int(st, 4) != 0;
+	p->agency = column_dup(st, 5);
+	*overwrite = strategy != NULL && strcmp(strategy, "overwrite") == 0;
+	if (dtype != NULL && strcmp(dtype, "forecast") == 0) {
+		if (sqlite3_column_type(st, 6) == SQLITE_NULL) {
+			r = sf_err_set(err, "configuration '%s': a forecast "
+			    "configuration without a source", name);
+			goto out;
+		}
+		p->type = column_dup(st, 6);
+	} else
+		p->type = dtype == NULL ? NULL : sf_strdup(dtype);
+	if (start_of(start, first, &e) == -1)
+		r = sf_err_set(err, "configuration '%s': pull start date: %s",
+		    name, start == NULL ? "missing" : e.msg);
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+sf_plan_make(struct sf_db *db, const char *name, long long max_failures,
+    struct sf_plan *p, struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id = 0;
+	char first[SF_TIME_LEN], start[SF_TIME_LEN];
+	struct sf_err e;
+	int overwrite = 0, rc, r;
+
+	memset(p, 0, sizeof(*p));
+	p->config = sf_strdup(name);
+	if ((r = conf_read(db, name, p, &id, first, &overwrite, err)) != 0)
+		return r;
+	if (!p->enabled)
+		return 0;
+	if ((st = sf_db_prepare(db, stations_sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *station = (const char *)sqlite3_column_text(st, 0);
+		const char *last = (const char *)sqlite3_column_text(st, 1);
+		long long failures = sqlite3_column_int64(st, 2);
+
+		if (overwrite || last == NULL)
+			memcpy(start, first, sizeof(start));
+		else if (start_of(last, start, &e) == -1) {
+			r = sf_err_set(err, "configuration '%s' station '%s': "
+			    "last successful pull date: %s", name, station,
+			    e.msg);
+			break;
+		}
+		if (failures >= max_failures)
+			item_add(&p->skipped, &p->nskipped, station, start,
+			    failures);
+		else
+			item_add(&p->items, &p->nitems, station, start,
+			    failures);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sf_db_fail(db, "reading stations", err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static void
+items_free(struct sf_plan_item *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].station);
+		free(v[i].start);
+	}
+	free(v);
+}
+
+void
+sf_plan_release(struct sf_plan *p)
+{
+	items_free(p->items, p->nitems);
+	items_free(p->skipped, p->nskipped);
+	free(p->config);
+	free(p->agency);
+	free(p->type);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The id of the configuration called name into *id: 0, 1 none, -1. */
+static int
+conf_id(struct sf_db *db, const char *name, sqlite3_int64 *id,
+    struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, r = 0;
+
+	if ((st = sf_db_prepare(db, conf_id_sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		r = 1;
+	else
+		r = sf_db_fail(db, "reading configurations", err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+sf_plan_progress(struct sf_db *db, const char *name,
+    int (*fn)(void *arg, const struct sf_plan_progress *row), void *arg,
+    struct sf_err *err)
+{
+	struct sf_plan_progress row;
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	int rc, r;
+
+	if (name != NULL && (r = conf_id(db, name, &id, err)) != 0)
+		return r;
+	if ((st = sf_db_prepare(db, progress_sql, err)) == NULL)
+		return -1;
+	sf_db_bind_text(st, 1, name);
+	r = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.config = (const char *)sqlite3_column_text(st, 0);
+		row.station = (const char *)sqlite3_column_text(st, 1);
+		row.last_pull = (const char *)sqlite3_column_text(st, 2);
+		row.failures = sqlite3_column_int64(st, 3);
+		row.last_attempt = (const char *)sqlite3_column_text(st, 4);
+		row.last_error_at = (const char *)sqlite3_column_text(st, 5);
+		row.last_error = (const char *)sqlite3_column_text(st, 6);
+		if (fn(arg, &row) == -1) {
+			r = -1;
+			break;
+		}
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sf_db_fail(db, "reading progress", err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * 1 when station is one of the configuration's stations or has progress
+ * in it, 0 when not, -1 with err.
+ */
+static int
+has_station(struct sf_db *db, sqlite3_int64 id, const char *station,
+    struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if ((st = sf_db_prepare(db, has_station_sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = 1;
+	else if (rc == SQLITE_DONE)
+		r = 0;
+	else
+		r = sf_db_fail(db, "reading stations", err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+sf_plan_reset(struct sf_db *db, const char *name, const char *station,
+    int failures_only, int64_t now, long long *n, struct sf_err *err)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	char ts[SF_TIME_LEN];
+	int r;
+
+	*n = 0;
+	if ((r = conf_id(db, name, &id, err)) != 0)
+		return r;
+	st = sf_db_prepare(db, failures_only ? reset_failures_sql : reset_sql,
+	    err);
+	if (st == NULL)
+		return -1;
+	sf_time_format(now, ts);
+	sqlite3_bind_int64(st, 1, id);
+	sf_db_bind_text(st, 2, station);
+	if (failures_only)
+		sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sf_db_fail(db, "clearing progress", err);
+	else
+		*n = sqlite3_changes(db->h);
+	sqlite3_finalize(st);
+	if (r == 0 && *n == 0 && station != NULL) {
+		/* Nothing to clear: fine for a station of the configuration. */
+		if ((r = has_station(db, id, station, err)) == 1)
+			r = 0;
+		else if (r == 0)
+			r = 2;
+	}
+	return r;
+}
