@@ -18,7 +18,10 @@ import io
 import json
 import sys
 
-CONFIG = "demo"
+# One pull configuration per agency and data type, as sf-config makes them.
+CONFIGS = {("USGS", "daily_mean"): "usgs-daily",
+           ("USGS", "realtime_15min"): "usgs-15min",
+           ("EC", "daily_mean"): "ec-daily"}
 ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
          "PST": -8, "PDT": -7}
 
@@ -28,7 +31,7 @@ def out(rec):
 
 
 def obs(station, agency, typ, t, value, unit, qc):
-    out({"kind": "obs", "config": CONFIG, "station": station,
+    out({"kind": "obs", "config": CONFIGS[(agency, typ)], "station": station,
          "agency": agency, "type": typ, "observed_at": t,
          "discharge": value, "unit": unit, "quality_code": qc})
 
