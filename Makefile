@@ -39,12 +39,12 @@ all: $(BINS)
 
 $(O)/gen/sf_schema.c: share/sf/schema.sql scripts/embed-sql
 	@mkdir -p $(@D)
-	sh scripts/embed-sql sf_schema_sql < share/sf/schema.sql > $@.tmp
+	sh scripts/embed-sql sf_schema_sql share/sf/schema.sql < share/sf/schema.sql > $@.tmp
 	mv $@.tmp $@
 
 $(O)/gen/sf_hads.c: share/sf/hads_id_mappings.csv scripts/embed-sql
 	@mkdir -p $(@D)
-	sh scripts/embed-sql sf_hads_csv < share/sf/hads_id_mappings.csv > $@.tmp
+	sh scripts/embed-sql sf_hads_csv share/sf/hads_id_mappings.csv < share/sf/hads_id_mappings.csv > $@.tmp
 	mv $@.tmp $@
 
 $(O)/%.o: lib/%.c $(LIB_HDR)

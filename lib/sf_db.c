@@ -80,38 +80,22 @@ sf_db_fail(struct sf_db *db, const char *what, struct sf_err *err)
 	    sqlite3_errmsg(db->h));
 }
 
-static int
-user_version(struct sf_db *db, int *v, struct sf_err *err)
+int
+sf_db_int(struct sf_db *db, const char *sql, long long *v,
+    struct sf_err *err)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = sf_db_prepare(db, "PRAGMA user_version", err)) == NULL)
+	if ((st = sf_db_prepare(db, sql, err)) == NULL)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int(st, 0);
+		*v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return sf_db_fail(db, "reading the schema version", err);
-	return 0;
-}
-
-static int
-count_tables(struct sf_db *db, int *n, struct sf_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	st = sf_db_prepare(db, "SELECT count(*) FROM sqlite_master", err);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return sf_db_fail(db, "reading the schema", err);
+		return sf_db_fail(db, rc == SQLITE_DONE ? "no row" :
+		    "querying", err);
 	return 0;
 }
 
@@ -137,14 +121,15 @@ create(struct sf_db *db, struct sf_err *err)
 static int
 migrate(struct sf_db *db, int readonly, struct sf_err *err)
 {
-	int v, n = 0;
+	const char *version = "PRAGMA user_version";
+	long long v, n = 0;
 
-	if (user_version(db, &v, err) == -1)
+	if (sf_db_int(db, version, &v, err) == -1)
 		return -1;
 	if (v == SF_DB_SCHEMA_VERSION)
 		return 0;
 	if (v > SF_DB_SCHEMA_VERSION)
-		return sf_err_set(err, "database '%s': schema version %d is "
+		return sf_err_set(err, "database '%s': schema version %lld is "
 		    "newer than this sf understands (%d)", db->path, v,
 		    SF_DB_SCHEMA_VERSION);
 	if (readonly)
@@ -152,7 +137,8 @@ migrate(struct sf_db *db, int readonly, struct sf_err *err)
 		    "or not yet created", db->path);
 	if (sf_db_begin(db, err) == -1)
 		return -1;
-	if (user_version(db, &v, err) == -1 || count_tables(db, &n, err) == -1)
+	if (sf_db_int(db, version, &v, err) == -1 ||
+	    sf_db_int(db, "SELECT count(*) FROM sqlite_master", &n, err) == -1)
 		goto fail;
 	if (v == 0 && n > 0) {
 		sf_err_set(err, "database '%s': not an sf database (it has "

@@ -67,6 +67,14 @@ void sf_db_rollback(struct sf_db *db);
 /* Fills err with "database 'PATH': WHAT: sqlite's message"; returns -1. */
 int sf_db_fail(struct sf_db *db, const char *what, struct sf_err *err);
 
+/*
+ * Runs sql, a query without parameters whose first row's first column is
+ * an integer, into *v (0 when that column is NULL). Returns 0, or -1 when
+ * the query fails or returns no row.
+ */
+int sf_db_int(struct sf_db *db, const char *sql, long long *v,
+    struct sf_err *err);
+
 /* Binds s as text, or NULL when s is NULL. */
 int sf_db_bind_text(sqlite3_stmt *st, int i, const char *s);
 

@@ -19,15 +19,12 @@ at(const char *name)
 	return p;
 }
 
-static int
+static long long
 scalar(struct sf_db *db, const char *sql)
 {
-	sqlite3_stmt *st = sf_db_prepare(db, sql, NULL);
-	int v = -1;
+	long long v = -1;
 
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sf_db_int(db, sql, &v, NULL);
 	return v;
 }
 

@@ -34,15 +34,12 @@ obs(struct sf_rec *r, const char *conf, const char *station, const char *t,
 	r->f[SF_OBS_QUALITY_CODE] = "P";
 }
 
-static int
+static long long
 scalar(struct sf_db *db, const char *sql)
 {
-	sqlite3_stmt *st = sf_db_prepare(db, sql, NULL);
-	int v = -1;
+	long long v = -1;
 
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sf_db_int(db, sql, &v, NULL);
 	return v;
 }
 
