@@ -2,22 +2,24 @@
  * sf_rec: the record kinds, and reading and writing them as NDJSON or CSV.
  *
  * The reader takes one line at a time with getline(), so memory follows
- * the longest record. A record's field texts are copied, NUL-separated,
- * into one buffer that is reused for every record: no allocation per field
- * or per row once the buffers have grown. NDJSON lines go through jansson;
- * CSV lines are fed to libcsv until a row completes, which is at the end
- * of a line unless a quoted field holds a line break.
+ * the longest record, and allocates nothing per field or per row once its
+ * buffers have grown. NDJSON lines go through the parser below, which
+ * decodes the line in place and points the fields into it. CSV lines are
+ * fed to libcsv until a row completes, which is at the end of a line
+ * unless a quoted field holds a line break; the fields are copied,
+ * NUL-separated, into one buffer reused for every record.
  *
  * The writer builds each line in a buffer and writes it with one fwrite.
  */
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
-#include <jansson.h>
 
 #include "sf.h"
 
@@ -148,6 +150,13 @@ struct sf_reader {
 	struct sf_buf text;	/* NUL-separated field texts */
 	size_t off[MAXCOL];	/* where each starts in text, or NOFF */
 
+	/* NDJSON */
+	struct nd_mem *mem;	/* the members of the line's object */
+	size_t nmem;
+	size_t memcap;
+	char num[SF_REC_MAXF][SF_NUM_LEN];	/* numbers rewritten ("1000") */
+	size_t flen[SF_KIND_COUNT][SF_REC_MAXF];	/* strlen of names */
+
 	/* CSV */
 	struct csv_parser csv;
 	int csvinit;
@@ -165,12 +174,17 @@ struct sf_reader *
 sf_reader_new(FILE *fp, const char *name)
 {
 	struct sf_reader *rd = sf_calloc(1, sizeof(*rd));
+	int i, k;
 
 	rd->fp = fp;
 	rd->name = sf_strdup(name == NULL || strcmp(name, "-") == 0 ?
 	    "stdin" : name);
 	sf_buf_init(&rd->text);
 	rd->kind = SF_KIND_NONE;
+	for (k = 0; k < SF_KIND_COUNT; k++) {
+		for (i = 0; i < kinds[k].nfields; i++)
+			rd->flen[k][i] = strlen(kinds[k].fields[i]);
+	}
 	return rd;
 }
 
@@ -182,6 +196,7 @@ sf_reader_free(struct sf_reader *rd)
 	if (rd->csvinit)
 		csv_free(&rd->csv);
 	sf_buf_release(&rd->text);
+	free(rd->mem);
 	free(rd->line);
 	free(rd->name);
 	free(rd);
@@ -300,95 +315,833 @@ field_str(const struct sf_reader *rd, int i)
 
 /*
  * NDJSON
+ *
+ * A strict RFC 8259 parser for one object per line, made for flat
+ * records: one pass over the line, no allocation once the member array has
+ * grown. Strings are decoded in place (an escape is never shorter than the
+ * bytes it stands for) and numbers are handed out as their own text when
+ * that is already the text the record should hold, so most fields point
+ * into getline's buffer.
+ *
+ * It takes and refuses what jansson's json_loadb (flags 0) did, with
+ * jansson's messages ("'}' expected near ','"), which users and tests
+ * know; on purpose it also refuses a NUL byte outside a string (jansson
+ * drops one after a number or a literal) and values nested more than
+ * ND_MAXDEPTH deep (jansson allows 2048). The whole line is checked before
+ * the kind is looked at, so "kind" may come anywhere and, as in jansson,
+ * the last of two equal keys wins.
  */
 
-/* Stores the value v of key name as field i; returns 0 or -1. */
+#define ND_MAXDEPTH 64
+/* Longest token text quoted in a message, as in jansson. */
+#define ND_NEAR 20
+
+/* Token types: one of "{}[]:," as itself, or one of these. */
+enum {
+	T_EOF = 256, T_STR, T_NUM, T_TRUE, T_FALSE, T_NULL, T_INVALID,
+	T_ERR		/* a lexical error, already reported */
+};
+
+struct nd_tok {
+	int type;
+	char *s, *e;		/* the token's text, for messages */
+	char *val;		/* T_STR: the text inside the quotes */
+	size_t len;
+	char *esc;		/* T_STR: its first backslash, or NULL */
+	int nul;		/* T_STR: holds \u0000 */
+	int real;		/* T_NUM: has a fraction or an exponent */
+};
+
+/* A key of the line's object and its value, kept until the line is read. */
+struct nd_mem {
+	char *key;
+	size_t klen;
+	char *val;
+	size_t vlen;
+	int type;		/* a token type; '{' or '[' if nested */
+	int real;		/* as in struct nd_tok */
+};
+
+struct nd {
+	struct sf_reader *rd;
+	struct sf_err *err;
+	char *line;		/* for columns */
+	char *p;		/* next byte */
+	char *end;		/* *end is getline's NUL */
+};
+
+/*
+ * Reports "invalid JSON: why" near the text [s, e) of the token, as
+ * jansson did; by its column when the text is long or holds a control
+ * character, which would not read well in a message.
+ */
 static int
-nd_field(struct sf_reader *rd, int i, const char *name, json_t *v,
-    struct sf_err *err)
+nd_err(struct nd *x, const char *s, const char *e, const char *why)
 {
-	char num[SF_NUM_LEN];
+	const char *p;
+
+	for (p = s; p < e && p - s <= ND_NEAR; p++) {
+		if ((unsigned char)*p < 0x20)
+			break;
+	}
+	if (p == e && e > s)
+		return bad(x->rd, x->err, "invalid JSON: %s near '%.*s'", why,
+		    (int)(e - s), s);
+	if (s >= x->end)
+		return bad(x->rd, x->err, "invalid JSON: %s near end of file",
+		    why);
+	return bad(x->rd, x->err, "invalid JSON: %s at column %ld", why,
+	    (long)(s - x->line) + 1);
+}
+
+static int
+nd_tok_err(struct nd *x, const struct nd_tok *t, const char *why)
+{
+	return nd_err(x, t->s, t->e, why);
+}
+
+static int
+nd_utf8_err(struct nd *x, const char *p)
+{
+	return bad(x->rd, x->err, "invalid JSON: invalid UTF-8 byte 0x%02x "
+	    "at column %ld", (unsigned char)*p, (long)(p - x->line) + 1);
+}
+
+/*
+ * The length of the UTF-8 sequence of two to four bytes at s, or 0 if it
+ * is not one (a stray continuation byte, an overlong form, a surrogate,
+ * past U+10FFFF, cut short). Reads no further than the first byte that is
+ * not a continuation, so the NUL after the line stops it.
+ */
+static int
+utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+
+	if (p[0] < 0xc2 || p[0] > 0xf4 || (p[1] & 0xc0) != 0x80)
+		return 0;
+	if (p[0] < 0xe0)
+		return 2;
+	if ((p[2] & 0xc0) != 0x80)
+		return 0;
+	if (p[0] < 0xf0) {
+		cp = (p[0] & 0x0fUL) << 12 | (p[1] & 0x3fUL) << 6;
+		if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		return 3;
+	}
+	if ((p[3] & 0xc0) != 0x80)
+		return 0;
+	cp = (p[0] & 0x07UL) << 18 | (p[1] & 0x3fUL) << 12;
+	if (cp < 0x10000 || cp > 0x10ffff)
+		return 0;
+	return 4;
+}
+
+/*
+ * Whether bad UTF-8 starts at p. jansson reads the byte after a number or
+ * a word, and finds bad UTF-8 there before anything else.
+ */
+static int
+bad_utf8_at(const char *p)
+{
+	return (unsigned char)*p >= 0x80 && utf8_len(p) == 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The four hex digits at p, already checked. */
+static unsigned
+hex4(const char *p)
+{
+	return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+	    hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+/* Writes code point cp as UTF-8 at q; returns the byte after. */
+static char *
+utf8_put(char *q, unsigned long cp)
+{
+	if (cp < 0x80) {
+		*q++ = (char)cp;
+	} else if (cp < 0x800) {
+		*q++ = (char)(0xc0 | cp >> 6);
+		*q++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*q++ = (char)(0xe0 | cp >> 12);
+		*q++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*q++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*q++ = (char)(0xf0 | cp >> 18);
+		*q++ = (char)(0x80 | (cp >> 12 & 0x3f));
+		*q++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*q++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return q;
+}
+
+/*
+ * Decodes the escapes of the string body [p, e) in place, from its first
+ * backslash at p; they have been checked. Returns the new end.
+ */
+static char *
+nd_unescape(char *p, const char *e)
+{
+	char *q = p;
+	unsigned long cp;
+
+	while (p < e) {
+		if (*p != '\\') {
+			*q++ = *p++;
+			continue;
+		}
+		switch (p[1]) {
+		case 'b':
+			*q++ = '\b';
+			break;
+		case 'f':
+			*q++ = '\f';
+			break;
+		case 'n':
+			*q++ = '\n';
+			break;
+		case 'r':
+			*q++ = '\r';
+			break;
+		case 't':
+			*q++ = '\t';
+			break;
+		case 'u':
+			cp = hex4(p + 2);
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (hex4(p + 8) - 0xdc00);
+				p += 6;
+			}
+			q = utf8_put(q, cp);
+			p += 6;
+			continue;
+		default:	/* " \ / */
+			*q++ = p[1];
+			break;
+		}
+		p += 2;
+	}
+	return q;
+}
+
+/*
+ * Reports what is wrong with the text of the string [p, q), q at its
+ * first bad byte: no closing quote, a control character, a bad escape.
+ */
+static int
+nd_string_err(struct nd *x, char *p, char *q)
+{
+	char why[32];
+	int c = (unsigned char)*q, i;
+
+	if (c >= 0x80)
+		return nd_utf8_err(x, q);
+	if (c == '\\') {
+		/* jansson quotes the bad character, when it has one. */
+		i = q[1] == 'u' ? 2 : 1;
+		while (i > 1 && i < 6 && hexval((unsigned char)q[i]) >= 0)
+			i++;
+		c = (unsigned char)q[i];
+		if (bad_utf8_at(q + i))
+			return nd_utf8_err(x, q + i);
+		return nd_err(x, p, q + i + (c >= 0x20 && c < 0x7f),
+		    "invalid escape");
+	}
+	if (q == x->end)
+		return nd_err(x, p, q, "premature end of input");
+	if (c == '\n')
+		return nd_err(x, p, q, "unexpected newline");
+	snprintf(why, sizeof(why), "control character 0x%x", (unsigned)c);
+	return nd_err(x, p, q, why);
+}
+
+/*
+ * Reports the lone surrogate of the valid string token [p, e) whose \u
+ * escape is at u.
+ */
+static int
+nd_surrogate_err(struct nd *x, char *p, char *e, const char *u)
+{
+	char why[48];
+	unsigned cp = hex4(u + 2);
+
+	if (cp <= 0xdbff && u[6] == '\\' && u[7] == 'u')
+		snprintf(why, sizeof(why), "invalid Unicode '\\u%04X\\u%04X'",
+		    cp, hex4(u + 8));
+	else
+		snprintf(why, sizeof(why), "invalid Unicode '\\u%04X'", cp);
+	return nd_err(x, p, e, why);
+}
+
+/*
+ * Scans and checks the string at p (its opening quote) into t; nd_keep
+ * decodes the ones it keeps. Like jansson, reports what is wrong with the
+ * text as such (a control character, a bad escape, bad UTF-8, no closing
+ * quote) before what is wrong with the escapes' values (a lone
+ * surrogate); a \u0000 is for the caller to refuse.
+ */
+static int
+nd_string(struct nd *x, struct nd_tok *t, char *p)
+{
+	char *q = p + 1, *e, *lone = NULL;
+	unsigned cp;
+	int c, i, n;
+
+	t->esc = NULL;
+	t->nul = 0;
+	for (;;) {
+		c = (unsigned char)*q;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			q++;
+			continue;
+		}
+		if (c == '"')
+			break;
+		if (c >= 0x80) {
+			if ((n = utf8_len(q)) == 0)
+				goto bad;
+			q += n;
+			continue;
+		}
+		if (c != '\\')
+			goto bad;
+		if (t->esc == NULL)
+			t->esc = q;
+		c = (unsigned char)q[1];
+		if (c != 'u') {
+			if (c == '\0' || strchr("\"\\/bfnrt", c) == NULL)
+				goto bad;
+			q += 2;
+			continue;
+		}
+		for (i = 2; i < 6; i++) {
+			if (hexval((unsigned char)q[i]) < 0)
+				goto bad;
+		}
+		cp = hex4(q + 2);
+		if (cp == 0)
+			t->nul = 1;
+		else if (cp >= 0xd800 && cp <= 0xdfff && lone == NULL) {
+			/* A high half must have a low one right after it. */
+			if (cp >= 0xdc00 || q[6] != '\\' || q[7] != 'u')
+				lone = q;
+			else {
+				for (i = 8; i < 12; i++) {
+					if (hexval((unsigned char)q[i]) < 0)
+						break;
+				}
+				if (i == 12 && (hex4(q + 8) < 0xdc00 ||
+				    hex4(q + 8) > 0xdfff))
+					lone = q;
+				else if (i == 12)
+					q += 6;
+			}
+		}
+		q += 6;
+	}
+	e = q + 1;
+	t->type = T_STR;
+	t->s = p;
+	t->e = x->p = e;
+	if (lone != NULL) {
+		nd_surrogate_err(x, p, e, lone);
+		return t->type = T_ERR;
+	}
+	t->val = p + 1;
+	t->len = (size_t)(q - t->val);
+	return T_STR;
+bad:
+	nd_string_err(x, p, q);
+	return t->type = T_ERR;
+}
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Runs strto* on the number [s, e) of the line, NUL-terminated for the
+ * time of the call; returns whether it overflows.
+ */
+static int
+nd_overflow(char *s, char *e, int real)
+{
+	char save = *e;
+	double d;
+	long long ll;
+	int over;
+
+	*e = '\0';
+	errno = 0;
+	if (real) {
+		d = strtod(s, NULL);
+		over = errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL);
+	} else {
+		ll = strtoll(s, NULL, 10);
+		over = errno == ERANGE && (ll == LLONG_MAX || ll == LLONG_MIN);
+	}
+	*e = save;
+	return over;
+}
+
+/*
+ * Scans the number at p, in RFC 8259's grammar. What is not one is a
+ * T_INVALID token of the text jansson would quote: "-", "0" of "01",
+ * "1." of "1.x", "1e" of "1ex".
+ */
+static int
+nd_number(struct nd *x, struct nd_tok *t, char *p)
+{
+	char *q = p;
+	long ndig;
+
+	t->s = p;
+	t->real = 0;
+	if (*q == '-')
+		q++;
+	if (*q == '0') {
+		q++;
+		if (is_digit(*q))
+			goto invalid;
+	} else if (is_digit(*q)) {
+		while (is_digit(*q))
+			q++;
+	} else
+		goto invalid;
+	ndig = (long)(q - p) - (*p == '-');
+	if (*q == '.') {
+		t->real = 1;
+		q++;
+		if (!is_digit(*q))
+			goto invalid;
+		while (is_digit(*q))
+			q++;
+	}
+	if (*q == 'e' || *q == 'E') {
+		t->real = 1;
+		q++;
+		if (*q == '+' || *q == '-')
+			q++;
+		if (!is_digit(*q))
+			goto invalid;
+		while (is_digit(*q))
+			q++;
+		ndig = LONG_MAX;
+	}
+	t->e = q;
+	x->p = q;
+	if (bad_utf8_at(q)) {
+		nd_utf8_err(x, q);
+		return t->type = T_ERR;
+	}
+	/* Fewer digits cannot overflow: save the strto* call. */
+	if (t->real ? ndig > 300 : ndig > 18) {
+		if (nd_overflow(p, q, t->real)) {
+			if (t->real)
+				nd_tok_err(x, t, "real number overflow");
+			else if (*p == '-')
+				nd_tok_err(x, t, "too big negative integer");
+			else
+				nd_tok_err(x, t, "too big integer");
+			return t->type = T_ERR;
+		}
+	}
+	t->val = p;
+	t->len = (size_t)(q - p);
+	return t->type = T_NUM;
+invalid:
+	t->e = q;
+	x->p = q;
+	if (bad_utf8_at(q)) {
+		nd_utf8_err(x, q);
+		return t->type = T_ERR;
+	}
+	return t->type = T_INVALID;
+}
+
+static int
+is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Reads the next token into t; returns its type. */
+static int
+nd_lex(struct nd *x, struct nd_tok *t)
+{
+	char *p = x->p, *q;
 	int n;
 
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		field_add(rd, i, json_string_value(v), json_string_length(v));
-		return 0;
-	case JSON_INTEGER:
-		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		field_add(rd, i, num, (size_t)n);
-		return 0;
-	case JSON_REAL:
-		sf_str_fmt_double(json_real_value(v), num);
-		field_add(rd, i, num, strlen(num));
-		return 0;
-	case JSON_TRUE:
-		field_add(rd, i, "true", 4);
-		return 0;
-	case JSON_FALSE:
-		field_add(rd, i, "false", 5);
-		return 0;
-	case JSON_NULL:
-		field_add(rd, i, NULL, 0);
-		return 0;
-	case JSON_ARRAY:
-		return bad(rd, err, "key '%s': an array is not a field value",
-		    name);
-	case JSON_OBJECT:
-	default:
-		return bad(rd, err, "key '%s': an object is not a field value",
-		    name);
+	while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+		p++;
+	t->s = p;
+	if (p == x->end) {
+		t->e = x->p = p;
+		return t->type = T_EOF;
 	}
+	switch (*p) {
+	case '{':
+	case '}':
+	case '[':
+	case ']':
+	case ':':
+	case ',':
+		t->e = x->p = p + 1;
+		return t->type = *p;
+	case '"':
+		return nd_string(x, t, p);
+	case '-':
+	case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		return nd_number(x, t, p);
+	}
+	t->type = T_INVALID;
+	if (is_alpha(*p)) {
+		for (q = p; is_alpha(*q); q++)
+			;
+		n = (int)(q - p);
+		if (n == 4 && memcmp(p, "true", 4) == 0)
+			t->type = T_TRUE;
+		else if (n == 5 && memcmp(p, "false", 5) == 0)
+			t->type = T_FALSE;
+		else if (n == 4 && memcmp(p, "null", 4) == 0)
+			t->type = T_NULL;
+		if (bad_utf8_at(q)) {
+			nd_utf8_err(x, q);
+			return t->type = T_ERR;
+		}
+	} else if ((unsigned char)*p >= 0x80) {
+		if ((n = utf8_len(p)) == 0) {
+			nd_utf8_err(x, p);
+			return t->type = T_ERR;
+		}
+		q = p + n;
+	} else
+		q = p + 1;
+	t->e = x->p = q;
+	return t->type;
+}
+
+static int nd_object(struct nd *, int, int);
+static int nd_array(struct nd *, int);
+
+/* Checks the value that begins with token t, at nesting depth depth. */
+static int
+nd_value(struct nd *x, const struct nd_tok *t, int depth)
+{
+	char why[48];
+
+	if (depth > ND_MAXDEPTH) {
+		snprintf(why, sizeof(why), "values nested too deep (more "
+		    "than %d levels)", ND_MAXDEPTH);
+		return nd_tok_err(x, t, why);
+	}
+	switch (t->type) {
+	case T_STR:
+		/* jansson's words, which users have seen. */
+		if (t->nul)
+			return nd_tok_err(x, t, "\\u0000 is not allowed "
+			    "without JSON_ALLOW_NUL");
+		return 0;
+	case T_NUM:
+	case T_TRUE:
+	case T_FALSE:
+	case T_NULL:
+		return 0;
+	case '{':
+		return nd_object(x, depth, 0);
+	case '[':
+		return nd_array(x, depth);
+	case T_INVALID:
+		return nd_tok_err(x, t, "invalid token");
+	default:
+		return nd_tok_err(x, t, "unexpected token");
+	}
+}
+
+/*
+ * Keeps key k and value v of the line's object, decoding their strings in
+ * place: the checks are done and no message will quote them.
+ */
+static void
+nd_keep(struct sf_reader *rd, const struct nd_tok *k, const struct nd_tok *v)
+{
+	struct nd_mem *m;
+
+	if (rd->nmem == rd->memcap) {
+		rd->memcap = rd->memcap ? 2 * rd->memcap : 16;
+		rd->mem = sf_realloc(rd->mem, rd->memcap * sizeof(*rd->mem));
+	}
+	m = &rd->mem[rd->nmem++];
+	m->key = k->val;
+	m->klen = k->len;
+	if (k->esc != NULL)
+		m->klen = (size_t)(nd_unescape(k->esc, k->val + k->len) -
+		    k->val);
+	m->type = v->type;
+	m->val = NULL;
+	m->vlen = 0;
+	m->real = 0;
+	if (v->type == T_STR || v->type == T_NUM) {
+		m->val = v->val;
+		m->vlen = v->len;
+		m->real = v->type == T_NUM && v->real;
+	}
+	if (v->type == T_STR && v->esc != NULL)
+		m->vlen = (size_t)(nd_unescape(v->esc, v->val + v->len) -
+		    v->val);
+}
+
+/*
+ * Whether the next byte past white space is c; if so, moves past it.
+ * Saves a call to nd_lex for the punctuation between members.
+ */
+static int
+nd_eat(struct nd *x, int c)
+{
+	char *p = x->p;
+
+	while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+		p++;
+	x->p = p;
+	if (*p != c)
+		return 0;
+	x->p = p + 1;
+	return 1;
+}
+
+/* Reports why as the error near the next token. */
+static int
+nd_next_err(struct nd *x, const char *why)
+{
+	struct nd_tok t;
+
+	if (nd_lex(x, &t) == T_ERR)
+		return -1;
+	return nd_tok_err(x, &t, why);
+}
+
+/* The object after its '{'; keep says to keep its members in x->rd. */
+static int
+nd_object(struct nd *x, int depth, int keep)
+{
+	struct nd_tok k, v;
+
+	if (nd_lex(x, &k) == T_ERR)
+		return -1;
+	if (k.type == '}')
+		return 0;
+	for (;;) {
+		if (k.type != T_STR)
+			return nd_tok_err(x, &k, "string or '}' expected");
+		if (k.nul)
+			return nd_tok_err(x, &k, "NUL byte in object key not "
+			    "supported");
+		if (!nd_eat(x, ':'))
+			return nd_next_err(x, "':' expected");
+		if (nd_lex(x, &v) == T_ERR || nd_value(x, &v, depth + 1) != 0)
+			return -1;
+		if (keep)
+			nd_keep(x->rd, &k, &v);
+		if (!nd_eat(x, ','))
+			break;
+		if (nd_lex(x, &k) == T_ERR)
+			return -1;
+	}
+	if (!nd_eat(x, '}'))
+		return nd_next_err(x, "'}' expected");
+	return 0;
+}
+
+/* The array after its '['. */
+static int
+nd_array(struct nd *x, int depth)
+{
+	struct nd_tok t;
+
+	if (nd_lex(x, &t) == T_ERR)
+		return -1;
+	if (t.type == ']')
+		return 0;
+	while (t.type != T_EOF) {
+		if (nd_value(x, &t, depth + 1) != 0 || nd_lex(x, &t) == T_ERR)
+			return -1;
+		if (t.type != ',')
+			break;
+		if (nd_lex(x, &t) == T_ERR)
+			return -1;
+	}
+	if (t.type != ']')
+		return nd_tok_err(x, &t, "']' expected");
+	return 0;
+}
+
+/*
+ * Whether the JSON number [s, s + n) with a fraction or an exponent is
+ * already what sf_str_fmt_double makes of it: no exponent, no trailing
+ * zero, at most 15 significant digits (DBL_DIG, so %.15g gives them back)
+ * and not below 0.0001, where %g turns to an exponent.
+ */
+static int
+nd_real_is_short(const char *s, size_t n)
+{
+	const char *p = s, *e = s + n, *dot = NULL, *sig;
+
+	if (*p == '-')
+		p++;
+	for (sig = p; sig < e; sig++) {
+		if (*sig == '.')
+			dot = sig;
+		else if (!is_digit(*sig))
+			return 0;
+	}
+	if (dot == NULL || e[-1] == '0')
+		return 0;
+	if (dot - p == 1 && *p == '0') {
+		for (sig = dot + 1; *sig == '0'; sig++)
+			;
+		return sig - dot <= 4 && e - sig <= 15;
+	}
+	return e - p - 1 <= 15;
+}
+
+/*
+ * The text of member m as field i: a string as decoded, an integer as
+ * "%lld" would print it, another number as sf_str_fmt_double does, true
+ * and false as words, null as NULL. NUL-terminates it in the line.
+ */
+static const char *
+nd_text(struct sf_reader *rd, int i, const struct nd_mem *m)
+{
+	switch (m->type) {
+	case T_STR:
+		m->val[m->vlen] = '\0';
+		return m->val;
+	case T_NUM:
+		m->val[m->vlen] = '\0';
+		if (!m->real)
+			return strcmp(m->val, "-0") == 0 ? "0" : m->val;
+		if (nd_real_is_short(m->val, m->vlen))
+			return m->val;
+		sf_str_fmt_double(strtod(m->val, NULL), rd->num[i]);
+		return rd->num[i];
+	case T_TRUE:
+		return "true";
+	case T_FALSE:
+		return "false";
+	case T_NULL:
+	default:
+		return NULL;
+	}
+}
+
+/* Whether member m is field i of kind k. */
+static int
+is_field(const struct sf_reader *rd, enum sf_kind k, int i,
+    const struct nd_mem *m)
+{
+	return m->klen == rd->flen[k][i] &&
+	    memcmp(m->key, kinds[k].fields[i], m->klen) == 0;
 }
 
 /* Parses the JSON object in the n bytes at s into rec. */
 static int
-nd_record(struct sf_reader *rd, const char *s, size_t n, struct sf_rec *rec,
+nd_record(struct sf_reader *rd, char *s, size_t n, struct sf_rec *rec,
     struct sf_err *err)
 {
 	const struct sf_kind_info *ki;
-	json_error_t je;
-	json_t *o, *v;
+	const struct nd_mem *m, *kind = NULL;
+	const struct nd_mem *f[SF_REC_MAXF];
+	struct nd_tok t;
+	struct nd x;
 	enum sf_kind k;
-	int i, rc = -1;
+	size_t j;
+	int i, next, top;
 
-	o = json_loadb(s, n, 0, &je);
-	if (o == NULL)
-		return bad(rd, err, "invalid JSON: %s", je.text);
-	if (!json_is_object(o)) {
-		bad(rd, err, "not a JSON object");
-		goto out;
+	x.rd = rd;
+	x.err = err;
+	x.line = x.p = s;
+	x.end = s + n;
+	rd->nmem = 0;
+	if (nd_lex(&x, &t) == T_ERR)
+		return -1;
+	if (t.type != '{' && t.type != '[')
+		return nd_tok_err(&x, &t, "'[' or '{' expected");
+	top = t.type;
+	if ((top == '{' ? nd_object(&x, 1, 1) : nd_array(&x, 1)) != 0 ||
+	    nd_lex(&x, &t) == T_ERR)
+		return -1;
+	if (t.type != T_EOF)
+		return nd_tok_err(&x, &t, "end of file expected");
+	if (top != '{')
+		return bad(rd, err, "not a JSON object");
+
+	for (j = rd->nmem; j-- > 0; ) {
+		if (rd->mem[j].klen == 4 &&
+		    memcmp(rd->mem[j].key, "kind", 4) == 0) {
+			kind = &rd->mem[j];
+			break;
+		}
 	}
-	v = json_object_get(o, "kind");
-	if (v == NULL) {
-		bad(rd, err, "no \"kind\"");
-		goto out;
-	}
-	if (!json_is_string(v)) {
-		bad(rd, err, "\"kind\" is not a string");
-		goto out;
-	}
-	if ((k = sf_kind_from_name(json_string_value(v))) == SF_KIND_NONE) {
-		bad(rd, err, "unknown kind '%s'", json_string_value(v));
-		goto out;
-	}
+	if (kind == NULL)
+		return bad(rd, err, "no \"kind\"");
+	if (kind->type != T_STR)
+		return bad(rd, err, "\"kind\" is not a string");
+	kind->val[kind->vlen] = '\0';
+	if ((k = sf_kind_from_name(kind->val)) == SF_KIND_NONE)
+		return bad(rd, err, "unknown kind '%s'", kind->val);
 	ki = &kinds[k];
-	fields_reset(rd);
+
+	/* Members to fields; keys mostly come in the table's order. */
+	for (i = 0; i < ki->nfields; i++)
+		f[i] = NULL;
+	next = 0;
+	for (m = rd->mem; m < rd->mem + rd->nmem; m++) {
+		i = next;
+		if (i >= ki->nfields || !is_field(rd, k, i, m)) {
+			for (i = 0; i < ki->nfields; i++) {
+				if (is_field(rd, k, i, m))
+					break;
+			}
+			if (i == ki->nfields)
+				continue;
+		}
+		f[i] = m;
+		next = i + 1;
+	}
 	for (i = 0; i < ki->nfields; i++) {
-		v = json_object_get(o, ki->fields[i]);
-		if (v == NULL)
-			rd->off[i] = NOFF;
-		else if (nd_field(rd, i, ki->fields[i], v, err) != 0)
-			goto out;
+		if (f[i] != NULL && f[i]->type == '[')
+			return bad(rd, err, "key '%s': an array is not a field "
+			    "value", ki->fields[i]);
+		if (f[i] != NULL && f[i]->type == '{')
+			return bad(rd, err, "key '%s': an object is not a "
+			    "field value", ki->fields[i]);
 	}
 	sf_rec_clear(rec, k);
-	for (i = 0; i < ki->nfields; i++)
-		rec->f[i] = field_str(rd, i);
-	rc = 1;
-out:
-	json_decref(o);
-	return rc;
+	for (i = 0; i < ki->nfields; i++) {
+		if (f[i] != NULL)
+			rec->f[i] = nd_text(rd, i, f[i]);
+	}
+	return 1;
 }
 
 static int
@@ -396,7 +1149,6 @@ nd_next(struct sf_reader *rd, struct sf_rec *rec, struct sf_err *err)
 {
 	int r;
 
-	/* A CR or LF at the end is white space to jansson. */
 	for (;;) {
 		if ((r = next_line(rd)) <= 0)
 			return r == 0 ? 0 : read_fault(rd, err);
@@ -678,12 +1430,6 @@ sf_writer_free(struct sf_writer *w)
 		return;
 	sf_buf_release(&w->line);
 	free(w);
-}
-
-static int
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
 }
 
 /* Whether s is a number in JSON's grammar (no '+', '.5', '1.' or '007'). */

@@ -693,6 +693,582 @@ test_ndjson_read(void)
 	rd_close(rd);
 }
 
+/*
+ * The NDJSON parser, one line at a time: each line is read as line 2, after
+ * {"kind":"obs"}, so that it is NDJSON whatever its first byte.
+ */
+static struct sf_reader *
+nd_open(const char *s, size_t n)
+{
+	static const char head[] = "{\"kind\":\"obs\"}\n";
+	struct sf_reader *rd;
+	struct sf_rec rec;
+	struct sf_err err;
+	char *in;
+
+	in = malloc(sizeof(head) - 1 + n);
+	if (in == NULL) {
+		perror("malloc");
+		exit(1);
+	}
+	memcpy(in, head, sizeof(head) - 1);
+	memcpy(in + sizeof(head) - 1, s, n);
+	rd = rd_open(in, sizeof(head) - 1 + n, "in");
+	free(in);
+	if (sf_reader_next(rd, &rec, &err) != 1) {
+		printf("# the first line did not read: %s\n", err.msg);
+		exit(1);
+	}
+	return rd;
+}
+
+/* Expects line s to give a record of kind k whose field i is want. */
+static void
+nd_field(const char *s, enum sf_kind k, int i, const char *want,
+    const char *what)
+{
+	struct sf_reader *rd = nd_open(s, strlen(s));
+	struct sf_rec rec;
+	struct sf_err err;
+	char w[160];
+	int rc;
+
+	sf_err_clear(&err);
+	rc = sf_reader_next(rd, &rec, &err);
+	snprintf(w, sizeof(w), "%s: returns 1", what);
+	is_int(rc, 1, w);
+	if (rc != 1)
+		printf("#   error: %s\n", err.msg);
+	snprintf(w, sizeof(w), "%s: kind", what);
+	is_int(rec.kind, k, w);
+	snprintf(w, sizeof(w), "%s: value", what);
+	is_str(rc == 1 ? rec.f[i] : "(no record)", want, w);
+	rd_close(rd);
+}
+
+/* Expects line s, n bytes that may hold NULs, to be a bad line 2. */
+static void
+nd_failsn(const char *s, size_t n, const char *msg, const char *what)
+{
+	struct sf_reader *rd = nd_open(s, n);
+
+	next_fails(rd, -1, msg, 2, what);
+	rd_close(rd);
+}
+
+/* Expects line s to be a bad line 2 with message msg. */
+static void
+nd_fails(const char *s, const char *msg, const char *what)
+{
+	nd_failsn(s, strlen(s), msg, what);
+}
+
+static void
+test_ndjson_strings(void)
+{
+	static const char *const ok_utf8[] = {
+		"\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf",
+		"\xee\x80\x80", "\xef\xbf\xbf", "\xf0\x90\x80\x80",
+		"\xf4\x8f\xbf\xbf", "a\x7f" "b"
+	};
+	static const struct {
+		const char *in;
+		int bad;	/* the byte reported */
+	} bad_utf8[] = {
+		{ "\x80", 0x80 },		/* a stray continuation */
+		{ "\xbf", 0xbf },
+		{ "\xc0\x80", 0xc0 },		/* overlong NUL */
+		{ "\xc1\xbf", 0xc1 },		/* overlong */
+		{ "\xe0\x80\x80", 0xe0 },	/* overlong */
+		{ "\xe0\x9f\xbf", 0xe0 },	/* overlong */
+		{ "\xf0\x8f\xbf\xbf", 0xf0 },	/* overlong */
+		{ "\xed\xa0\x80", 0xed },	/* U+D800 */
+		{ "\xed\xbf\xbf", 0xed },	/* U+DFFF */
+		{ "\xf4\x90\x80\x80", 0xf4 },	/* U+110000 */
+		{ "\xf5\x80\x80\x80", 0xf5 },
+		{ "\xff", 0xff },
+		{ "\xc3", 0xc3 },		/* cut by the quote */
+		{ "\xe2\x82", 0xe2 },
+		{ "\xf0\x9f\x98", 0xf0 },
+		{ "\xe2" "a" "\x82", 0xe2 }
+	};
+	char line[128], want[128], what[64];
+	size_t i;
+
+	nd_field("{\"kind\":\"obs\",\"config\":\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r"
+	    "\\t end\"}\n", SF_KIND_OBS, SF_OBS_CONFIG,
+	    "q\" b\\ s/ \b\f\n\r\t end", "ndjson every short escape");
+	nd_field("{\"kind\":\"obs\",\"config\":\"\\u0041\\u00e9\\u20AC"
+	    "\\u007f\\u0080\\u07ff\\u0800\\uffff\"}\n", SF_KIND_OBS,
+	    SF_OBS_CONFIG, "A\xc3\xa9\xe2\x82\xac\x7f\xc2\x80\xdf\xbf"
+	    "\xe0\xa0\x80\xef\xbf\xbf", "ndjson \\u escapes, 1 to 3 bytes");
+	nd_field("{\"kind\":\"obs\",\"config\":\"\\ud83d\\ude00\"}\n",
+	    SF_KIND_OBS, SF_OBS_CONFIG, "\xf0\x9f\x98\x80",
+	    "ndjson surrogate pair");
+	nd_field("{\"kind\":\"obs\",\"config\":\"<\\uD83D\\uDE00>"
+	    "\\uD800\\uDC00\\uDBFF\\uDFFF\"}\n", SF_KIND_OBS, SF_OBS_CONFIG,
+	    "<\xf0\x9f\x98\x80>\xf0\x90\x80\x80\xf4\x8f\xbf\xbf",
+	    "ndjson surrogate pairs, upper case, first and last");
+	nd_field("{\"kind\":\"obs\",\"st\\u0061tion\":\"s\","
+	    "\"station\\u0020\":\"x\"}\n", SF_KIND_OBS, SF_OBS_STATION, "s",
+	    "ndjson escapes in keys");
+	nd_field("{\"kind\":\"o\\u0062s\",\"unit\":\"\"}\n", SF_KIND_OBS,
+	    SF_OBS_UNIT, "", "ndjson escaped kind, empty string");
+	nd_field("{\"kind\":\"obs\",\"config\":\"a\\\"},{\\\"\",\"unit\":"
+	    "\"u\"}\n", SF_KIND_OBS, SF_OBS_UNIT, "u",
+	    "ndjson quote and braces inside a string");
+
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\ud800\"}\n",
+	    "in:2: invalid JSON: invalid Unicode '\\uD800' near "
+	    "'\"\\ud800\"'", "ndjson lone high surrogate");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\udc00x\"}\n",
+	    "in:2: invalid JSON: invalid Unicode '\\uDC00' near "
+	    "'\"\\udc00x\"'", "ndjson lone low surrogate");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\ud800\\u0041\"}\n",
+	    "in:2: invalid JSON: invalid Unicode '\\uD800\\u0041' near "
+	    "'\"\\ud800\\u0041\"'", "ndjson high surrogate, then not low");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\ude00\\ud83d\"}\n",
+	    "in:2: invalid JSON: invalid Unicode '\\uDE00' near "
+	    "'\"\\ude00\\ud83d\"'", "ndjson surrogates the wrong way round");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\udc00\\udc00\"}\n",
+	    "in:2: invalid JSON: invalid Unicode '\\uDC00' near "
+	    "'\"\\udc00\\udc00\"'", "ndjson two low surrogates");
+	nd_fails("{\"kind\":\"obs\",\"x\":[\"\\ud83d\\n\"]}\n",
+	    "in:2: invalid JSON: invalid Unicode '\\uD83D' near "
+	    "'\"\\ud83d\\n\"'", "ndjson lone surrogate under an unknown key");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\ud800\\u12\"}\n",
+	    "in:2: invalid JSON: invalid escape near '\"\\ud800\\u12\"'",
+	    "ndjson a bad escape is told before a lone surrogate");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\x\"}\n",
+	    "in:2: invalid JSON: invalid escape near '\"\\x'",
+	    "ndjson unknown escape");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\u00G0\"}\n",
+	    "in:2: invalid JSON: invalid escape near '\"\\u00G'",
+	    "ndjson \\u with a bad hex digit");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"\\U0041\"}\n",
+	    "in:2: invalid JSON: invalid escape near '\"\\U'",
+	    "ndjson \\U is not \\u");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"a\tb\"}\n",
+	    "in:2: invalid JSON: control character 0x9 near '\"a'",
+	    "ndjson raw tab in a string");
+	nd_fails("{\"kind\":\"obs\",\"x\":\"\x01\"}\n",
+	    "in:2: invalid JSON: control character 0x1 near '\"'",
+	    "ndjson raw control character under an unknown key");
+	nd_failsn("{\"kind\":\"obs\",\"config\":\"a\0b\"}\n", 30,
+	    "in:2: invalid JSON: control character 0x0 near '\"a'",
+	    "ndjson raw NUL in a string");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"abc\n",
+	    "in:2: invalid JSON: unexpected newline near '\"abc'",
+	    "ndjson string cut by the line end");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"abc",
+	    "in:2: invalid JSON: premature end of input near '\"abc'",
+	    "ndjson string cut by the end of input");
+	nd_fails("{\"kind\":\"obs\",\"config\":\"abc\\",
+	    "in:2: invalid JSON: invalid escape near '\"abc\\'",
+	    "ndjson backslash at the end of input");
+	nd_fails("{\"kind\":\"obs\",\"st\\u0000\":1}\n",
+	    "in:2: invalid JSON: NUL byte in object key not supported near "
+	    "'\"st\\u0000\"'", "ndjson \\u0000 in a key");
+	nd_fails("{\"kind\":\"obs\",\"x\":[\"\\u0000\"]}\n",
+	    "in:2: invalid JSON: \\u0000 is not allowed without "
+	    "JSON_ALLOW_NUL near '\"\\u0000\"'",
+	    "ndjson \\u0000 under an unknown key");
+
+	for (i = 0; i < sizeof(ok_utf8) / sizeof(ok_utf8[0]); i++) {
+		snprintf(line, sizeof(line), "{\"kind\":\"obs\",\"config\":"
+		    "\"%s\"}\n", ok_utf8[i]);
+		snprintf(want, sizeof(want), "ndjson valid UTF-8 %zu", i);
+		nd_field(line, SF_KIND_OBS, SF_OBS_CONFIG, ok_utf8[i], want);
+	}
+	for (i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
+		snprintf(line, sizeof(line), "{\"kind\":\"obs\",\"config\":"
+		    "\"%s\"}\n", bad_utf8[i].in);
+		snprintf(want, sizeof(want), "in:2: invalid JSON: invalid "
+		    "UTF-8 byte 0x%02x at column 25", bad_utf8[i].bad);
+		snprintf(what, sizeof(what), "ndjson bad UTF-8 %zu", i);
+		nd_fails(line, want, what);
+	}
+	nd_fails("{\"kind\":\"obs\",\"x\":\"\xc3\"}\n",
+	    "in:2: invalid JSON: invalid UTF-8 byte 0xc3 at column 20",
+	    "ndjson bad UTF-8 under an unknown key");
+	nd_fails("{\"kind\":\"obs\",\"x\xff\":1}\n",
+	    "in:2: invalid JSON: invalid UTF-8 byte 0xff at column 17",
+	    "ndjson bad UTF-8 in a key");
+	nd_fails("{\"kind\":\"obs\",\"discharge\":1\xe9}\n",
+	    "in:2: invalid JSON: invalid UTF-8 byte 0xe9 at column 28",
+	    "ndjson bad UTF-8 after a number");
+	nd_fails("{\"kind\":\"obs\",\xc3\xa9:1}\n",
+	    "in:2: invalid JSON: string or '}' expected near '\xc3\xa9'",
+	    "ndjson UTF-8 outside a string");
+	nd_fails("\xef\xbb\xbf{\"kind\":\"obs\"}\n",
+	    "in:2: invalid JSON: '[' or '{' expected near '\xef\xbb\xbf'",
+	    "ndjson a BOM is only taken on line 1");
+}
+
+static void
+test_ndjson_numbers(void)
+{
+	static const struct {
+		const char *in, *out;
+	} good[] = {
+		{ "0", "0" }, { "-0", "0" }, { "7", "7" }, { "-7", "-7" },
+		{ "1230", "1230" },
+		{ "9223372036854775807", "9223372036854775807" },
+		{ "-9223372036854775808", "-9223372036854775808" },
+		{ "1.5", "1.5" }, { "-0.25", "-0.25" }, { "1.50", "1.5" },
+		{ "1.0", "1" }, { "-0.0", "0" }, { "0.0", "0" },
+		{ "123.45", "123.45" }, { "0.1", "0.1" },
+		{ "0.0001", "0.0001" }, { "0.00001", "1e-05" },
+		{ "0.000123", "0.000123" }, { "0.0000123", "1.23e-05" },
+		{ "1e3", "1000" }, { "1E3", "1000" }, { "1e+3", "1000" },
+		{ "1e-3", "0.001" }, { "-1.25e2", "-125" }, { "0e0", "0" },
+		{ "1e21", "1e+21" },
+		{ "12345678901234.5", "12345678901234.5" },
+		{ "123456789012345.6", "123456789012345.6" },
+		{ "1234567890123456.7", "1234567890123456.8" },
+		{ "0.30000000000000004", "0.30000000000000004" },
+		{ "0.6999999999999999", "0.6999999999999998" },
+		{ "0.5000007963307283", "0.5000007963307282" },
+		{ "8.000066360894025", "8.000066360894024" },
+		{ "1.7976931348623157e308", "1.7976931348623157e+308" },
+		{ "4.9e-324", "4.94065645841247e-324" },
+		{ "1e-400", "0" },
+		{ "12345678901234567890.5", "1.2345678901234567e+19" }
+	};
+	static const struct {
+		const char *in, *msg;
+	} bad_num[] = {
+		{ "01", "invalid token near '0'" },
+		{ "-01", "invalid token near '-0'" },
+		{ "00", "invalid token near '0'" },
+		{ "+1", "invalid token near '+'" },
+		{ ".5", "invalid token near '.'" },
+		{ "-.5", "invalid token near '-'" },
+		{ "1.", "invalid token near '1.'" },
+		{ "1.e5", "invalid token near '1.'" },
+		{ "-", "invalid token near '-'" },
+		{ "--1", "invalid token near '-'" },
+		{ "1e", "invalid token near '1e'" },
+		{ "1e+", "invalid token near '1e+'" },
+		{ "1E-x", "invalid token near '1E-'" },
+		{ "0x10", "'}' expected near 'x'" },
+		{ "1.2.3", "'}' expected near '.'" },
+		{ "NaN", "invalid token near 'NaN'" },
+		{ "Infinity", "invalid token near 'Infinity'" },
+		{ "-Infinity", "invalid token near '-'" },
+		{ "9223372036854775808", "too big integer near "
+		    "'9223372036854775808'" },
+		{ "-9223372036854775809", "too big negative integer near "
+		    "'-9223372036854775809'" },
+		{ "1e309", "real number overflow near '1e309'" },
+		{ "-1e309", "real number overflow near '-1e309'" },
+		{ "1e400000000000000000000", "real number overflow at "
+		    "column 27" }
+	};
+	char line[128], want[160], what[160];
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(line, sizeof(line), "{\"kind\":\"obs\",\"discharge\":"
+		    "%s}\n", good[i].in);
+		snprintf(what, sizeof(what), "ndjson number %s", good[i].in);
+		nd_field(line, SF_KIND_OBS, SF_OBS_DISCHARGE, good[i].out,
+		    what);
+	}
+	for (i = 0; i < sizeof(bad_num) / sizeof(bad_num[0]); i++) {
+		snprintf(line, sizeof(line), "{\"kind\":\"obs\",\"discharge\":"
+		    "%s}\n", bad_num[i].in);
+		snprintf(want, sizeof(want), "in:2: invalid JSON: %s",
+		    bad_num[i].msg);
+		snprintf(what, sizeof(what), "ndjson not a number: %s",
+		    bad_num[i].in);
+		nd_fails(line, want, what);
+	}
+	nd_fails("{\"kind\":\"obs\",\"x\":[99999999999999999999]}\n",
+	    "in:2: invalid JSON: too big integer near "
+	    "'99999999999999999999'", "ndjson too big under an unknown key");
+	nd_field("{\"kind\":\"station\",\"name\":12.50,\"huc_code\":-0,"
+	    "\"uses_dst\":1}\n", SF_KIND_STATION, SF_ST_NAME, "12.5",
+	    "ndjson a number as a string field");
+}
+
+/*
+ * Decimals read as sf_str_fmt_double writes what strtod makes of them,
+ * whether the reader takes its shortcut (the text already is that) or not.
+ */
+static void
+test_ndjson_number_texts(void)
+{
+	enum { N = 20000 };
+	struct sf_reader *rd;
+	struct sf_rec rec;
+	struct sf_err err;
+	char *in, num[64], (*want)[SF_NUM_LEN];
+	const char *got = NULL;
+	unsigned long long x = 12345;
+	size_t len = 0, cap = 1 << 21;
+	int i, j, n, bad = -1;
+
+	in = malloc(cap);
+	want = malloc(N * sizeof(*want));
+	if (in == NULL || want == NULL) {
+		perror("malloc");
+		exit(1);
+	}
+	for (i = 0; i < N; i++) {
+		/* 0 to 15 digits (0 is "0"), a point, 1 to 16 digits. */
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		n = 0;
+		if (x >> 63)
+			num[n++] = '-';
+		j = (int)(x >> 40 & 15);
+		if (j == 0)
+			num[n++] = '0';
+		else
+			num[n++] = (char)('1' + (x >> 20) % 9);
+		while (--j > 0)
+			num[n++] = (char)('0' + (x >> (j * 3)) % 10);
+		num[n++] = '.';
+		for (j = 1 + (int)(x >> 50 & 15); j > 0; j--) {
+			/* Now and then, end in zeros. */
+			if (j < 4 && (x >> 56 & 1))
+				num[n++] = '0';
+			else
+				num[n++] = (char)('0' +
+				    (x >> (j * 2 + 7)) % 10);
+		}
+		num[n] = '\0';
+		sf_str_fmt_double(strtod(num, NULL), want[i]);
+		len += (size_t)snprintf(in + len, cap - len,
+		    "{\"kind\":\"obs\",\"discharge\":%s}\n", num);
+	}
+	rd = rd_open(in, len, "in");
+	for (i = 0; i < N; i++) {
+		if (sf_reader_next(rd, &rec, &err) != 1) {
+			got = err.msg;
+			bad = i;
+			break;
+		}
+		got = rec.f[SF_OBS_DISCHARGE];
+		if (strcmp(got, want[i]) != 0) {
+			bad = i;
+			break;
+		}
+	}
+	if (!ok(bad < 0, "ndjson 20000 decimals read as sf_str_fmt_double "
+	    "writes them"))
+		printf("#   line %d: got '%s', want '%s'\n", bad + 1, got,
+		    want[bad]);
+	rd_close(rd);
+	free(want);
+	free(in);
+}
+
+static void
+test_ndjson_structure(void)
+{
+	static const char *const o5[] = {
+		NULL, "s", NULL, NULL, NULL, "5", NULL, NULL
+	};
+	struct sf_reader *rd;
+	struct sf_rec rec;
+	struct sf_err err;
+	char *big;
+	size_t i, n;
+
+	nd_field("{\"kind\":\"obs\",\"x\":{\"a\":[\"}\",\"]\",\"{\",\"[\","
+	    "{\"b\":\"\\\"}\"}],\"c\":{}},\"discharge\":5}\n", SF_KIND_OBS,
+	    SF_OBS_DISCHARGE, "5", "ndjson nested value skipped, brackets "
+	    "in strings");
+	nd_field("{\"kind\":\"obs\",\"x\":[[[]],{},[1,-2.5e3,true,false,"
+	    "null,\"s\",{\"k\":[]}]],\"y\":{\"kind\":\"station\"},"
+	    "\"discharge\":6}\n", SF_KIND_OBS, SF_OBS_DISCHARGE, "6",
+	    "ndjson nested values of every type skipped");
+	nd_field("{\"kind\":\"obs\",\"latitude\":[1],\"uses_dst\":{},"
+	    "\"discharge\":7}\n", SF_KIND_OBS, SF_OBS_DISCHARGE, "7",
+	    "ndjson another kind's field is an unknown key");
+	nd_fails("{\"station\":[1],\"kind\":\"obs\"}\n",
+	    "in:2: key 'station': an array is not a field value",
+	    "ndjson array field before the kind");
+	nd_fails("{\"kind\":\"forecast\",\"stage\":{\"a\":1}}\n",
+	    "in:2: key 'stage': an object is not a field value",
+	    "ndjson object field");
+	nd_fails("{\"kind\":\"obs\",\"x\":[01]}\n",
+	    "in:2: invalid JSON: invalid token near '0'",
+	    "ndjson a nested value must be valid JSON");
+	nd_fails("{\"kind\":\"obs\",\"x\":{\"a\" 1}}\n",
+	    "in:2: invalid JSON: ':' expected near '1'",
+	    "ndjson nested object without a colon");
+	nd_fails("{\"kind\":\"obs\",\"x\":[1,]}\n",
+	    "in:2: invalid JSON: unexpected token near ']'",
+	    "ndjson trailing comma in an array");
+	nd_fails("{\"kind\":\"obs\",\"x\":[1 2]}\n",
+	    "in:2: invalid JSON: ']' expected near '2'",
+	    "ndjson array without a comma");
+	nd_fails("{\"kind\":\"obs\",\"x\":[1,\n",
+	    "in:2: invalid JSON: ']' expected near end of file",
+	    "ndjson array cut short");
+	nd_fails("{\"kind\":\"obs\",\"x\":{\"a\":1,}}\n",
+	    "in:2: invalid JSON: string or '}' expected near '}'",
+	    "ndjson trailing comma in a nested object");
+	nd_fails("{\"kind\":\"obs\",}\n",
+	    "in:2: invalid JSON: string or '}' expected near '}'",
+	    "ndjson trailing comma");
+	nd_fails("{\"kind\":\"obs\" \"unit\":\"cfs\"}\n",
+	    "in:2: invalid JSON: '}' expected near '\"unit\"'",
+	    "ndjson missing comma");
+	nd_fails("{\"kind\"=\"obs\"}\n",
+	    "in:2: invalid JSON: ':' expected near '='",
+	    "ndjson = for :");
+	nd_fails("{kind:\"obs\"}\n",
+	    "in:2: invalid JSON: string or '}' expected near 'kind'",
+	    "ndjson unquoted key");
+	nd_fails("{'kind':'obs'}\n",
+	    "in:2: invalid JSON: string or '}' expected near '''",
+	    "ndjson single quotes");
+	nd_fails("{\"kind\":\"obs\",\"unit\":tru}\n",
+	    "in:2: invalid JSON: invalid token near 'tru'",
+	    "ndjson bad literal");
+	nd_fails("{\"kind\":\"obs\",\"unit\":True}\n",
+	    "in:2: invalid JSON: invalid token near 'True'",
+	    "ndjson literals are lower case");
+	nd_fails("{\"kind\":\"obs\",\"unit\":nullx}\n",
+	    "in:2: invalid JSON: invalid token near 'nullx'",
+	    "ndjson literal run on");
+
+	/* Depth: the object is 1 deep, "x"'s value 2, and so on to 64. */
+	big = malloc(256);
+	if (big == NULL) {
+		perror("malloc");
+		exit(1);
+	}
+	for (n = 63; n <= 64; n++) {
+		i = (size_t)snprintf(big, 256, "{\"kind\":\"obs\",\"x\":");
+		memset(big + i, '[', n);
+		memset(big + i + n, ']', n);
+		snprintf(big + i + 2 * n, 256 - i - 2 * n,
+		    ",\"unit\":\"u\"}\n");
+		if (n == 63)
+			nd_field(big, SF_KIND_OBS, SF_OBS_UNIT, "u",
+			    "ndjson arrays nested 64 deep");
+		else
+			nd_fails(big, "in:2: invalid JSON: values nested too "
+			    "deep (more than 64 levels) near '['",
+			    "ndjson arrays nested 65 deep");
+	}
+	free(big);
+
+	nd_field(" \t{ \"kind\" : \"obs\" ,\r\"unit\"\t:\t\"u\" , "
+	    "\"discharge\" :1 } \t\r\n", SF_KIND_OBS, SF_OBS_UNIT, "u",
+	    "ndjson white space everywhere");
+	nd_fails("{\"kind\":\"obs\",\f\"unit\":\"u\"}\n",
+	    "in:2: invalid JSON: string or '}' expected at column 15",
+	    "ndjson form feed is not white space");
+	nd_fails("{\"kind\":\"obs\",\"unit\":\"u\\\n",
+	    "in:2: invalid JSON: invalid escape near '\"u\\'",
+	    "ndjson no control character in a message");
+	nd_field("{\"discharge\":2,\"station\":\"s\",\"x\":[{}],"
+	    "\"kind\":\"obs\"}\n", SF_KIND_OBS, SF_OBS_STATION, "s",
+	    "ndjson kind last");
+	nd_fails("{\"kind\":\"obs\"}x\n",
+	    "in:2: invalid JSON: end of file expected near 'x'",
+	    "ndjson trailing garbage");
+	nd_fails("{\"kind\":\"obs\"},\n",
+	    "in:2: invalid JSON: end of file expected near ','",
+	    "ndjson trailing comma after the object");
+	nd_fails("{\"kind\":\"obs\"} {\"kind\":\"obs\"}\n",
+	    "in:2: invalid JSON: end of file expected near '{'",
+	    "ndjson two objects on a line");
+	nd_fails("{\"kind\":\"obs\"}}\n",
+	    "in:2: invalid JSON: end of file expected near '}'",
+	    "ndjson one brace too many");
+	nd_failsn("{\"kind\":\"obs\",\"discharge\":1\0}\n", 30,
+	    "in:2: invalid JSON: '}' expected at column 28",
+	    "ndjson NUL byte after a number");
+	nd_fails("{\"kind\":\"obs\"",
+	    "in:2: invalid JSON: '}' expected near end of file",
+	    "ndjson truncated line");
+	nd_fails("{\"kind\":\"obs\",\"discharge\":\n",
+	    "in:2: invalid JSON: unexpected token near end of file",
+	    "ndjson truncated before a value");
+	nd_fails("{\"kind\":\"obs\",\n",
+	    "in:2: invalid JSON: string or '}' expected near end of file",
+	    "ndjson truncated after a comma");
+	nd_fails("{\"kind\"\n",
+	    "in:2: invalid JSON: ':' expected near end of file",
+	    "ndjson truncated after a key");
+	nd_fails("{\n",
+	    "in:2: invalid JSON: string or '}' expected near end of file",
+	    "ndjson a lone brace");
+	nd_fails("[1,2\n",
+	    "in:2: invalid JSON: ']' expected near end of file",
+	    "ndjson truncated array line");
+	nd_fails("\"kind\"\n",
+	    "in:2: invalid JSON: '[' or '{' expected near '\"kind\"'",
+	    "ndjson a string line");
+	nd_fails("{}\n", "in:2: no \"kind\"", "ndjson empty object");
+	nd_fails(" { } \n", "in:2: no \"kind\"",
+	    "ndjson empty object, spaces");
+	nd_fails("{\"kind\":null}\n", "in:2: \"kind\" is not a string",
+	    "ndjson kind null");
+	nd_fails("{\"kind\":[\"obs\"]}\n", "in:2: \"kind\" is not a string",
+	    "ndjson kind an array");
+	nd_fails("{\"kind\":\"obs \"}\n", "in:2: unknown kind 'obs '",
+	    "ndjson kind with a space");
+	nd_fails("{\"Kind\":\"obs\"}\n", "in:2: no \"kind\"",
+	    "ndjson keys are case-sensitive");
+
+	/* Duplicate keys: the last wins, as in jansson. */
+	nd_field("{\"kind\":\"obs\",\"discharge\":1,\"discharge\":2}\n",
+	    SF_KIND_OBS, SF_OBS_DISCHARGE, "2", "ndjson duplicate key");
+	nd_field("{\"kind\":\"obs\",\"discharge\":[1],\"discharge\":3}\n",
+	    SF_KIND_OBS, SF_OBS_DISCHARGE, "3",
+	    "ndjson duplicate key: an array replaced");
+	nd_fails("{\"kind\":\"obs\",\"discharge\":3,\"discharge\":[1]}\n",
+	    "in:2: key 'discharge': an array is not a field value",
+	    "ndjson duplicate key: an array last");
+	nd_field("{\"kind\":\"station\",\"station\":\"s\",\"kind\":\"obs\"}\n",
+	    SF_KIND_OBS, SF_OBS_STATION, "s", "ndjson duplicate kind");
+	nd_field("{\"kind\":7,\"kind\":\"obs\",\"unit\":null,\"unit\":\"u\"}\n",
+	    SF_KIND_OBS, SF_OBS_UNIT, "u",
+	    "ndjson duplicate kind, the first not a string");
+	nd_field("{\"kind\":\"obs\",\"unit\":\"u\",\"unit\":null}\n",
+	    SF_KIND_OBS, SF_OBS_UNIT, NULL, "ndjson duplicate key, null last");
+	nd_field("{\"kind\":\"station\",\"station\":true,\"name\":false,"
+	    "\"state\":null,\"uses_dst\":true}\n", SF_KIND_STATION,
+	    SF_ST_STATION, "true", "ndjson true as a string field");
+
+	/* A long line, then one of many members, then a short one. */
+	n = 200000;
+	big = malloc(n + 128);
+	if (big == NULL) {
+		perror("malloc");
+		exit(1);
+	}
+	i = (size_t)snprintf(big, 64, "{\"kind\":\"obs\",\"config\":\"");
+	memset(big + i, 'a', n - i);
+	i = n;
+	i += (size_t)snprintf(big + i, 64, "\",\"station\":\"s\","
+	    "\"discharge\":5}\n");
+	rd = nd_open(big, i);
+	is_int(sf_reader_next(rd, &rec, &err), 1, "ndjson long line");
+	is_int(strlen(rec.f[SF_OBS_CONFIG]), n - 24,
+	    "ndjson long line: the long field");
+	rd_close(rd);
+	i = (size_t)snprintf(big, 64, "{\"kind\":\"obs\"");
+	while (i < n)
+		i += (size_t)snprintf(big + i, 32, ",\"k%zu\":%zu", i, i);
+	i += (size_t)snprintf(big + i, 128, ",\"station\":\"s\","
+	    "\"discharge\":5}\n{\"kind\":\"obs\",\"station\":\"s\","
+	    "\"discharge\":5}\n");
+	rd = nd_open(big, i);
+	next_is(rd, SF_KIND_OBS, o5, 2, "ndjson many members");
+	next_is(rd, SF_KIND_OBS, o5, 3, "ndjson a short line after");
+	next_end(rd, "ndjson many members: end");
+	rd_close(rd);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -702,5 +1278,9 @@ main(void)
 	test_round_trips();
 	test_csv_read();
 	test_ndjson_read();
+	test_ndjson_strings();
+	test_ndjson_numbers();
+	test_ndjson_number_texts();
+	test_ndjson_structure();
 	return tap_done();
 }
