@@ -96,7 +96,8 @@ int sf_format_parse(const char *s, enum sf_format *f, struct sf_err *err);
  * bounded by the longest record, not the stream.
  *
  * NDJSON: "kind" is required, must be a string and must be known; missing
- * keys are NULL; unknown keys are ignored, whatever their value; string
+ * keys are NULL; unknown keys are ignored, whatever their value (nested
+ * at most 64 deep); string
  * values are taken as they are (a \u0000 in one makes the line bad),
  * integers as "%lld", other numbers as sf_str_fmt_double's shortest text
  * (1e3 reads "1000"), true/false as "true"/"false"; an array or an object
