@@ -22,6 +22,7 @@
 #include "sf_db.h"
 #include "sf_id.h"
 #include "sf_log.h"
+#include "sf_report.h"
 #include "sf_sched.h"
 #include "sf.h"
 
@@ -105,133 +106,23 @@ struct conf {
 	char *v[C_NCOLS];	/* NULL for SQL NULL */
 };
 
-/* Reports: rows of strings as an aligned table, CSV or NDJSON. */
-enum outfmt { OUT_TABLE, OUT_CSV, OUT_NDJSON, OUT_KEYS };
-enum coltype { COL_STR, COL_NUM, COL_BOOL };
-
-struct col {
-	const char *name;	/* CSV column, NDJSON key, "show" key */
-	const char *head;	/* table heading; NULL: not in the table */
-	enum coltype type;
+static const struct sf_report_col conf_cols[C_NCOLS] = {
+	{ "name", "NAME", SF_REPORT_STR },
+	{ "description", NULL, SF_REPORT_STR },
+	{ "type", "TYPE", SF_REPORT_STR },
+	{ "strategy", NULL, SF_REPORT_STR },
+	{ "agency", "AGENCY", SF_REPORT_STR },
+	{ "source", "SOURCE", SF_REPORT_STR },
+	{ "start", NULL, SF_REPORT_STR },
+	{ "schedule_type", NULL, SF_REPORT_STR },
+	{ "schedule", "SCHEDULE", SF_REPORT_STR },
+	{ "enabled", "ENABLED", SF_REPORT_BOOL },
+	{ "stations", "STATIONS", SF_REPORT_NUM },
+	{ "last_run_at", NULL, SF_REPORT_STR },
+	{ "next_run_at", "NEXT_RUN", SF_REPORT_STR },
+	{ "created_at", NULL, SF_REPORT_STR },
+	{ "updated_at", NULL, SF_REPORT_STR },
 };
-
-static const struct col conf_cols[C_NCOLS] = {
-	{ "name", "NAME", COL_STR },
-	{ "description", NULL, COL_STR },
-	{ "type", "TYPE", COL_STR },
-	{ "strategy", NULL, COL_STR },
-	{ "agency", "AGENCY", COL_STR },
-	{ "source", "SOURCE", COL_STR },
-	{ "start", NULL, COL_STR },
-	{ "schedule_type", NULL, COL_STR },
-	{ "schedule", "SCHEDULE", COL_STR },
-	{ "enabled", "ENABLED", COL_BOOL },
-	{ "stations", "STATIONS", COL_NUM },
-	{ "last_run_at", NULL, COL_STR },
-	{ "next_run_at", "NEXT_RUN", COL_STR },
-	{ "created_at", NULL, COL_STR },
-	{ "updated_at", NULL, COL_STR },
-};
-
-struct report {
-	enum outfmt fmt;
-	char **cells;		/* OUT_TABLE: the rows, kept to the end */
-	size_t nrows;
-	struct sf_buf line;
-};
-
-static void
-report_row(struct report *r, char *const *v)
-{
-	const struct col *c;
-	int i;
-
-	if (r->fmt == OUT_TABLE) {
-		r->cells = sf_realloc(r->cells, (r->nrows + 1) * C_NCOLS *
-		    sizeof(*r->cells));
-		for (i = 0; i < C_NCOLS; i++)
-			r->cells[r->nrows * C_NCOLS + i] =
-			    sf_strdup(v[i] == NULL ? "-" : v[i]);
-		r->nrows++;
-		return;
-	}
-	sf_buf_reset(&r->line);
-	if (r->fmt == OUT_KEYS) {
-		for (i = 0; i < C_NCOLS; i++)
-			sf_buf_addf(&r->line, "%s: %s\n", conf_cols[i].name,
-			    v[i] == NULL ? "" : v[i]);
-	} else if (r->fmt == OUT_CSV) {
-		if (r->nrows == 0) {
-			for (i = 0; i < C_NCOLS; i++)
-				sf_buf_addf(&r->line, "%s%s", i ? "," : "",
-				    conf_cols[i].name);
-			sf_buf_addc(&r->line, '\n');
-		}
-		for (i = 0; i < C_NCOLS; i++) {
-			if (i > 0)
-				sf_buf_addc(&r->line, ',');
-			if (v[i] != NULL)
-				sf_buf_add_csv_field(&r->line, v[i]);
-		}
-		sf_buf_addc(&r->line, '\n');
-	} else {
-		sf_buf_adds(&r->line, "{\"kind\":\"config\"");
-		for (i = 0; i < C_NCOLS; i++) {
-			c = &conf_cols[i];
-			sf_buf_addf(&r->line, ",\"%s\":", c->name);
-			if (v[i] == NULL)
-				sf_buf_adds(&r->line, "null");
-			else if (c->type != COL_STR)
-				sf_buf_adds(&r->line, v[i]);
-			else
-				sf_buf_add_json_str(&r->line, v[i]);
-		}
-		sf_buf_adds(&r->line, "}\n");
-	}
-	r->nrows++;
-	fwrite(r->line.buf, 1, r->line.len, stdout);
-}
-
-/* Prints the table, if that is the format, and frees the report. */
-static void
-report_end(struct report *r)
-{
-	size_t w[C_NCOLS], j, n;
-	const char *s;
-	int i, last;
-
-	sf_buf_release(&r->line);
-	if (r->fmt != OUT_TABLE)
-		return;
-	for (last = i = 0; i < C_NCOLS; i++) {
-		w[i] = conf_cols[i].head ? strlen(conf_cols[i].head) : 0;
-		if (conf_cols[i].head)
-			last = i;
-	}
-	for (j = 0; j < r->nrows; j++)
-		for (i = 0; i < C_NCOLS; i++)
-			if ((n = strlen(r->cells[j * C_NCOLS + i])) > w[i])
-				w[i] = n;
-	for (j = 0; r->nrows > 0 && j <= r->nrows; j++) {
-		for (i = 0; i < C_NCOLS; i++) {
-			if (conf_cols[i].head == NULL)
-				continue;
-			s = j == 0 ? conf_cols[i].head :
-			    r->cells[(j - 1) * C_NCOLS + i];
-			if (conf_cols[i].type == COL_NUM)
-				printf("%*s%s", (int)w[i], s,
-				    i == last ? "" : "  ");
-			else if (i == last)
-				fputs(s, stdout);
-			else
-				printf("%-*s  ", (int)w[i], s);
-		}
-		putchar('\n');
-	}
-	for (j = 0; j < r->nrows * C_NCOLS; j++)
-		free(r->cells[j]);
-	free(r->cells);
-}
 
 static void
 conf_release(struct conf *c)
@@ -667,9 +558,9 @@ out:
 /* show, list */
 
 static int
-cmd_show(struct sf_db *db, const char *name, enum outfmt fmt)
+cmd_show(struct sf_db *db, const char *name, enum sf_report_format fmt)
 {
-	struct report rep = { 0 };
+	struct sf_report rep;
 	struct sf_err err;
 	struct conf *c;
 	size_t n, i;
@@ -683,11 +574,11 @@ cmd_show(struct sf_db *db, const char *name, enum outfmt fmt)
 		free(c);
 		return SF_EXIT_FAIL;
 	}
-	rep.fmt = fmt;
-	sf_buf_init(&rep.line);
+	sf_report_init(&rep, stdout, fmt, "config", conf_cols, C_NCOLS);
 	for (i = 0; i < n; i++)
-		report_row(&rep, c[i].v);
-	report_end(&rep);
+		sf_report_put(&rep, (const char *const *)c[i].v);
+	sf_report_finish(&rep);
+	sf_report_release(&rep);
 	confs_free(c, n);
 	return 0;
 }
@@ -1650,7 +1541,7 @@ main(int argc, char *argv[])
 	struct sf_db *db;
 	struct sf_err err;
 	enum cmd cmd;
-	enum outfmt ofmt;
+	enum sf_report_format ofmt;
 	const char *dbpath = NULL, *format = NULL, *fieldopt = NULL;
 	const char *cname;
 	int64_t now;
@@ -1727,15 +1618,11 @@ main(int argc, char *argv[])
 	if (format != NULL && cmd != SHOW && cmd != LIST &&
 	    !(cmd == STATIONS && argc >= 2 && strcmp(argv[1], "list") == 0))
 		not_an_option(cname, "-", "f");
-	ofmt = cmd == SHOW ? OUT_KEYS : cmd == LIST ? OUT_TABLE : OUT_NDJSON;
+	ofmt = cmd == SHOW ? SF_REPORT_KEYS : cmd == LIST ? SF_REPORT_TABLE :
+	    SF_REPORT_NDJSON;
 	if (format != NULL) {
-		if (strcmp(format, "ndjson") == 0)
-			ofmt = OUT_NDJSON;
-		else if (strcmp(format, "csv") == 0)
-			ofmt = OUT_CSV;
-		else if (strcmp(format, "table") == 0 && cmd == LIST)
-			ofmt = OUT_TABLE;
-		else {
+		if (sf_report_format_parse(format, &ofmt, &err) == -1 ||
+		    (ofmt == SF_REPORT_TABLE && cmd != LIST)) {
 			sf_error("format '%s': unknown (%s)", format,
 			    cmd == LIST ? "table, csv or ndjson" :
 			    "csv or ndjson");
@@ -1839,7 +1726,7 @@ main(int argc, char *argv[])
 		rval = cmd_enable(db, argc, argv, cmd == ENABLE, now);
 		break;
 	case STATIONS:
-		rval = cmd_stations(db, argc, argv, ofmt == OUT_CSV ?
+		rval = cmd_stations(db, argc, argv, ofmt == SF_REPORT_CSV ?
 		    SF_FMT_CSV : SF_FMT_NDJSON, now);
 		break;
 	case CRONTAB:

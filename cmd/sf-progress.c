@@ -5,12 +5,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sf_db.h"
 #include "sf_log.h"
 #include "sf_plan.h"
+#include "sf_report.h"
 #include "sf.h"
 
 static const char usage_text[] =
@@ -31,114 +31,6 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
-
-/*
- * A report: rows of strings printed as an aligned table, CSV or NDJSON
- * (objects with "kind" first, as sf(7) streams have, numbers unquoted).
- */
-enum outfmt { OUT_TABLE, OUT_CSV, OUT_NDJSON };
-
-struct col {
-	const char *name;	/* CSV column, NDJSON key */
-	const char *head;	/* table heading */
-	int num;		/* a number: unquoted, right-aligned */
-};
-
-struct report {
-	enum outfmt fmt;
-	const char *kind;
-	const struct col *cols;
-	int ncols;
-	char **cells;		/* the table, row by row */
-	size_t nrows;		/* rows kept or written */
-	struct sf_buf line;
-};
-
-static void
-report_row(struct report *r, const char *const *v)
-{
-	int i;
-
-	if (r->fmt == OUT_TABLE) {
-		r->cells = sf_realloc(r->cells, (r->nrows + 1) * r->ncols *
-		    sizeof(*r->cells));
-		for (i = 0; i < r->ncols; i++)
-			r->cells[r->nrows * r->ncols + i] =
-			    sf_strdup(v[i] == NULL ? "-" : v[i]);
-		r->nrows++;
-		return;
-	}
-	sf_buf_reset(&r->line);
-	if (r->fmt == OUT_CSV) {
-		if (r->nrows++ == 0) {
-			for (i = 0; i < r->ncols; i++) {
-				if (i > 0)
-					sf_buf_addc(&r->line, ',');
-				sf_buf_adds(&r->line, r->cols[i].name);
-			}
-			sf_buf_addc(&r->line, '\n');
-		}
-		for (i = 0; i < r->ncols; i++) {
-			if (i > 0)
-				sf_buf_addc(&r->line, ',');
-			if (v[i] != NULL)
-				sf_buf_add_csv_field(&r->line, v[i]);
-		}
-	} else {
-		sf_buf_addf(&r->line, "{\"kind\":\"%s\"", r->kind);
-		for (i = 0; i < r->ncols; i++) {
-			sf_buf_addf(&r->line, ",\"%s\":", r->cols[i].name);
-			if (v[i] == NULL)
-				sf_buf_adds(&r->line, "null");
-			else if (r->cols[i].num)
-				sf_buf_adds(&r->line, v[i]);
-			else
-				sf_buf_add_json_str(&r->line, v[i]);
-		}
-		sf_buf_addc(&r->line, '}');
-	}
-	sf_buf_addc(&r->line, '\n');
-	fwrite(r->line.buf, 1, r->line.len, stdout);
-}
-
-/* Prints the table, if that is the format, and frees the report. */
-static void
-report_end(struct report *r)
-{
-	size_t *w;
-	size_t j, n;
-	int i;
-
-	sf_buf_release(&r->line);
-	if (r->fmt != OUT_TABLE)
-		return;
-	w = sf_calloc(r->ncols, sizeof(*w));
-	for (i = 0; i < r->ncols; i++)
-		w[i] = strlen(r->cols[i].head);
-	for (j = 0; j < r->nrows; j++)
-		for (i = 0; i < r->ncols; i++)
-			if ((n = strlen(r->cells[j * r->ncols + i])) > w[i])
-				w[i] = n;
-	for (j = 0; r->nrows > 0 && j <= r->nrows; j++) {
-		for (i = 0; i < r->ncols; i++) {
-			const char *s = j == 0 ? r->cols[i].head :
-			    r->cells[(j - 1) * r->ncols + i];
-			int last = i == r->ncols - 1;
-
-			if (r->cols[i].num)
-				printf("%*s%s", (int)w[i], s, last ? "" : "  ");
-			else if (last)
-				fputs(s, stdout);
-			else
-				printf("%-*s  ", (int)w[i], s);
-		}
-		putchar('\n');
-	}
-	for (j = 0; j < r->nrows * r->ncols; j++)
-		free(r->cells[j]);
-	free(r->cells);
-	free(w);
-}
 
 /* plan */
 
@@ -195,21 +87,22 @@ plan(struct sf_db *db, int argc, char **argv, enum sf_format fmt,
 
 /* show */
 
-static const struct col show_cols[] = {
-	{ "config", "CONFIG", 0 },
-	{ "station", "STATION", 0 },
-	{ "last_successful_pull_date", "LAST_PULL", 0 },
-	{ "consecutive_failures", "FAILURES", 1 },
-	{ "last_attempt_at", "LAST_ATTEMPT", 0 },
-	{ "last_error_at", "LAST_ERROR_AT", 0 },
-	{ "last_error", "LAST_ERROR", 0 },
+static const struct sf_report_col show_cols[] = {
+	{ "config", "CONFIG", SF_REPORT_STR },
+	{ "station", "STATION", SF_REPORT_STR },
+	{ "last_successful_pull_date", "LAST_PULL", SF_REPORT_STR },
+	{ "consecutive_failures", "FAILURES", SF_REPORT_NUM },
+	{ "last_attempt_at", "LAST_ATTEMPT", SF_REPORT_STR },
+	{ "last_error_at", "LAST_ERROR_AT", SF_REPORT_STR },
+	{ "last_error", "LAST_ERROR", SF_REPORT_STR },
 };
+#define NSHOW (sizeof(show_cols) / sizeof(show_cols[0]))
 
 static int
 show_row(void *arg, const struct sf_plan_progress *row)
 {
 	char failures[24];
-	const char *v[7];
+	const char *v[NSHOW];
 
 	snprintf(failures, sizeof(failures), "%lld", row->failures);
 	v[0] = row->config;
@@ -219,24 +112,21 @@ show_row(void *arg, const struct sf_plan_progress *row)
 	v[4] = row->last_attempt;
 	v[5] = row->last_error_at;
 	v[6] = row->last_error;
-	report_row(arg, v);
+	sf_report_put(arg, v);
 	return 0;
 }
 
 static int
-show(struct sf_db *db, const char *name, enum outfmt fmt)
+show(struct sf_db *db, const char *name, enum sf_report_format fmt)
 {
-	struct report rep = { 0 };
+	struct sf_report rep;
 	struct sf_err err;
 	int r;
 
-	rep.fmt = fmt;
-	rep.kind = "progress";
-	rep.cols = show_cols;
-	rep.ncols = sizeof(show_cols) / sizeof(show_cols[0]);
-	sf_buf_init(&rep.line);
+	sf_report_init(&rep, stdout, fmt, "progress", show_cols, NSHOW);
 	r = sf_plan_progress(db, name, show_row, &rep, &err);
-	report_end(&rep);
+	sf_report_finish(&rep);
+	sf_report_release(&rep);
 	if (r == 1) {
 		sf_error("configuration '%s': not defined (see sf-config)",
 		    name);
@@ -296,7 +186,7 @@ main(int argc, char *argv[])
 	struct sf_db *db;
 	struct sf_err err;
 	enum { PLAN, SHOW, RESET } cmd;
-	enum outfmt ofmt = OUT_NDJSON;
+	enum sf_report_format ofmt = SF_REPORT_NDJSON;
 	const char *dbpath = NULL, *format = NULL;
 	long long max_failures = SF_PLAN_MAX_FAILURES;
 	int64_t now;
@@ -360,20 +250,15 @@ main(int argc, char *argv[])
 	argc--;
 	argv++;
 	if (format != NULL) {
-		if (strcmp(format, "ndjson") == 0)
-			ofmt = OUT_NDJSON;
-		else if (strcmp(format, "csv") == 0)
-			ofmt = OUT_CSV;
-		else if (strcmp(format, "table") == 0 && cmd == SHOW)
-			ofmt = OUT_TABLE;
-		else {
+		if (sf_report_format_parse(format, &ofmt, &err) == -1 ||
+		    (ofmt == SF_REPORT_TABLE && cmd != SHOW)) {
 			sf_error("format '%s': unknown (%s)", format,
 			    cmd == SHOW ? "table, csv or ndjson" :
 			    "csv or ndjson");
 			sf_usage_die();
 		}
 	} else if (cmd == SHOW)
-		ofmt = OUT_TABLE;
+		ofmt = SF_REPORT_TABLE;
 	if (cmd == RESET && format != NULL) {
 		sf_error("reset: -f is not an option of reset");
 		sf_usage_die();
@@ -401,7 +286,7 @@ main(int argc, char *argv[])
 	if ((db = sf_db_open_opt(dbpath, 0, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (cmd == PLAN)
-		rval = plan(db, argc, argv, ofmt == OUT_CSV ? SF_FMT_CSV :
+		rval = plan(db, argc, argv, ofmt == SF_REPORT_CSV ? SF_FMT_CSV :
 		    SF_FMT_NDJSON, max_failures);
 	else if (cmd == SHOW)
 		rval = show(db, argc ? argv[0] : NULL, ofmt);

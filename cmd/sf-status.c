@@ -7,12 +7,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "sf_db.h"
 #include "sf_health.h"
 #include "sf_log.h"
 #include "sf_plan.h"
+#include "sf_report.h"
 #include "sf.h"
 
 #define DEFAULT_KEEP_DAYS 90
@@ -36,133 +36,20 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/*
- * A report: rows of strings printed as an aligned table, CSV or NDJSON
- * (objects with "kind" first, as sf(7) streams have, numbers unquoted).
- */
-enum outfmt { OUT_TABLE, OUT_CSV, OUT_NDJSON };
-
-struct col {
-	const char *name;	/* CSV column, NDJSON key */
-	const char *head;	/* table heading; NULL: not in the table */
-	int num;		/* number or boolean: unquoted, right-aligned */
+static const struct sf_report_col status_cols[] = {
+	{ "config", "CONFIG", SF_REPORT_STR },
+	{ "station", "STATION", SF_REPORT_STR },
+	{ "type", NULL, SF_REPORT_STR },
+	{ "state", "STATE", SF_REPORT_STR },
+	{ "last_success", "LAST_SUCCESS", SF_REPORT_STR },
+	{ "last_attempt", "LAST_ATTEMPT", SF_REPORT_STR },
+	{ "consecutive_failures", "FAILURES", SF_REPORT_NUM },
+	{ "breaker", NULL, SF_REPORT_STR },
+	{ "stale", NULL, SF_REPORT_BOOL },
+	{ "newest", "NEWEST", SF_REPORT_STR },
+	{ "rows", "ROWS", SF_REPORT_NUM },
 };
-
-struct report {
-	enum outfmt fmt;
-	const char *kind;
-	const struct col *cols;
-	int ncols;
-	char **cells;		/* the table, row by row */
-	size_t nrows;		/* rows kept or written */
-	struct sf_buf line;
-};
-
-static void
-report_row(struct report *r, const char *const *v)
-{
-	int i;
-
-	if (r->fmt == OUT_TABLE) {
-		r->cells = sf_realloc(r->cells, (r->nrows + 1) * r->ncols *
-		    sizeof(*r->cells));
-		for (i = 0; i < r->ncols; i++)
-			r->cells[r->nrows * r->ncols + i] =
-			    sf_strdup(v[i] == NULL ? "-" : v[i]);
-		r->nrows++;
-		return;
-	}
-	sf_buf_reset(&r->line);
-	if (r->fmt == OUT_CSV) {
-		if (r->nrows++ == 0) {
-			for (i = 0; i < r->ncols; i++) {
-				if (i > 0)
-					sf_buf_addc(&r->line, ',');
-				sf_buf_adds(&r->line, r->cols[i].name);
-			}
-			sf_buf_addc(&r->line, '\n');
-		}
-		for (i = 0; i < r->ncols; i++) {
-			if (i > 0)
-				sf_buf_addc(&r->line, ',');
-			if (v[i] != NULL)
-				sf_buf_add_csv_field(&r->line, v[i]);
-		}
-	} else {
-		sf_buf_addf(&r->line, "{\"kind\":\"%s\"", r->kind);
-		for (i = 0; i < r->ncols; i++) {
-			sf_buf_addf(&r->line, ",\"%s\":", r->cols[i].name);
-			if (v[i] == NULL)
-				sf_buf_adds(&r->line, "null");
-			else if (r->cols[i].num)
-				sf_buf_adds(&r->line, v[i]);
-			else
-				sf_buf_add_json_str(&r->line, v[i]);
-		}
-		sf_buf_addc(&r->line, '}');
-	}
-	sf_buf_addc(&r->line, '\n');
-	fwrite(r->line.buf, 1, r->line.len, stdout);
-}
-
-/* Prints the table, if that is the format, and frees the report. */
-static void
-report_end(struct report *r)
-{
-	size_t *w;
-	size_t j, n;
-	int i, last = -1;
-
-	sf_buf_release(&r->line);
-	if (r->fmt != OUT_TABLE)
-		return;
-	w = sf_calloc(r->ncols, sizeof(*w));
-	for (i = 0; i < r->ncols; i++)
-		if (r->cols[i].head != NULL) {
-			w[i] = strlen(r->cols[i].head);
-			last = i;
-		}
-	for (j = 0; j < r->nrows; j++)
-		for (i = 0; i < r->ncols; i++)
-			if ((n = strlen(r->cells[j * r->ncols + i])) > w[i])
-				w[i] = n;
-	for (j = 0; r->nrows > 0 && j <= r->nrows; j++) {
-		for (i = 0; i < r->ncols; i++) {
-			const char *s = j == 0 ? r->cols[i].head :
-			    r->cells[(j - 1) * r->ncols + i];
-
-			if (r->cols[i].head == NULL)
-				continue;
-			if (r->cols[i].num)
-				printf("%*s%s", (int)w[i], s,
-				    i == last ? "" : "  ");
-			else if (i == last)
-				fputs(s, stdout);
-			else
-				printf("%-*s  ", (int)w[i], s);
-		}
-		putchar('\n');
-	}
-	for (j = 0; j < r->nrows * r->ncols; j++)
-		free(r->cells[j]);
-	free(r->cells);
-	free(w);
-}
-
-static const struct col status_cols[] = {
-	{ "config", "CONFIG", 0 },
-	{ "station", "STATION", 0 },
-	{ "type", NULL, 0 },
-	{ "state", "STATE", 0 },
-	{ "last_success", "LAST_SUCCESS", 0 },
-	{ "last_attempt", "LAST_ATTEMPT", 0 },
-	{ "consecutive_failures", "FAILURES", 1 },
-	{ "breaker", NULL, 0 },
-	{ "stale", NULL, 1 },
-	{ "newest", "NEWEST", 0 },
-	{ "rows", "ROWS", 1 },
-};
-#define NCOLS ((int)(sizeof(status_cols) / sizeof(status_cols[0])))
+#define NCOLS (sizeof(status_cols) / sizeof(status_cols[0]))
 
 /* t as an instant into buf, or NULL when t is -1. */
 static const char *
@@ -175,7 +62,7 @@ when(int64_t t, char buf[SF_TIME_LEN])
 }
 
 static void
-put_rows(struct report *rep, const struct sf_health *h)
+put_rows(struct sf_report *rep, const struct sf_health *h)
 {
 	char succ[SF_TIME_LEN], att[SF_TIME_LEN], newest[SF_TIME_LEN];
 	char fails[24], rows[24];
@@ -198,7 +85,7 @@ put_rows(struct report *rep, const struct sf_health *h)
 		v[8] = s->stale ? "true" : "false";
 		v[9] = when(s->newest, newest);
 		v[10] = rows;
-		report_row(rep, v);
+		sf_report_put(rep, v);
 	}
 }
 
@@ -274,9 +161,10 @@ int
 main(int argc, char *argv[])
 {
 	struct sf_health_opts o = { 0 };
-	struct report rep = { 0 };
+	struct sf_report rep;
 	struct sf_health h;
 	struct sf_db *db;
+	enum sf_report_format ofmt = SF_REPORT_TABLE;
 	struct sf_err err;
 	const char *dbpath = NULL, *format = NULL;
 	char **names = NULL;
@@ -336,18 +224,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	rep.fmt = OUT_TABLE;
-	if (format == NULL)
-		;
-	else if (strcmp(format, "table") == 0)
-		rep.fmt = OUT_TABLE;
-	else if (strcmp(format, "csv") == 0)
-		rep.fmt = OUT_CSV;
-	else if (strcmp(format, "ndjson") == 0)
-		rep.fmt = OUT_NDJSON;
-	else {
-		sf_error("format '%s': unknown (table, csv or ndjson)",
-		    format);
+	if (format != NULL && sf_report_format_parse(format, &ofmt,
+	    &err) == -1) {
+		sf_error("%s", err.msg);
 		sf_usage_die();
 	}
 	if (do_prune && (check || format || has_max || argc > 0)) {
@@ -378,10 +257,7 @@ main(int argc, char *argv[])
 		sf_error("%s", err.msg);
 		rval = SF_EXIT_FAIL;
 	}
-	rep.kind = "status";
-	rep.cols = status_cols;
-	rep.ncols = NCOLS;
-	sf_buf_init(&rep.line);
+	sf_report_init(&rep, stdout, ofmt, "status", status_cols, NCOLS);
 	for (i = 0; i < (argc > 0 ? (size_t)argc : nnames); i++) {
 		const char *name = argc > 0 ? argv[i] : names[i];
 
@@ -404,7 +280,8 @@ main(int argc, char *argv[])
 		}
 		sf_health_release(&h);
 	}
-	report_end(&rep);
+	sf_report_finish(&rep);
+	sf_report_release(&rep);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
