@@ -452,13 +452,6 @@ main(int argc, char *argv[])
 			only(&o, o.mode == IMPORT, "--hads");
 			o.hads = 1;
 			break;
-		case 'h':
-			free(o.ids);
-			fputs(usage_text, stdout);
-			return sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : 0;
-		case 'q':
-			sf_log_set_level(-1);
-			break;
 		case 'R':
 			only(&o, o.mode == IMPORT, "--replace");
 			o.replace = 1;
@@ -476,15 +469,11 @@ main(int argc, char *argv[])
 			}
 			o.to = optarg;
 			break;
-		case 'v':
-			sf_log_set_level(1);
-			break;
-		case 'V':
-			free(o.ids);
-			puts("sf-map " SF_VERSION);
-			return sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : 0;
 		default:
-			sf_usage_die();
+			if (c == 'h' || c == 'V')
+				free(o.ids);
+			if (!sf_common_opt(c, usage_text, SF_VERSION))
+				sf_usage_die();
 		}
 	}
 	argc -= optind;

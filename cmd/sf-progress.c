@@ -205,9 +205,6 @@ main(int argc, char *argv[])
 		case 'f':
 			format = optarg;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : 0;
 		case 'm':
 			if (sf_str_toll(optarg, 1, 1000000, &max_failures,
 			    &err)) {
@@ -216,17 +213,9 @@ main(int argc, char *argv[])
 			}
 			has_max = 1;
 			break;
-		case 'q':
-			sf_log_set_level(-1);
-			break;
-		case 'v':
-			sf_log_set_level(1);
-			break;
-		case 'V':
-			puts("sf-progress " SF_VERSION);
-			return sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : 0;
 		default:
-			sf_usage_die();
+			if (!sf_common_opt(c, usage_text, SF_VERSION))
+				sf_usage_die();
 		}
 	}
 	argc -= optind;

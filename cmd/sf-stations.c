@@ -228,9 +228,6 @@ main(int argc, char *argv[])
 				sf_usage_die();
 			}
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : 0;
 		case 'i':
 			need_value(optname[F_ID], optarg);
 			filter_add(&f[F_ID], optarg, argc);
@@ -238,9 +235,6 @@ main(int argc, char *argv[])
 		case 'n':
 			need_value(optname[F_NAME], optarg);
 			filter_add(&f[F_NAME], optarg, argc);
-			break;
-		case 'q':
-			sf_log_set_level(-1);
 			break;
 		case 's':
 			need_value(optname[F_STATE], optarg);
@@ -254,14 +248,9 @@ main(int argc, char *argv[])
 			}
 			filter_add(&f[F_HUC], optarg, argc);
 			break;
-		case 'v':
-			sf_log_set_level(1);
-			break;
-		case 'V':
-			puts("sf-stations " SF_VERSION);
-			return sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : 0;
 		default:
-			sf_usage_die();
+			if (!sf_common_opt(c, usage_text, SF_VERSION))
+				sf_usage_die();
 		}
 	}
 	if (optind < argc) {

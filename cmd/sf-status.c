@@ -187,9 +187,6 @@ main(int argc, char *argv[])
 		case 'f':
 			format = optarg;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : 0;
 		case 'k':
 			if (sf_str_toll(optarg, 0, 36500, &keep_days, &err)) {
 				sf_error("--keep-days: %s", err.msg);
@@ -208,17 +205,9 @@ main(int argc, char *argv[])
 		case 'P':
 			do_prune = 1;
 			break;
-		case 'q':
-			sf_log_set_level(-1);
-			break;
-		case 'v':
-			sf_log_set_level(1);
-			break;
-		case 'V':
-			puts("sf-status " SF_VERSION);
-			return sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : 0;
 		default:
-			sf_usage_die();
+			if (!sf_common_opt(c, usage_text, SF_VERSION))
+				sf_usage_die();
 		}
 	}
 	argc -= optind;

@@ -99,6 +99,26 @@ sf_usage_die(void)
 }
 
 int
+sf_common_opt(int c, const char *usage, const char *version)
+{
+	switch (c) {
+	case 'h':
+		fputs(usage, stdout);
+		exit(sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : SF_EXIT_OK);
+	case 'V':
+		printf("%s %s\n", progname, version);
+		exit(sf_fshut(stdout, "stdout") ? SF_EXIT_FAIL : SF_EXIT_OK);
+	case 'q':
+		sf_log_set_level(-1);
+		return 1;
+	case 'v':
+		sf_log_set_level(1);
+		return 1;
+	}
+	return 0;
+}
+
+int
 sf_fshut(FILE *fp, const char *name)
 {
 	int r = 0;

@@ -32,6 +32,14 @@ void sf_die(int code, const char *fmt, ...)
 void sf_usage_die(void) __attribute__((noreturn));
 
 /*
+ * Handles an option every program shares, as getopt_long returned it:
+ * 'h' prints usage to stdout and exits 0, 'V' prints "PROG VERSION" and
+ * exits 0, 'q' and 'v' set the level. Returns 1 when c was one of them,
+ * 0 when the caller must handle it (or call sf_usage_die).
+ */
+int sf_common_opt(int c, const char *usage, const char *version);
+
+/*
  * Flushes and closes fp (stdout); returns 0, or -1 after reporting the
  * write error. A closed pipe (EPIPE) is a quiet end and returns 0.
  */
