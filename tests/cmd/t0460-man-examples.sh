@@ -7,7 +7,28 @@
 # order, in a directory of their own holding obs.ndjson and obs.csv (three
 # valid observations each), with SF_DB naming a database there that does
 # not exist yet; each must exit 0.
+#
+# Examples that fetch talk to the loopback replay server, never the
+# network: every tests/data/man-routes/*.routes file (one per program, with
+# paths relative to that directory and $FIXTURES for the shared fixtures)
+# is served together, and the base URL variables of every fetcher point at
+# it.
 . "$(dirname "$0")/test-lib.sh"
+. "$SF_TOP/tests/server/lib.sh"
+
+routes=$SF_TOP/tests/data/man-routes
+if ls "$routes"/*.routes >/dev/null 2>&1; then
+	# relative bodies are relative to the routes file: serve a copy
+	cp -R "$routes" "$TRASH/routes" &&
+	cat "$TRASH"/routes/*.routes >"$TRASH/routes/all" &&
+	export FIXTURES &&
+	start_server "$TRASH/routes/all" || exit 1
+	SF_USGS_URL=$SERVER_URL
+	SF_EC_URL=$SERVER_URL
+	SF_EC_DATAMART_URL=$SERVER_URL
+	SF_NWPS_URL=$SERVER_URL
+	export SF_USGS_URL SF_EC_URL SF_EC_DATAMART_URL SF_NWPS_URL
+fi
 
 # examples PAGE: the commands of the page's EXAMPLES section, one a line
 examples() {
