@@ -36,7 +36,8 @@ test_expect_success 'uninstall removes what install put there, and only that' '
 '
 
 test_expect_success 'make demo loads the sample and shows it' '
-	SF_BUILD=$SF_BUILD sh "$SF_TOP/scripts/demo" >out 2>&1 &&
+	SF_DEMO_DIR=$PWD/demo SF_BUILD=$SF_BUILD sh "$SF_TOP/scripts/demo" >out 2>&1 &&
+	test -f demo/sf.db &&
 	grep "1114 inserted, 0 updated, 0 unchanged, 0 rejected" out &&
 	grep "0 inserted, 0 updated, 1114 unchanged" out &&
 	grep "^08MF005  *EC  *daily_mean  *365 " out &&
