@@ -41,7 +41,9 @@ test_expect_success 'make demo loads the sample and shows it' '
 	grep "1114 inserted, 0 updated, 0 unchanged, 0 rejected" out &&
 	grep "0 inserted, 0 updated, 1114 unchanged" out &&
 	grep "^08MF005  *EC  *daily_mean  *365 " out &&
-	grep "^09512500  *USGS  *realtime_15min  *714 " out
+	grep "^09512500  *USGS  *realtime_15min  *714 " out &&
+	grep "^15258000  *COOA2  *NOAA_RFC  *2026-10-02T07:13:00Z  *20  *1210  *4.5" out &&
+	grep "0 inserted, 0 updated, 1 unchanged" out
 '
 
 test_done
