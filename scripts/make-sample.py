@@ -6,8 +6,6 @@ conversions DESIGN.md asks of them, simply:
 
   usgs/nwis/dv_rdb_02177000_...rdb        daily means, cfs, `A`/`P` codes
   usgs/nwis/iv_rdb_09512500_...rdb        15-minute values, MST wall time -> UTC
-  ec/wateroffice/daily_data_08MF005_...csv daily means, cms (approval unknown
-                                          in this body: `P`, then the symbol)
   ec/datamart/hydrometric_StationList.csv station records, UTC-08:00 -> -08:00
 
 Usage: scripts/make-sample.py FIXTURES_DIR > share/sf/sample.ndjson
@@ -21,7 +19,7 @@ import sys
 # One pull configuration per agency and data type, as sf-config makes them.
 CONFIGS = {("USGS", "daily_mean"): "usgs-daily",
            ("USGS", "realtime_15min"): "usgs-15min",
-           ("EC", "daily_mean"): "ec-daily"}
+           }
 ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
          "PST": -8, "PDT": -7}
 
@@ -89,13 +87,7 @@ def ec_csv(path):
 
 
 def ec(fixtures):
-    rows = ec_csv(fixtures + "/ec/wateroffice/daily_data_08MF005_flow_2023.csv")
-    header = next(rows)
-    col = {name.split("/")[0]: i for i, name in enumerate(header)}
-    for r in rows:
-        sym = r[col["Symbol"]]
-        obs(r[col["ID"]], "EC", "daily_mean", r[col["Date"]] + "T00:00:00Z",
-            number(r[col["Value"]]), "cms", "P:" + sym if sym else "P")
+    # EC observations: make demo fetches them with sf-fetch-ec (replayed)
     rows = ec_csv(fixtures + "/ec/datamart/hydrometric_StationList.csv")
     next(rows)
     for r in rows:
