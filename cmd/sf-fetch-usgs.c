@@ -1,0 +1,1034 @@
+/*
+ * sf-fetch-usgs: USGS daily means, 15-minute values and the station
+ * catalog, from the Water Data OGC API (or the legacy NWIS services).
+ *
+ * Requests (stdin or options) are grouped into jobs: stations of one
+ * configuration and type whose start dates are close share a request (a
+ * comma list, the URL kept under URL_MAX bytes). A job runs its time
+ * windows (one for daily means, a year at most for continuous values) in
+ * order and follows each window's next links to the end. Each page is
+ * parsed as it arrives into a buffer, and written only once it is whole:
+ * a page cut short is retried from its start or fails, never half
+ * written. The buffered rows are sorted by station and time (a stable
+ * sort), and each station's rows must come after those already written
+ * for it; a station whose rows go back in time fails. A failed request
+ * fails every station of its job that has not failed yet: an error
+ * record, and no rows for it afterwards.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sf_buf.h"
+#include "sf_http.h"
+#include "sf_id.h"
+#include "sf_log.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_str.h"
+#include "sf_time.h"
+#include "sf_usgs.h"
+#include "sf.h"
+
+#define DEFAULT_URL	"https://api.waterdata.usgs.gov/ogcapi/v0"
+#define NWIS_URL	"https://waterservices.usgs.gov/nwis"
+#define URL_MAX		7500		/* the API refuses about 8,000 */
+#define PAGE_LIMIT	"50000"
+#define WINDOW_SECS	(365LL * 86400)	/* continuous: a year at most */
+#define DAILY_SLACK	(31LL * 86400)	/* starts this close share */
+#define CONT_SLACK	86400LL		/* the same, continuous */
+#define RATE_LOW	20		/* X-RateLimit-Remaining to slow at */
+
+static const char usage_text[] =
+    "usage: sf-fetch-usgs [-qv] [--backoff MS] [--base-url URL] "
+    "[--config NAME] [--end TIME] [-f FORMAT] [--huc HUC] [-j N] "
+    "[-s ID ...] [--service NAME] [--site-type TYPE] [--start TIME] "
+    "[--state ST] [--stations] [-t TYPE] [--timeout S]\n";
+
+static const struct option longopts[] = {
+	{ "backoff", required_argument, NULL, 'B' },
+	{ "base-url", required_argument, NULL, 'u' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "end", required_argument, NULL, 'e' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "huc", required_argument, NULL, 'H' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "service", required_argument, NULL, 'S' },
+	{ "site-type", required_argument, NULL, 'Y' },
+	{ "start", required_argument, NULL, 'a' },
+	{ "state", required_argument, NULL, 'T' },
+	{ "station", required_argument, NULL, 's' },
+	{ "stations", no_argument, NULL, 'L' },
+	{ "timeout", required_argument, NULL, 'O' },
+	{ "type", required_argument, NULL, 't' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+enum type { DAILY, CONTINUOUS };
+static const char *const type_names[] = { "daily_mean", "realtime_15min" };
+
+struct station {
+	char *config;
+	char *id;
+	enum type type;
+	int64_t start, end;
+	char *start_text;	/* as requested, for the error record */
+	char last[SF_TIME_LEN];	/* the newest observed_at written */
+	int failed;
+};
+
+/* A stored field: an offset into the page's arena, or NOFIELD. */
+#define NOFIELD UINT32_MAX
+
+struct row {
+	uint32_t f[SF_REC_MAXF];
+	uint32_t seq;
+};
+
+struct fetch;
+
+struct job {
+	struct fetch *fx;
+	struct station **st;
+	size_t nst;
+	enum type type;
+	int locations;		/* the catalog */
+	int64_t start, end;	/* the whole range */
+	int64_t wstart, wend;	/* the current window */
+	struct sf_usgs *parser;
+	struct sf_buf arena;
+	struct row *rows;
+	size_t nrows, caprows;
+	struct sf_err perr;	/* the parser's error */
+	int pfailed;
+	int nodata;		/* NWIS 404: no data */
+};
+
+struct fetch {
+	struct sf_http *h;
+	struct sf_writer *w;
+	enum sf_format fmt;
+	int nwis;
+	const char *base;
+	const char *state, *huc, *site_type;
+	long requests, rows, failed, stations_done;
+	size_t nstations;
+	time_t t0;
+	int progress;
+	int rval;
+};
+
+static void
+note_cb(void *arg, const char *msg)
+{
+	(void)arg;
+	sf_info("%s", msg);
+}
+
+static void
+show_progress(struct fetch *fx, int last)
+{
+	if (!fx->progress)
+		return;
+	fprintf(stderr, "\r%s: %ld/%zu stations, %ld requests, %ld rows, "
+	    "%lds%s", sf_log_progname(), fx->stations_done, fx->nstations,
+	    fx->requests, fx->rows, (long)(time(NULL) - fx->t0),
+	    last ? "\n" : "");
+}
+
+/* Reports station s failed: a line on stderr and an error record. */
+static void
+fail_station(struct fetch *fx, struct station *s, long status,
+    const char *msg)
+{
+	struct sf_rec r;
+	struct sf_err err;
+	char num[24];
+
+	if (s->failed)
+		return;
+	s->failed = 1;
+	fx->failed++;
+	fx->rval = SF_EXIT_FAIL;
+	if (fx->progress)
+		fputc('\n', stderr);
+	sf_error("station '%s': %s", s->id, msg);
+	if (fx->fmt != SF_FMT_NDJSON)
+		return;
+	sf_rec_clear(&r, SF_KIND_ERROR);
+	r.f[SF_EREC_CONFIG] = s->config;
+	r.f[SF_EREC_STATION] = s->id;
+	r.f[SF_EREC_AGENCY] = "USGS";
+	r.f[SF_EREC_TYPE] = type_names[s->type];
+	r.f[SF_EREC_START] = s->start_text;
+	if (status > 0) {
+		snprintf(num, sizeof(num), "%ld", status);
+		r.f[SF_EREC_STATUS] = num;
+	}
+	r.f[SF_EREC_MESSAGE] = msg;
+	if (sf_writer_put(fx->w, &r, &err) == -1)
+		sf_error("%s", err.msg);
+}
+
+static void
+fail_job(struct job *j, long status, const char *msg)
+{
+	size_t i;
+
+	if (j->locations) {
+		sf_error("%s", msg);
+		j->fx->failed++;
+		j->fx->rval = SF_EXIT_FAIL;
+		return;
+	}
+	for (i = 0; i < j->nst; i++)
+		fail_station(j->fx, j->st[i], status, msg);
+}
+
+/* The parser's callback: keeps the record in the page buffer. */
+static int
+emit_cb(void *arg, const struct sf_rec *rec)
+{
+	struct job *j = arg;
+	struct row *r;
+	int i, n;
+
+	n = sf_kind_info(rec->kind)->nfields;
+	if (j->arena.len > UINT32_MAX / 2 || j->nrows > UINT32_MAX / 2)
+		return -1;	/* no page is that large */
+	if (j->nrows == j->caprows) {
+		j->caprows = j->caprows ? j->caprows * 2 : 1024;
+		j->rows = sf_realloc(j->rows, j->caprows * sizeof(*j->rows));
+	}
+	r = &j->rows[j->nrows];
+	r->seq = (uint32_t)j->nrows++;
+	for (i = 0; i < n; i++) {
+		if (rec->f[i] == NULL) {
+			r->f[i] = NOFIELD;
+			continue;
+		}
+		r->f[i] = (uint32_t)j->arena.len;
+		sf_buf_add(&j->arena, rec->f[i], strlen(rec->f[i]) + 1);
+	}
+	return 0;
+}
+
+static const char *
+fld(const struct job *j, const struct row *r, int i)
+{
+	return r->f[i] == NOFIELD ? NULL : j->arena.buf + r->f[i];
+}
+
+static const struct job *sort_job;
+
+/* Orders obs rows by station, then time, then arrival. */
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	const char *s, *t;
+	int c;
+
+	s = fld(sort_job, x, SF_OBS_STATION);
+	t = fld(sort_job, y, SF_OBS_STATION);
+	if ((c = strcmp(s != NULL ? s : "", t != NULL ? t : "")) != 0)
+		return c;
+	s = fld(sort_job, x, SF_OBS_OBSERVED_AT);
+	t = fld(sort_job, y, SF_OBS_OBSERVED_AT);
+	if ((c = strcmp(s != NULL ? s : "", t != NULL ? t : "")) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static struct station *
+job_station(struct job *j, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < j->nst; i++)
+		if (strcmp(j->st[i]->id, id) == 0)
+			return j->st[i];
+	return NULL;
+}
+
+/* Writes the page's rows: each station's in ascending time. */
+static void
+flush_page(struct job *j)
+{
+	struct fetch *fx = j->fx;
+	struct station *s = NULL;
+	const char *prev = NULL, *id, *at;
+	struct sf_rec rec;
+	struct sf_err err;
+	size_t i;
+	int k, n;
+	char msg[SF_ERR_MAX];
+
+	if (!j->locations && j->nrows > 1) {
+		sort_job = j;
+		qsort(j->rows, j->nrows, sizeof(*j->rows), row_cmp);
+	}
+	for (i = 0; i < j->nrows; i++) {
+		struct row *r = &j->rows[i];
+
+		if (j->locations) {
+			sf_rec_clear(&rec, SF_KIND_STATION);
+			n = SF_ST_NFIELDS;
+		} else {
+			id = fld(j, r, SF_OBS_STATION);
+			if (prev == NULL || id == NULL || strcmp(prev, id)) {
+				s = job_station(j, id);
+				if (s == NULL)
+					sf_warn("station '%s': not asked "
+					    "for; rows dropped",
+					    id != NULL ? id : "");
+			}
+			prev = id;
+			if (s == NULL || s->failed)
+				continue;
+			at = fld(j, r, SF_OBS_OBSERVED_AT);
+			if (at == NULL || strcmp(at, s->last) <= 0) {
+				snprintf(msg, sizeof(msg), "rows out of "
+				    "order: %s after %s", at ? at : "null",
+				    s->last);
+				fail_station(fx, s, 0, msg);
+				continue;
+			}
+			snprintf(s->last, sizeof(s->last), "%s", at);
+			sf_rec_clear(&rec, SF_KIND_OBS);
+			n = SF_OBS_NFIELDS;
+		}
+		for (k = 0; k < n; k++)
+			rec.f[k] = fld(j, r, k);
+		if (sf_writer_put(fx->w, &rec, &err) == -1)
+			sf_error("%s", err.msg);
+		else
+			fx->rows++;
+	}
+	j->nrows = 0;
+	sf_buf_reset(&j->arena);
+}
+
+/* Appends the comma list of the job's stations, "USGS-" prefixed. */
+static void
+add_sites(struct sf_buf *b, const char *name, struct job *j, int prefix)
+{
+	struct sf_buf v = SF_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < j->nst; i++) {
+		if (i > 0)
+			sf_buf_addc(&v, ',');
+		if (prefix)
+			sf_buf_adds(&v, "USGS-");
+		sf_buf_adds(&v, j->st[i]->id);
+	}
+	sf_http_url_param(b, name, v.buf);
+	sf_buf_release(&v);
+}
+
+/* The time range of window [a, b] in the service's form. */
+static void
+add_range(struct fetch *fx, struct sf_buf *b, enum type type, int64_t a,
+    int64_t e)
+{
+	char s[SF_TIME_LEN], t[SF_TIME_LEN];
+
+	if (type == DAILY) {
+		sf_time_format_date(a, s);
+		sf_time_format_date(e, t);
+	} else {
+		sf_time_format(a, s);
+		sf_time_format(e, t);
+		if (fx->nwis) {		/* YYYY-MM-DDTHH:MMZ */
+			memmove(s + 16, s + 19, 2);
+			memmove(t + 16, t + 19, 2);
+		}
+	}
+	if (fx->nwis) {
+		sf_http_url_param(b, "startDT", s);
+		sf_http_url_param(b, "endDT", t);
+	} else {
+		sf_buf_addf(&b[1], "%s/%s", s, t);
+		sf_http_url_param(b, "time", b[1].buf);
+		sf_buf_reset(&b[1]);
+	}
+}
+
+/* Builds the URL of the job's current window (b[0]; b[1] is scratch). */
+static void
+job_url(struct job *j, struct sf_buf *b)
+{
+	struct fetch *fx = j->fx;
+	const char *fips;
+
+	sf_buf_reset(&b[0]);
+	sf_buf_adds(&b[0], fx->base);
+	if (j->locations) {
+		if (fx->nwis) {
+			sf_http_url_path(&b[0], "site/");
+			sf_http_url_param(&b[0], "format", "rdb");
+			if (fx->state != NULL)
+				sf_http_url_param(&b[0], "stateCd", fx->state);
+			if (fx->huc != NULL)
+				sf_http_url_param(&b[0], "huc", fx->huc);
+			sf_http_url_param(&b[0], "siteType", fx->site_type);
+			sf_http_url_param(&b[0], "siteOutput", "expanded");
+			return;
+		}
+		sf_http_url_path(&b[0], "collections/monitoring-locations/"
+		    "items");
+		sf_http_url_param(&b[0], "agency_code", "USGS");
+		if (fx->state != NULL) {
+			fips = sf_usgs_state_fips(fx->state);
+			sf_http_url_param(&b[0], "state_code",
+			    fips != NULL ? fips : fx->state);
+		}
+		if (fx->huc != NULL)
+			sf_http_url_param(&b[0], "hydrologic_unit_code",
+			    fx->huc);
+		sf_http_url_param(&b[0], "site_type_code", fx->site_type);
+		sf_http_url_param(&b[0], "limit", "10000");
+		sf_http_url_param(&b[0], "f", "json");
+		return;
+	}
+	if (fx->nwis) {
+		sf_http_url_path(&b[0], j->type == DAILY ? "dv/" : "iv/");
+		sf_http_url_param(&b[0], "format", "rdb");
+		add_sites(&b[0], "sites", j, 0);
+		sf_http_url_param(&b[0], "parameterCd", "00060");
+		if (j->type == DAILY)
+			sf_http_url_param(&b[0], "statCd", "00003");
+		add_range(fx, b, j->type, j->wstart, j->wend);
+		return;
+	}
+	sf_http_url_path(&b[0], j->type == DAILY ? "collections/daily/items" :
+	    "collections/continuous/items");
+	add_sites(&b[0], "monitoring_location_id", j, 1);
+	sf_http_url_param(&b[0], "parameter_code", "00060");
+	if (j->type == DAILY)
+		sf_http_url_param(&b[0], "statistic_id", "00003");
+	add_range(fx, b, j->type, j->wstart, j->wend);
+	sf_http_url_param(&b[0], "sortby", "time");
+	sf_http_url_param(&b[0], "limit", PAGE_LIMIT);
+	sf_http_url_param(&b[0], "skipGeometry", "true");
+	sf_http_url_param(&b[0], "f", "json");
+}
+
+/* Whether every station of j has failed. */
+static int
+job_failed(const struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->nst; i++)
+		if (!j->st[i]->failed)
+			return 0;
+	return 1;
+}
+
+/* Appends "GET URL: what", a long URL shortened in the middle. */
+static void
+get_msg(struct sf_buf *m, const char *url, const char *what)
+{
+	size_t n = strlen(url);
+
+	if (n <= 200)
+		sf_buf_addf(m, "GET %s: %s", url, what);
+	else
+		sf_buf_addf(m, "GET %.120s...%s: %s", url, url + n - 60, what);
+}
+
+static int begin_cb(void *arg, const struct sf_http_res *res);
+static int body_cb(void *arg, const char *p, size_t n);
+static int done_cb(void *arg, const struct sf_http_res *res);
+
+static int
+queue(struct job *j, const char *url)
+{
+	struct sf_http_req req = { 0 };
+	struct sf_err err;
+
+	req.url = url;
+	req.begin = begin_cb;
+	req.body = body_cb;
+	req.done = done_cb;
+	req.arg = j;
+	req.restart = 1;
+	sf_usgs_reset(j->parser);
+	j->nrows = 0;
+	sf_buf_reset(&j->arena);
+	j->pfailed = 0;
+	j->nodata = 0;
+	if (sf_http_add(j->fx->h, &req, &err) == -1) {
+		fail_job(j, 0, err.msg);
+		return -1;
+	}
+	j->fx->requests++;
+	return 0;
+}
+
+/* Queues the job's next window, if any. */
+static void
+next_window(struct job *j)
+{
+	struct sf_buf b[2] = { SF_BUF_INIT, SF_BUF_INIT };
+
+	if (j->wend >= j->end) {
+		j->fx->stations_done += (long)j->nst;
+		return;
+	}
+	j->wstart = j->wend + (j->type == DAILY ? 86400 : 1);
+	j->wend = j->type == DAILY ? j->end :
+	    j->wstart + WINDOW_SECS - 1;
+	if (j->wend > j->end)
+		j->wend = j->end;
+	job_url(j, b);
+	(void)queue(j, b[0].buf);
+	sf_buf_release(&b[0]);
+	sf_buf_release(&b[1]);
+}
+
+static void
+slow_down(struct fetch *fx, const struct sf_http_res *res)
+{
+	const char *v;
+	long long n;
+
+	v = sf_http_res_header(res, "X-RateLimit-Remaining");
+	if (v == NULL || sf_str_toll(v, 0, LLONG_MAX, &n, NULL) == -1)
+		return;
+	if (n < RATE_LOW) {
+		sf_info("X-RateLimit-Remaining %lld: slowing down", n);
+		sf_http_hold(fx->h, (RATE_LOW - (long)n) * 500L);
+	}
+}
+
+static int
+begin_cb(void *arg, const struct sf_http_res *res)
+{
+	struct job *j = arg;
+
+	slow_down(j->fx, res);
+	sf_usgs_reset(j->parser);
+	j->nrows = 0;
+	sf_buf_reset(&j->arena);
+	j->pfailed = 0;
+	return 0;
+}
+
+static int
+body_cb(void *arg, const char *p, size_t n)
+{
+	struct job *j = arg;
+
+	if (sf_usgs_feed(j->parser, p, n, &j->perr) == -1) {
+		j->pfailed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+done_cb(void *arg, const struct sf_http_res *res)
+{
+	struct job *j = arg;
+	struct fetch *fx = j->fx;
+	struct sf_usgs_stats st;
+	struct sf_buf m = SF_BUF_INIT;
+	const char *next;
+	char ebuf[256];
+	char *url;
+
+	if (res->rc == -1 && fx->nwis && res->status == 404) {
+		/* NWIS: no data for these sites and dates */
+		j->nrows = 0;
+		next_window(j);
+		show_progress(fx, 0);
+		return 0;
+	}
+	if (res->rc == -1) {
+		if (j->pfailed)
+			get_msg(&m, res->url, j->perr.msg);
+		else if (res->errbody != NULL && res->errbody_len > 0 &&
+		    *sf_usgs_error_message(res->errbody, res->errbody_len,
+		    ebuf, sizeof(ebuf)) != '\0')
+			sf_buf_addf(&m, "%s: %s", res->err.msg, ebuf);
+		else
+			sf_buf_adds(&m, res->err.msg);
+		fail_job(j, res->status, m.buf);
+		sf_buf_release(&m);
+		show_progress(fx, 0);
+		return 0;
+	}
+	if (sf_usgs_end(j->parser, &j->perr) == -1) {
+		get_msg(&m, res->url, j->perr.msg);
+		fail_job(j, res->status, m.buf);
+		sf_buf_release(&m);
+		show_progress(fx, 0);
+		return 0;
+	}
+	sf_usgs_stats(j->parser, &st);
+	flush_page(j);
+	next = sf_usgs_next(j->parser);
+	if (!j->locations && job_failed(j))	/* nothing to go on */
+		j->fx->stations_done += (long)j->nst;
+	else if (next != NULL && st.items > 0) {
+		url = sf_strdup(next);
+		(void)queue(j, url);
+		free(url);
+	} else
+		next_window(j);
+	show_progress(fx, 0);
+	return 0;
+}
+
+static struct job *
+job_new(struct fetch *fx, enum sf_usgs_fmt fmt, const char *config)
+{
+	struct job *j;
+
+	j = sf_calloc(1, sizeof(*j));
+	j->fx = fx;
+	sf_buf_init(&j->arena);
+	j->parser = sf_usgs_new(fmt, config, emit_cb, j);
+	return j;
+}
+
+static void
+job_free(struct job *j)
+{
+	sf_usgs_free(j->parser);
+	sf_buf_release(&j->arena);
+	free(j->rows);
+	free(j->st);
+	free(j);
+}
+
+/* Starts the job's first window. */
+static void
+job_start(struct job *j)
+{
+	struct sf_buf b[2] = { SF_BUF_INIT, SF_BUF_INIT };
+
+	j->wstart = j->start;
+	j->wend = j->type == DAILY || j->locations ? j->end :
+	    j->start + WINDOW_SECS - 1;
+	if (j->wend > j->end)
+		j->wend = j->end;
+	job_url(j, b);
+	(void)queue(j, b[0].buf);
+	sf_buf_release(&b[0]);
+	sf_buf_release(&b[1]);
+}
+
+static int
+station_cmp(const void *a, const void *b)
+{
+	const struct station *x = *(struct station *const *)a;
+	const struct station *y = *(struct station *const *)b;
+	int c;
+
+	if ((c = strcmp(x->config ? x->config : "",
+	    y->config ? y->config : "")) != 0)
+		return c;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int
+same_group(const struct station *a, const struct station *b)
+{
+	int64_t slack = a->type == DAILY ? DAILY_SLACK : CONT_SLACK;
+
+	return strcmp(a->config ? a->config : "",
+	    b->config ? b->config : "") == 0 && a->type == b->type &&
+	    a->end == b->end && b->start - a->start <= slack;
+}
+
+/* Splits the stations into jobs; returns how many. */
+static size_t
+make_jobs(struct fetch *fx, struct station **st, size_t n,
+    struct job ***jobsp)
+{
+	struct job **jobs = NULL, *j = NULL;
+	size_t i, nj = 0, len = 0, base;
+
+	base = strlen(fx->base) + 300;
+	if (n > 1)
+		qsort(st, n, sizeof(*st), station_cmp);
+	jobs = sf_calloc(n + 1, sizeof(*jobs));
+	for (i = 0; i < n; i++) {
+		if (j == NULL || !same_group(j->st[0], st[i]) ||
+		    base + len + strlen(st[i]->id) + 8 > URL_MAX) {
+			j = job_new(fx, fx->nwis ? (st[i]->type == DAILY ?
+			    SF_USGS_RDB_DV : SF_USGS_RDB_IV) :
+			    (st[i]->type == DAILY ? SF_USGS_DAILY :
+			    SF_USGS_CONTINUOUS), st[i]->config);
+			j->st = sf_calloc(n - i, sizeof(*j->st));
+			j->type = st[i]->type;
+			j->start = st[i]->start;
+			j->end = st[i]->end;
+			jobs[nj++] = j;
+			len = 0;
+		}
+		j->st[j->nst++] = st[i];
+		len += strlen(st[i]->id) + 8;	/* "USGS-" and "%2C" */
+	}
+	*jobsp = jobs;
+	return nj;
+}
+
+/* Parses TIME (a date or an instant) into *t; exits 2 when it does not. */
+static int64_t
+opt_time(const char *name, const char *s)
+{
+	struct sf_err err;
+	int64_t t;
+
+	if (sf_time_parse(s, &t, &err) == -1) {
+		sf_error("%s: %s", name, err.msg);
+		sf_usage_die();
+	}
+	return t;
+}
+
+static int
+parse_type(const char *s, enum type *t)
+{
+	if (s == NULL || strcmp(s, "daily_mean") == 0)
+		*t = DAILY;
+	else if (strcmp(s, "realtime_15min") == 0)
+		*t = CONTINUOUS;
+	else
+		return -1;
+	return 0;
+}
+
+struct stlist {
+	struct station **v;
+	size_t n, cap;
+};
+
+/*
+ * Adds a station request; returns 0, 1 with err when it asks for nothing
+ * (its start is after its end), or -1 with err (a bad id, type or time).
+ */
+static int
+add_station(struct stlist *l, const char *config, const char *id,
+    const char *type, const char *start, const char *end, int64_t now,
+    struct sf_err *err)
+{
+	struct station *s;
+	enum type t;
+	int64_t a, e;
+
+	if (id == NULL)
+		return sf_err_set(err, "no station");
+	if (sf_id_check("USGS", id, err) == -1)
+		return -1;
+	if (parse_type(type, &t) == -1)
+		return sf_err_set(err, "type '%s': unknown (daily_mean or "
+		    "realtime_15min)", type);
+	if (start == NULL || *start == '\0')
+		return sf_err_set(err, "station '%s': no start", id);
+	if (sf_time_parse(start, &a, err) == -1)
+		return -1;
+	e = now;
+	if (end != NULL && *end != '\0' && sf_time_parse(end, &e, err) == -1)
+		return -1;
+	if (t == DAILY) {	/* whole days */
+		a -= ((a % 86400) + 86400) % 86400;
+		e -= ((e % 86400) + 86400) % 86400;
+	}
+	if (e < a) {
+		sf_err_set(err, "station '%s': start after the end: nothing to "
+		    "fetch", id);
+		return 1;
+	}
+	s = sf_calloc(1, sizeof(*s));
+	s->config = config != NULL ? sf_strdup(config) : NULL;
+	s->id = sf_strdup(id);
+	s->type = t;
+	s->start = a;
+	s->end = e;
+	s->start_text = sf_strdup(start);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = sf_realloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = s;
+	return 0;
+}
+
+/* Reads request records from stdin; returns 0, or 1 after bad ones. */
+static int
+read_requests(struct stlist *l, int64_t now)
+{
+	struct sf_reader *rd;
+	struct sf_rec rec;
+	struct sf_err err;
+	int rc, r = 0;
+
+	rd = sf_reader_new(stdin, "-");
+	while ((rc = sf_reader_next(rd, &rec, &err)) != 0) {
+		if (rc < 0) {
+			sf_error("%s", err.msg);
+			r = 1;
+			if (rc == -2)
+				break;
+			continue;
+		}
+		if (rec.kind != SF_KIND_REQUEST)
+			continue;
+		if (rec.f[SF_REQ_AGENCY] != NULL &&
+		    strcmp(rec.f[SF_REQ_AGENCY], "USGS") != 0)
+			continue;
+		rc = add_station(l, rec.f[SF_REQ_CONFIG], rec.f[SF_REQ_STATION],
+		    rec.f[SF_REQ_TYPE], rec.f[SF_REQ_START], rec.f[SF_REQ_END],
+		    now, &err);
+		if (rc == 1)
+			sf_info("-:%ld: %s", sf_reader_line(rd), err.msg);
+		else if (rc == -1) {
+			sf_error("-:%ld: %s", sf_reader_line(rd), err.msg);
+			r = 1;
+		}
+	}
+	sf_reader_free(rd);
+	return r;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sf_http_opts ho = { 0 };
+	struct fetch fx = { 0 };
+	struct stlist l = { 0 };
+	struct job **jobs = NULL, *loc = NULL;
+	struct sf_err err;
+	struct sf_buf key = SF_BUF_INIT;
+	const char *config = NULL, *type = NULL, *start = NULL, *end = NULL;
+	const char *service = "waterdata", *base = NULL, *pat;
+	const char *headers[] = { "Accept: application/json", NULL };
+	long long jn = 4, backoff = 1000;
+	double timeout = 0;
+	char **ids = NULL;
+	size_t nids = 0, nj = 0, i;
+	int c, stations = 0;
+	int64_t now;
+
+	sf_log_init(argv[0]);
+	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
+	fx.fmt = SF_FMT_NDJSON;
+	fx.site_type = "ST";
+	ids = sf_calloc((size_t)argc + 1, sizeof(*ids));
+	while ((c = getopt_long(argc, argv, "f:hj:qs:t:vV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'B':
+			if (sf_str_toll(optarg, 0, 600000, &backoff,
+			    &err) == -1) {
+				sf_error("--backoff: %s", err.msg);
+				sf_usage_die();
+			}
+			break;
+		case 'H':
+			fx.huc = optarg;
+			break;
+		case 'L':
+			stations = 1;
+			break;
+		case 'O':
+			if (sf_str_todouble(optarg, &timeout, &err) == -1 ||
+			    timeout <= 0 || timeout > 86400) {
+				sf_error("--timeout: '%s': not a number of "
+				    "seconds", optarg);
+				sf_usage_die();
+			}
+			break;
+		case 'S':
+			service = optarg;
+			break;
+		case 'T':
+			fx.state = optarg;
+			break;
+		case 'Y':
+			fx.site_type = optarg;
+			break;
+		case 'a':
+			start = optarg;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'e':
+			end = optarg;
+			break;
+		case 'f':
+			if (sf_format_parse(optarg, &fx.fmt, &err) == -1) {
+				sf_error("%s", err.msg);
+				sf_usage_die();
+			}
+			break;
+		case 'j':
+			if (sf_str_toll(optarg, 1, 64, &jn, &err) == -1) {
+				sf_error("-j: %s", err.msg);
+				sf_usage_die();
+			}
+			break;
+		case 's':
+			ids[nids++] = optarg;
+			break;
+		case 't':
+			type = optarg;
+			break;
+		case 'u':
+			base = optarg;
+			break;
+		default:
+			if (!sf_common_opt(c, usage_text, SF_VERSION))
+				sf_usage_die();
+		}
+	}
+	if (optind < argc) {
+		sf_error("unexpected argument '%s'", argv[optind]);
+		sf_usage_die();
+	}
+	if (strcmp(service, "waterdata") == 0)
+		fx.nwis = 0;
+	else if (strcmp(service, "nwis") == 0)
+		fx.nwis = 1;
+	else {
+		sf_error("--service: '%s': unknown (waterdata or nwis)",
+		    service);
+		sf_usage_die();
+	}
+	if (sf_time_now(&now, &err) == -1)
+		sf_die(SF_EXIT_USAGE, "%s", err.msg);
+	if (start != NULL)
+		(void)opt_time("--start", start);
+	if (end != NULL)
+		(void)opt_time("--end", end);
+	if (type != NULL) {
+		enum type t;
+
+		if (parse_type(type, &t) == -1) {
+			sf_error("-t: type '%s': unknown (daily_mean or "
+			    "realtime_15min)", type);
+			sf_usage_die();
+		}
+	}
+	if (stations && nids > 0) {
+		sf_error("--stations takes no -s");
+		sf_usage_die();
+	}
+	if (stations && fx.state != NULL &&
+	    sf_usgs_state_fips(fx.state) == NULL) {
+		sf_error("--state: '%s': not a state's postal code",
+		    fx.state);
+		sf_usage_die();
+	}
+	if (!stations && (fx.state != NULL || fx.huc != NULL)) {
+		sf_error("--state and --huc go with --stations");
+		sf_usage_die();
+	}
+	if (base == NULL && (base = getenv("SF_USGS_URL")) != NULL &&
+	    *base == '\0')
+		base = NULL;
+	if (base == NULL)
+		base = fx.nwis ? NWIS_URL : DEFAULT_URL;
+	{
+		struct sf_buf b = SF_BUF_INIT;
+
+		if (sf_http_url_base(&b, base, &err) == -1)
+			sf_die(SF_EXIT_USAGE, "%s", err.msg);
+		fx.base = sf_buf_detach(&b);
+	}
+
+	if (!stations) {
+		if (nids > 0) {
+			if (start == NULL)
+				sf_die(SF_EXIT_USAGE, "-s needs --start");
+			for (i = 0; i < nids; i++)
+				if (add_station(&l, config, ids[i], type,
+				    start, end, now, &err) != 0) {
+					sf_error("%s", err.msg);
+					sf_usage_die();
+				}
+		} else if (read_requests(&l, now) != 0)
+			fx.rval = SF_EXIT_FAIL;
+	}
+
+	ho.headers = headers;
+	if ((pat = getenv("API_USGS_PAT")) != NULL && *pat != '\0') {
+		sf_buf_addf(&key, "X-Api-Key: %s", pat);
+		ho.secret_header = key.buf;
+	}
+	ho.parallel = (int)jn;
+	ho.backoff_ms = backoff > 0 ? (long)backoff : 1;
+	ho.backoff_max_ms = backoff > 0 ? 30 * (long)backoff : 1;
+	if (timeout > 0) {
+		ho.timeout_ms = (long)(timeout * 1000);
+		ho.low_speed_time = timeout < 1 ? 1 : (long)timeout;
+	}
+	ho.note = note_cb;
+	if ((fx.h = sf_http_new(&ho, &err)) == NULL)
+		sf_die(SF_EXIT_FAIL, "%s", err.msg);
+	fx.w = sf_writer_new(stdout, fx.fmt);
+	fx.t0 = time(NULL);
+	fx.progress = isatty(2) && sf_log_level() >= 0;
+
+	if (stations) {
+		loc = job_new(&fx, fx.nwis ? SF_USGS_RDB_SITE :
+		    SF_USGS_LOCATIONS, NULL);
+		loc->locations = 1;
+		job_start(loc);
+	} else {
+		fx.nstations = l.n;
+		nj = make_jobs(&fx, l.v, l.n, &jobs);
+		for (i = 0; i < nj; i++)
+			job_start(jobs[i]);
+	}
+	if (sf_http_run(fx.h, &err) == -1) {
+		sf_error("%s", err.msg);
+		fx.rval = SF_EXIT_FAIL;
+	}
+	show_progress(&fx, 1);
+	sf_info("%zu stations, %ld requests, %ld rows, %ld failed", l.n,
+	    fx.requests, fx.rows, fx.failed);
+
+	for (i = 0; i < nj; i++)
+		job_free(jobs[i]);
+	free(jobs);
+	if (loc != NULL)
+		job_free(loc);
+	for (i = 0; i < l.n; i++) {
+		free(l.v[i]->config);
+		free(l.v[i]->id);
+		free(l.v[i]->start_text);
+		free(l.v[i]);
+	}
+	free(l.v);
+	free(ids);
+	sf_writer_free(fx.w);
+	sf_http_free(fx.h);
+	sf_buf_release(&key);
+	free((char *)fx.base);
+	if (sf_fshut(stdout, "stdout") == -1)
+		fx.rval = SF_EXIT_FAIL;
+	return fx.rval;
+}
