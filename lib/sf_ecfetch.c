@@ -16,22 +16,6 @@
 /* "&stations%5B%5D=" before each station. */
 #define URL_PER_STATION	16
 
-static int
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-mdays(int y, int m)
-{
-	static const int n[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-
-	return m == 2 && leap(y) ? 29 : n[m - 1];
-}
-
 int64_t
 sf_ecfetch_add_months(int64_t t, long months)
 {
@@ -46,8 +30,8 @@ sf_ecfetch_add_months(int64_t t, long months)
 		m = 9999L * 12 + 11;	/* 9999-12 */
 	c.year = (int)(m / 12);
 	c.mon = (int)(m % 12) + 1;
-	if (c.day > mdays(c.year, c.mon))
-		c.day = mdays(c.year, c.mon);
+	if (c.day > sf_time_days_in_month(c.year, c.mon))
+		c.day = sf_time_days_in_month(c.year, c.mon);
 	return sf_time_from_civil(&c);
 }
 

@@ -365,42 +365,10 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-/* Whether s is a JSON number: -?(0|[1-9]D*)(.D+)?([eE][+-]?D+)? */
-static int
-is_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		s++;
-	else if (*s >= '1' && *s <= '9')
-		while (is_digit(*s))
-			s++;
-	else
-		return 0;
-	if (*s == '.') {
-		s++;
-		if (!is_digit(*s))
-			return 0;
-		while (is_digit(*s))
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!is_digit(*s))
-			return 0;
-		while (is_digit(*s))
-			s++;
-	}
-	return *s == '\0';
-}
-
 static int
 number_end(struct sf_jsonpush *jp, struct sf_err *err, long long pos)
 {
-	if (!is_number(jp->tok.buf))
+	if (!sf_str_is_json_number(jp->tok.buf))
 		return failf(jp, err, pos, "bad number '%.40s'", jp->tok.buf);
 	value_done(jp);
 	return scalar(jp, SF_JSONPUSH_NUM, jp->tok.buf, jp->tok.len);

@@ -1432,40 +1432,6 @@ sf_writer_free(struct sf_writer *w)
 	free(w);
 }
 
-/* Whether s is a number in JSON's grammar (no '+', '.5', '1.' or '007'). */
-static int
-is_json_number(const char *s)
-{
-	const char *p = s;
-
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (is_digit((unsigned char)*p)) {
-		while (is_digit((unsigned char)*p))
-			p++;
-	} else
-		return 0;
-	if (*p == '.') {
-		p++;
-		if (!is_digit((unsigned char)*p))
-			return 0;
-		while (is_digit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!is_digit((unsigned char)*p))
-			return 0;
-		while (is_digit((unsigned char)*p))
-			p++;
-	}
-	return *p == '\0';
-}
-
 /*
  * Checks field i of rec against its type. For a number that JSON would
  * not take as written ("+1", ".5"), puts its shortest form in num and
@@ -1487,7 +1453,7 @@ check_field(const struct sf_rec *rec, int i, char num[SF_NUM_LEN],
 		if (sf_str_todouble(s, &d, &e) != 0)
 			return sf_err_set(err, "%s field '%s': '%s' is not "
 			    "a number", ki->name, ki->fields[i], s);
-		if (is_json_number(s))
+		if (sf_str_is_json_number(s))
 			return 0;
 		sf_str_fmt_double(d, num);
 		return 1;

@@ -75,6 +75,40 @@ is_decimal(const char *s)
 }
 
 int
+sf_str_is_json_number(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (is_digit((unsigned char)*p)) {
+		while (is_digit((unsigned char)*p))
+			p++;
+	} else
+		return 0;
+	if (*p == '.') {
+		p++;
+		if (!is_digit((unsigned char)*p))
+			return 0;
+		while (is_digit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!is_digit((unsigned char)*p))
+			return 0;
+		while (is_digit((unsigned char)*p))
+			p++;
+	}
+	return *p == '\0';
+}
+
+
+int
 sf_str_todouble(const char *s, double *out, struct sf_err *err)
 {
 	char *end;

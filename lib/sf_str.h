@@ -36,6 +36,13 @@ int sf_str_todouble(const char *s, double *out, struct sf_err *err);
  */
 void sf_str_fmt_double(double v, char buf[SF_NUM_LEN]);
 
+/*
+ * Whether s is, whole, a number in JSON's grammar (RFC 8259):
+ * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? -- so not "+1", ".5",
+ * "1." or "007". Returns 1 or 0.
+ */
+int sf_str_is_json_number(const char *s);
+
 /* Case-insensitive ASCII comparison; returns 1 when equal. */
 int sf_str_eq_ci(const char *a, const char *b);
 

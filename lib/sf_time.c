@@ -77,8 +77,8 @@ is_leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int
-days_in_month(int y, int m)
+int
+sf_time_days_in_month(int y, int m)
 {
 	static const int dim[12] = {
 		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
@@ -222,7 +222,7 @@ parse(const char *s, int date_only, struct parsed *r, const char *what,
 		return sf_err_set(err, "%s '%s': year out of range", what, s);
 	if (c->mon < 1 || c->mon > 12)
 		return sf_err_set(err, "%s '%s': month out of range", what, s);
-	if (c->day < 1 || c->day > days_in_month(c->year, c->mon))
+	if (c->day < 1 || c->day > sf_time_days_in_month(c->year, c->mon))
 		return sf_err_set(err, "%s '%s': day out of range", what, s);
 	if (c->hour > 23)
 		return sf_err_set(err, "%s '%s': hour out of range", what, s);

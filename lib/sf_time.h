@@ -27,6 +27,9 @@ struct sf_civil {
 	int sec;	/* 0 to 59 */
 };
 
+/* The number of days of month mon (1-12) of year (proleptic Gregorian). */
+int sf_time_days_in_month(int year, int mon);
+
 /* Seconds since the epoch of c, taken as UTC. No range checks. */
 int64_t sf_time_from_civil(const struct sf_civil *c);
 

@@ -307,6 +307,24 @@ test_trim(void)
 	trim_is("\na\n", "\na\n");
 }
 
+static void
+test_json_number(void)
+{
+	static const char *const yes[] = {
+		"0", "-0", "12", "-1.5", "0.25", "1e3", "1E+3", "2.5e-07", NULL
+	};
+	static const char *const no[] = {
+		"", "-", "+1", ".5", "1.", "007", "01", "1e", "1e+", "0x10",
+		"inf", "NaN", " 1", "1 ", "1,5", NULL
+	};
+	size_t i;
+
+	for (i = 0; yes[i] != NULL; i++)
+		ok(sf_str_is_json_number(yes[i]), yes[i]);
+	for (i = 0; no[i] != NULL; i++)
+		ok(!sf_str_is_json_number(no[i]), no[i]);
+}
+
 int
 main(void)
 {
@@ -315,5 +333,6 @@ main(void)
 	test_fmt_double();
 	test_eq_ci();
 	test_trim();
+	test_json_number();
 	return tap_done();
 }
