@@ -152,24 +152,15 @@ put_error_agency(struct fetch *f, const char *config, const char *station,
 {
 	struct sf_rec r;
 	struct sf_err err;
-	char st[24];
+	char num[SF_NUM_LEN];
 
 	sf_error("station '%s': %s", station != NULL ? station : "", msg);
 	f->rval = SF_EXIT_FAIL;
 	f->failed++;
 	if (f->fmt != SF_FMT_NDJSON)
 		return;
-	sf_rec_clear(&r, SF_KIND_ERROR);
-	r.f[SF_EREC_CONFIG] = config;
-	r.f[SF_EREC_STATION] = station;
-	r.f[SF_EREC_AGENCY] = agency != NULL ? agency : "EC";
-	r.f[SF_EREC_TYPE] = type;
-	r.f[SF_EREC_START] = start;
-	if (status > 0) {
-		snprintf(st, sizeof(st), "%ld", status);
-		r.f[SF_EREC_STATUS] = st;
-	}
-	r.f[SF_EREC_MESSAGE] = msg;
+	sf_rec_error(&r, config, station, agency != NULL ? agency : "EC", type,
+	    start, status, num, msg);
 	if (sf_writer_put(f->w, &r, &err) == -1)
 		sf_error("%s", err.msg);
 }

@@ -377,7 +377,7 @@ static void
 fail_job(struct fetch *fx, struct job *j, long status, const char *msg)
 {
 	const char *st = j->f[SF_REQ_STATION], *tg = j->f[SF_REQ_TARGET_ID];
-	char num[24];
+	char num[SF_NUM_LEN];
 	struct sf_rec e;
 
 	if (tg != NULL && strcmp(st, tg) == 0)
@@ -388,17 +388,8 @@ fail_job(struct fetch *fx, struct job *j, long status, const char *msg)
 	fx->rval = SF_EXIT_FAIL;
 	if (j->what != FORECAST || fx->o->fmt == SF_FMT_CSV)
 		return;
-	sf_rec_clear(&e, SF_KIND_ERROR);
-	e.f[SF_EREC_CONFIG] = j->f[SF_REQ_CONFIG];
-	e.f[SF_EREC_STATION] = st;
-	e.f[SF_EREC_AGENCY] = j->f[SF_REQ_AGENCY];
-	e.f[SF_EREC_TYPE] = j->f[SF_REQ_TYPE];
-	e.f[SF_EREC_START] = j->f[SF_REQ_START];
-	if (status > 0) {
-		snprintf(num, sizeof(num), "%ld", status);
-		e.f[SF_EREC_STATUS] = num;
-	}
-	e.f[SF_EREC_MESSAGE] = msg;
+	sf_rec_error(&e, j->f[SF_REQ_CONFIG], st, j->f[SF_REQ_AGENCY],
+	    j->f[SF_REQ_TYPE], j->f[SF_REQ_START], status, num, msg);
 	put(fx, &e, j->line);
 }
 

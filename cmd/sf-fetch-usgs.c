@@ -152,7 +152,7 @@ fail_station(struct fetch *fx, struct station *s, long status,
 {
 	struct sf_rec r;
 	struct sf_err err;
-	char num[24];
+	char num[SF_NUM_LEN];
 
 	if (s->failed)
 		return;
@@ -164,17 +164,8 @@ fail_station(struct fetch *fx, struct station *s, long status,
 	sf_error("station '%s': %s", s->id, msg);
 	if (fx->fmt != SF_FMT_NDJSON)
 		return;
-	sf_rec_clear(&r, SF_KIND_ERROR);
-	r.f[SF_EREC_CONFIG] = s->config;
-	r.f[SF_EREC_STATION] = s->id;
-	r.f[SF_EREC_AGENCY] = "USGS";
-	r.f[SF_EREC_TYPE] = type_names[s->type];
-	r.f[SF_EREC_START] = s->start_text;
-	if (status > 0) {
-		snprintf(num, sizeof(num), "%ld", status);
-		r.f[SF_EREC_STATUS] = num;
-	}
-	r.f[SF_EREC_MESSAGE] = msg;
+	sf_rec_error(&r, s->config, s->id, "USGS", type_names[s->type],
+	    s->start_text, status, num, msg);
 	if (sf_writer_put(fx->w, &r, &err) == -1)
 		sf_error("%s", err.msg);
 }

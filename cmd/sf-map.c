@@ -112,14 +112,10 @@ fail_request(struct filter *f, const struct sf_rec *rec, const char *agency,
     const char *msg, const char *where)
 {
 	struct sf_rec e;
+	char num[SF_NUM_LEN];
 
-	sf_rec_clear(&e, SF_KIND_ERROR);
-	e.f[SF_EREC_CONFIG] = rec->f[SF_REQ_CONFIG];
-	e.f[SF_EREC_STATION] = rec->f[SF_REQ_STATION];
-	e.f[SF_EREC_AGENCY] = agency;
-	e.f[SF_EREC_TYPE] = rec->f[SF_REQ_TYPE];
-	e.f[SF_EREC_START] = rec->f[SF_REQ_START];
-	e.f[SF_EREC_MESSAGE] = msg;
+	sf_rec_error(&e, rec->f[SF_REQ_CONFIG], rec->f[SF_REQ_STATION], agency,
+	    rec->f[SF_REQ_TYPE], rec->f[SF_REQ_START], 0, num, msg);
 	if (f->fmt == SF_FMT_CSV)
 		sf_error("%s", msg);
 	else

@@ -110,6 +110,24 @@ sf_rec_clear(struct sf_rec *r, enum sf_kind k)
 		r->f[i] = NULL;
 }
 
+void
+sf_rec_error(struct sf_rec *r, const char *config, const char *station,
+    const char *agency, const char *type, const char *start, long status,
+    char num[SF_NUM_LEN], const char *message)
+{
+	sf_rec_clear(r, SF_KIND_ERROR);
+	r->f[SF_EREC_CONFIG] = config;
+	r->f[SF_EREC_STATION] = station;
+	r->f[SF_EREC_AGENCY] = agency;
+	r->f[SF_EREC_TYPE] = type;
+	r->f[SF_EREC_START] = start;
+	if (status > 0) {
+		snprintf(num, SF_NUM_LEN, "%ld", status);
+		r->f[SF_EREC_STATUS] = num;
+	}
+	r->f[SF_EREC_MESSAGE] = message;
+}
+
 int
 sf_format_parse(const char *s, enum sf_format *f, struct sf_err *err)
 {

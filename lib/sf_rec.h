@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "sf_err.h"
+#include "sf_str.h"
 
 enum sf_kind {
 	SF_KIND_NONE = -1,
@@ -82,6 +83,15 @@ struct sf_rec {
 
 /* Sets r to kind k with every field NULL. */
 void sf_rec_clear(struct sf_rec *r, enum sf_kind k);
+
+/*
+ * Makes r the error record of a failed station: the strings are borrowed
+ * (NULL is null); status is the HTTP status, 0 for none, written into num,
+ * which must live as long as r.
+ */
+void sf_rec_error(struct sf_rec *r, const char *config, const char *station,
+    const char *agency, const char *type, const char *start, long status,
+    char num[SF_NUM_LEN], const char *message);
 
 enum sf_format { SF_FMT_NDJSON, SF_FMT_CSV };
 

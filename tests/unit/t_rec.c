@@ -1269,6 +1269,25 @@ test_ndjson_structure(void)
 	free(big);
 }
 
+static void
+test_rec_error(void)
+{
+	char num[SF_NUM_LEN];
+	struct sf_rec r;
+
+	sf_rec_error(&r, "c", "01646500", "USGS", "daily_mean", "2024-01-01",
+	    503, num, "HTTP 503 after 5 attempts");
+	is_int(r.kind, SF_KIND_ERROR, "sf_rec_error: an error record");
+	is_str(r.f[SF_EREC_STATION], "01646500", "sf_rec_error: station");
+	is_str(r.f[SF_EREC_STATUS], "503", "sf_rec_error: status as text");
+	is_str(r.f[SF_EREC_MESSAGE], "HTTP 503 after 5 attempts",
+	    "sf_rec_error: message");
+	sf_rec_error(&r, NULL, "x", "EC", NULL, NULL, 0, num, "m");
+	ok(r.f[SF_EREC_STATUS] == NULL, "sf_rec_error: status 0 is null");
+	ok(r.f[SF_EREC_CONFIG] == NULL && r.f[SF_EREC_TYPE] == NULL,
+	    "sf_rec_error: NULL fields stay null");
+}
+
 int
 main(void)
 {
@@ -1282,5 +1301,6 @@ main(void)
 	test_ndjson_numbers();
 	test_ndjson_number_texts();
 	test_ndjson_structure();
+	test_rec_error();
 	return tap_done();
 }
