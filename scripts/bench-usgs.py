@@ -12,7 +12,7 @@ bench.py (issue 4, "Benchmark"). Python 3 standard library only.
    batches of (a) are learnt from a first run against an empty answer; then
    one body per batch (its stations' rows, sorted by time as sortby=time
    gives) and one per station are generated in the shape of the "daily"
-   member of ../shared/fixtures/usgs/waterdata/
+   member of tests/data/fixtures/usgs/waterdata/
    multi_collection_fixtures_TRIMMED_dataretrieval.json. Requests are
    counted from the server's log. Targets: requests(a) <= 2 % of
    requests(b), time(b) / time(a) >= 20; both must write 500 x 366 rows.

@@ -5,7 +5,7 @@ test_description='sf-fetch-ec: wateroffice daily means'
 . "$SF_TOP/tests/data/ec/ec-lib.sh"
 
 # Bodies: the real 2023 body of 08MF005 and the real header-only body
-# (../shared/fixtures/ec/wateroffice), and bodies generated in their
+# (tests/data/fixtures/ec/wateroffice), and bodies generated in their
 # layout (tests/data/ec/ec-lib.sh) for several stations and long spans.
 WO=$FIXTURES/ec/wateroffice
 

@@ -4,7 +4,7 @@ test_description='sf-fetch-ec: the MSC Datamart files and station list'
 . "$SF_TOP/tests/server/lib.sh"
 . "$SF_TOP/tests/data/ec/ec-lib.sh"
 
-# Bodies: the real station list (../shared/fixtures/ec/datamart, 4
+# Bodies: the real station list (tests/data/fixtures/ec/datamart, 4
 # stations), the per-station files of 08GA043 derived from the real
 # province file (tests/data/ec/README), and, derived here in the real
 # layout (the province file's header, its CRLF line ends), files with

@@ -5,7 +5,7 @@ test_description='sf-fetch-ec: options and request records'
 . "$SF_TOP/tests/data/ec/ec-lib.sh"
 
 # Every daily request gets the real header-only body
-# (../shared/fixtures/ec/wateroffice): these tests look at what is asked.
+# (tests/data/fixtures/ec/wateroffice): these tests look at what is asked.
 cat >routes <<EOF
 GET /wo/daily_data/csv/inline
   -> 200 '$FIXTURES/ec/wateroffice/daily_data_header_only.csv'

@@ -13,7 +13,7 @@ set -u
 SF_TOP=${SF_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SF_BUILD=${SF_BUILD:-$SF_TOP/build/rel}
 TEST_DATA=$SF_TOP/tests/data
-FIXTURES=$SF_TOP/../shared/fixtures
+FIXTURES=$SF_TOP/tests/data/fixtures
 PATH=$SF_BUILD/bin:$PATH
 TZ=America/New_York
 LC_ALL=C

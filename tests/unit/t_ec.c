@@ -1,6 +1,6 @@
 /*
  * t_ec: the Environment Canada push parsers (sf_ec) over every EC fixture
- * in ../shared/fixtures/ec (see its SOURCES.md), fed whole, one byte at a
+ * in tests/data/fixtures/ec (see its SOURCES.md), fed whole, one byte at a
  * time and in random pieces; bodies derived from the fixtures for the
  * cases the recordings lack (each derivation is described where it is
  * made; the fixture files are never changed); errors; and the parse
@@ -155,7 +155,7 @@ slurp(const char *rel, size_t *n)
 		printf("Bail out! SF_TOP is not set (run through make test)\n");
 		exit(1);
 	}
-	snprintf(path, sizeof(path), "%s/../shared/fixtures/ec/%s", top, rel);
+	snprintf(path, sizeof(path), "%s/tests/data/fixtures/ec/%s", top, rel);
 	if ((fp = fopen(path, "rb")) == NULL ||
 	    fseek(fp, 0, SEEK_END) != 0 || (len = ftell(fp)) < 0 ||
 	    fseek(fp, 0, SEEK_SET) != 0) {

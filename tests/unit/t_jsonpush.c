@@ -314,7 +314,7 @@ test_fixtures(void)
 		char chunk[4096], *whole, *bytes, *odd;
 		FILE *fp;
 
-		snprintf(path, sizeof(path), "%s/../shared/fixtures/%s", top,
+		snprintf(path, sizeof(path), "%s/tests/data/fixtures/%s", top,
 		    files[i]);
 		if ((fp = fopen(path, "rb")) == NULL) {
 			printf("Bail out! cannot open %s\n", path);

@@ -1,5 +1,5 @@
 /*
- * t_nwps: sf_nwps on every NOAA NWPS sample of ../shared/fixtures/noaa/nwps
+ * t_nwps: sf_nwps on every NOAA NWPS sample of tests/data/fixtures/noaa/nwps
  * (provenance in its SOURCES.md), and on bodies derived from them in the
  * test: values <= -999, other units, the kcfs shift, NWM members, gauge
  * ids, error bodies, a body over the cap. Each derivation is described
@@ -104,7 +104,7 @@ fixture(const char *name, size_t *len)
 		printf("Bail out! SF_TOP is not set (run through tests/run)\n");
 		exit(1);
 	}
-	snprintf(path, sizeof(path), "%s/../shared/fixtures/noaa/nwps/%s",
+	snprintf(path, sizeof(path), "%s/tests/data/fixtures/noaa/nwps/%s",
 	    top, name);
 	if ((fp = fopen(path, "rb")) == NULL ||
 	    fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||

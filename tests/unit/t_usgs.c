@@ -1,6 +1,6 @@
 /*
  * t_usgs: the USGS push parsers (sf_usgs) over every USGS fixture in
- * ../shared/fixtures/usgs (see its SOURCES.md). Each body is fed whole,
+ * tests/data/fixtures/usgs (see its SOURCES.md). Each body is fed whole,
  * one byte at a time and in pseudo-random pieces, and the records (as
  * sf_writer writes them in NDJSON, which also checks every number field),
  * the result, the next link and the counts must be the same each time.
@@ -200,7 +200,7 @@ fixture_path(const char *rel)
 		printf("Bail out! SF_TOP is not set (run through make test)\n");
 		exit(1);
 	}
-	snprintf(path, sizeof(path), "%s/../shared/fixtures/usgs/%s", top,
+	snprintf(path, sizeof(path), "%s/tests/data/fixtures/usgs/%s", top,
 	    rel);
 	return path;
 }
