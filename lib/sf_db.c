@@ -114,6 +114,14 @@ create(struct sf_db *db, struct sf_err *err)
 	return r;
 }
 
+/* Version 2: per-configuration allowances, last success, revision pass. */
+static const char migrate_2[] =
+    "ALTER TABLE pull_configurations ADD COLUMN revision_window_days INTEGER;"
+    "ALTER TABLE pull_configurations ADD COLUMN stale_after_seconds INTEGER;"
+    "ALTER TABLE pull_station_progress ADD COLUMN last_success_at TEXT;"
+    "ALTER TABLE pull_station_progress ADD COLUMN last_revision_pass_at TEXT;"
+    "PRAGMA user_version = 2;";
+
 /*
  * Brings the schema to SF_DB_SCHEMA_VERSION inside one write transaction,
  * so two programs opening a new file at once create it once.
@@ -150,7 +158,9 @@ migrate(struct sf_db *db, int readonly, struct sf_err *err)
 	/* The seed fills station_mappings when it creates the database. */
 	if (v == 0 && sf_map_import_shipped(db, err) == -1)
 		goto fail;
-	/* Later versions add their steps here: if (v < 2) ... */
+	/* Each later version adds its step here. */
+	if (v > 0 && v < 2 && sf_db_exec(db, migrate_2, err) == -1)
+		goto fail;
 	return sf_db_commit(db, err);
 fail:
 	sf_db_rollback(db);

@@ -28,10 +28,11 @@
 #define B SF_FT_BOOL
 
 static const char *const req_fields[SF_REQ_NFIELDS] = {
-	"config", "station", "agency", "type", "start", "end", "target_id"
+	"config", "station", "agency", "type", "source", "start", "end",
+	"modified_since", "target_id"
 };
 static const enum sf_ftype req_types[SF_REQ_NFIELDS] = {
-	S, S, S, S, S, S, S
+	S, S, S, S, S, S, S, S, S
 };
 static const char *const obs_fields[SF_OBS_NFIELDS] = {
 	"config", "station", "agency", "type", "observed_at", "discharge",
@@ -61,6 +62,13 @@ static const char *const err_fields[SF_EREC_NFIELDS] = {
 static const enum sf_ftype err_types[SF_EREC_NFIELDS] = {
 	S, S, S, S, S, N, S
 };
+static const char *const done_fields[SF_DONE_NFIELDS] = {
+	"config", "station", "agency", "type", "start", "end",
+	"modified_since", "rows", "newest"
+};
+static const enum sf_ftype done_types[SF_DONE_NFIELDS] = {
+	S, S, S, S, S, S, S, N, S
+};
 
 #undef S
 #undef N
@@ -75,7 +83,8 @@ static const struct sf_kind_info kinds[SF_KIND_COUNT] = {
 	[SF_KIND_STATION] = { "station", SF_ST_NFIELDS, st_fields,
 	    st_types },
 	[SF_KIND_ERROR] = { "error", SF_EREC_NFIELDS, err_fields,
-	    err_types }
+	    err_types },
+	[SF_KIND_DONE] = { "done", SF_DONE_NFIELDS, done_fields, done_types }
 };
 
 const struct sf_kind_info *
@@ -1268,6 +1277,9 @@ csv_header(struct sf_reader *rd, struct sf_err *err)
 		}
 		fit &= m;
 	}
+	/* Every column of a request's that a done record also has. */
+	if (fit == (1u << SF_KIND_REQUEST | 1u << SF_KIND_DONE))
+		fit = 1u << SF_KIND_REQUEST;
 	for (k = 0; k < SF_KIND_COUNT; k++) {
 		if (fit & (1u << k)) {
 			rd->kind = (enum sf_kind)k;

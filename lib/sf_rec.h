@@ -27,12 +27,14 @@ enum sf_kind {
 	SF_KIND_FORECAST,
 	SF_KIND_STATION,
 	SF_KIND_ERROR,
+	SF_KIND_DONE,
 	SF_KIND_COUNT
 };
 
 enum {
 	SF_REQ_CONFIG, SF_REQ_STATION, SF_REQ_AGENCY, SF_REQ_TYPE,
-	SF_REQ_START, SF_REQ_END, SF_REQ_TARGET_ID, SF_REQ_NFIELDS
+	SF_REQ_SOURCE, SF_REQ_START, SF_REQ_END, SF_REQ_MODIFIED_SINCE,
+	SF_REQ_TARGET_ID, SF_REQ_NFIELDS
 };
 enum {
 	SF_OBS_CONFIG, SF_OBS_STATION, SF_OBS_AGENCY, SF_OBS_TYPE,
@@ -54,6 +56,12 @@ enum {
 	SF_EREC_CONFIG, SF_EREC_STATION, SF_EREC_AGENCY, SF_EREC_TYPE,
 	SF_EREC_START, SF_EREC_STATUS, SF_EREC_MESSAGE, SF_EREC_NFIELDS
 };
+/* done: one request succeeded (rows it brought, the newest instant) */
+enum {
+	SF_DONE_CONFIG, SF_DONE_STATION, SF_DONE_AGENCY, SF_DONE_TYPE,
+	SF_DONE_START, SF_DONE_END, SF_DONE_MODIFIED_SINCE, SF_DONE_ROWS,
+	SF_DONE_NEWEST, SF_DONE_NFIELDS
+};
 
 #define SF_REC_MAXF 12
 
@@ -71,7 +79,7 @@ struct sf_kind_info {
 	const enum sf_ftype *types;
 };
 
-/* The table entry of kind k (SF_KIND_REQUEST .. SF_KIND_ERROR), else NULL. */
+/* The table entry of kind k (SF_KIND_REQUEST .. SF_KIND_DONE), else NULL. */
 const struct sf_kind_info *sf_kind_info(enum sf_kind k);
 /* The kind named name (case-sensitive), or SF_KIND_NONE. */
 enum sf_kind sf_kind_from_name(const char *name);
@@ -116,7 +124,8 @@ int sf_format_parse(const char *s, enum sf_format *f, struct sf_err *err);
  * with a kind column; names are compared case-sensitively after trimming
  * spaces and tabs; the kind is the one whose fields include every column
  * (an unknown or duplicate column, or a header that fits no kind or more
- * than one, is an error that ends the stream). With a kind column, a row
+ * than one, is an error that ends the stream; a header that fits both
+ * request and done is a request). With a kind column, a row
  * whose kind is not the header's is a bad line. Missing columns are NULL;
  * an unquoted empty field is NULL, a quoted empty field ("") is the empty
  * string; spaces in fields are kept. A quoted field may hold line breaks:

@@ -1,4 +1,4 @@
--- sf archive schema, version 1 (PRAGMA user_version = 1).
+-- sf archive schema, version 2 (PRAGMA user_version = 2).
 --
 -- The seed's nine tables keep the seed's names and columns, so SQL written
 -- against them works. Observations, the bulk of the archive, live in the
@@ -189,7 +189,10 @@ CREATE TABLE pull_configurations (
 	created_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
 	updated_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
 	agency TEXT,			-- USGS or EC
-	source TEXT			-- for forecasts: NOAA_RFC, NWM_...
+	source TEXT,			-- for forecasts: NOAA_RFC, NWM_...
+	revision_window_days INTEGER,	-- re-asked each run; NULL: 120
+	stale_after_seconds INTEGER	-- newest value older is stale;
+					-- NULL: the type's allowance
 );
 
 CREATE TABLE pull_configuration_stations (
@@ -237,6 +240,8 @@ CREATE TABLE pull_station_progress (
 	last_error TEXT,
 	last_error_at TEXT,
 	last_attempt_at TEXT,
+	last_success_at TEXT,		-- the last run that succeeded
+	last_revision_pass_at TEXT,	-- when the last revision pass began
 	UNIQUE (config_id, station_number)
 );
 
@@ -267,4 +272,4 @@ CREATE TABLE station_mappings (
 );
 CREATE INDEX idx_source_lookup ON station_mappings(source_agency, source_id);
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

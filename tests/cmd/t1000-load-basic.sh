@@ -4,10 +4,30 @@ test_description='sf-load: loading, reloading, formats, the database path'
 
 test_expect_success 'a new database is created with the schema' '
 	sf-load </dev/null &&
-	test "$(sql "PRAGMA user_version")" = 1 &&
+	test "$(sql "PRAGMA user_version")" = 2 &&
 	test "$(sql "PRAGMA journal_mode")" = wal &&
 	sql "SELECT count(*) FROM discharge_observations" >out &&
 	echo 0 >expect && test_cmp expect out
+'
+
+test_expect_success 'a version 1 archive is migrated to the schema of a new one' '
+	sqlite3 v1.db <"$TEST_DATA/schema-v1.sql" &&
+	sqlite3 v1.db "INSERT INTO pull_configurations (name, data_type,
+	    pull_start_date, schedule_type) VALUES (\"k\", \"daily_mean\",
+	    \"2000-01-01\", \"manual\")" &&
+	test "$(sqlite3 v1.db "PRAGMA user_version")" = 1 &&
+	sf-load --db v1.db </dev/null &&
+	test "$(sqlite3 v1.db "PRAGMA user_version")" = 2 &&
+	sqlite3 v1.db "SELECT name, revision_window_days,
+	    stale_after_seconds FROM pull_configurations" >out &&
+	echo "k||" >expect && test_cmp expect out &&
+	cols="SELECT m.name, p.name, p.type FROM sqlite_master m,
+	    pragma_table_info(m.name) p WHERE m.type = \"table\"
+	    ORDER BY m.name, p.name" &&
+	sqlite3 v1.db "$cols" >migrated &&
+	sqlite3 "$SF_DB" "$cols" >fresh &&
+	test_cmp fresh migrated &&
+	grep -q "^pull_station_progress|last_success_at|TEXT" migrated
 '
 
 test_expect_success 'NDJSON observations are loaded with every field' '

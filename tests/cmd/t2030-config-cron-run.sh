@@ -23,7 +23,7 @@ else
 	    JOIN pull_configurations c ON c.id = s.config_id
 	    WHERE c.name = '$4' AND s.is_enabled ORDER BY 1" |
 	while read -r st; do
-		printf '{"kind":"request","config":"%s","station":"%s","agency":"USGS","type":"daily_mean","start":"1990-01-01T00:00:00Z","end":null,"target_id":null}\n' "$4" "$st"
+		printf '{"kind":"request","config":"%s","station":"%s","agency":"USGS","type":"daily_mean","source":null,"start":"1990-01-01T00:00:00Z","end":null,"modified_since":null,"target_id":null}\n' "$4" "$st"
 	done
 	EOF
 fi

@@ -54,7 +54,7 @@ progress() {
 
 # req STATION START [CONFIG]: the request record sf-progress should emit
 req() {
-	printf '{"kind":"request","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","start":"%s","end":null,"target_id":null}\n' "${3:-potomac}" "$1" "$2"
+	printf '{"kind":"request","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","source":null,"start":"%s","end":null,"modified_since":null,"target_id":null}\n' "${3:-potomac}" "$1" "$2"
 }
 
 test_expect_success 'setup: a configuration of two stations and one disabled' '

@@ -31,17 +31,17 @@ test_expect_success 'setup: configurations of every kind' '
 test_expect_success 'plan -f csv writes request records as CSV' '
 	sf-progress plan -f csv fraser potomac >out &&
 	cat >expect <<-\EOT &&
-	config,station,agency,type,start,end,target_id
-	fraser,08MF005,EC,daily_mean,1990-06-01T00:00:00Z,,
-	potomac,01638500,USGS,realtime_15min,1900-01-01T00:00:00Z,,
-	potomac,01646500,USGS,realtime_15min,1900-01-01T00:00:00Z,,
+	config,station,agency,type,source,start,end,modified_since,target_id
+	fraser,08MF005,EC,daily_mean,,1990-06-01T00:00:00Z,,,
+	potomac,01638500,USGS,realtime_15min,,1900-01-01T00:00:00Z,,,
+	potomac,01646500,USGS,realtime_15min,,1900-01-01T00:00:00Z,,,
 	EOT
 	test_cmp expect out
 '
 
 test_expect_success 'a forecast configuration plans its source as the type' '
 	sf-progress plan bc-fcst >out &&
-	echo "{\"kind\":\"request\",\"config\":\"bc-fcst\",\"station\":\"08MF005\",\"agency\":\"EC\",\"type\":\"NOAA_RFC\",\"start\":\"2026-01-01T00:00:00Z\",\"end\":null,\"target_id\":null}" >expect &&
+	echo "{\"kind\":\"request\",\"config\":\"bc-fcst\",\"station\":\"08MF005\",\"agency\":\"EC\",\"type\":\"NOAA_RFC\",\"source\":null,\"start\":\"2026-01-01T00:00:00Z\",\"end\":null,\"modified_since\":null,\"target_id\":null}" >expect &&
 	test_cmp expect out
 '
 

@@ -4,7 +4,7 @@ test_description='sf-map --to: filling target_id in requests, and -s'
 
 # req CONFIG STATION AGENCY: a request record as sf-progress plan writes it
 req() {
-	printf '{"kind":"request","config":"%s","station":"%s","agency":%s,"type":"daily_mean","start":"1900-01-01T00:00:00Z","end":null,"target_id":null}\n' \
+	printf '{"kind":"request","config":"%s","station":"%s","agency":%s,"type":"daily_mean","source":null,"start":"1900-01-01T00:00:00Z","end":null,"modified_since":null,"target_id":null}\n' \
 	    "$1" "$2" "$3"
 }
 
@@ -12,7 +12,7 @@ test_expect_success '-s on a fresh database: a request for a shipped station' '
 	test ! -f "$SF_DB" &&
 	sf-map --to NOAA-HADS -s 15258000 > out &&
 	cat > expect <<-\EOF &&
-	{"kind":"request","config":null,"station":"15258000","agency":"USGS","type":null,"start":null,"end":null,"target_id":"COOA2"}
+	{"kind":"request","config":null,"station":"15258000","agency":"USGS","type":null,"source":null,"start":null,"end":null,"modified_since":null,"target_id":"COOA2"}
 	EOF
 	test_cmp expect out
 '
@@ -22,9 +22,9 @@ test_expect_success 'a mapped and an unmapped station: the mapped one still goes
 	  req k 15292000 "\"USGS\""; } > in &&
 	sf-map --to NOAA-HADS < in > out 2> err; rc=$?;
 	cat > expect <<-\EOF &&
-	{"kind":"request","config":"k","station":"15258000","agency":"USGS","type":"daily_mean","start":"1900-01-01T00:00:00Z","end":null,"target_id":"COOA2"}
+	{"kind":"request","config":"k","station":"15258000","agency":"USGS","type":"daily_mean","source":null,"start":"1900-01-01T00:00:00Z","end":null,"modified_since":null,"target_id":"COOA2"}
 	{"kind":"error","config":"k","station":"01646500","agency":"USGS","type":"daily_mean","start":"1900-01-01T00:00:00Z","status":null,"message":"no NOAA-HADS mapping for station '\''01646500'\''"}
-	{"kind":"request","config":"k","station":"15292000","agency":"USGS","type":"daily_mean","start":"1900-01-01T00:00:00Z","end":null,"target_id":"GCSA2"}
+	{"kind":"request","config":"k","station":"15292000","agency":"USGS","type":"daily_mean","source":null,"start":"1900-01-01T00:00:00Z","end":null,"modified_since":null,"target_id":"GCSA2"}
 	EOF
 	test_cmp expect out &&
 	test_must_be_empty err &&
@@ -52,8 +52,8 @@ test_expect_success 'NWM mappings and EC stations' '
 	{ req c 08MF005 "\"EC\"" && req c 15258000 null; } |
 	sf-map --to NWM > out &&
 	cat > expect <<-\EOF &&
-	{"kind":"request","config":"c","station":"08MF005","agency":"EC","type":"daily_mean","start":"1900-01-01T00:00:00Z","end":null,"target_id":"2617456"}
-	{"kind":"request","config":"c","station":"15258000","agency":"USGS","type":"daily_mean","start":"1900-01-01T00:00:00Z","end":null,"target_id":"2617440"}
+	{"kind":"request","config":"c","station":"08MF005","agency":"EC","type":"daily_mean","source":null,"start":"1900-01-01T00:00:00Z","end":null,"modified_since":null,"target_id":"2617456"}
+	{"kind":"request","config":"c","station":"15258000","agency":"USGS","type":"daily_mean","source":null,"start":"1900-01-01T00:00:00Z","end":null,"modified_since":null,"target_id":"2617440"}
 	EOF
 	test_cmp expect out
 '
@@ -82,9 +82,9 @@ test_expect_success 'CSV in and out: error records go to stderr' '
 	EOF
 	sf-map --to NOAA-HADS -f csv < req.csv > out 2> err; rc=$?;
 	cat > expect <<-\EOF &&
-	config,station,agency,type,start,end,target_id
-	k,15258000,USGS,daily_mean,2024-01-01T00:00:00Z,,COOA2
-	k,15292000,USGS,realtime_15min,,,GCSA2
+	config,station,agency,type,source,start,end,modified_since,target_id
+	k,15258000,USGS,daily_mean,,2024-01-01T00:00:00Z,,,COOA2
+	k,15292000,USGS,realtime_15min,,,,,GCSA2
 	EOF
 	test_cmp expect out &&
 	echo "sf-map: no NOAA-HADS mapping for station '\''01646500'\''" > expect &&
@@ -114,9 +114,9 @@ test_expect_success 'bad lines are reported with their line numbers; the rest go
 test_expect_success '-s: several stations, in order, the unmapped one an error record' '
 	sf-map --to NOAA-HADS -s 15292000 --station 01646500 -s 15258000 > out; rc=$?;
 	cat > expect <<-\EOF &&
-	{"kind":"request","config":null,"station":"15292000","agency":"USGS","type":null,"start":null,"end":null,"target_id":"GCSA2"}
+	{"kind":"request","config":null,"station":"15292000","agency":"USGS","type":null,"source":null,"start":null,"end":null,"modified_since":null,"target_id":"GCSA2"}
 	{"kind":"error","config":null,"station":"01646500","agency":"USGS","type":null,"start":null,"status":null,"message":"no NOAA-HADS mapping for station '\''01646500'\''"}
-	{"kind":"request","config":null,"station":"15258000","agency":"USGS","type":null,"start":null,"end":null,"target_id":"COOA2"}
+	{"kind":"request","config":null,"station":"15258000","agency":"USGS","type":null,"source":null,"start":null,"end":null,"modified_since":null,"target_id":"COOA2"}
 	EOF
 	test_cmp expect out &&
 	test "$rc" = 1
@@ -124,8 +124,8 @@ test_expect_success '-s: several stations, in order, the unmapped one an error r
 
 test_expect_success '-s with an EC station, and -f csv' '
 	sf-map --to NWM -f csv -s 08MF005 > out &&
-	printf "%s\n" config,station,agency,type,start,end,target_id \
-	    ",08MF005,EC,,,,2617456" > expect &&
+	printf "%s\n" config,station,agency,type,source,start,end,modified_since,target_id \
+	    ",08MF005,EC,,,,,,2617456" > expect &&
 	test_cmp expect out
 '
 

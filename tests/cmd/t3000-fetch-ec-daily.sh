@@ -134,8 +134,8 @@ test_expect_success 'a header-only body: no rows, exit 0' '
 test_expect_success 'two stations in one request, each from its own start' '
 	: >"$SERVER_LOG" &&
 	cat >req.ndjson <<-\EOF &&
-	{"kind":"request","config":"bc","station":"08MF005","agency":"EC","type":"daily_mean","start":"2023-01-01T00:00:00Z","end":"2023-02-28T00:00:00Z","target_id":null}
-	{"kind":"request","config":"bc","station":"08HB048","agency":"EC","type":"daily_mean","start":"2023-01-20T06:00:00Z","end":"2023-02-28T00:00:00Z","target_id":null}
+	{"kind":"request","config":"bc","station":"08MF005","agency":"EC","type":"daily_mean","source":null,"start":"2023-01-01T00:00:00Z","end":"2023-02-28T00:00:00Z","modified_since":null,"target_id":null}
+	{"kind":"request","config":"bc","station":"08HB048","agency":"EC","type":"daily_mean","source":null,"start":"2023-01-20T06:00:00Z","end":"2023-02-28T00:00:00Z","modified_since":null,"target_id":null}
 	EOF
 	sf-fetch-ec <req.ndjson >out 2>err &&
 	test_must_be_empty err &&

@@ -93,15 +93,15 @@ test_expect_success 'a start after the end: nothing asked, exit 0' '
 test_expect_success 'bad requests: error records; the good ones are fetched' '
 	: >"$SERVER_LOG" &&
 	cat >req.ndjson <<-\EOF &&
-	{"kind":"request","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","start":"2024-01-01","end":null,"target_id":null}
-	{"kind":"request","config":"c","station":"8MF005","agency":"EC","type":"daily_mean","start":"2024-01-01","end":null,"target_id":null}
-	{"kind":"request","config":"c","station":"08MF006","agency":"EC","type":"NOAA_RFC","start":"2024-01-01","end":null,"target_id":null}
-	{"kind":"request","config":"c","station":"08MF007","agency":"EC","type":"daily_mean","start":"2024-02-30","end":null,"target_id":null}
-	{"kind":"request","config":"c","station":null,"agency":"EC","type":"daily_mean","start":"2024-01-01","end":null,"target_id":null}
+	{"kind":"request","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","source":null,"start":"2024-01-01","end":null,"modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":"8MF005","agency":"EC","type":"daily_mean","source":null,"start":"2024-01-01","end":null,"modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":"08MF006","agency":"EC","type":"NOAA_RFC","source":null,"start":"2024-01-01","end":null,"modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":"08MF007","agency":"EC","type":"daily_mean","source":null,"start":"2024-02-30","end":null,"modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":null,"agency":"EC","type":"daily_mean","source":null,"start":"2024-01-01","end":null,"modified_since":null,"target_id":null}
 	{"kind":"obs","config":"c","station":"08MF005","agency":"EC","type":"daily_mean","observed_at":"2024-01-01","discharge":1,"unit":"cms","quality_code":"P"}
 	not json
-	{"kind":"request","config":"c","station":"08MF005","agency":null,"type":"daily_mean","start":"2026-11-01T00:00:00Z","end":null,"target_id":null}
-	{"kind":"request","config":"c","station":"08MF005","agency":"EC","type":"daily_mean","start":"2026-11-02T00:00:00Z","end":null,"target_id":null}
+	{"kind":"request","config":"c","station":"08MF005","agency":null,"type":"daily_mean","source":null,"start":"2026-11-01T00:00:00Z","end":null,"modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":"08MF005","agency":"EC","type":"daily_mean","source":null,"start":"2026-11-02T00:00:00Z","end":null,"modified_since":null,"target_id":null}
 	EOF
 	exits 1 sf-fetch-ec <req.ndjson >out 2>err &&
 	cat >expect <<-\EOF &&

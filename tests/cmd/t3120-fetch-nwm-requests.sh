@@ -10,7 +10,7 @@ export SF_NWPS_URL
 # req CONFIG STATION AGENCY TYPE TARGET: a request record (null for JSON null)
 req() {
 	q() { [ "$1" = null ] && printf null || printf '"%s"' "$1"; }
-	printf '{"kind":"request","config":%s,"station":%s,"agency":%s,"type":%s,"start":"2024-01-01T00:00:00Z","end":null,"target_id":%s}\n' \
+	printf '{"kind":"request","config":%s,"station":%s,"agency":%s,"type":%s,"source":null,"start":"2024-01-01T00:00:00Z","end":null,"modified_since":null,"target_id":%s}\n' \
 	    "$(q "$1")" "$(q "$2")" "$(q "$3")" "$(q "$4")" "$(q "$5")"
 }
 

@@ -49,10 +49,10 @@ test_expect_success 'an unknown station: an error on stderr, no record, exit 1' 
 test_expect_success 'request records in: their stations are asked; other records skipped' '
 	: >"$SERVER_LOG" &&
 	cat >in <<-\EOT &&
-	{"kind":"request","config":"k","station":"15258000","agency":"USGS","type":"NOAA_RFC","start":null,"end":null,"target_id":null}
+	{"kind":"request","config":"k","station":"15258000","agency":"USGS","type":"NOAA_RFC","source":null,"start":null,"end":null,"modified_since":null,"target_id":null}
 	{"kind":"error","config":"k","station":"01646500","agency":"USGS","type":"NOAA_RFC","start":null,"status":null,"message":"no NOAA-HADS mapping"}
-	{"kind":"request","config":"k","station":"08MF005","agency":"EC","type":"NOAA_RFC","start":null,"end":null,"target_id":null}
-	{"kind":"request","config":"k","station":"BFOF1","agency":null,"type":null,"start":null,"end":null,"target_id":null}
+	{"kind":"request","config":"k","station":"08MF005","agency":"EC","type":"NOAA_RFC","source":null,"start":null,"end":null,"modified_since":null,"target_id":null}
+	{"kind":"request","config":"k","station":"BFOF1","agency":null,"type":null,"source":null,"start":null,"end":null,"modified_since":null,"target_id":null}
 	EOT
 	rc=0; sf-fetch-nwm --mappings -j 1 <in >out 2>err || rc=$?;
 	test "$rc" = 1 &&

@@ -90,9 +90,9 @@ test_expect_success 'without API_USGS_PAT no key is sent' '
 test_expect_success 'requests from stdin, the same answer' '
 	: >"$SERVER_LOG" &&
 	cat >req <<-\EOF &&
-	{"kind":"request","config":"potomac","station":"05427718","agency":"USGS","type":"daily_mean","start":"2025-12-26T00:00:00Z","end":"2025-12-28","target_id":null}
-	{"kind":"request","config":"potomac","station":"01646500","agency":"USGS","type":"daily_mean","start":"2025-12-26","end":"2025-12-28","target_id":null}
-	{"kind":"request","config":"potomac","station":"08MF005","agency":"EC","type":"daily_mean","start":"2025-12-26","end":"2025-12-28","target_id":null}
+	{"kind":"request","config":"potomac","station":"05427718","agency":"USGS","type":"daily_mean","source":null,"start":"2025-12-26T00:00:00Z","end":"2025-12-28","modified_since":null,"target_id":null}
+	{"kind":"request","config":"potomac","station":"01646500","agency":"USGS","type":"daily_mean","source":null,"start":"2025-12-26","end":"2025-12-28","modified_since":null,"target_id":null}
+	{"kind":"request","config":"potomac","station":"08MF005","agency":"EC","type":"daily_mean","source":null,"start":"2025-12-26","end":"2025-12-28","modified_since":null,"target_id":null}
 	EOF
 	sf-fetch-usgs <req >out &&
 	test_cmp expect out &&
@@ -142,9 +142,9 @@ test_expect_success 'the URL stays under 8,000 bytes: 1,000 stations, 3 requests
 
 test_expect_success 'starts a month apart share a request; a year apart do not' '
 	cat >req <<-\EOF &&
-	{"kind":"request","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","start":"2024-01-01","end":"2024-12-31","target_id":null}
-	{"kind":"request","config":"c","station":"01646501","agency":"USGS","type":"daily_mean","start":"2024-01-20","end":"2024-12-31","target_id":null}
-	{"kind":"request","config":"c","station":"01646502","agency":"USGS","type":"daily_mean","start":"2023-01-20","end":"2024-12-31","target_id":null}
+	{"kind":"request","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","source":null,"start":"2024-01-01","end":"2024-12-31","modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":"01646501","agency":"USGS","type":"daily_mean","source":null,"start":"2024-01-20","end":"2024-12-31","modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":"01646502","agency":"USGS","type":"daily_mean","source":null,"start":"2023-01-20","end":"2024-12-31","modified_since":null,"target_id":null}
 	EOF
 	: >"$SERVER_LOG" &&
 	sf-fetch-usgs <req >out &&
@@ -174,8 +174,8 @@ test_expect_success 'continuous values: windows of a year at most, in order' '
 
 test_expect_success 'continuous starts an hour apart share a request' '
 	cat >req <<-\EOF &&
-	{"kind":"request","config":"c","station":"06904500","agency":"USGS","type":"realtime_15min","start":"2025-01-01T00:00:00Z","end":"2025-02-01","target_id":null}
-	{"kind":"request","config":"c","station":"06904501","agency":"USGS","type":"realtime_15min","start":"2025-01-01T01:00:00Z","end":"2025-02-01","target_id":null}
+	{"kind":"request","config":"c","station":"06904500","agency":"USGS","type":"realtime_15min","source":null,"start":"2025-01-01T00:00:00Z","end":"2025-02-01","modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":"06904501","agency":"USGS","type":"realtime_15min","source":null,"start":"2025-01-01T01:00:00Z","end":"2025-02-01","modified_since":null,"target_id":null}
 	EOF
 	: >"$SERVER_LOG" &&
 	sf-fetch-usgs <req >out &&
@@ -222,8 +222,8 @@ test_expect_success 'a request starting after now asks for nothing, quietly' '
 
 test_expect_success 'a bad request line is reported; the others are fetched' '
 	cat >req <<-\EOF &&
-	{"kind":"request","config":"c","station":"12","agency":"USGS","type":"daily_mean","start":"2024-01-01","end":null,"target_id":null}
-	{"kind":"request","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","start":"2024-04-01","end":"2024-04-10","target_id":null}
+	{"kind":"request","config":"c","station":"12","agency":"USGS","type":"daily_mean","source":null,"start":"2024-01-01","end":null,"modified_since":null,"target_id":null}
+	{"kind":"request","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","source":null,"start":"2024-04-01","end":"2024-04-10","modified_since":null,"target_id":null}
 	EOF
 	: >"$SERVER_LOG" &&
 	exits 1 sf-fetch-usgs <req >out 2>err &&

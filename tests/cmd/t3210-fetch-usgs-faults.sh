@@ -45,9 +45,9 @@ test_expect_success '503 five times: an error record, exit 1, nothing after' '
 	EOF
 	start_server routes &&
 	cat >req <<-\EOF &&
-	{"kind":"request","config":"p","station":"05427718","agency":"USGS","type":"daily_mean","start":"2025-12-26","end":"2025-12-28","target_id":null}
-	{"kind":"request","config":"p","station":"01646500","agency":"USGS","type":"daily_mean","start":"2025-12-26","end":"2025-12-28","target_id":null}
-	{"kind":"request","config":"p","station":"01646000","agency":"USGS","type":"daily_mean","start":"2024-04-01","end":"2024-04-10","target_id":null}
+	{"kind":"request","config":"p","station":"05427718","agency":"USGS","type":"daily_mean","source":null,"start":"2025-12-26","end":"2025-12-28","modified_since":null,"target_id":null}
+	{"kind":"request","config":"p","station":"01646500","agency":"USGS","type":"daily_mean","source":null,"start":"2025-12-26","end":"2025-12-28","modified_since":null,"target_id":null}
+	{"kind":"request","config":"p","station":"01646000","agency":"USGS","type":"daily_mean","source":null,"start":"2024-04-01","end":"2024-04-10","modified_since":null,"target_id":null}
 	EOF
 	SF_USGS_URL=$SERVER_URL sf-fetch-usgs --backoff 10 <req >out 2>err
 	test $? = 1 &&

@@ -203,7 +203,12 @@ test_kinds(void)
 	    "error status is a number");
 	is_str(sf_kind_info(SF_KIND_REQUEST)->fields[SF_REQ_TARGET_ID],
 	    "target_id", "request target_id index");
-	is_int(sf_kind_info(SF_KIND_REQUEST)->nfields, 7, "request fields");
+	is_int(sf_kind_info(SF_KIND_REQUEST)->nfields, 9, "request fields");
+	is_str(sf_kind_info(SF_KIND_REQUEST)->fields[SF_REQ_MODIFIED_SINCE],
+	    "modified_since", "request modified_since index");
+	is_int(sf_kind_from_name("done"), SF_KIND_DONE, "kind done");
+	is_int(sf_kind_info(SF_KIND_DONE)->types[SF_DONE_ROWS], SF_FT_NUM,
+	    "done rows is a number");
 	ok(sf_kind_info(SF_KIND_NONE) == NULL, "no info for SF_KIND_NONE");
 	ok(sf_kind_info(SF_KIND_COUNT) == NULL, "no info past the table");
 
@@ -417,11 +422,14 @@ test_round_trips(void)
 static void
 test_csv_read(void)
 {
+	struct sf_rec rec;
+	struct sf_err err;
 	static const char *const r1[] = {
-		"p", "a,b", "say \"hi\"", "two\nlines", "", NULL, NULL
+		"p", "a,b", "say \"hi\"", "two\nlines", NULL, "", NULL,
+		NULL, NULL
 	};
 	static const char *const r2[] = {
-		"q", "3", NULL, NULL, NULL, NULL, "x y"
+		"q", "3", NULL, NULL, NULL, NULL, NULL, NULL, "x y"
 	};
 	static const char *const ec[] = {
 		NULL, "08MF005", "EC", NULL, "2024-01-01T00:00:00Z", "1230",
@@ -514,6 +522,16 @@ test_csv_read(void)
 	next_fails(rd, -2, "in:1: cannot tell the record kind from the header",
 	    1, "csv ambiguous header");
 	next_end(rd, "csv ambiguous header ends the stream");
+	rd_close(rd);
+
+	rd = rd_opens("config,station,end\na,b,\n");
+	ok(sf_reader_next(rd, &rec, &err) == 1 && rec.kind == SF_KIND_REQUEST,
+	    "csv header of request and done columns is a request");
+	rd_close(rd);
+
+	rd = rd_opens("config,station,rows\na,b,3\n");
+	ok(sf_reader_next(rd, &rec, &err) == 1 && rec.kind == SF_KIND_DONE &&
+	    strcmp(rec.f[SF_DONE_ROWS], "3") == 0, "csv done header");
 	rd_close(rd);
 
 	rd = rd_opens("station,name,discharge\n");
