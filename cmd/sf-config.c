@@ -24,6 +24,7 @@
 #include "sf_log.h"
 #include "sf_report.h"
 #include "sf_sched.h"
+#include "sf_vocab.h"
 #include "sf.h"
 
 #define NAME_MAX_LEN	64
@@ -69,15 +70,10 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static const char *const types[] = {
-	"daily_mean", "realtime_15min", "forecast", NULL
-};
-static const char *const agencies[] = { "USGS", "EC", NULL };
-static const char *const strategies[] = { "append", "overwrite", NULL };
-static const char *const sources[] = {
-	"NOAA_RFC", "NWM_SHORT_RANGE", "NWM_MEDIUM_RANGE", "NWM_LONG_RANGE",
-	NULL
-};
+#define types sf_vocab_config_types
+#define agencies sf_vocab_agencies
+#define strategies sf_vocab_strategies
+#define sources sf_vocab_sources
 
 /*
  * What the options say about a configuration: canonical values, NULL
