@@ -143,8 +143,8 @@ next_end(struct sf_reader *rd, const char *what)
 }
 
 static const char *const req_v[] = {
-	"potomac", "01646500", "USGS", "daily_mean", "1900-01-01", NULL,
-	"PTTP1"
+	"potomac", "01646500", "USGS", "daily_mean", NULL, "1900-01-01", NULL,
+	"2026-01-01T00:00:00Z", "PTTP1"
 };
 static const char *const obs_v[] = {
 	"potomac", "01646500", "USGS", "realtime_15min",
