@@ -68,8 +68,11 @@ numbers(const char *s)
 		FUZZ_CHECK(sf_str_is_json_number(buf), buf);
 		FUZZ_CHECK(sf_str_todouble(buf, &v2, &err) == 0 && v2 == v,
 		    "shortest form reads back");
-	} else if (sf_str_is_json_number(s))
-		FUZZ_CHECK(strstr(err.msg, "out of range") != NULL, err.msg);
+	} else if (sf_str_is_json_number(s)) {
+		/* the reason can be cut off after a long value */
+		FUZZ_CHECK(strstr(err.msg, "out of range") != NULL ||
+		    strlen(err.msg) == SF_ERR_MAX - 1, err.msg);
+	}
 	copy = strdup(s);
 	FUZZ_CHECK(copy != NULL, "out of memory");
 	sf_str_trim(copy);
