@@ -6,6 +6,8 @@
 #   make lint       mandoc -Tlint on every page
 #   make bench      the benchmarks (not part of make test)
 #   make demo       build, create a database, load a sample, show it
+#   make fuzz       build the libFuzzer targets of tests/fuzz with clang
+#                   (build/fuzz) and run each FUZZ_SECONDS from its seeds
 include config.mk
 
 ifeq ($(SAN),1)
@@ -107,5 +109,67 @@ deps:
 clean:
 	rm -rf build
 
+# Fuzzing: libsf again, built by clang for libFuzzer with address and
+# undefined sanitizers, in its own directory; one program per target.
+FZ = build/fuzz
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_JOBS = 1
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS = $(CPPFLAGS) $(WARN) -g -O1 $(FUZZ_SAN) -Ilib $(DEPS_CFLAGS)
+FUZZ_LIB_OBJ = $(patsubst %.c,$(FZ)/%.o,$(notdir $(LIB_SRC)))
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,\
+	$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_HELPERS = fuzz fuzz_usgs
+FUZZ_PROGS = $(addprefix $(FZ)/bin/,\
+	$(filter-out $(FUZZ_HELPERS),$(FUZZ_TARGETS)))
+FUZZ_HELPER_OBJ = $(addprefix $(FZ)/tests/,$(addsuffix .o,$(FUZZ_HELPERS)))
+
+$(FZ)/gen/sf_schema.c: share/sf/schema.sql scripts/embed-sql
+	@mkdir -p $(@D)
+	sh scripts/embed-sql sf_schema_sql share/sf/schema.sql < share/sf/schema.sql > $@.tmp
+	mv $@.tmp $@
+
+$(FZ)/gen/sf_hads.c: share/sf/hads_id_mappings.csv scripts/embed-sql
+	@mkdir -p $(@D)
+	sh scripts/embed-sql sf_hads_csv share/sf/hads_id_mappings.csv < share/sf/hads_id_mappings.csv > $@.tmp
+	mv $@.tmp $@
+
+$(FZ)/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FZ)/sf_schema.o: $(FZ)/gen/sf_schema.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FZ)/sf_hads.o: $(FZ)/gen/sf_hads.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FZ)/libsf.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_LIB_OBJ)
+
+$(FZ)/tests/%.o: tests/fuzz/%.c tests/fuzz/*.h $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FZ)/bin/%: $(FZ)/tests/%.o $(FUZZ_HELPER_OBJ) $(FZ)/libsf.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_HELPER_OBJ) \
+		$(FZ)/libsf.a $(DEPS_LIBS)
+
+fuzz-deps:
+	@sh scripts/install-deps --fuzz
+
+fuzz-build: fuzz-deps
+	@$(MAKE) --no-print-directory $(FUZZ_PROGS)
+
+# A crash, a leak or a broken invariant in any target fails make fuzz.
+fuzz: fuzz-build
+	@sh tests/fuzz/run $(FZ) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_PROGS)
+
 .PHONY: all test lint bench demo install uninstall deps clean
+.PHONY: fuzz fuzz-build fuzz-deps
+.PRECIOUS: $(FZ)/tests/%.o
 .DELETE_ON_ERROR:
