@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sf_config.h"
+#include "sf_crontab.h"
 #include "sf_db.h"
 #include "sf_id.h"
 #include "sf_log.h"
@@ -27,14 +29,7 @@
 #include "sf_vocab.h"
 #include "sf.h"
 
-#define NAME_MAX_LEN	64
 #define DESC_MAX_LEN	1000
-#define BEGIN_MARK	"# BEGIN sf (managed by sf-config)"
-#define END_MARK	"# END sf"
-/* Characters a path may hold and still go unquoted into a shell command. */
-#define SHELL_SAFE	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
-			"abcdefghijklmnopqrstuvwxyz0123456789/._-"
-
 static const char usage_text[] =
     "usage: sf-config add [-qv] [--db PATH] name --type TYPE "
     "--agency AGENCY --start DATE --schedule SCHEDULE "
@@ -50,7 +45,8 @@ static const char usage_text[] =
     "       sf-config stations [-qv] [--db PATH] name add station ...\n"
     "       sf-config stations [-qv] [--db PATH] name rm station ...\n"
     "       sf-config stations [-qv] [--db PATH] [-f FORMAT] name list\n"
-    "       sf-config crontab [-qv] [--db PATH] [--install] [name ...]\n";
+    "       sf-config crontab [-qv] [--db PATH] [name ...]\n"
+    "       sf-config crontab [-qv] [--db PATH] --install | --uninstall\n";
 
 static const struct option longopts[] = {
 	{ "agency", required_argument, NULL, 'a' },
@@ -65,6 +61,7 @@ static const struct option longopts[] = {
 	{ "start", required_argument, NULL, 'b' },
 	{ "strategy", required_argument, NULL, 'y' },
 	{ "type", required_argument, NULL, 't' },
+	{ "uninstall", no_argument, NULL, 'U' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -243,24 +240,13 @@ bad_choice(const char *opt, const char *val, const char *const *list)
 	sf_usage_die();
 }
 
-/* 1 when name can name a configuration (and a lock file). */
-static int
-valid_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n >= 1 && n <= NAME_MAX_LEN && name[0] != '-' &&
-	    name[0] != '.' && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
-}
-
 static void
 check_name(const char *name)
 {
-	if (!valid_name(name)) {
+	if (!sf_config_name_ok(name)) {
 		sf_error("configuration name '%s': use 1 to %d letters, "
 		    "digits, '-', '_' or '.', not starting with '-' or '.'",
-		    name, NAME_MAX_LEN);
+		    name, SF_CONFIG_NAME_MAX);
 		sf_usage_die();
 	}
 }
@@ -1026,8 +1012,9 @@ dir_of(const char *path)
 	return sf_strndup(path, (size_t)(slash - path));
 }
 
+/* Fills p for the database at dbpath. Returns 0, or -1 after reporting. */
 static int
-paths_find(struct sf_db *db, struct paths *p)
+paths_find(const char *dbpath, struct paths *p)
 {
 	char buf[PATH_MAX], *d, *real;
 	const char *base;
@@ -1041,7 +1028,7 @@ paths_find(struct sf_db *db, struct paths *p)
 	}
 	buf[n] = '\0';
 	p->bin = dir_of(buf);
-	d = dir_of(db->path);
+	d = dir_of(dbpath);
 	real = realpath(d, NULL);
 	if (real == NULL) {
 		sf_error("database directory '%s': %s", d, strerror(errno));
@@ -1050,8 +1037,8 @@ paths_find(struct sf_db *db, struct paths *p)
 		return -1;
 	}
 	free(d);
-	base = strrchr(db->path, '/');
-	base = base ? base + 1 : db->path;
+	base = strrchr(dbpath, '/');
+	base = base ? base + 1 : dbpath;
 	p->dir = sf_strdup(real);
 	p->db = sf_malloc(strlen(real) + strlen(base) + 2);
 	snprintf(p->db, strlen(real) + strlen(base) + 2, "%s%s%s", real,
@@ -1060,194 +1047,51 @@ paths_find(struct sf_db *db, struct paths *p)
 	return 0;
 }
 
-/* Appends s, single-quoted for sh unless it needs no quotes. */
-static void
-add_quoted(struct sf_buf *b, const char *s)
-{
-	if (*s != '\0' && strspn(s, SHELL_SAFE) == strlen(s)) {
-		sf_buf_adds(b, s);
-		return;
-	}
-	sf_buf_addc(b, '\'');
-	for (; *s != '\0'; s++)
-		if (*s == '\'')
-			sf_buf_adds(b, "'\\''");
-		else
-			sf_buf_addc(b, *s);
-	sf_buf_addc(b, '\'');
-}
-
-/* Appends the path dir/name, quoted. */
-static void
-add_path(struct sf_buf *b, const char *dir, const char *name)
-{
-	struct sf_buf t = SF_BUF_INIT;
-
-	sf_buf_addf(&t, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/",
-	    name);
-	add_quoted(b, t.buf);
-	sf_buf_release(&t);
-}
-
-/*
- * The cron expression of c into out. Returns 0; 1 when c has no schedule
- * cron can run (warned); -1 when its schedule cannot be written for cron
- * (reported).
- */
-static int
-cron_expr(const struct conf *c, struct sf_buf *out)
-{
-	const char *name = c->v[C_NAME], *type = c->v[C_SCHEDULE_TYPE];
-	const char *val = c->v[C_SCHEDULE];
-	struct sf_sched sc;
-	struct sf_err err;
-	int64_t m;
-
-	sf_buf_reset(out);
-	if (type == NULL || val == NULL || (strcmp(type, "cron") != 0 &&
-	    strcmp(type, "interval") != 0)) {
-		sf_warn("configuration '%s': schedule type '%s' is not run "
-		    "by cron: no crontab line", name, type ? type : "");
-		return 1;
-	}
-	if (sf_sched_parse(val, &sc, &err) == -1) {
-		sf_error("configuration '%s': %s", name, err.msg);
-		return -1;
-	}
-	if (sc.kind == SF_SCHED_CRON) {
-		schedule_norm(val, out);
-		return 0;
-	}
-	m = sc.every / 60;
-	if (sc.every == 86400)
-		sf_buf_adds(out, "0 0 * * *");
-	else if (sc.every % 3600 == 0 && 24 % (sc.every / 3600) == 0)
-		sf_buf_addf(out, sc.every == 3600 ? "0 * * * *" :
-		    "0 */%d * * *", (int)(sc.every / 3600));
-	else if (sc.every % 60 == 0 && sc.every < 3600 && 60 % m == 0)
-		sf_buf_addf(out, m == 1 ? "* * * * *" : "*/%d * * * *",
-		    (int)m);
-	else {
-		sf_error("configuration '%s': interval '%s' cannot be written "
-		    "as a cron schedule (use a cron expression: sf-config set "
-		    "%s --schedule '...')", name, val, name);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Appends the comment and the crontab line of c to out. Returns 0, 1 when
- * c gets no line, -1 after reporting an error.
- */
+/* Appends the lines of c to out. Returns 0, 1 for none, -1 (reported). */
 static int
 cron_line(const struct conf *c, const struct paths *p, struct sf_buf *out)
 {
-	const char *name = c->v[C_NAME], *type = c->v[C_TYPE];
-	const char *agency, *source = c->v[C_SOURCE];
-	struct sf_buf sched = SF_BUF_INIT, pipe = SF_BUF_INIT;
-	struct sf_buf cmd = SF_BUF_INIT, t = SF_BUF_INIT;
-	int forecast, r;
-	size_t i;
+	struct sf_crontab_conf cc;
+	struct sf_crontab_env e;
+	struct sf_err err;
+	int rc;
 
-	if (!valid_name(name)) {
-		sf_error("configuration '%s': the name is not usable in a "
-		    "crontab line (letters, digits, '-', '_' and '.' only)",
-		    name);
-		return -1;
-	}
-	if ((r = cron_expr(c, &sched)) != 0) {
-		sf_buf_release(&sched);
-		return r;
-	}
-	forecast = type != NULL && strcmp(type, "forecast") == 0;
-	agency = c->v[C_AGENCY] ? pick(c->v[C_AGENCY], agencies) : NULL;
-	if (agency == NULL || (forecast && source == NULL)) {
-		sf_error("configuration '%s': no %s: give it one with "
-		    "sf-config set", name, forecast && agency != NULL ?
-		    "--source" : "--agency");
-		sf_buf_release(&sched);
-		return -1;
-	}
-	if (strchr(p->bin, '\n') != NULL || strchr(p->db, '\n') != NULL) {
-		sf_error("a path holds a line break, which a crontab line "
-		    "cannot: '%s'", strchr(p->bin, '\n') ? p->bin : p->db);
-		sf_buf_release(&sched);
-		return -1;
-	}
-
-	add_path(&pipe, p->bin, "sf-progress");
-	sf_buf_adds(&pipe, " --db ");
-	add_quoted(&pipe, p->db);
-	sf_buf_adds(&pipe, " plan ");
-	add_quoted(&pipe, name);
-	sf_buf_adds(&pipe, " | ");
-	if (forecast) {
-		add_path(&pipe, p->bin, "sf-map");
-		sf_buf_adds(&pipe, " --db ");
-		add_quoted(&pipe, p->db);
-		sf_buf_adds(&pipe, strncmp(source, "NWM", 3) == 0 ?
-		    " --to NWM | " : " --to NOAA-HADS | ");
-		add_path(&pipe, p->bin, "sf-fetch-nwm");
-	} else
-		add_path(&pipe, p->bin, strcmp(agency, "EC") == 0 ?
-		    "sf-fetch-ec" : "sf-fetch-usgs");
-	sf_buf_adds(&pipe, " | ");
-	add_path(&pipe, p->bin, "sf-load");
-	sf_buf_adds(&pipe, " --db ");
-	add_quoted(&pipe, p->db);
-
-	sf_buf_adds(&cmd, "flock -n ");
-	sf_buf_addf(&t, "%s.lock", name);
-	add_path(&cmd, p->dir, t.buf);
-	sf_buf_adds(&cmd, " sh -c ");
-	add_quoted(&cmd, pipe.buf);
-	sf_buf_adds(&cmd, " 2>>");
-	sf_buf_reset(&t);
-	sf_buf_addf(&t, "%s.log", name);
-	add_path(&cmd, p->dir, t.buf);
-
-	if (forecast)
-		sf_buf_addf(out, "# %s (forecast, %s, %s)\n", name, source,
-		    agency);
-	else
-		sf_buf_addf(out, "# %s (%s, %s)\n", name, type ? type : "",
-		    agency);
-	sf_buf_addf(out, "%s ", sched.buf);
-	/* cron makes an unescaped % a line break */
-	for (i = 0; i < cmd.len; i++) {
-		if (cmd.buf[i] == '%')
-			sf_buf_addc(out, '\\');
-		sf_buf_addc(out, cmd.buf[i]);
-	}
-	sf_buf_addc(out, '\n');
-	sf_buf_release(&sched);
-	sf_buf_release(&pipe);
-	sf_buf_release(&cmd);
-	sf_buf_release(&t);
-	return 0;
+	cc.name = c->v[C_NAME];
+	cc.type = c->v[C_TYPE];
+	cc.agency = c->v[C_AGENCY];
+	cc.source = c->v[C_SOURCE];
+	cc.schedule_type = c->v[C_SCHEDULE_TYPE];
+	cc.schedule = c->v[C_SCHEDULE];
+	e.bin = p->bin;
+	e.db = p->db;
+	e.dir = p->dir;
+	e.xdg_config_home = getenv("XDG_CONFIG_HOME");
+	if ((rc = sf_crontab_line(&cc, &e, out, &err)) == 1)
+		sf_warn("%s", err.msg);
+	else if (rc == -1)
+		sf_error("%s", err.msg);
+	return rc;
 }
 
 /*
  * The lines of the named configurations (all enabled ones when argc is
- * 0) into out. Returns 0, or 1 after reporting a configuration that got
- * no line because of an error.
+ * 0) into out; *nlines counts the configurations that got one. Returns 0,
+ * or 1 after reporting a configuration that got no line because of an
+ * error.
  */
 static int
-cron_lines(struct sf_db *db, int argc, char **argv, struct sf_buf *out)
+cron_lines(struct sf_db *db, const struct paths *p, int argc, char **argv,
+    struct sf_buf *out, int *nlines)
 {
-	struct paths p;
 	struct sf_err err;
 	struct conf *c = NULL, *one;
 	size_t n = 0, k, i;
-	int rval = 0;
+	int rval = 0, rc;
 
-	if (paths_find(db, &p) == -1)
-		return SF_EXIT_FAIL;
+	*nlines = 0;
 	if (argc == 0) {
 		if (conf_query(db, NULL, &c, &n, &err) == -1) {
 			sf_error("%s", err.msg);
-			paths_release(&p);
 			return SF_EXIT_FAIL;
 		}
 	}
@@ -1270,12 +1114,15 @@ cron_lines(struct sf_db *db, int argc, char **argv, struct sf_buf *out)
 		c[n++] = one[0];
 		free(one);
 	}
-	for (i = 0; i < n; i++)
-		if (strcmp(c[i].v[C_ENABLED], "true") == 0 &&
-		    cron_line(&c[i], &p, out) == -1)
+	for (i = 0; i < n; i++) {
+		if (strcmp(c[i].v[C_ENABLED], "true") != 0)
+			continue;
+		if ((rc = cron_line(&c[i], p, out)) == -1)
 			rval = SF_EXIT_FAIL;
+		else if (rc == 0)
+			++*nlines;
+	}
 	confs_free(c, n);
-	paths_release(&p);
 	return rval;
 }
 
@@ -1377,83 +1224,19 @@ run_crontab(const char *arg, const struct sf_buf *in, struct sf_buf *out,
 	return WEXITSTATUS(status);
 }
 
-/* Is line (of length n, without its line end) the text mark? */
-static int
-line_is(const char *line, size_t n, const char *mark)
-{
-	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' ||
-	    line[n - 1] == '\r'))
-		n--;
-	return n == strlen(mark) && memcmp(line, mark, n) == 0;
-}
-
 /*
- * The crontab old with its sf block replaced by block (appended when it
- * has none; removed when block is empty), into out. Returns 0, or -1
- * after reporting a crontab whose markers are out of order.
+ * Replaces the block of the database db in the user's crontab by lines
+ * (removes it when lines is empty). Returns 0, or 1 after reporting.
  */
 static int
-merge(const struct sf_buf *old, const struct sf_buf *block,
-    struct sf_buf *out)
-{
-	const char *s = old->buf, *end = old->buf + old->len, *nl;
-	size_t n;
-	int state = 0;		/* 0 before, 1 in, 2 after the block */
-	long line = 0;
-
-	for (; s < end; s = nl + 1) {
-		line++;
-		nl = memchr(s, '\n', (size_t)(end - s));
-		if (nl == NULL)
-			nl = end;
-		n = (size_t)(nl - s);
-		if (line_is(s, n, BEGIN_MARK)) {
-			if (state != 0) {
-				sf_error("crontab line %ld: a second '%s' "
-				    "(fix it with crontab -e)", line,
-				    BEGIN_MARK);
-				return -1;
-			}
-			state = 1;
-			sf_buf_add(out, block->buf, block->len);
-			continue;
-		}
-		if (line_is(s, n, END_MARK)) {
-			if (state != 1) {
-				sf_error("crontab line %ld: '%s' without '%s' "
-				    "(fix it with crontab -e)", line, END_MARK,
-				    BEGIN_MARK);
-				return -1;
-			}
-			state = 2;
-			continue;
-		}
-		if (state == 1)
-			continue;
-		sf_buf_add(out, s, n);
-		sf_buf_addc(out, '\n');
-	}
-	if (state == 1) {
-		sf_error("crontab: '%s' without '%s' (fix it with crontab -e)",
-		    BEGIN_MARK, END_MARK);
-		return -1;
-	}
-	if (state == 0)
-		sf_buf_add(out, block->buf, block->len);
-	return 0;
-}
-
-static int
-install(const struct sf_buf *lines)
+install(const char *db, const struct sf_buf *lines)
 {
 	struct sf_buf old = SF_BUF_INIT, new = SF_BUF_INIT;
-	struct sf_buf block = SF_BUF_INIT, errtext = SF_BUF_INIT;
+	struct sf_buf errtext = SF_BUF_INIT;
 	const char *cmd = crontab_cmd();
+	struct sf_err err;
 	int rc, rval = SF_EXIT_FAIL;
 
-	if (lines->len > 0)
-		sf_buf_addf(&block, "%s\n%s%s\n", BEGIN_MARK, lines->buf,
-		    END_MARK);
 	rc = run_crontab("-l", NULL, &old, &errtext);
 	if (rc == -1)
 		goto out;
@@ -1465,8 +1248,11 @@ install(const struct sf_buf *lines)
 		}
 		sf_buf_reset(&old);
 	}
-	if (merge(&old, &block, &new) == -1)
+	if (sf_crontab_merge(old.buf, old.len, db, lines->buf, &new,
+	    &err) == -1) {
+		sf_error("crontab: %s", err.msg);
 		goto out;
+	}
 	if (new.len == old.len && memcmp(new.buf, old.buf, new.len) == 0) {
 		sf_info("crontab unchanged");
 		rval = 0;
@@ -1483,12 +1269,12 @@ install(const struct sf_buf *lines)
 		    errtext.len ? ": " : "", errtext.buf);
 		goto out;
 	}
-	sf_info("crontab installed");
+	sf_info(lines->len > 0 ? "crontab installed" :
+	    "crontab: block of '%s' removed", db);
 	rval = 0;
 out:
 	sf_buf_release(&old);
 	sf_buf_release(&new);
-	sf_buf_release(&block);
 	sf_buf_release(&errtext);
 	return rval;
 }
@@ -1497,17 +1283,50 @@ static int
 cmd_crontab(struct sf_db *db, int argc, char **argv, int do_install)
 {
 	struct sf_buf lines = SF_BUF_INIT;
-	int rval;
+	struct paths p;
+	int rval, n;
 
-	rval = cron_lines(db, argc, argv, &lines);
+	if (paths_find(db->path, &p) == -1)
+		return SF_EXIT_FAIL;
+	rval = cron_lines(db, &p, argc, argv, &lines, &n);
 	if (do_install) {
+		if (rval == 0 && n == 0) {
+			sf_error("database '%s': no enabled configuration to "
+			    "run (sf-config crontab --uninstall removes its "
+			    "block)", p.db);
+			rval = SF_EXIT_FAIL;
+		}
 		if (rval != 0)
 			sf_error("crontab not changed");
 		else
-			rval = install(&lines);
+			rval = install(p.db, &lines);
 	} else
 		fwrite(lines.buf, 1, lines.len, stdout);
 	sf_buf_release(&lines);
+	paths_release(&p);
+	return rval;
+}
+
+/* Removes the block of the database dbopt names from the crontab. */
+static int
+cmd_uninstall(const char *dbopt)
+{
+	struct sf_buf path = SF_BUF_INIT, none = SF_BUF_INIT;
+	struct paths p;
+	struct sf_err err;
+	int is_default, rval;
+
+	if (sf_db_path(dbopt, &path, &is_default, &err) == -1) {
+		sf_error("%s", err.msg);
+		return SF_EXIT_FAIL;
+	}
+	if (paths_find(path.buf, &p) == -1) {
+		sf_buf_release(&path);
+		return SF_EXIT_FAIL;
+	}
+	rval = install(p.db, &none);
+	paths_release(&p);
+	sf_buf_release(&path);
 	return rval;
 }
 
@@ -1541,7 +1360,7 @@ main(int argc, char *argv[])
 	const char *dbpath = NULL, *format = NULL, *fieldopt = NULL;
 	const char *cname;
 	int64_t now;
-	int c, i, do_install = 0, rval = 0;
+	int c, i, do_install = 0, do_uninstall = 0, rval = 0;
 
 	sf_log_init(argv[0]);
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
@@ -1569,6 +1388,9 @@ main(int argc, char *argv[])
 			break;
 		case 'I':
 			do_install = 1;
+			break;
+		case 'U':
+			do_uninstall = 1;
 			break;
 		default:
 			if (!sf_common_opt(c, usage_text, SF_VERSION))
@@ -1600,6 +1422,8 @@ main(int argc, char *argv[])
 		not_an_option(cname, "--", fieldopt);
 	if (do_install && cmd != CRONTAB)
 		not_an_option(cname, "--", "install");
+	if (do_uninstall && cmd != CRONTAB)
+		not_an_option(cname, "--", "uninstall");
 	if (format != NULL && cmd != SHOW && cmd != LIST &&
 	    !(cmd == STATIONS && argc >= 2 && strcmp(argv[1], "list") == 0))
 		not_an_option(cname, "-", "f");
@@ -1657,9 +1481,14 @@ main(int argc, char *argv[])
 		}
 		break;
 	case CRONTAB:
-		if (do_install && argc > 0) {
-			sf_error("crontab --install: no names (the crontab "
-			    "gets every enabled configuration)");
+		if (do_install && do_uninstall) {
+			sf_error("crontab: --install or --uninstall, not both");
+			sf_usage_die();
+		}
+		if ((do_install || do_uninstall) && argc > 0) {
+			sf_error("crontab %s: no names (the crontab gets "
+			    "every enabled configuration)", do_install ?
+			    "--install" : "--uninstall");
 			sf_usage_die();
 		}
 		break;
@@ -1688,7 +1517,14 @@ main(int argc, char *argv[])
 
 	if (sf_time_now(&now, &err) == -1)
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
-	if ((db = sf_db_open_opt(dbpath, SF_DB_CREATE, &err)) == NULL)
+	if (cmd == CRONTAB && do_uninstall) {
+		rval = cmd_uninstall(dbpath);
+		goto done;
+	}
+	/* only add creates a database: a typo elsewhere is an error */
+	if ((db = sf_db_open_opt(dbpath, cmd == ADD ? SF_DB_CREATE :
+	    cmd == SHOW || cmd == LIST || cmd == CRONTAB || (cmd == STATIONS &&
+	    strcmp(argv[1], "list") == 0) ? SF_DB_READONLY : 0, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	switch (cmd) {
 	case ADD:
@@ -1721,6 +1557,7 @@ main(int argc, char *argv[])
 		break;
 	}
 	sf_db_close(db);
+done:
 	sf_buf_release(&f.schedule);
 	if (sf_fshut(stdout, "stdout"))
 		rval = SF_EXIT_FAIL;

@@ -227,6 +227,48 @@ sf_sched_type(const struct sf_sched *sc)
 	return sc->kind == SF_SCHED_INTERVAL ? "interval" : "cron";
 }
 
+int
+sf_sched_cron_expr(const char *s, struct sf_buf *out, struct sf_err *err)
+{
+	struct sf_sched sc;
+	int64_t m, h;
+	size_t l;
+
+	sf_buf_reset(out);
+	if (sf_sched_parse(s, &sc, err) == -1)
+		return -1;
+	if (sc.kind == SF_SCHED_CRON) {
+		for (;;) {
+			s += strspn(s, " \t");
+			if (*s == '\0')
+				break;
+			l = strcspn(s, " \t");
+			if (out->len > 0)
+				sf_buf_addc(out, ' ');
+			sf_buf_add(out, s, l);
+			s += l;
+		}
+		/* parse_field let nothing else through; say so here too */
+		if (strspn(out->buf, "0123456789*,-/ ") != out->len) {
+			sf_buf_reset(out);
+			return sf_err_set(err, "schedule: unexpected characters");
+		}
+		return 0;
+	}
+	m = sc.every / 60;
+	h = sc.every / 3600;
+	if (sc.every == 86400)
+		sf_buf_adds(out, "0 0 * * *");
+	else if (sc.every % 3600 == 0 && 24 % h == 0)
+		sf_buf_addf(out, h == 1 ? "0 * * * *" : "0 */%d * * *", (int)h);
+	else if (sc.every % 60 == 0 && sc.every < 3600 && 60 % m == 0)
+		sf_buf_addf(out, m == 1 ? "* * * * *" : "*/%d * * * *", (int)m);
+	else
+		return sf_err_set(err, "interval '%s' cannot be written as a "
+		    "cron schedule", s);
+	return 0;
+}
+
 /* Does the day (days since 1970-01-01) run, by its month and day fields? */
 static int
 day_runs(const struct sf_sched *sc, int64_t day)

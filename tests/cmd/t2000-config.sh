@@ -81,9 +81,24 @@ test_expect_success 'list -f csv and -f ndjson carry every field' '
 '
 
 test_expect_success 'an empty list prints nothing' '
+	sf-config --db empty.db add x --type daily_mean --agency USGS \
+	    --start 2024-01-01 --schedule 1d &&
+	sf-config --db empty.db rm x &&
 	sf-config --db empty.db list >out &&
 	test_must_be_empty out
 '
+
+for c in list "show potomac" "stations potomac list" crontab \
+    "set potomac --schedule 1d" "rm potomac" "enable potomac" \
+    "stations potomac add 01646500"; do
+	test_expect_code 1 "$c: a missing database is an error, not created" "
+		sf-config --db typo.db $c >out 2>err; rc=\$?;
+		echo \"sf-config: database 'typo.db': cannot open (does it exist?)\" >expect &&
+		{ test_cmp expect err && test_must_be_empty out &&
+		    test ! -e typo.db; } || exit 3
+		exit \$rc
+	"
+done
 
 test_expect_success 'set changes the fields given, updated_at and next_run_at' '
 	SF_NOW=2026-11-26T07:00:00Z sf-config set potomac \
@@ -290,6 +305,8 @@ test_expect_code 2 'an unknown command is refused' '
 '
 
 test_expect_success 'options may come first; -V and --help' '
+	sf-config --db other.db add x --type daily_mean --agency USGS \
+	    --start 2024-01-01 --schedule 1d && sf-config --db other.db rm x &&
 	sf-config --db other.db -f csv list >out &&
 	test_must_be_empty out &&
 	sf-config -V >out && echo "sf-config 0.1.0" >expect &&
