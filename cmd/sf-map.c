@@ -410,17 +410,28 @@ main(int argc, char *argv[])
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
 	o.mode = FILTER;
 	o.fmt = SF_FMT_NDJSON;
-	if (argc > 1 && strcmp(argv[1], "import") == 0)
-		o.mode = IMPORT;
-	else if (argc > 1 && strcmp(argv[1], "list") == 0) {
-		o.mode = LIST;
-		o.fmt = SF_FMT_CSV;
-	}
-	if (o.mode != FILTER) {
-		argv[1] = argv[0];
+	/*
+	 * The verb is the first operand, wherever the options are: a
+	 * first pass stops there ("+"), quietly; the real pass reports.
+	 */
+	opterr = 0;
+	while (getopt_long(argc, argv, "+f:hqs:vV", longopts, NULL) != -1)
+		;
+	opterr = 1;
+	if (optind < argc && (strcmp(argv[optind], "import") == 0 ||
+	    strcmp(argv[optind], "list") == 0) &&
+	    strcmp(argv[optind - 1], "--") != 0) {
+		if (strcmp(argv[optind], "import") == 0)
+			o.mode = IMPORT;
+		else {
+			o.mode = LIST;
+			o.fmt = SF_FMT_CSV;
+		}
+		for (i = optind; i < argc; i++)
+			argv[i] = argv[i + 1];
 		argc--;
-		argv++;
 	}
+	optind = 0;	/* start over, permuting */
 	o.ids = sf_calloc((size_t)argc, sizeof(*o.ids));
 	while ((c = getopt_long(argc, argv, "f:hqs:vV", longopts, NULL)) !=
 	    -1) {
@@ -499,7 +510,9 @@ main(int argc, char *argv[])
 		sf_usage_die();
 	}
 
-	if ((db = sf_db_open_opt(o.dbpath, SF_DB_CREATE, &err)) == NULL)
+	/* only import writes: the filter and list never create a database */
+	if ((db = sf_db_open_opt(o.dbpath, o.mode == IMPORT ? SF_DB_CREATE :
+	    SF_DB_READONLY, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (o.mode == IMPORT)
 		rval = run_import(db, &o, argc ? argv[0] : NULL);
