@@ -30,13 +30,16 @@
 #include "sf.h"
 
 #define DESC_MAX_LEN	1000
+#define WINDOW_MAX	3660	/* days: ten years */
 static const char usage_text[] =
     "usage: sf-config add [-qv] [--db PATH] name --type TYPE "
     "--agency AGENCY --start DATE --schedule SCHEDULE "
-    "[--strategy STRATEGY] [--source SOURCE] [--description TEXT]\n"
+    "[--strategy STRATEGY] [--source SOURCE] [--description TEXT] "
+    "[--revision-window DAYS] [--stale-after DURATION]\n"
     "       sf-config set [-qv] [--db PATH] name [--type TYPE] "
     "[--agency AGENCY] [--start DATE] [--schedule SCHEDULE] "
-    "[--strategy STRATEGY] [--source SOURCE] [--description TEXT]\n"
+    "[--strategy STRATEGY] [--source SOURCE] [--description TEXT] "
+    "[--revision-window DAYS] [--stale-after DURATION]\n"
     "       sf-config show [-qv] [--db PATH] [-f FORMAT] name\n"
     "       sf-config list [-qv] [--db PATH] [-f FORMAT]\n"
     "       sf-config rm [-qv] [--db PATH] name ...\n"
@@ -56,8 +59,10 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "install", no_argument, NULL, 'I' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "revision-window", required_argument, NULL, 'W' },
 	{ "schedule", required_argument, NULL, 'S' },
 	{ "source", required_argument, NULL, 's' },
+	{ "stale-after", required_argument, NULL, 'A' },
 	{ "start", required_argument, NULL, 'b' },
 	{ "strategy", required_argument, NULL, 'y' },
 	{ "type", required_argument, NULL, 't' },
@@ -82,6 +87,9 @@ struct fields {
 	struct sf_buf schedule;		/* normalised, or empty */
 	struct sf_sched sched;
 	int has_start, has_schedule;
+	/* --revision-window, --stale-after: -1 for "default" (NULL) */
+	long long window, stale;
+	int has_window, has_stale;
 };
 
 /*
@@ -91,7 +99,8 @@ struct fields {
 enum {
 	C_NAME, C_DESCRIPTION, C_TYPE, C_STRATEGY, C_AGENCY, C_SOURCE,
 	C_START, C_SCHEDULE_TYPE, C_SCHEDULE, C_ENABLED, C_STATIONS,
-	C_LAST_RUN, C_NEXT_RUN, C_CREATED, C_UPDATED, C_NCOLS
+	C_LAST_RUN, C_NEXT_RUN, C_CREATED, C_UPDATED, C_WINDOW, C_STALE,
+	C_NCOLS
 };
 
 struct conf {
@@ -115,6 +124,8 @@ static const struct sf_report_col conf_cols[C_NCOLS] = {
 	{ "next_run_at", "NEXT_RUN", SF_REPORT_STR },
 	{ "created_at", NULL, SF_REPORT_STR },
 	{ "updated_at", NULL, SF_REPORT_STR },
+	{ "revision_window_days", NULL, SF_REPORT_NUM },
+	{ "stale_after_seconds", NULL, SF_REPORT_NUM },
 };
 
 static void
@@ -153,7 +164,8 @@ conf_query(struct sf_db *db, const char *name, struct conf **out, size_t *n,
 	    "CASE WHEN c.is_enabled THEN 'true' ELSE 'false' END, "
 	    "(SELECT count(*) FROM pull_configuration_stations s "
 	    "WHERE s.config_id = c.id), c.last_run_at, c.next_run_at, "
-	    "c.created_at, c.updated_at "
+	    "c.created_at, c.updated_at, c.revision_window_days, "
+	    "c.stale_after_seconds "
 	    "FROM pull_configurations c WHERE ?1 IS NULL OR c.name = ?1 "
 	    "ORDER BY c.name";
 	sqlite3_stmt *st;
@@ -282,6 +294,25 @@ field_opt(struct fields *f, int c, const char *arg)
 	int64_t t;
 
 	switch (c) {
+	case 'A':
+		f->has_stale = 1;
+		f->stale = -1;
+		if (strcmp(arg, "default") != 0 &&
+		    sf_sched_duration_parse(arg, &t, &err) == -1) {
+			sf_error("--stale-after: %s", err.msg);
+			sf_usage_die();
+		} else if (strcmp(arg, "default") != 0)
+			f->stale = t;
+		break;
+	case 'W':
+		f->has_window = 1;
+		f->window = -1;
+		if (strcmp(arg, "default") != 0 && sf_str_toll(arg, 1,
+		    WINDOW_MAX, &f->window, &err) == -1) {
+			sf_error("--revision-window: %s", err.msg);
+			sf_usage_die();
+		}
+		break;
 	case 'a':
 		if ((f->agency = pick(arg, agencies)) == NULL)
 			bad_choice("agency", arg, agencies);
@@ -363,8 +394,8 @@ cmd_add(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 	    "INSERT INTO pull_configurations (name, description, data_type, "
 	    "data_strategy, pull_start_date, is_enabled, schedule_type, "
 	    "schedule_value, next_run_at, created_at, updated_at, agency, "
-	    "source) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?9, ?10, "
-	    "?11)";
+	    "source, revision_window_days, stale_after_seconds) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)";
 	char nowbuf[SF_TIME_LEN], nextbuf[SF_TIME_LEN];
 	struct sf_err err;
 	sqlite3_stmt *st;
@@ -388,6 +419,10 @@ cmd_add(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 	sf_db_bind_text(st, 9, nowbuf);
 	sf_db_bind_text(st, 10, f->agency);
 	sf_db_bind_text(st, 11, f->source);
+	if (f->has_window && f->window > 0)
+		sqlite3_bind_int64(st, 12, f->window);
+	if (f->has_stale && f->stale > 0)
+		sqlite3_bind_int64(st, 13, f->stale);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
@@ -449,7 +484,11 @@ cmd_set(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 	    "UPDATE pull_configurations SET description = ?2, data_type = ?3, "
 	    "data_strategy = ?4, pull_start_date = ?5, schedule_type = ?6, "
 	    "schedule_value = ?7, next_run_at = ?8, updated_at = ?9, "
-	    "agency = ?10, source = ?11 WHERE id = ?1";
+	    "agency = ?10, source = ?11, "
+	    "revision_window_days = CASE WHEN ?12 THEN ?13 "
+	    "ELSE revision_window_days END, "
+	    "stale_after_seconds = CASE WHEN ?14 THEN ?15 "
+	    "ELSE stale_after_seconds END WHERE id = ?1";
 	char nowbuf[SF_TIME_LEN], nextbuf[SF_TIME_LEN];
 	const char *type, *agency, *source, *desc, *stype, *sval, *next;
 	struct sf_err err;
@@ -518,6 +557,12 @@ cmd_set(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 	sf_db_bind_text(st, 9, nowbuf);
 	sf_db_bind_text(st, 10, agency);
 	sf_db_bind_text(st, 11, source);
+	sqlite3_bind_int(st, 12, f->has_window);
+	if (f->has_window && f->window > 0)
+		sqlite3_bind_int64(st, 13, f->window);
+	sqlite3_bind_int(st, 14, f->has_stale);
+	if (f->has_stale && f->stale > 0)
+		sqlite3_bind_int64(st, 15, f->stale);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -1368,12 +1413,14 @@ main(int argc, char *argv[])
 	sf_buf_init(&f.schedule);
 	while ((c = getopt_long(argc, argv, "f:hqvV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'A':
 		case 'a':
 		case 'b':
 		case 'D':
 		case 'S':
 		case 's':
 		case 't':
+		case 'W':
 		case 'y':
 			for (i = 0; longopts[i].name != NULL; i++)
 				if (longopts[i].val == c)

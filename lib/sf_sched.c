@@ -19,6 +19,7 @@
 #define MAX_TEXT	256		/* longest schedule accepted */
 #define SEARCH_DAYS	(8 * 366 + 1)	/* the 8-year bound, in days */
 #define MAX_INTERVAL	(366 * 86400LL)	/* "366d" */
+#define MAX_DURATION	(3660 * 86400LL) /* "3660d", ten years */
 
 struct field {
 	const char *name;
@@ -266,6 +267,32 @@ sf_sched_cron_expr(const char *s, struct sf_buf *out, struct sf_err *err)
 	else
 		return sf_err_set(err, "interval '%s' cannot be written as a "
 		    "cron schedule", s);
+	return 0;
+}
+
+int
+sf_sched_duration_parse(const char *s, int64_t *secs, struct sf_err *err)
+{
+	static const char units[] = "smhd";
+	static const int64_t mult[] = { 1, 60, 3600, 86400 };
+	const char *p = s, *u;
+	int64_t n = 0;
+
+	if (*p < '0' || *p > '9')
+		return sf_err_set(err, "duration '%s': not a number of "
+		    "seconds, nor a number and s, m, h or d (such as 6h)", s);
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (n <= MAX_DURATION)
+			n = n * 10 + (*p - '0');	/* stays far from overflow */
+	u = *p != '\0' ? strchr(units, *p) : units;
+	if (u == NULL || (*p != '\0' && p[1] != '\0'))
+		return sf_err_set(err, "duration '%s': not a number of "
+		    "seconds, nor a number and s, m, h or d (such as 6h)", s);
+	n *= mult[u - units];
+	if (n < 1 || n > MAX_DURATION)
+		return sf_err_set(err, "duration '%s': out of range (1s to "
+		    "3660d)", s);
+	*secs = n;
 	return 0;
 }
 

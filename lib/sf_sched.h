@@ -65,4 +65,12 @@ const char *sf_sched_type(const struct sf_sched *sc);
 int sf_sched_cron_expr(const char *s, struct sf_buf *out,
     struct sf_err *err);
 
+/*
+ * Parses a duration: a whole number of seconds, or a whole number and s,
+ * m, h or d ("90m", "6h", "3d"), from 1 second to 3660 days, into *secs.
+ * Returns 0, or -1 with err ("duration '5x': ...") and *secs untouched.
+ */
+int sf_sched_duration_parse(const char *s, int64_t *secs,
+    struct sf_err *err);
+
 #endif
