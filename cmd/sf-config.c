@@ -78,34 +78,24 @@ static const struct option longopts[] = {
 #define sources sf_vocab_sources
 
 /*
- * What the options say about a configuration: canonical values, NULL
- * where the option was not given. description is "" to clear it.
+ * What the options say about a configuration: canonical values in ch,
+ * NULL where the option was not given.
  */
 struct fields {
-	const char *type, *agency, *strategy, *source, *description;
-	char start[SF_TIME_LEN];	/* "" when not given */
+	struct sf_config_change ch;
+	char start[SF_TIME_LEN];
 	struct sf_buf schedule;		/* normalised, or empty */
 	struct sf_sched sched;
-	int has_start, has_schedule;
-	/* --revision-window, --stale-after: -1 for "default" (NULL) */
-	long long window, stale;
-	int has_window, has_stale;
+	const char **ids;		/* -s, in order */
+	int nids;
 };
 
-/*
- * A configuration as report columns. The order is the order of the
- * columns of "show" and "list -f", and of the SELECT in conf_query.
- */
+/* The columns of "show" and "list", in order. */
 enum {
 	C_NAME, C_DESCRIPTION, C_TYPE, C_STRATEGY, C_AGENCY, C_SOURCE,
 	C_START, C_SCHEDULE_TYPE, C_SCHEDULE, C_ENABLED, C_STATIONS,
 	C_LAST_RUN, C_NEXT_RUN, C_CREATED, C_UPDATED, C_WINDOW, C_STALE,
 	C_NCOLS
-};
-
-struct conf {
-	long long id;
-	char *v[C_NCOLS];	/* NULL for SQL NULL */
 };
 
 static const struct sf_report_col conf_cols[C_NCOLS] = {
@@ -127,101 +117,6 @@ static const struct sf_report_col conf_cols[C_NCOLS] = {
 	{ "revision_window_days", NULL, SF_REPORT_NUM },
 	{ "stale_after_seconds", NULL, SF_REPORT_NUM },
 };
-
-static void
-conf_release(struct conf *c)
-{
-	int i;
-
-	for (i = 0; i < C_NCOLS; i++)
-		free(c->v[i]);
-	memset(c, 0, sizeof(*c));
-}
-
-static void
-confs_free(struct conf *c, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		conf_release(&c[i]);
-	free(c);
-}
-
-/*
- * The configuration named name, or every one (name NULL), ordered by name,
- * into a new array *out of *n (caller frees with confs_free). Returns 0,
- * or -1 with err.
- */
-static int
-conf_query(struct sf_db *db, const char *name, struct conf **out, size_t *n,
-    struct sf_err *err)
-{
-	static const char sql[] =
-	    "SELECT c.id, c.name, c.description, c.data_type, "
-	    "c.data_strategy, c.agency, c.source, c.pull_start_date, "
-	    "c.schedule_type, c.schedule_value, "
-	    "CASE WHEN c.is_enabled THEN 'true' ELSE 'false' END, "
-	    "(SELECT count(*) FROM pull_configuration_stations s "
-	    "WHERE s.config_id = c.id), c.last_run_at, c.next_run_at, "
-	    "c.created_at, c.updated_at, c.revision_window_days, "
-	    "c.stale_after_seconds "
-	    "FROM pull_configurations c WHERE ?1 IS NULL OR c.name = ?1 "
-	    "ORDER BY c.name";
-	sqlite3_stmt *st;
-	struct conf *c = NULL;
-	const char *s;
-	size_t k = 0;
-	int rc, i;
-
-	*out = NULL;
-	*n = 0;
-	if ((st = sf_db_prepare(db, sql, err)) == NULL)
-		return -1;
-	sf_db_bind_text(st, 1, name);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c = sf_realloc(c, (k + 1) * sizeof(*c));
-		c[k].id = sqlite3_column_int64(st, 0);
-		for (i = 0; i < C_NCOLS; i++) {
-			s = (const char *)sqlite3_column_text(st, i + 1);
-			c[k].v[i] = s ? sf_strdup(s) : NULL;
-		}
-		k++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		confs_free(c, k);
-		return sf_db_fail(db, "reading pull_configurations", err);
-	}
-	*out = c;
-	*n = k;
-	return 0;
-}
-
-/*
- * The one configuration named name into *c. Returns 0; 1 when there is
- * none (reported); -1 after reporting a database error.
- */
-static int
-conf_get(struct sf_db *db, const char *name, struct conf *c)
-{
-	struct sf_err err;
-	struct conf *all;
-	size_t n;
-
-	if (conf_query(db, name, &all, &n, &err) == -1) {
-		sf_error("%s", err.msg);
-		return -1;
-	}
-	if (n == 0) {
-		sf_error("configuration '%s': not defined", name);
-		free(all);
-		return 1;
-	}
-	*c = all[0];
-	free(all);
-	return 0;
-}
 
 /* Option values */
 
@@ -289,32 +184,24 @@ schedule_norm(const char *s, struct sf_buf *out)
 static void
 field_opt(struct fields *f, int c, const char *arg)
 {
+	struct sf_config_change *ch = &f->ch;
 	struct sf_err err;
 	const unsigned char *p;
 	int64_t t;
+	int dflt = strcmp(arg, "default") == 0;
 
 	switch (c) {
 	case 'A':
-		f->has_stale = 1;
-		f->stale = -1;
-		if (strcmp(arg, "default") != 0 &&
-		    sf_sched_duration_parse(arg, &t, &err) == -1) {
+		ch->has_stale = 1;
+		ch->stale = 0;
+		if (!dflt && sf_sched_duration_parse(arg, &t, &err) == -1) {
 			sf_error("--stale-after: %s", err.msg);
 			sf_usage_die();
-		} else if (strcmp(arg, "default") != 0)
-			f->stale = t;
-		break;
-	case 'W':
-		f->has_window = 1;
-		f->window = -1;
-		if (strcmp(arg, "default") != 0 && sf_str_toll(arg, 1,
-		    WINDOW_MAX, &f->window, &err) == -1) {
-			sf_error("--revision-window: %s", err.msg);
-			sf_usage_die();
-		}
+		} else if (!dflt)
+			ch->stale = t;
 		break;
 	case 'a':
-		if ((f->agency = pick(arg, agencies)) == NULL)
+		if ((ch->agency = pick(arg, agencies)) == NULL)
 			bad_choice("agency", arg, agencies);
 		break;
 	case 'b':
@@ -323,7 +210,7 @@ field_opt(struct fields *f, int c, const char *arg)
 			sf_usage_die();
 		}
 		sf_time_format(t, f->start);
-		f->has_start = 1;
+		ch->start = f->start;
 		break;
 	case 'D':
 		for (p = (const unsigned char *)arg; *p != '\0'; p++)
@@ -337,7 +224,7 @@ field_opt(struct fields *f, int c, const char *arg)
 			    DESC_MAX_LEN);
 			sf_usage_die();
 		}
-		f->description = arg;
+		ch->description = arg;
 		break;
 	case 'S':
 		if (sf_sched_parse(arg, &f->sched, &err) == -1) {
@@ -350,680 +237,368 @@ field_opt(struct fields *f, int c, const char *arg)
 			sf_usage_die();
 		}
 		schedule_norm(arg, &f->schedule);
-		f->has_schedule = 1;
+		ch->schedule = f->schedule.buf;
+		ch->schedule_type = sf_sched_type(&f->sched);
 		break;
 	case 's':
-		if ((f->source = pick(arg, sources)) == NULL)
+		if ((ch->source = pick(arg, sources)) == NULL)
 			bad_choice("source", arg, sources);
 		break;
 	case 't':
-		if ((f->type = pick(arg, types)) == NULL)
+		if ((ch->type = pick(arg, types)) == NULL)
 			bad_choice("type", arg, types);
 		break;
+	case 'W':
+		ch->has_window = 1;
+		ch->window = 0;
+		if (!dflt && sf_str_toll(arg, 1, WINDOW_MAX, &ch->window,
+		    &err) == -1) {
+			sf_error("--revision-window: %s", err.msg);
+			sf_usage_die();
+		}
+		break;
 	case 'y':
-		if ((f->strategy = pick(arg, strategies)) == NULL)
+		if ((ch->strategy = pick(arg, strategies)) == NULL)
 			bad_choice("strategy", arg, strategies);
 		break;
 	}
 }
 
-/* The next run after now as text into buf, or NULL when there is none. */
-static const char *
-next_run(const char *type, const char *value, int64_t now,
-    char buf[SF_TIME_LEN])
-{
-	struct sf_sched sc;
-	struct sf_err err;
-	int64_t t;
-
-	if (type == NULL || value == NULL ||
-	    (strcmp(type, "cron") != 0 && strcmp(type, "interval") != 0) ||
-	    sf_sched_parse(value, &sc, &err) == -1 ||
-	    (t = sf_sched_next(&sc, now)) == -1)
-		return NULL;
-	sf_time_format(t, buf);
-	return buf;
-}
-
-/* add, set */
+/* add, set, show, list, rm, enable, disable */
 
 static int
 cmd_add(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 {
-	static const char sql[] =
-	    "INSERT INTO pull_configurations (name, description, data_type, "
-	    "data_strategy, pull_start_date, is_enabled, schedule_type, "
-	    "schedule_value, next_run_at, created_at, updated_at, agency, "
-	    "source, revision_window_days, stale_after_seconds) VALUES (?1, "
-	    "?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)";
-	char nowbuf[SF_TIME_LEN], nextbuf[SF_TIME_LEN];
+	char nextbuf[SF_TIME_LEN];
 	struct sf_err err;
-	sqlite3_stmt *st;
-	int rc;
 
-	sf_time_format(now, nowbuf);
-	sf_time_format(sf_sched_next(&f->sched, now), nextbuf);
-	if ((st = sf_db_prepare(db, sql, &err)) == NULL) {
+	if (sf_config_add(db, name, &f->ch, now, &err) == -1) {
 		sf_error("%s", err.msg);
 		return SF_EXIT_FAIL;
 	}
-	sf_db_bind_text(st, 1, name);
-	sf_db_bind_text(st, 2, f->description && *f->description ?
-	    f->description : NULL);
-	sf_db_bind_text(st, 3, f->type);
-	sf_db_bind_text(st, 4, f->strategy ? f->strategy : "append");
-	sf_db_bind_text(st, 5, f->start);
-	sf_db_bind_text(st, 6, sf_sched_type(&f->sched));
-	sf_db_bind_text(st, 7, f->schedule.buf);
-	sf_db_bind_text(st, 8, nextbuf);
-	sf_db_bind_text(st, 9, nowbuf);
-	sf_db_bind_text(st, 10, f->agency);
-	sf_db_bind_text(st, 11, f->source);
-	if (f->has_window && f->window > 0)
-		sqlite3_bind_int64(st, 12, f->window);
-	if (f->has_stale && f->stale > 0)
-		sqlite3_bind_int64(st, 13, f->stale);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		sf_error("configuration '%s': already defined", name);
-		return SF_EXIT_FAIL;
-	}
-	if (rc != SQLITE_DONE) {
-		sf_db_fail(db, "adding a configuration", &err);
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	sf_info("configuration '%s': added, next run %s", name, nextbuf);
+	sf_info("configuration '%s': added, next run %s", name,
+	    sf_config_next_run(f->ch.schedule_type, f->ch.schedule, now,
+	    nextbuf));
 	return 0;
-}
-
-/*
- * Checks that every station of configuration id fits agency. Returns 0,
- * 1 when one does not (reported), -1 after a database error.
- */
-static int
-stations_fit(struct sf_db *db, long long id, const char *name,
-    const char *agency)
-{
-	struct sf_err err;
-	sqlite3_stmt *st;
-	const char *s;
-	int rc, r = 0;
-
-	st = sf_db_prepare(db, "SELECT station_number FROM "
-	    "pull_configuration_stations WHERE config_id = ?1 "
-	    "ORDER BY station_number", &err);
-	if (st == NULL) {
-		sf_error("%s", err.msg);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		s = (const char *)sqlite3_column_text(st, 0);
-		if (sf_id_check(agency, s, &err) == -1) {
-			sf_error("configuration '%s': %s; remove it first "
-			    "(sf-config stations %s rm %s)", name, err.msg,
-			    name, s);
-			r = 1;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sf_db_fail(db, "reading stations", &err);
-		sf_error("%s", err.msg);
-		return -1;
-	}
-	return r;
 }
 
 static int
 cmd_set(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 {
-	static const char sql[] =
-	    "UPDATE pull_configurations SET description = ?2, data_type = ?3, "
-	    "data_strategy = ?4, pull_start_date = ?5, schedule_type = ?6, "
-	    "schedule_value = ?7, next_run_at = ?8, updated_at = ?9, "
-	    "agency = ?10, source = ?11, "
-	    "revision_window_days = CASE WHEN ?12 THEN ?13 "
-	    "ELSE revision_window_days END, "
-	    "stale_after_seconds = CASE WHEN ?14 THEN ?15 "
-	    "ELSE stale_after_seconds END WHERE id = ?1";
-	char nowbuf[SF_TIME_LEN], nextbuf[SF_TIME_LEN];
-	const char *type, *agency, *source, *desc, *stype, *sval, *next;
+	const char *dropped;
 	struct sf_err err;
-	struct conf c;
-	sqlite3_stmt *st;
-	int rc, rval = SF_EXIT_FAIL;
+	int rc;
 
-	if (sf_db_begin(db, &err) == -1) {
+	if ((rc = sf_config_set(db, name, &f->ch, now, &dropped, &err)) != 0) {
 		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
+		return rc == -2 ? SF_EXIT_USAGE : SF_EXIT_FAIL;
 	}
-	if ((rc = conf_get(db, name, &c)) != 0) {
-		sf_db_rollback(db);
-		return SF_EXIT_FAIL;
-	}
-	type = f->type ? f->type : c.v[C_TYPE];
-	agency = f->agency ? f->agency : c.v[C_AGENCY];
-	source = f->source ? f->source : c.v[C_SOURCE];
-	if (type == NULL || strcmp(type, "forecast") != 0) {
-		if (f->source != NULL) {
-			sf_error("configuration '%s': --source is only for "
-			    "forecast configurations", name);
-			rval = SF_EXIT_USAGE;
-			goto out;
-		}
-		if (source != NULL)
-			sf_info("configuration '%s': source %s dropped: not a "
-			    "forecast configuration", name, source);
-		source = NULL;
-	} else if (source == NULL) {
-		sf_error("configuration '%s': a forecast configuration needs "
-		    "--source", name);
-		rval = SF_EXIT_USAGE;
-		goto out;
-	}
-	if (agency == NULL) {
-		sf_error("configuration '%s': no agency: give --agency", name);
-		rval = SF_EXIT_USAGE;
-		goto out;
-	}
-	if (f->agency != NULL && (rc = stations_fit(db, c.id, name,
-	    agency)) != 0)
-		goto out;
-	desc = f->description ? (*f->description ? f->description : NULL) :
-	    c.v[C_DESCRIPTION];
-	stype = f->has_schedule ? sf_sched_type(&f->sched) :
-	    c.v[C_SCHEDULE_TYPE];
-	sval = f->has_schedule ? f->schedule.buf : c.v[C_SCHEDULE];
-	next = NULL;
-	if (strcmp(c.v[C_ENABLED], "true") == 0)
-		next = next_run(stype, sval, now, nextbuf);
-	sf_time_format(now, nowbuf);
-	if ((st = sf_db_prepare(db, sql, &err)) == NULL) {
-		sf_error("%s", err.msg);
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, c.id);
-	sf_db_bind_text(st, 2, desc);
-	sf_db_bind_text(st, 3, type);
-	sf_db_bind_text(st, 4, f->strategy ? f->strategy :
-	    c.v[C_STRATEGY]);
-	sf_db_bind_text(st, 5, f->has_start ? f->start : c.v[C_START]);
-	sf_db_bind_text(st, 6, stype);
-	sf_db_bind_text(st, 7, sval);
-	sf_db_bind_text(st, 8, next);
-	sf_db_bind_text(st, 9, nowbuf);
-	sf_db_bind_text(st, 10, agency);
-	sf_db_bind_text(st, 11, source);
-	sqlite3_bind_int(st, 12, f->has_window);
-	if (f->has_window && f->window > 0)
-		sqlite3_bind_int64(st, 13, f->window);
-	sqlite3_bind_int(st, 14, f->has_stale);
-	if (f->has_stale && f->stale > 0)
-		sqlite3_bind_int64(st, 15, f->stale);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sf_db_fail(db, "changing a configuration", &err);
-		sf_error("%s", err.msg);
-		goto out;
-	}
-	if (sf_db_commit(db, &err) == -1) {
-		sf_error("%s", err.msg);
-		goto out;
-	}
+	if (dropped != NULL)
+		sf_info("configuration '%s': source %s dropped: not a "
+		    "forecast configuration", name, dropped);
 	sf_info("configuration '%s': changed", name);
-	rval = 0;
-out:
-	sf_db_rollback(db);
-	conf_release(&c);
-	return rval;
+	return 0;
 }
 
-/* show, list */
+/* Writes ll, or nothing for 0 (NULL), into buf; returns it or NULL. */
+static const char *
+num_or_null(long long ll, char buf[SF_NUM_LEN], int zero_ok)
+{
+	if (ll == 0 && !zero_ok)
+		return NULL;
+	snprintf(buf, SF_NUM_LEN, "%lld", ll);
+	return buf;
+}
 
 static int
 cmd_show(struct sf_db *db, const char *name, enum sf_report_format fmt)
 {
+	char nums[3][SF_NUM_LEN];
+	const char *v[C_NCOLS];
 	struct sf_report rep;
+	struct sf_config *c, *p;
 	struct sf_err err;
-	struct conf *c;
 	size_t n, i;
 
-	if (conf_query(db, name, &c, &n, &err) == -1) {
+	if (sf_config_list(db, name, &c, &n, &err) == -1) {
 		sf_error("%s", err.msg);
 		return SF_EXIT_FAIL;
 	}
 	if (name != NULL && n == 0) {
 		sf_error("configuration '%s': not defined", name);
-		free(c);
 		return SF_EXIT_FAIL;
 	}
 	sf_report_init(&rep, stdout, fmt, "config", conf_cols, C_NCOLS);
-	for (i = 0; i < n; i++)
-		sf_report_put(&rep, (const char *const *)c[i].v);
+	for (i = 0; i < n; i++) {
+		p = &c[i];
+		v[C_NAME] = p->name;
+		v[C_DESCRIPTION] = p->description;
+		v[C_TYPE] = p->type;
+		v[C_STRATEGY] = p->strategy;
+		v[C_AGENCY] = p->agency;
+		v[C_SOURCE] = p->source;
+		v[C_START] = p->start;
+		v[C_SCHEDULE_TYPE] = p->schedule_type;
+		v[C_SCHEDULE] = p->schedule;
+		v[C_ENABLED] = p->enabled ? "true" : "false";
+		v[C_STATIONS] = num_or_null(p->stations, nums[0], 1);
+		v[C_LAST_RUN] = p->last_run_at;
+		v[C_NEXT_RUN] = p->next_run_at;
+		v[C_CREATED] = p->created_at;
+		v[C_UPDATED] = p->updated_at;
+		v[C_WINDOW] = num_or_null(p->revision_window_days, nums[1], 0);
+		v[C_STALE] = num_or_null(p->stale_after_seconds, nums[2], 0);
+		sf_report_put(&rep, v);
+	}
 	sf_report_finish(&rep);
 	sf_report_release(&rep);
-	confs_free(c, n);
+	sf_config_free(c, n);
 	return 0;
 }
 
-/* rm, enable, disable */
-
+/* rm, enable (on 1) or disable (on 0) each name; goes on after one. */
 static int
-cmd_rm(struct sf_db *db, int argc, char **argv)
+cmd_each(struct sf_db *db, int argc, char **argv, int on, int64_t now)
 {
 	struct sf_err err;
-	sqlite3_stmt *st;
 	int i, rc, rval = 0;
 
-	st = sf_db_prepare(db, "DELETE FROM pull_configurations "
-	    "WHERE name = ?1", &err);
-	if (st == NULL) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
 	for (i = 0; i < argc; i++) {
-		sqlite3_reset(st);
-		sf_db_bind_text(st, 1, argv[i]);
-		if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
-			sf_db_fail(db, "removing a configuration", &err);
+		rc = on == -1 ? sf_config_rm(db, argv[i], &err) :
+		    sf_config_enable(db, argv[i], on, now, &err);
+		if (rc != 0) {
 			sf_error("%s", err.msg);
-			rval = SF_EXIT_FAIL;
-			break;
-		}
-		if (sqlite3_changes(db->h) == 0) {
-			sf_error("configuration '%s': not defined", argv[i]);
-			rval = SF_EXIT_FAIL;
-		} else
-			sf_info("configuration '%s': removed", argv[i]);
-	}
-	sqlite3_finalize(st);
-	return rval;
-}
-
-static int
-cmd_enable(struct sf_db *db, int argc, char **argv, int on, int64_t now)
-{
-	char nowbuf[SF_TIME_LEN], nextbuf[SF_TIME_LEN];
-	struct sf_err err;
-	sqlite3_stmt *st;
-	struct conf c;
-	int i, rc, rval = 0;
-
-	sf_time_format(now, nowbuf);
-	st = sf_db_prepare(db, "UPDATE pull_configurations SET is_enabled = "
-	    "?2, next_run_at = ?3, updated_at = ?4 WHERE id = ?1", &err);
-	if (st == NULL) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	for (i = 0; i < argc; i++) {
-		if ((rc = conf_get(db, argv[i], &c)) != 0) {
 			rval = SF_EXIT_FAIL;
 			if (rc == -1)
 				break;
 			continue;
 		}
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, c.id);
-		sqlite3_bind_int(st, 2, on);
-		sf_db_bind_text(st, 3, on ? next_run(c.v[C_SCHEDULE_TYPE],
-		    c.v[C_SCHEDULE], now, nextbuf) : NULL);
-		sf_db_bind_text(st, 4, nowbuf);
-		rc = sqlite3_step(st);
-		conf_release(&c);
-		if (rc != SQLITE_DONE) {
-			sf_db_fail(db, "changing a configuration", &err);
-			sf_error("%s", err.msg);
-			rval = SF_EXIT_FAIL;
-			break;
-		}
-		sf_info("configuration '%s': %s", argv[i],
-		    on ? "enabled" : "disabled");
+		sf_info("configuration '%s': %s", argv[i], on == -1 ?
+		    "removed" : on ? "enabled" : "disabled");
 	}
-	sqlite3_finalize(st);
 	return rval;
 }
 
 /* stations */
 
-/* A station to add; name, huc and state may be NULL. */
-struct station {
-	char *id, *name, *huc, *state;
+/* Keeps the strings of the station records read from stdin. */
+struct stations {
+	struct sf_config_station *list;
+	size_t n;
+	char **owned;		/* the strings list points into */
+	size_t nowned;
 };
 
+static const char *
+keep(struct stations *s, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return NULL;
+	s->owned = sf_realloc(s->owned, (s->nowned + 1) * sizeof(char *));
+	return s->owned[s->nowned++] = sf_strdup(v);
+}
+
 static void
-stations_free(struct station *s, size_t n)
+stations_add_one(struct stations *s, const char *id, const char *name,
+    const char *huc, const char *state)
+{
+	struct sf_config_station *st;
+
+	s->list = sf_realloc(s->list, (s->n + 1) * sizeof(*s->list));
+	st = &s->list[s->n++];
+	st->id = keep(s, id);
+	st->name = keep(s, name);
+	st->huc = keep(s, huc);
+	st->state = keep(s, state);
+}
+
+static void
+stations_release(struct stations *s)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(s[i].id);
-		free(s[i].name);
-		free(s[i].huc);
-		free(s[i].state);
-	}
-	free(s);
-}
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL && *s != '\0' ? sf_strdup(s) : NULL;
+	for (i = 0; i < s->nowned; i++)
+		free(s->owned[i]);
+	free(s->owned);
+	free(s->list);
 }
 
 /*
  * Reads station records from stdin, checked against the configuration
- * (name, agency), onto *list. Returns the number of bad records, or -1
- * when the input could not be read to the end.
+ * c, onto s. Returns the number of bad records, or -1 when the input
+ * could not be read to the end.
  */
 static long
-read_stations(const char *name, const char *agency, struct station **list,
-    size_t *n)
+read_stations(const struct sf_config *c, struct stations *s)
 {
 	struct sf_reader *rd = sf_reader_new(stdin, "-");
 	const char *id, *ag;
 	struct sf_rec rec;
 	struct sf_err err;
-	long bad = 0, nrec = 0;
+	long bad = 0, nrec = 0, line;
 	int rc;
 
 	while ((rc = sf_reader_next(rd, &rec, &err)) != 0) {
-		if (rc == -2) {
+		if (rc == -2 || rc == -1) {
 			sf_error("%s", err.msg);
-			bad = -1;
-			break;
-		}
-		if (rc == -1) {
-			sf_error("%s", err.msg);
+			if (rc == -2) {
+				bad = -1;
+				break;
+			}
 			bad++;
 			continue;
 		}
 		nrec++;
-		if (rec.kind != SF_KIND_STATION) {
-			sf_error("stdin:%ld: a %s record, not a station "
-			    "record", sf_reader_line(rd),
-			    sf_kind_info(rec.kind)->name);
-			bad++;
-			continue;
-		}
+		line = sf_reader_line(rd);
 		id = rec.f[SF_ST_STATION];
 		ag = rec.f[SF_ST_AGENCY];
-		if (id == NULL || *id == '\0') {
+		if (rec.kind != SF_KIND_STATION)
+			sf_error("stdin:%ld: a %s record, not a station "
+			    "record", line, sf_kind_info(rec.kind)->name);
+		else if (id == NULL || *id == '\0')
 			sf_error("stdin:%ld: station record without a "
-			    "station", sf_reader_line(rd));
-			bad++;
-			continue;
-		}
-		if (ag != NULL && strcmp(ag, agency) != 0) {
+			    "station", line);
+		else if (ag != NULL && strcmp(ag, c->agency) != 0)
 			sf_error("stdin:%ld: station '%s': agency %s, but "
-			    "configuration '%s' is %s", sf_reader_line(rd),
-			    id, ag, name, agency);
-			bad++;
+			    "configuration '%s' is %s", line, id, ag, c->name,
+			    c->agency);
+		else if (sf_id_check(c->agency, id, &err) == -1)
+			sf_error("stdin:%ld: %s", line, err.msg);
+		else {
+			stations_add_one(s, id, rec.f[SF_ST_NAME],
+			    rec.f[SF_ST_HUC_CODE], rec.f[SF_ST_STATE]);
 			continue;
 		}
-		if (sf_id_check(agency, id, &err) == -1) {
-			sf_error("stdin:%ld: %s", sf_reader_line(rd),
-			    err.msg);
-			bad++;
-			continue;
-		}
-		*list = sf_realloc(*list, (*n + 1) * sizeof(**list));
-		(*list)[*n].id = sf_strdup(id);
-		(*list)[*n].name = dup_or_null(rec.f[SF_ST_NAME]);
-		(*list)[*n].huc = dup_or_null(rec.f[SF_ST_HUC_CODE]);
-		(*list)[*n].state = dup_or_null(rec.f[SF_ST_STATE]);
-		(*n)++;
+		bad++;
 	}
 	sf_reader_free(rd);
 	if (bad == 0 && nrec == 0)
 		sf_warn("configuration '%s': no station records on stdin",
-		    name);
+		    c->name);
 	return bad;
 }
 
 static int
-stations_add(struct sf_db *db, const struct conf *c, int argc, char **argv,
-    int64_t now)
+stations_add(struct sf_db *db, const struct sf_config *c, int argc,
+    char **argv, int64_t now)
 {
-	static const char sql[] =
-	    "INSERT INTO pull_configuration_stations (config_id, "
-	    "station_number, station_name, huc_code, state) VALUES (?1, ?2, "
-	    "coalesce(?3, (SELECT station_name FROM master_stations WHERE "
-	    "station_number = ?2)), coalesce(?4, (SELECT huc_code FROM "
-	    "master_stations WHERE station_number = ?2)), coalesce(?5, "
-	    "(SELECT state_code FROM master_stations WHERE station_number = "
-	    "?2))) ON CONFLICT (config_id, station_number) DO UPDATE SET "
-	    "station_name = coalesce(excluded.station_name, station_name), "
-	    "huc_code = coalesce(excluded.huc_code, huc_code), "
-	    "state = coalesce(excluded.state, state)";
-	const char *name = c->v[C_NAME], *agency = c->v[C_AGENCY];
-	char nowbuf[SF_TIME_LEN];
-	struct station *list = NULL;
+	struct stations s;
 	struct sf_err err;
-	sqlite3_stmt *st = NULL, *old = NULL, *upd = NULL;
-	size_t n = 0, i, nnew = 0;
+	size_t nnew;
 	long bad = 0, b;
-	int k, rc, stdin_read = 0, rval = SF_EXIT_FAIL;
+	int k, stdin_read = 0, rval = SF_EXIT_FAIL;
 
-	if (agency == NULL) {
+	memset(&s, 0, sizeof(s));
+	if (c->agency == NULL) {
 		sf_error("configuration '%s': no agency (sf-config set %s "
-		    "--agency USGS|EC)", name, name);
+		    "--agency USGS|EC)", c->name, c->name);
 		return SF_EXIT_FAIL;
 	}
 	for (k = 0; k < argc; k++) {
 		if (strcmp(argv[k], "-") == 0) {
 			if (stdin_read++)
 				continue;
-			if ((b = read_stations(name, agency, &list, &n)) < 0)
+			if ((b = read_stations(c, &s)) < 0)
 				goto out;
 			bad += b;
-			continue;
-		}
-		if (sf_id_check(agency, argv[k], &err) == -1) {
+		} else if (sf_id_check(c->agency, argv[k], &err) == -1) {
 			sf_error("%s", err.msg);
 			bad++;
-			continue;
-		}
-		list = sf_realloc(list, (n + 1) * sizeof(*list));
-		memset(&list[n], 0, sizeof(*list));
-		list[n++].id = sf_strdup(argv[k]);
+		} else
+			stations_add_one(&s, argv[k], NULL, NULL, NULL);
 	}
 	if (bad > 0) {
 		sf_error("configuration '%s': nothing added (%ld bad "
-		    "station%s)", name, bad, bad == 1 ? "" : "s");
+		    "station%s)", c->name, bad, bad == 1 ? "" : "s");
 		goto out;
 	}
-	if (sf_db_begin(db, &err) == -1)
-		goto dberr;
-	st = sf_db_prepare(db, sql, &err);
-	old = sf_db_prepare(db, "SELECT 1 FROM pull_configuration_stations "
-	    "WHERE config_id = ?1 AND station_number = ?2", &err);
-	upd = sf_db_prepare(db, "UPDATE pull_configurations SET updated_at = "
-	    "?2 WHERE id = ?1", &err);
-	if (st == NULL || old == NULL || upd == NULL)
-		goto dberr;
-	for (i = 0; i < n; i++) {
-		sqlite3_reset(old);
-		sqlite3_bind_int64(old, 1, c->id);
-		sf_db_bind_text(old, 2, list[i].id);
-		if ((rc = sqlite3_step(old)) == SQLITE_DONE)
-			nnew++;
-		else if (rc != SQLITE_ROW)
-			goto dbfail;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, c->id);
-		sf_db_bind_text(st, 2, list[i].id);
-		sf_db_bind_text(st, 3, list[i].name);
-		sf_db_bind_text(st, 4, list[i].huc);
-		sf_db_bind_text(st, 5, list[i].state);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto dbfail;
+	if (sf_config_stations_add(db, c, s.list, s.n, now, &nnew,
+	    &err) == -1) {
+		sf_error("%s", err.msg);
+		goto out;
 	}
-	sf_time_format(now, nowbuf);
-	sqlite3_bind_int64(upd, 1, c->id);
-	sf_db_bind_text(upd, 2, nowbuf);
-	if (n > 0 && sqlite3_step(upd) != SQLITE_DONE)
-		goto dbfail;
-	if (sf_db_commit(db, &err) == -1)
-		goto dberr;
 	sf_info("configuration '%s': %zu station%s added, %zu already there",
-	    name, nnew, nnew == 1 ? "" : "s", n - nnew);
+	    c->name, nnew, nnew == 1 ? "" : "s", s.n - nnew);
 	rval = 0;
-	goto out;
-dbfail:
-	sf_db_fail(db, "adding stations", &err);
-dberr:
-	sf_error("%s", err.msg);
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(old);
-	sqlite3_finalize(upd);
-	sf_db_rollback(db);
-	stations_free(list, n);
+	stations_release(&s);
 	return rval;
 }
 
 static int
-stations_rm(struct sf_db *db, const struct conf *c, int argc, char **argv,
-    int64_t now)
+stations_rm(struct sf_db *db, const struct sf_config *c, int argc,
+    char **argv, int64_t now)
 {
-	const char *name = c->v[C_NAME];
-	char nowbuf[SF_TIME_LEN];
-	sqlite3_stmt *st = NULL, *prog = NULL, *upd = NULL;
+	unsigned char *gone = sf_calloc((size_t)argc, 1);
 	struct sf_err err;
 	int i, removed = 0, rval = 0;
 
-	if (sf_db_begin(db, &err) == -1)
-		goto dberr;
-	st = sf_db_prepare(db, "DELETE FROM pull_configuration_stations "
-	    "WHERE config_id = ?1 AND station_number = ?2", &err);
-	prog = sf_db_prepare(db, "DELETE FROM pull_station_progress "
-	    "WHERE config_id = ?1 AND station_number = ?2", &err);
-	upd = sf_db_prepare(db, "UPDATE pull_configurations SET updated_at = "
-	    "?2 WHERE id = ?1", &err);
-	if (st == NULL || prog == NULL || upd == NULL)
-		goto dberr;
+	if (sf_config_stations_rm(db, c, (const char *const *)argv,
+	    (size_t)argc, now, gone, &err) == -1) {
+		sf_error("%s", err.msg);
+		free(gone);
+		return SF_EXIT_FAIL;
+	}
 	for (i = 0; i < argc; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, c->id);
-		sf_db_bind_text(st, 2, argv[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto dbfail;
-		if (sqlite3_changes(db->h) == 0) {
-			sf_error("configuration '%s': station '%s': not a "
-			    "station of the configuration", name, argv[i]);
-			rval = SF_EXIT_FAIL;
+		if (gone[i]) {
+			removed++;
 			continue;
 		}
-		removed++;
-		sqlite3_reset(prog);
-		sqlite3_bind_int64(prog, 1, c->id);
-		sf_db_bind_text(prog, 2, argv[i]);
-		if (sqlite3_step(prog) != SQLITE_DONE)
-			goto dbfail;
+		sf_error("configuration '%s': station '%s': not a station of "
+		    "the configuration", c->name, argv[i]);
+		rval = SF_EXIT_FAIL;
 	}
-	sf_time_format(now, nowbuf);
-	sqlite3_bind_int64(upd, 1, c->id);
-	sf_db_bind_text(upd, 2, nowbuf);
-	if (removed > 0 && sqlite3_step(upd) != SQLITE_DONE)
-		goto dbfail;
-	if (sf_db_commit(db, &err) == -1)
-		goto dberr;
-	sf_info("configuration '%s': %d station%s removed", name, removed,
+	sf_info("configuration '%s': %d station%s removed", c->name, removed,
 	    removed == 1 ? "" : "s");
-	goto out;
-dbfail:
-	sf_db_fail(db, "removing stations", &err);
-dberr:
-	sf_error("%s", err.msg);
-	rval = SF_EXIT_FAIL;
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(prog);
-	sqlite3_finalize(upd);
-	sf_db_rollback(db);
+	free(gone);
 	return rval;
 }
 
-/* Writes the stations of c as station records. */
-static int
-stations_list(struct sf_db *db, const struct conf *c, enum sf_format fmt)
-{
-	static const char sql[] =
-	    "SELECT s.station_number, s.station_name, m.latitude, "
-	    "m.longitude, s.state, s.huc_code, m.drainage_area_sqmi, "
-	    "m.altitude_ft, m.utc_offset, CASE m.uses_dst WHEN 1 THEN 'true' "
-	    "WHEN 0 THEN 'false' END "
-	    "FROM pull_configuration_stations s LEFT JOIN master_stations m "
-	    "ON m.station_number = s.station_number "
-	    "WHERE s.config_id = ?1 ORDER BY s.station_number";
-	static const int field[] = {
-		SF_ST_STATION, SF_ST_NAME, SF_ST_LATITUDE, SF_ST_LONGITUDE,
-		SF_ST_STATE, SF_ST_HUC_CODE, SF_ST_DRAINAGE_AREA_SQMI,
-		SF_ST_ALTITUDE_FT, SF_ST_UTC_OFFSET, SF_ST_USES_DST
-	};
-	char num[sizeof(field) / sizeof(field[0])][SF_NUM_LEN];
+struct lister {
 	struct sf_writer *w;
-	struct sf_rec rec;
-	struct sf_err err;
-	sqlite3_stmt *st;
-	size_t i;
-	int rc, rval = 0;
+	int rval;
+};
 
-	if ((st = sf_db_prepare(db, sql, &err)) == NULL) {
+static int
+list_one(const struct sf_rec *rec, void *arg)
+{
+	struct lister *l = arg;
+	struct sf_err err;
+
+	if (sf_writer_put(l->w, rec, &err) == -1) {
 		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
+		l->rval = SF_EXIT_FAIL;
 	}
-	sqlite3_bind_int64(st, 1, c->id);
-	w = sf_writer_new(stdout, fmt);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sf_rec_clear(&rec, SF_KIND_STATION);
-		rec.f[SF_ST_AGENCY] = c->v[C_AGENCY];
-		for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
-			/* sqlite writes 11560.0: use the shortest form */
-			if (sqlite3_column_type(st, (int)i) == SQLITE_FLOAT) {
-				sf_str_fmt_double(sqlite3_column_double(st,
-				    (int)i), num[i]);
-				rec.f[field[i]] = num[i];
-			} else
-				rec.f[field[i]] = (const char *)
-				    sqlite3_column_text(st, (int)i);
-		}
-		if (sf_writer_put(w, &rec, &err) == -1) {
-			sf_error("%s", err.msg);
-			rval = SF_EXIT_FAIL;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		sf_db_fail(db, "reading stations", &err);
-		sf_error("%s", err.msg);
-		rval = SF_EXIT_FAIL;
-	}
-	sf_writer_free(w);
-	sqlite3_finalize(st);
-	return rval;
+	return 0;
 }
 
 static int
 cmd_stations(struct sf_db *db, int argc, char **argv, enum sf_format fmt,
     int64_t now)
 {
-	struct conf c;
+	struct sf_config c;
+	struct lister l = { NULL, 0 };
+	struct sf_err err;
 	int r;
 
-	if ((r = conf_get(db, argv[0], &c)) != 0)
+	if (sf_config_get(db, argv[0], &c, &err) != 0) {
+		sf_error("%s", err.msg);
 		return SF_EXIT_FAIL;
+	}
 	if (strcmp(argv[1], "add") == 0)
 		r = stations_add(db, &c, argc - 2, argv + 2, now);
 	else if (strcmp(argv[1], "rm") == 0)
 		r = stations_rm(db, &c, argc - 2, argv + 2, now);
-	else
-		r = stations_list(db, &c, fmt);
-	conf_release(&c);
+	else {
+		l.w = sf_writer_new(stdout, fmt);
+		if (sf_config_stations_each(db, &c, list_one, &l, &err) == -1) {
+			sf_error("%s", err.msg);
+			l.rval = SF_EXIT_FAIL;
+		}
+		sf_writer_free(l.w);
+		r = l.rval;
+	}
+	sf_config_release(&c);
 	return r;
 }
 
@@ -1094,19 +669,20 @@ paths_find(const char *dbpath, struct paths *p)
 
 /* Appends the lines of c to out. Returns 0, 1 for none, -1 (reported). */
 static int
-cron_line(const struct conf *c, const struct paths *p, struct sf_buf *out)
+cron_line(const struct sf_config *c, const struct paths *p,
+    struct sf_buf *out)
 {
 	struct sf_crontab_conf cc;
 	struct sf_crontab_env e;
 	struct sf_err err;
 	int rc;
 
-	cc.name = c->v[C_NAME];
-	cc.type = c->v[C_TYPE];
-	cc.agency = c->v[C_AGENCY];
-	cc.source = c->v[C_SOURCE];
-	cc.schedule_type = c->v[C_SCHEDULE_TYPE];
-	cc.schedule = c->v[C_SCHEDULE];
+	cc.name = c->name;
+	cc.type = c->type;
+	cc.agency = c->agency;
+	cc.source = c->source;
+	cc.schedule_type = c->schedule_type;
+	cc.schedule = c->schedule;
 	e.bin = p->bin;
 	e.db = p->db;
 	e.dir = p->dir;
@@ -1129,19 +705,19 @@ cron_lines(struct sf_db *db, const struct paths *p, int argc, char **argv,
     struct sf_buf *out, int *nlines)
 {
 	struct sf_err err;
-	struct conf *c = NULL, *one;
+	struct sf_config *c = NULL, *one;
 	size_t n = 0, k, i;
 	int rval = 0, rc;
 
 	*nlines = 0;
 	if (argc == 0) {
-		if (conf_query(db, NULL, &c, &n, &err) == -1) {
+		if (sf_config_list(db, NULL, &c, &n, &err) == -1) {
 			sf_error("%s", err.msg);
 			return SF_EXIT_FAIL;
 		}
 	}
 	for (i = 0; i < (size_t)argc; i++) {
-		if (conf_query(db, argv[i], &one, &k, &err) == -1) {
+		if (sf_config_list(db, argv[i], &one, &k, &err) == -1) {
 			sf_error("%s", err.msg);
 			rval = SF_EXIT_FAIL;
 			break;
@@ -1152,7 +728,7 @@ cron_lines(struct sf_db *db, const struct paths *p, int argc, char **argv,
 			free(one);
 			continue;
 		}
-		if (strcmp(one[0].v[C_ENABLED], "true") != 0)
+		if (!one[0].enabled)
 			sf_warn("configuration '%s' is disabled: no crontab "
 			    "line", argv[i]);
 		c = sf_realloc(c, (n + 1) * sizeof(*c));
@@ -1160,14 +736,14 @@ cron_lines(struct sf_db *db, const struct paths *p, int argc, char **argv,
 		free(one);
 	}
 	for (i = 0; i < n; i++) {
-		if (strcmp(c[i].v[C_ENABLED], "true") != 0)
+		if (!c[i].enabled)
 			continue;
 		if ((rc = cron_line(&c[i], p, out)) == -1)
 			rval = SF_EXIT_FAIL;
 		else if (rc == 0)
 			++*nlines;
 	}
-	confs_free(c, n);
+	sf_config_free(c, n);
 	return rval;
 }
 
@@ -1543,19 +1119,19 @@ main(int argc, char *argv[])
 		break;
 	}
 	if (cmd == ADD) {
-		if (f.type == NULL || f.agency == NULL || !f.has_start ||
-		    !f.has_schedule) {
-			sf_error("add: %s is required", f.type == NULL ?
-			    "--type" : f.agency == NULL ? "--agency" :
-			    !f.has_start ? "--start" : "--schedule");
+		if (f.ch.type == NULL || f.ch.agency == NULL ||
+		    f.ch.start == NULL || f.ch.schedule == NULL) {
+			sf_error("add: %s is required", f.ch.type == NULL ?
+			    "--type" : f.ch.agency == NULL ? "--agency" :
+			    f.ch.start == NULL ? "--start" : "--schedule");
 			sf_usage_die();
 		}
-		if (strcmp(f.type, "forecast") == 0 && f.source == NULL) {
+		if (strcmp(f.ch.type, "forecast") == 0 && f.ch.source == NULL) {
 			sf_error("add: a forecast configuration needs "
 			    "--source");
 			sf_usage_die();
 		}
-		if (strcmp(f.type, "forecast") != 0 && f.source != NULL) {
+		if (strcmp(f.ch.type, "forecast") != 0 && f.ch.source != NULL) {
 			sf_error("add: --source is only for forecast "
 			    "configurations");
 			sf_usage_die();
@@ -1587,11 +1163,11 @@ main(int argc, char *argv[])
 		rval = cmd_show(db, NULL, ofmt);
 		break;
 	case RM:
-		rval = cmd_rm(db, argc, argv);
+		rval = cmd_each(db, argc, argv, -1, now);
 		break;
 	case ENABLE:
 	case DISABLE:
-		rval = cmd_enable(db, argc, argv, cmd == ENABLE, now);
+		rval = cmd_each(db, argc, argv, cmd == ENABLE, now);
 		break;
 	case STATIONS:
 		rval = cmd_stations(db, argc, argv, ofmt == SF_REPORT_CSV ?

@@ -1,14 +1,57 @@
 /*
  * sf_config: pull configurations, the rows of pull_configurations and
- * pull_configuration_stations.
+ * pull_configuration_stations; the one reader and writer of those tables.
+ *
+ * Functions that take a configuration by name return 1, with err saying
+ * "configuration 'NAME': not defined", when there is none, so that a
+ * caller can go on with the next name; -1 is a database error or a
+ * refusal (err says which).
  */
 #ifndef SF_CONFIG_H
 #define SF_CONFIG_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sf_db.h"
 #include "sf_err.h"
+#include "sf_rec.h"
+#include "sf_time.h"
 
 /* The longest configuration name. */
 #define SF_CONFIG_NAME_MAX	64
+
+/* A configuration. Strings are owned (sf_config_release), NULL for NULL. */
+struct sf_config {
+	long long id;
+	char *name, *description, *type, *strategy, *agency, *source;
+	char *start;			/* pull_start_date */
+	char *schedule_type;		/* "cron", "interval", "manual" */
+	char *schedule;			/* schedule_value */
+	int enabled;
+	long long stations;		/* how many */
+	char *last_run_at, *next_run_at, *created_at, *updated_at;
+	long long revision_window_days;	/* 0: NULL, the default */
+	long long stale_after_seconds;	/* 0: NULL, the type's default */
+};
+
+/*
+ * What to write: a field left NULL (or its has_ flag 0) keeps its value
+ * in sf_config_set. All borrowed. Values are checked by the caller
+ * against their vocabularies; schedule is stored as given.
+ */
+struct sf_config_change {
+	const char *description;	/* "" removes it */
+	const char *type, *strategy, *agency, *source, *start;
+	const char *schedule_type, *schedule;	/* both or neither */
+	int has_window, has_stale;
+	long long window, stale;	/* 0: back to NULL */
+};
+
+/* A station to add; id required, the others may be NULL. Borrowed. */
+struct sf_config_station {
+	const char *id, *name, *huc, *state;
+};
 
 /*
  * 1 when name can name a configuration: 1 to SF_CONFIG_NAME_MAX letters,
@@ -16,5 +59,90 @@
  * and log files and goes unquoted into crontab lines), else 0.
  */
 int sf_config_name_ok(const char *name);
+
+void sf_config_release(struct sf_config *c);
+/* Releases the n configurations of the array c and frees it. */
+void sf_config_free(struct sf_config *c, size_t n);
+
+/*
+ * The configuration named name, or every one (name NULL), ordered by
+ * name, into a new array *out of *n (caller frees with sf_config_free).
+ * Returns 0, or -1 with err.
+ */
+int sf_config_list(struct sf_db *db, const char *name,
+    struct sf_config **out, size_t *n, struct sf_err *err);
+
+/* The configuration named name into *c (caller releases). 0, 1, -1. */
+int sf_config_get(struct sf_db *db, const char *name, struct sf_config *c,
+    struct sf_err *err);
+
+/*
+ * The first run of schedule (of schedule_type) after now, as text into
+ * buf; NULL when it has none (manual, unparsable, never runs).
+ */
+const char *sf_config_next_run(const char *schedule_type,
+    const char *schedule, int64_t now, char buf[SF_TIME_LEN]);
+
+/*
+ * Adds the configuration name, enabled, with the fields of ch (type,
+ * agency, start and schedule required; strategy "append" by default) and
+ * its next run after now. Returns 0, or -1 with err ("configuration
+ * 'NAME': already defined", or a database error).
+ */
+int sf_config_add(struct sf_db *db, const char *name,
+    const struct sf_config_change *ch, int64_t now, struct sf_err *err);
+
+/*
+ * Changes the fields ch gives, in one transaction, with updated_at and
+ * the next run (for an enabled configuration). An observation type drops
+ * the source (*dropped, when not NULL, is then the dropped source, valid
+ * until the next call; else NULL). A new agency must fit every station.
+ * Returns 0; 1 (not defined); -1 with err for a database error or a
+ * station that does not fit the agency; -2 with err for a change that
+ * does not make sense (a source on observations, a forecast without a
+ * source).
+ */
+int sf_config_set(struct sf_db *db, const char *name,
+    const struct sf_config_change *ch, int64_t now, const char **dropped,
+    struct sf_err *err);
+
+/* Removes a configuration with its stations, progress and logs. 0, 1, -1. */
+int sf_config_rm(struct sf_db *db, const char *name, struct sf_err *err);
+
+/*
+ * Enables (on 1, with the next run after now) or disables (no next run) a
+ * configuration. Returns 0, 1 or -1.
+ */
+int sf_config_enable(struct sf_db *db, const char *name, int on,
+    int64_t now, struct sf_err *err);
+
+/*
+ * Adds the n stations of list to c in one transaction (ids already
+ * checked against c's agency); a station already there keeps the name,
+ * state and code that list does not give, and a missing one takes them
+ * from master_stations. *nnew is how many were new. Returns 0, or -1.
+ */
+int sf_config_stations_add(struct sf_db *db, const struct sf_config *c,
+    const struct sf_config_station *list, size_t n, int64_t now,
+    size_t *nnew, struct sf_err *err);
+
+/*
+ * Removes the n stations ids from c, with their progress, in one
+ * transaction; gone[i] (caller allocated) says whether ids[i] was a
+ * station of c. Returns 0, or -1 with err.
+ */
+int sf_config_stations_rm(struct sf_db *db, const struct sf_config *c,
+    const char *const *ids, size_t n, int64_t now, unsigned char *gone,
+    struct sf_err *err);
+
+/*
+ * Calls fn with a station record for each station of c, ordered by id,
+ * with what master_stations adds (position, area, altitude, UTC offset);
+ * the record's strings are valid during the call. Stops when fn returns
+ * nonzero. Returns 0, or -1 with err (a database error).
+ */
+int sf_config_stations_each(struct sf_db *db, const struct sf_config *c,
+    int (*fn)(const struct sf_rec *rec, void *arg), void *arg,
+    struct sf_err *err);
 
 #endif
