@@ -232,6 +232,7 @@ int
 sf_sched_cron_expr(const char *s, struct sf_buf *out, struct sf_err *err)
 {
 	struct sf_sched sc;
+	const char *p;
 	int64_t m, h;
 	size_t l;
 
@@ -239,20 +240,20 @@ sf_sched_cron_expr(const char *s, struct sf_buf *out, struct sf_err *err)
 	if (sf_sched_parse(s, &sc, err) == -1)
 		return -1;
 	if (sc.kind == SF_SCHED_CRON) {
-		for (;;) {
-			s += strspn(s, " \t");
-			if (*s == '\0')
+		for (p = s;; p += l) {
+			p += strspn(p, " \t");
+			if (*p == '\0')
 				break;
-			l = strcspn(s, " \t");
+			l = strcspn(p, " \t");
 			if (out->len > 0)
 				sf_buf_addc(out, ' ');
-			sf_buf_add(out, s, l);
-			s += l;
+			sf_buf_add(out, p, l);
 		}
 		/* parse_field let nothing else through; say so here too */
 		if (strspn(out->buf, "0123456789*,-/ ") != out->len) {
 			sf_buf_reset(out);
-			return sf_err_set(err, "schedule: unexpected characters");
+			return sf_err_set(err, "schedule '%s': unexpected "
+			    "characters", s);
 		}
 		return 0;
 	}
@@ -281,9 +282,10 @@ sf_sched_duration_parse(const char *s, int64_t *secs, struct sf_err *err)
 	if (*p < '0' || *p > '9')
 		return sf_err_set(err, "duration '%s': not a number of "
 		    "seconds, nor a number and s, m, h or d (such as 6h)", s);
+	/* stop growing past the maximum: far from overflow */
 	for (; *p >= '0' && *p <= '9'; p++)
 		if (n <= MAX_DURATION)
-			n = n * 10 + (*p - '0');	/* stays far from overflow */
+			n = n * 10 + (*p - '0');
 	u = *p != '\0' ? strchr(units, *p) : units;
 	if (u == NULL || (*p != '\0' && p[1] != '\0'))
 		return sf_err_set(err, "duration '%s': not a number of "
