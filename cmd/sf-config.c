@@ -8,18 +8,13 @@
  * that it works in cron's bare environment, and --install merges those
  * lines into the user's crontab between two marker comments.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "sf_config.h"
+#include "sf_cronio.h"
 #include "sf_crontab.h"
 #include "sf_db.h"
 #include "sf_id.h"
@@ -604,72 +599,9 @@ cmd_stations(struct sf_db *db, int argc, char **argv, enum sf_format fmt,
 
 /* crontab */
 
-/* Where the crontab lines point: all absolute. */
-struct paths {
-	char *bin;	/* the directory of this sf-config */
-	char *db;	/* the database */
-	char *dir;	/* its directory: lock and log files */
-};
-
-static void
-paths_release(struct paths *p)
-{
-	free(p->bin);
-	free(p->db);
-	free(p->dir);
-}
-
-/* The directory part of path ("." when it has none); caller frees. */
-static char *
-dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return sf_strdup(".");
-	if (slash == path)
-		return sf_strdup("/");
-	return sf_strndup(path, (size_t)(slash - path));
-}
-
-/* Fills p for the database at dbpath. Returns 0, or -1 after reporting. */
-static int
-paths_find(const char *dbpath, struct paths *p)
-{
-	char buf[PATH_MAX], *d, *real;
-	const char *base;
-	ssize_t n;
-
-	memset(p, 0, sizeof(*p));
-	if ((n = readlink("/proc/self/exe", buf, sizeof(buf) - 1)) < 0) {
-		sf_error("cannot find this program's directory: "
-		    "/proc/self/exe: %s", strerror(errno));
-		return -1;
-	}
-	buf[n] = '\0';
-	p->bin = dir_of(buf);
-	d = dir_of(dbpath);
-	real = realpath(d, NULL);
-	if (real == NULL) {
-		sf_error("database directory '%s': %s", d, strerror(errno));
-		free(d);
-		paths_release(p);
-		return -1;
-	}
-	free(d);
-	base = strrchr(dbpath, '/');
-	base = base ? base + 1 : dbpath;
-	p->dir = sf_strdup(real);
-	p->db = sf_malloc(strlen(real) + strlen(base) + 2);
-	snprintf(p->db, strlen(real) + strlen(base) + 2, "%s%s%s", real,
-	    strcmp(real, "/") == 0 ? "" : "/", base);
-	free(real);
-	return 0;
-}
-
 /* Appends the lines of c to out. Returns 0, 1 for none, -1 (reported). */
 static int
-cron_line(const struct sf_config *c, const struct paths *p,
+cron_line(const struct sf_config *c, const struct sf_cronio_paths *p,
     struct sf_buf *out)
 {
 	struct sf_crontab_conf cc;
@@ -701,7 +633,7 @@ cron_line(const struct sf_config *c, const struct paths *p,
  * error.
  */
 static int
-cron_lines(struct sf_db *db, const struct paths *p, int argc, char **argv,
+cron_lines(struct sf_db *db, const struct sf_cronio_paths *p, int argc, char **argv,
     struct sf_buf *out, int *nlines)
 {
 	struct sf_err err;
@@ -747,104 +679,6 @@ cron_lines(struct sf_db *db, const struct paths *p, int argc, char **argv,
 	return rval;
 }
 
-/* The crontab command: $SF_CRONTAB, else crontab. */
-static const char *
-crontab_cmd(void)
-{
-	const char *s = getenv("SF_CRONTAB");
-
-	return s != NULL && *s != '\0' ? s : "crontab";
-}
-
-/*
- * Runs "CRONTAB arg", feeding it in (when not NULL) and collecting its
- * standard output into out (when not NULL) and its standard error into
- * errtext. Returns its exit status (128 + N for signal N), or -1 after
- * reporting a failure to run it.
- */
-static int
-run_crontab(const char *arg, const struct sf_buf *in, struct sf_buf *out,
-    struct sf_buf *errtext)
-{
-	const char *cmd = crontab_cmd();
-	char buf[4096];
-	FILE *ef;
-	pid_t pid;
-	ssize_t k;
-	size_t off;
-	int fd[2], status;
-
-	if ((ef = tmpfile()) == NULL) {
-		sf_error("cannot make a temporary file: %s", strerror(errno));
-		return -1;
-	}
-	if (pipe(fd) == -1) {
-		sf_error("cannot make a pipe: %s", strerror(errno));
-		fclose(ef);
-		return -1;
-	}
-	fflush(stdout);
-	if ((pid = fork()) == -1) {
-		sf_error("cannot fork: %s", strerror(errno));
-		close(fd[0]);
-		close(fd[1]);
-		fclose(ef);
-		return -1;
-	}
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		if (in != NULL)
-			dup2(fd[0], 0);
-		else
-			dup2(fd[1], 1);
-		dup2(fileno(ef), 2);
-		close(fd[0]);
-		close(fd[1]);
-		execlp(cmd, cmd, arg, (char *)NULL);
-		fprintf(stderr, "cannot run '%s': %s\n", cmd,
-		    strerror(errno));
-		_exit(127);
-	}
-	if (in != NULL) {
-		close(fd[0]);
-		for (off = 0; off < in->len; off += (size_t)k) {
-			k = write(fd[1], in->buf + off, in->len - off);
-			if (k < 0 && errno == EINTR) {
-				k = 0;
-				continue;
-			}
-			if (k < 0)
-				break;	/* its exit status tells */
-		}
-		close(fd[1]);
-	} else {
-		close(fd[1]);
-		while ((k = read(fd[0], buf, sizeof(buf))) != 0) {
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0)
-				break;
-			sf_buf_add(out, buf, (size_t)k);
-		}
-		close(fd[0]);
-	}
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			sf_error("waiting for '%s': %s", cmd, strerror(errno));
-			fclose(ef);
-			return -1;
-		}
-	rewind(ef);
-	while ((off = fread(buf, 1, sizeof(buf), ef)) > 0)
-		sf_buf_add(errtext, buf, off);
-	fclose(ef);
-	while (errtext->len > 0 && errtext->buf[errtext->len - 1] == '\n')
-		errtext->buf[--errtext->len] = '\0';
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 /*
  * Replaces the block of the database db in the user's crontab by lines
  * (removes it when lines is empty). Returns 0, or 1 after reporting.
@@ -852,63 +686,34 @@ run_crontab(const char *arg, const struct sf_buf *in, struct sf_buf *out,
 static int
 install(const char *db, const struct sf_buf *lines)
 {
-	struct sf_buf old = SF_BUF_INIT, new = SF_BUF_INIT;
-	struct sf_buf errtext = SF_BUF_INIT;
-	const char *cmd = crontab_cmd();
 	struct sf_err err;
-	int rc, rval = SF_EXIT_FAIL;
+	int changed;
 
-	rc = run_crontab("-l", NULL, &old, &errtext);
-	if (rc == -1)
-		goto out;
-	if (rc != 0) {
-		if (strstr(errtext.buf, "no crontab for") == NULL) {
-			sf_error("'%s -l' failed (exit %d)%s%s", cmd, rc,
-			    errtext.len ? ": " : "", errtext.buf);
-			goto out;
-		}
-		sf_buf_reset(&old);
+	if (sf_cronio_install(db, lines->buf, &changed, &err) == -1) {
+		sf_error("%s", err.msg);
+		return SF_EXIT_FAIL;
 	}
-	if (sf_crontab_merge(old.buf, old.len, db, lines->buf, &new,
-	    &err) == -1) {
-		sf_error("crontab: %s", err.msg);
-		goto out;
-	}
-	if (new.len == old.len && memcmp(new.buf, old.buf, new.len) == 0) {
+	if (!changed)
 		sf_info("crontab unchanged");
-		rval = 0;
-		goto out;
-	}
-	sf_buf_reset(&errtext);
-	signal(SIGPIPE, SIG_IGN);
-	rc = run_crontab("-", &new, NULL, &errtext);
-	signal(SIGPIPE, SIG_DFL);
-	if (rc == -1)
-		goto out;
-	if (rc != 0) {
-		sf_error("'%s -' failed (exit %d)%s%s", cmd, rc,
-		    errtext.len ? ": " : "", errtext.buf);
-		goto out;
-	}
-	sf_info(lines->len > 0 ? "crontab installed" :
-	    "crontab: block of '%s' removed", db);
-	rval = 0;
-out:
-	sf_buf_release(&old);
-	sf_buf_release(&new);
-	sf_buf_release(&errtext);
-	return rval;
+	else if (lines->len > 0)
+		sf_info("crontab installed");
+	else
+		sf_info("crontab: block of '%s' removed", db);
+	return 0;
 }
 
 static int
 cmd_crontab(struct sf_db *db, int argc, char **argv, int do_install)
 {
 	struct sf_buf lines = SF_BUF_INIT;
-	struct paths p;
+	struct sf_cronio_paths p;
+	struct sf_err err;
 	int rval, n;
 
-	if (paths_find(db->path, &p) == -1)
+	if (sf_cronio_paths(db->path, &p, &err) == -1) {
+		sf_error("%s", err.msg);
 		return SF_EXIT_FAIL;
+	}
 	rval = cron_lines(db, &p, argc, argv, &lines, &n);
 	if (do_install) {
 		if (rval == 0 && n == 0) {
@@ -924,7 +729,7 @@ cmd_crontab(struct sf_db *db, int argc, char **argv, int do_install)
 	} else
 		fwrite(lines.buf, 1, lines.len, stdout);
 	sf_buf_release(&lines);
-	paths_release(&p);
+	sf_cronio_paths_release(&p);
 	return rval;
 }
 
@@ -933,7 +738,7 @@ static int
 cmd_uninstall(const char *dbopt)
 {
 	struct sf_buf path = SF_BUF_INIT, none = SF_BUF_INIT;
-	struct paths p;
+	struct sf_cronio_paths p;
 	struct sf_err err;
 	int is_default, rval;
 
@@ -941,12 +746,13 @@ cmd_uninstall(const char *dbopt)
 		sf_error("%s", err.msg);
 		return SF_EXIT_FAIL;
 	}
-	if (paths_find(path.buf, &p) == -1) {
+	if (sf_cronio_paths(path.buf, &p, &err) == -1) {
+		sf_error("%s", err.msg);
 		sf_buf_release(&path);
 		return SF_EXIT_FAIL;
 	}
 	rval = install(p.db, &none);
-	paths_release(&p);
+	sf_cronio_paths_release(&p);
 	sf_buf_release(&path);
 	return rval;
 }
