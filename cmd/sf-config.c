@@ -376,111 +376,21 @@ cmd_each(struct sf_db *db, int argc, char **argv, int on, int64_t now)
 
 /* stations */
 
-/* Keeps the strings of the station records read from stdin. */
-struct stations {
-	struct sf_config_station *list;
-	size_t n;
-	char **owned;		/* the strings list points into */
-	size_t nowned;
-};
-
-static const char *
-keep(struct stations *s, const char *v)
-{
-	if (v == NULL || *v == '\0')
-		return NULL;
-	s->owned = sf_realloc(s->owned, (s->nowned + 1) * sizeof(char *));
-	return s->owned[s->nowned++] = sf_strdup(v);
-}
-
 static void
-stations_add_one(struct stations *s, const char *id, const char *name,
-    const char *huc, const char *state)
+bad_station(void *arg, const char *msg)
 {
-	struct sf_config_station *st;
-
-	s->list = sf_realloc(s->list, (s->n + 1) * sizeof(*s->list));
-	st = &s->list[s->n++];
-	st->id = keep(s, id);
-	st->name = keep(s, name);
-	st->huc = keep(s, huc);
-	st->state = keep(s, state);
-}
-
-static void
-stations_release(struct stations *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nowned; i++)
-		free(s->owned[i]);
-	free(s->owned);
-	free(s->list);
-}
-
-/*
- * Reads station records from stdin, checked against the configuration
- * c, onto s. Returns the number of bad records, or -1 when the input
- * could not be read to the end.
- */
-static long
-read_stations(const struct sf_config *c, struct stations *s)
-{
-	struct sf_reader *rd = sf_reader_new(stdin, "-");
-	const char *id, *ag;
-	struct sf_rec rec;
-	struct sf_err err;
-	long bad = 0, nrec = 0, line;
-	int rc;
-
-	while ((rc = sf_reader_next(rd, &rec, &err)) != 0) {
-		if (rc == -2 || rc == -1) {
-			sf_error("%s", err.msg);
-			if (rc == -2) {
-				bad = -1;
-				break;
-			}
-			bad++;
-			continue;
-		}
-		nrec++;
-		line = sf_reader_line(rd);
-		id = rec.f[SF_ST_STATION];
-		ag = rec.f[SF_ST_AGENCY];
-		if (rec.kind != SF_KIND_STATION)
-			sf_error("stdin:%ld: a %s record, not a station "
-			    "record", line, sf_kind_info(rec.kind)->name);
-		else if (id == NULL || *id == '\0')
-			sf_error("stdin:%ld: station record without a "
-			    "station", line);
-		else if (ag != NULL && strcmp(ag, c->agency) != 0)
-			sf_error("stdin:%ld: station '%s': agency %s, but "
-			    "configuration '%s' is %s", line, id, ag, c->name,
-			    c->agency);
-		else if (sf_id_check(c->agency, id, &err) == -1)
-			sf_error("stdin:%ld: %s", line, err.msg);
-		else {
-			stations_add_one(s, id, rec.f[SF_ST_NAME],
-			    rec.f[SF_ST_HUC_CODE], rec.f[SF_ST_STATE]);
-			continue;
-		}
-		bad++;
-	}
-	sf_reader_free(rd);
-	if (bad == 0 && nrec == 0)
-		sf_warn("configuration '%s': no station records on stdin",
-		    c->name);
-	return bad;
+	(void)arg;
+	sf_error("%s", msg);
 }
 
 static int
 stations_add(struct sf_db *db, const struct sf_config *c, int argc,
     char **argv, int64_t now)
 {
-	struct stations s;
+	struct sf_config_stations s;
 	struct sf_err err;
 	size_t nnew;
-	long bad = 0, b;
+	long bad = 0, b, nrec;
 	int k, stdin_read = 0, rval = SF_EXIT_FAIL;
 
 	memset(&s, 0, sizeof(s));
@@ -493,21 +403,26 @@ stations_add(struct sf_db *db, const struct sf_config *c, int argc,
 		if (strcmp(argv[k], "-") == 0) {
 			if (stdin_read++)
 				continue;
-			if ((b = read_stations(c, &s)) < 0)
+			b = sf_config_stations_read(stdin, c, &s, bad_station,
+			    NULL, &nrec);
+			if (b < 0)
 				goto out;
+			if (b == 0 && nrec == 0)
+				sf_warn("configuration '%s': no station records "
+				    "on stdin", c->name);
 			bad += b;
 		} else if (sf_id_check(c->agency, argv[k], &err) == -1) {
 			sf_error("%s", err.msg);
 			bad++;
 		} else
-			stations_add_one(&s, argv[k], NULL, NULL, NULL);
+			sf_config_stations_push(&s, argv[k], NULL, NULL, NULL);
 	}
 	if (bad > 0) {
 		sf_error("configuration '%s': nothing added (%ld bad "
 		    "station%s)", c->name, bad, bad == 1 ? "" : "s");
 		goto out;
 	}
-	if (sf_config_stations_add(db, c, s.list, s.n, now, &nnew,
+	if (sf_config_stations_add(db, c, s.v, s.n, now, &nnew,
 	    &err) == -1) {
 		sf_error("%s", err.msg);
 		goto out;
@@ -516,7 +431,7 @@ stations_add(struct sf_db *db, const struct sf_config *c, int argc,
 	    c->name, nnew, nnew == 1 ? "" : "s", s.n - nnew);
 	rval = 0;
 out:
-	stations_release(&s);
+	sf_config_stations_release(&s);
 	return rval;
 }
 

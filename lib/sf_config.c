@@ -563,3 +563,93 @@ sf_config_stations_each(struct sf_db *db, const struct sf_config *c,
 		return sf_db_fail(db, "reading stations", err);
 	return 0;
 }
+
+static const char *
+keep(struct sf_config_stations *s, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return NULL;
+	s->owned = sf_realloc(s->owned, (s->nowned + 1) * sizeof(char *));
+	return s->owned[s->nowned++] = sf_strdup(v);
+}
+
+void
+sf_config_stations_push(struct sf_config_stations *s, const char *id,
+    const char *name, const char *huc, const char *state)
+{
+	struct sf_config_station *st;
+
+	s->v = sf_realloc(s->v, (s->n + 1) * sizeof(*s->v));
+	st = &s->v[s->n++];
+	st->id = keep(s, id);
+	st->name = keep(s, name);
+	st->huc = keep(s, huc);
+	st->state = keep(s, state);
+}
+
+void
+sf_config_stations_release(struct sf_config_stations *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nowned; i++)
+		free(s->owned[i]);
+	free(s->owned);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+long
+sf_config_stations_read(FILE *fp, const struct sf_config *c,
+    struct sf_config_stations *s, void (*bad)(void *arg, const char *msg),
+    void *arg, long *nrec)
+{
+	struct sf_reader *rd = sf_reader_new(fp, "-");
+	struct sf_buf msg = SF_BUF_INIT;
+	const char *id, *ag;
+	struct sf_rec rec;
+	struct sf_err err;
+	long nbad = 0, line;
+	int rc;
+
+	*nrec = 0;
+	while ((rc = sf_reader_next(rd, &rec, &err)) != 0) {
+		if (rc < 0) {
+			bad(arg, err.msg);
+			if (rc == -2) {
+				nbad = -1;
+				break;
+			}
+			nbad++;
+			continue;
+		}
+		++*nrec;
+		line = sf_reader_line(rd);
+		id = rec.f[SF_ST_STATION];
+		ag = rec.f[SF_ST_AGENCY];
+		sf_buf_reset(&msg);
+		if (rec.kind != SF_KIND_STATION)
+			sf_buf_addf(&msg, "stdin:%ld: a %s record, not a "
+			    "station record", line,
+			    sf_kind_info(rec.kind)->name);
+		else if (id == NULL || *id == '\0')
+			sf_buf_addf(&msg, "stdin:%ld: station record without "
+			    "a station", line);
+		else if (ag != NULL && strcmp(ag, c->agency) != 0)
+			sf_buf_addf(&msg, "stdin:%ld: station '%s': agency "
+			    "%s, but configuration '%s' is %s", line, id, ag,
+			    c->name, c->agency);
+		else if (sf_id_check(c->agency, id, &err) == -1)
+			sf_buf_addf(&msg, "stdin:%ld: %s", line, err.msg);
+		else {
+			sf_config_stations_push(s, id, rec.f[SF_ST_NAME],
+			    rec.f[SF_ST_HUC_CODE], rec.f[SF_ST_STATE]);
+			continue;
+		}
+		bad(arg, msg.buf);
+		nbad++;
+	}
+	sf_buf_release(&msg);
+	sf_reader_free(rd);
+	return nbad;
+}

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sf_db.h"
 #include "sf_err.h"
@@ -51,6 +52,14 @@ struct sf_config_change {
 /* A station to add; id required, the others may be NULL. Borrowed. */
 struct sf_config_station {
 	const char *id, *name, *huc, *state;
+};
+
+/* A list of stations to add, owning its strings. Zero it to start. */
+struct sf_config_stations {
+	struct sf_config_station *v;
+	size_t n;
+	char **owned;
+	size_t nowned;
 };
 
 /*
@@ -115,6 +124,23 @@ int sf_config_rm(struct sf_db *db, const char *name, struct sf_err *err);
  */
 int sf_config_enable(struct sf_db *db, const char *name, int on,
     int64_t now, struct sf_err *err);
+
+/* Appends a station to s, copying the strings ("" is taken as NULL). */
+void sf_config_stations_push(struct sf_config_stations *s, const char *id,
+    const char *name, const char *huc, const char *state);
+void sf_config_stations_release(struct sf_config_stations *s);
+
+/*
+ * Reads station records (NDJSON or CSV) from fp, "stdin" in messages,
+ * onto s: each must be a station record with a station of c's agency
+ * whose id fits it. Calls bad(arg, msg) for each that is not, and for
+ * each line that is not a record. *nrec is the number of records read.
+ * Returns the number of bad ones, or -1 when fp could not be read to the
+ * end (bad was called with the reason).
+ */
+long sf_config_stations_read(FILE *fp, const struct sf_config *c,
+    struct sf_config_stations *s, void (*bad)(void *arg, const char *msg),
+    void *arg, long *nrec);
 
 /*
  * Adds the n stations of list to c in one transaction (ids already
