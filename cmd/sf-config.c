@@ -56,9 +56,10 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "revision-window", required_argument, NULL, 'W' },
 	{ "schedule", required_argument, NULL, 'S' },
-	{ "source", required_argument, NULL, 's' },
+	{ "source", required_argument, NULL, 'o' },
 	{ "stale-after", required_argument, NULL, 'A' },
 	{ "start", required_argument, NULL, 'b' },
+	{ "station", required_argument, NULL, 's' },
 	{ "strategy", required_argument, NULL, 'y' },
 	{ "type", required_argument, NULL, 't' },
 	{ "uninstall", no_argument, NULL, 'U' },
@@ -235,7 +236,7 @@ field_opt(struct fields *f, int c, const char *arg)
 		ch->schedule = f->schedule.buf;
 		ch->schedule_type = sf_sched_type(&f->sched);
 		break;
-	case 's':
+	case 'o':
 		if ((ch->source = pick(arg, sources)) == NULL)
 			bad_choice("source", arg, sources);
 		break;
@@ -701,6 +702,7 @@ main(int argc, char *argv[])
 	enum sf_report_format ofmt;
 	const char *dbpath = NULL, *format = NULL, *fieldopt = NULL;
 	const char *cname;
+	char **all = NULL;
 	int64_t now;
 	int c, i, do_install = 0, do_uninstall = 0, rval = 0;
 
@@ -708,14 +710,16 @@ main(int argc, char *argv[])
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
 	memset(&f, 0, sizeof(f));
 	sf_buf_init(&f.schedule);
-	while ((c = getopt_long(argc, argv, "f:hqvV", longopts, NULL)) != -1) {
+	f.ids = sf_calloc((size_t)argc + 1, sizeof(*f.ids));
+	while ((c = getopt_long(argc, argv, "f:hqs:vV", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'A':
 		case 'a':
 		case 'b':
 		case 'D':
+		case 'o':
 		case 'S':
-		case 's':
 		case 't':
 		case 'W':
 		case 'y':
@@ -727,6 +731,9 @@ main(int argc, char *argv[])
 		case 'd':
 			dbpath = optarg;
 			break;
+		case 's':
+			f.ids[f.nids++] = optarg;
+			break;
 		case 'f':
 			format = optarg;
 			break;
@@ -737,6 +744,8 @@ main(int argc, char *argv[])
 			do_uninstall = 1;
 			break;
 		default:
+			if (c == 'h' || c == 'V')
+				free(f.ids);
 			if (!sf_common_opt(c, usage_text, SF_VERSION))
 				sf_usage_die();
 		}
@@ -764,6 +773,17 @@ main(int argc, char *argv[])
 	/* which options and arguments each command takes */
 	if (fieldopt != NULL && cmd != ADD && cmd != SET)
 		not_an_option(cname, "--", fieldopt);
+	if (f.nids > 0 && !(cmd == STATIONS && argc >= 2 &&
+	    strcmp(argv[1], "list") != 0))
+		not_an_option(cname, "--", "station");
+	if (f.nids > 0) {
+		/* -s ID is one more station argument, after the others */
+		all = sf_calloc((size_t)(argc + f.nids + 1), sizeof(*all));
+		memcpy(all, argv, (size_t)argc * sizeof(*all));
+		memcpy(all + argc, f.ids, (size_t)f.nids * sizeof(*all));
+		argv = all;
+		argc += f.nids;
+	}
 	if (do_install && cmd != CRONTAB)
 		not_an_option(cname, "--", "install");
 	if (do_uninstall && cmd != CRONTAB)
@@ -903,6 +923,8 @@ main(int argc, char *argv[])
 	sf_db_close(db);
 done:
 	sf_buf_release(&f.schedule);
+	free(f.ids);
+	free(all);
 	if (sf_fshut(stdout, "stdout"))
 		rval = SF_EXIT_FAIL;
 	return rval;
