@@ -86,36 +86,6 @@ struct fields {
 	int nids;
 };
 
-/* The columns of "show" and "list", in order. */
-enum {
-	C_NAME, C_DESCRIPTION, C_TYPE, C_STRATEGY, C_AGENCY, C_SOURCE,
-	C_START, C_SCHEDULE_TYPE, C_SCHEDULE, C_ENABLED, C_STATIONS,
-	C_LAST_RUN, C_NEXT_RUN, C_CREATED, C_UPDATED, C_WINDOW, C_STALE,
-	C_NCOLS
-};
-
-static const struct sf_report_col conf_cols[C_NCOLS] = {
-	{ "name", "NAME", SF_REPORT_STR },
-	{ "description", NULL, SF_REPORT_STR },
-	{ "type", "TYPE", SF_REPORT_STR },
-	{ "strategy", NULL, SF_REPORT_STR },
-	{ "agency", "AGENCY", SF_REPORT_STR },
-	{ "source", "SOURCE", SF_REPORT_STR },
-	{ "start", NULL, SF_REPORT_STR },
-	{ "schedule_type", NULL, SF_REPORT_STR },
-	{ "schedule", "SCHEDULE", SF_REPORT_STR },
-	{ "enabled", "ENABLED", SF_REPORT_BOOL },
-	{ "stations", "STATIONS", SF_REPORT_NUM },
-	{ "last_run_at", NULL, SF_REPORT_STR },
-	{ "next_run_at", "NEXT_RUN", SF_REPORT_STR },
-	{ "created_at", NULL, SF_REPORT_STR },
-	{ "updated_at", NULL, SF_REPORT_STR },
-	{ "revision_window_days", NULL, SF_REPORT_NUM },
-	{ "stale_after_seconds", NULL, SF_REPORT_NUM },
-};
-
-/* Option values */
-
 /* The entry of list equal to s, ignoring case, or NULL. */
 static const char *
 pick(const char *s, const char *const *list)
@@ -296,23 +266,13 @@ cmd_set(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 	return 0;
 }
 
-/* Writes ll, or nothing for 0 (NULL), into buf; returns it or NULL. */
-static const char *
-num_or_null(long long ll, char buf[SF_NUM_LEN], int zero_ok)
-{
-	if (ll == 0 && !zero_ok)
-		return NULL;
-	snprintf(buf, SF_NUM_LEN, "%lld", ll);
-	return buf;
-}
-
 static int
 cmd_show(struct sf_db *db, const char *name, enum sf_report_format fmt)
 {
-	char nums[3][SF_NUM_LEN];
-	const char *v[C_NCOLS];
+	const char *v[SF_CONFIG_NCOLS];
+	struct sf_config_nums nums;
 	struct sf_report rep;
-	struct sf_config *c, *p;
+	struct sf_config *c;
 	struct sf_err err;
 	size_t n, i;
 
@@ -324,26 +284,10 @@ cmd_show(struct sf_db *db, const char *name, enum sf_report_format fmt)
 		sf_error("configuration '%s': not defined", name);
 		return SF_EXIT_FAIL;
 	}
-	sf_report_init(&rep, stdout, fmt, "config", conf_cols, C_NCOLS);
+	sf_report_init(&rep, stdout, fmt, "config", sf_config_cols,
+	    SF_CONFIG_NCOLS);
 	for (i = 0; i < n; i++) {
-		p = &c[i];
-		v[C_NAME] = p->name;
-		v[C_DESCRIPTION] = p->description;
-		v[C_TYPE] = p->type;
-		v[C_STRATEGY] = p->strategy;
-		v[C_AGENCY] = p->agency;
-		v[C_SOURCE] = p->source;
-		v[C_START] = p->start;
-		v[C_SCHEDULE_TYPE] = p->schedule_type;
-		v[C_SCHEDULE] = p->schedule;
-		v[C_ENABLED] = p->enabled ? "true" : "false";
-		v[C_STATIONS] = num_or_null(p->stations, nums[0], 1);
-		v[C_LAST_RUN] = p->last_run_at;
-		v[C_NEXT_RUN] = p->next_run_at;
-		v[C_CREATED] = p->created_at;
-		v[C_UPDATED] = p->updated_at;
-		v[C_WINDOW] = num_or_null(p->revision_window_days, nums[1], 0);
-		v[C_STALE] = num_or_null(p->stale_after_seconds, nums[2], 0);
+		sf_config_cells(&c[i], &nums, v);
 		sf_report_put(&rep, v);
 	}
 	sf_report_finish(&rep);
@@ -515,84 +459,14 @@ cmd_stations(struct sf_db *db, int argc, char **argv, enum sf_format fmt,
 
 /* crontab */
 
-/* Appends the lines of c to out. Returns 0, 1 for none, -1 (reported). */
-static int
-cron_line(const struct sf_config *c, const struct sf_cronio_paths *p,
-    struct sf_buf *out)
+static void
+note(void *arg, int bad, const char *msg)
 {
-	struct sf_crontab_conf cc;
-	struct sf_crontab_env e;
-	struct sf_err err;
-	int rc;
-
-	cc.name = c->name;
-	cc.type = c->type;
-	cc.agency = c->agency;
-	cc.source = c->source;
-	cc.schedule_type = c->schedule_type;
-	cc.schedule = c->schedule;
-	e.bin = p->bin;
-	e.db = p->db;
-	e.dir = p->dir;
-	e.xdg_config_home = getenv("XDG_CONFIG_HOME");
-	if ((rc = sf_crontab_line(&cc, &e, out, &err)) == 1)
-		sf_warn("%s", err.msg);
-	else if (rc == -1)
-		sf_error("%s", err.msg);
-	return rc;
-}
-
-/*
- * The lines of the named configurations (all enabled ones when argc is
- * 0) into out; *nlines counts the configurations that got one. Returns 0,
- * or 1 after reporting a configuration that got no line because of an
- * error.
- */
-static int
-cron_lines(struct sf_db *db, const struct sf_cronio_paths *p, int argc, char **argv,
-    struct sf_buf *out, int *nlines)
-{
-	struct sf_err err;
-	struct sf_config *c = NULL, *one;
-	size_t n = 0, k, i;
-	int rval = 0, rc;
-
-	*nlines = 0;
-	if (argc == 0) {
-		if (sf_config_list(db, NULL, &c, &n, &err) == -1) {
-			sf_error("%s", err.msg);
-			return SF_EXIT_FAIL;
-		}
-	}
-	for (i = 0; i < (size_t)argc; i++) {
-		if (sf_config_list(db, argv[i], &one, &k, &err) == -1) {
-			sf_error("%s", err.msg);
-			rval = SF_EXIT_FAIL;
-			break;
-		}
-		if (k == 0) {
-			sf_error("configuration '%s': not defined", argv[i]);
-			rval = SF_EXIT_FAIL;
-			free(one);
-			continue;
-		}
-		if (!one[0].enabled)
-			sf_warn("configuration '%s' is disabled: no crontab "
-			    "line", argv[i]);
-		c = sf_realloc(c, (n + 1) * sizeof(*c));
-		c[n++] = one[0];
-		free(one);
-	}
-	for (i = 0; i < n; i++) {
-		if (!c[i].enabled)
-			continue;
-		if ((rc = cron_line(&c[i], p, out)) == -1)
-			rval = SF_EXIT_FAIL;
-		else if (rc == 0)
-			++*nlines;
-	}
-	sf_config_free(c, n);
-	return rval;
+	(void)arg;
+	if (bad)
+		sf_error("%s", msg);
+	else
+		sf_warn("%s", msg);
 }
 
 /*
@@ -630,7 +504,8 @@ cmd_crontab(struct sf_db *db, int argc, char **argv, int do_install)
 		sf_error("%s", err.msg);
 		return SF_EXIT_FAIL;
 	}
-	rval = cron_lines(db, &p, argc, argv, &lines, &n);
+	rval = sf_cronio_lines(db, &p, argv, argc, getenv("XDG_CONFIG_HOME"),
+	    &lines, &n, note, NULL) ? SF_EXIT_FAIL : 0;
 	if (do_install) {
 		if (rval == 0 && n == 0) {
 			sf_error("database '%s': no enabled configuration to "

@@ -3,6 +3,7 @@
  * statements. Programs call these instead of SQL, so that the tables can
  * change (or move to another engine) behind one module.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,53 @@ sf_config_name_ok(const char *name)
 	return n >= 1 && n <= SF_CONFIG_NAME_MAX && name[0] != '-' &&
 	    name[0] != '.' && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
+}
+
+const struct sf_report_col sf_config_cols[SF_CONFIG_NCOLS] = {
+	{ "name", "NAME", SF_REPORT_STR },
+	{ "description", NULL, SF_REPORT_STR },
+	{ "type", "TYPE", SF_REPORT_STR },
+	{ "strategy", NULL, SF_REPORT_STR },
+	{ "agency", "AGENCY", SF_REPORT_STR },
+	{ "source", "SOURCE", SF_REPORT_STR },
+	{ "start", NULL, SF_REPORT_STR },
+	{ "schedule_type", NULL, SF_REPORT_STR },
+	{ "schedule", "SCHEDULE", SF_REPORT_STR },
+	{ "enabled", "ENABLED", SF_REPORT_BOOL },
+	{ "stations", "STATIONS", SF_REPORT_NUM },
+	{ "last_run_at", NULL, SF_REPORT_STR },
+	{ "next_run_at", "NEXT_RUN", SF_REPORT_STR },
+	{ "created_at", NULL, SF_REPORT_STR },
+	{ "updated_at", NULL, SF_REPORT_STR },
+	{ "revision_window_days", NULL, SF_REPORT_NUM },
+	{ "stale_after_seconds", NULL, SF_REPORT_NUM },
+};
+
+/* Writes ll into buf and returns it; NULL for 0 unless zero_ok. */
+static const char *
+num(long long ll, char buf[SF_NUM_LEN], int zero_ok)
+{
+	if (ll == 0 && !zero_ok)
+		return NULL;
+	snprintf(buf, SF_NUM_LEN, "%lld", ll);
+	return buf;
+}
+
+void
+sf_config_cells(const struct sf_config *c, struct sf_config_nums *nums,
+    const char *v[SF_CONFIG_NCOLS])
+{
+	const char *const cells[SF_CONFIG_NCOLS] = {
+		c->name, c->description, c->type, c->strategy, c->agency,
+		c->source, c->start, c->schedule_type, c->schedule,
+		c->enabled ? "true" : "false",
+		num(c->stations, nums->n[0], 1),
+		c->last_run_at, c->next_run_at, c->created_at, c->updated_at,
+		num(c->revision_window_days, nums->n[1], 0),
+		num(c->stale_after_seconds, nums->n[2], 0)
+	};
+
+	memcpy(v, cells, sizeof(cells));
 }
 
 void

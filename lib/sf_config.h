@@ -17,6 +17,7 @@
 #include "sf_db.h"
 #include "sf_err.h"
 #include "sf_rec.h"
+#include "sf_report.h"
 #include "sf_time.h"
 
 /* The longest configuration name. */
@@ -68,6 +69,29 @@ struct sf_config_stations {
  * and log files and goes unquoted into crontab lines), else 0.
  */
 int sf_config_name_ok(const char *name);
+
+/*
+ * The report columns of a configuration (sf_report), in the order of
+ * sf_config_cells: name, description, type, strategy, agency, source,
+ * start, schedule_type, schedule, enabled, stations, last_run_at,
+ * next_run_at, created_at, updated_at, revision_window_days and
+ * stale_after_seconds; the table shows name, type, agency, source,
+ * schedule, enabled, stations and next_run_at.
+ */
+#define SF_CONFIG_NCOLS 17
+extern const struct sf_report_col sf_config_cols[SF_CONFIG_NCOLS];
+
+/* Room for the numbers sf_config_cells writes. */
+struct sf_config_nums {
+	char n[3][SF_NUM_LEN];
+};
+
+/*
+ * Fills v with the cells of c for sf_report_put (NULL for NULL); the
+ * numbers are written into nums. Borrowed from c and nums.
+ */
+void sf_config_cells(const struct sf_config *c, struct sf_config_nums *nums,
+    const char *v[SF_CONFIG_NCOLS]);
 
 void sf_config_release(struct sf_config *c);
 /* Releases the n configurations of the array c and frees it. */

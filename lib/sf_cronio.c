@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sf_config.h"
 #include "sf_cronio.h"
 #include "sf_crontab.h"
 #include "sf.h"
@@ -219,5 +220,69 @@ out:
 	sf_buf_release(&old);
 	sf_buf_release(&new);
 	sf_buf_release(&errtext);
+	return r;
+}
+
+int
+sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
+    char *const *names, int n, const char *xdg, struct sf_buf *out,
+    int *nlines, void (*note)(void *arg, int bad, const char *msg),
+    void *arg)
+{
+	struct sf_crontab_conf cc;
+	struct sf_crontab_env e = { p->bin, p->db, p->dir, xdg };
+	struct sf_config *c = NULL, *one;
+	struct sf_buf msg = SF_BUF_INIT;
+	struct sf_err err;
+	size_t nc = 0, k, i;
+	int r = 0, rc;
+
+	*nlines = 0;
+	if (n == 0 && sf_config_list(db, NULL, &c, &nc, &err) == -1) {
+		note(arg, 1, err.msg);
+		return 1;
+	}
+	for (i = 0; i < (size_t)n; i++) {
+		if (sf_config_list(db, names[i], &one, &k, &err) == -1) {
+			note(arg, 1, err.msg);
+			r = 1;
+			break;
+		}
+		sf_buf_reset(&msg);
+		if (k == 0) {
+			sf_buf_addf(&msg, "configuration '%s': not defined",
+			    names[i]);
+			note(arg, 1, msg.buf);
+			r = 1;
+			free(one);
+			continue;
+		}
+		if (!one[0].enabled) {
+			sf_buf_addf(&msg, "configuration '%s' is disabled: no "
+			    "crontab line", names[i]);
+			note(arg, 0, msg.buf);
+		}
+		c = sf_realloc(c, (nc + 1) * sizeof(*c));
+		c[nc++] = one[0];
+		free(one);
+	}
+	for (i = 0; i < nc; i++) {
+		if (!c[i].enabled)
+			continue;
+		cc.name = c[i].name;
+		cc.type = c[i].type;
+		cc.agency = c[i].agency;
+		cc.source = c[i].source;
+		cc.schedule_type = c[i].schedule_type;
+		cc.schedule = c[i].schedule;
+		if ((rc = sf_crontab_line(&cc, &e, out, &err)) == 0)
+			++*nlines;
+		else
+			note(arg, rc == -1, err.msg);
+		if (rc == -1)
+			r = 1;
+	}
+	sf_buf_release(&msg);
+	sf_config_free(c, nc);
 	return r;
 }

@@ -7,6 +7,7 @@
 #define SF_CRONIO_H
 
 #include "sf_buf.h"
+#include "sf_db.h"
 #include "sf_err.h"
 
 /* The paths of a crontab line, all absolute; owned. */
@@ -24,6 +25,21 @@ struct sf_cronio_paths {
 int sf_cronio_paths(const char *dbpath, struct sf_cronio_paths *p,
     struct sf_err *err);
 void sf_cronio_paths_release(struct sf_cronio_paths *p);
+
+/*
+ * Appends to out the crontab lines (sf_crontab_line) of the n
+ * configurations of db named by names, or of every enabled one when n is
+ * 0, pointing at p; xdg_config_home is $XDG_CONFIG_HOME or NULL. For each
+ * named one that gets no line, and each one sf_crontab_line refuses, calls
+ * note(arg, bad, msg): bad 0 for a warning (disabled, a manual
+ * schedule), 1 for an error (not defined, a value refused, a database
+ * error). *nlines counts the configurations that got lines. Returns 0, or
+ * 1 when there was an error.
+ */
+int sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
+    char *const *names, int n, const char *xdg_config_home,
+    struct sf_buf *out, int *nlines,
+    void (*note)(void *arg, int bad, const char *msg), void *arg);
 
 /*
  * Replaces the block of the database db in the user's crontab by lines
