@@ -353,8 +353,8 @@ stations_add(struct sf_db *db, const struct sf_config *c, int argc,
 			if (b < 0)
 				goto out;
 			if (b == 0 && nrec == 0)
-				sf_warn("configuration '%s': no station records "
-				    "on stdin", c->name);
+				sf_warn("configuration '%s': no station "
+				    "records on stdin", c->name);
 			bad += b;
 		} else if (sf_id_check(c->agency, argv[k], &err) == -1) {
 			sf_error("%s", err.msg);
