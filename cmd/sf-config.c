@@ -20,12 +20,8 @@
 #include "sf_id.h"
 #include "sf_log.h"
 #include "sf_report.h"
-#include "sf_sched.h"
-#include "sf_vocab.h"
 #include "sf.h"
 
-#define DESC_MAX_LEN	1000
-#define WINDOW_MAX	3660	/* days: ten years */
 static const char usage_text[] =
     "usage: sf-config add [-qv] [--db PATH] name --type TYPE "
     "--agency AGENCY --start DATE --schedule SCHEDULE "
@@ -68,50 +64,12 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-#define types sf_vocab_config_types
-#define agencies sf_vocab_agencies
-#define strategies sf_vocab_strategies
-#define sources sf_vocab_sources
-
-/*
- * What the options say about a configuration: canonical values in ch,
- * NULL where the option was not given.
- */
+/* What the options say: a configuration's fields, and -s stations. */
 struct fields {
-	struct sf_config_change ch;
-	char start[SF_TIME_LEN];
-	struct sf_buf schedule;		/* normalised, or empty */
-	struct sf_sched sched;
+	struct sf_config_opts o;
 	const char **ids;		/* -s, in order */
 	int nids;
 };
-
-/* The entry of list equal to s, ignoring case, or NULL. */
-static const char *
-pick(const char *s, const char *const *list)
-{
-	for (; *list != NULL; list++)
-		if (sf_str_eq_ci(s, *list))
-			return *list;
-	return NULL;
-}
-
-/* Exits with a usage error: "--OPT 'VALUE': not A, B or C". */
-static void
-bad_choice(const char *opt, const char *val, const char *const *list)
-{
-	struct sf_buf b = SF_BUF_INIT;
-	int i, n;
-
-	for (n = 0; list[n] != NULL; n++)
-		;
-	for (i = 0; i < n; i++)
-		sf_buf_addf(&b, "%s%s", i == 0 ? "" : i == n - 1 ? " or " :
-		    ", ", list[i]);
-	sf_error("--%s '%s': not %s", opt, val, b.buf);
-	sf_buf_release(&b);
-	sf_usage_die();
-}
 
 static void
 check_name(const char *name)
@@ -124,112 +82,6 @@ check_name(const char *name)
 	}
 }
 
-/*
- * Writes the schedule s to out the way it is stored: cron fields joined
- * by one space, or the interval alone.
- */
-static void
-schedule_norm(const char *s, struct sf_buf *out)
-{
-	size_t l;
-
-	sf_buf_reset(out);
-	for (;;) {
-		s += strspn(s, " \t");
-		if (*s == '\0')
-			break;
-		l = strcspn(s, " \t");
-		if (out->len > 0)
-			sf_buf_addc(out, ' ');
-		sf_buf_add(out, s, l);
-		s += l;
-	}
-}
-
-/* Parses the value of a configuration option into f; exits on errors. */
-static void
-field_opt(struct fields *f, int c, const char *arg)
-{
-	struct sf_config_change *ch = &f->ch;
-	struct sf_err err;
-	const unsigned char *p;
-	int64_t t;
-	int dflt = strcmp(arg, "default") == 0;
-
-	switch (c) {
-	case 'A':
-		ch->has_stale = 1;
-		ch->stale = 0;
-		if (!dflt && sf_sched_duration_parse(arg, &t, &err) == -1) {
-			sf_error("--stale-after: %s", err.msg);
-			sf_usage_die();
-		} else if (!dflt)
-			ch->stale = t;
-		break;
-	case 'a':
-		if ((ch->agency = pick(arg, agencies)) == NULL)
-			bad_choice("agency", arg, agencies);
-		break;
-	case 'b':
-		if (sf_time_parse(arg, &t, &err) == -1) {
-			sf_error("--start: %s", err.msg);
-			sf_usage_die();
-		}
-		sf_time_format(t, f->start);
-		ch->start = f->start;
-		break;
-	case 'D':
-		for (p = (const unsigned char *)arg; *p != '\0'; p++)
-			if (*p < 0x20 || *p == 0x7f) {
-				sf_error("--description: control characters "
-				    "are not allowed");
-				sf_usage_die();
-			}
-		if (strlen(arg) > DESC_MAX_LEN) {
-			sf_error("--description: longer than %d bytes",
-			    DESC_MAX_LEN);
-			sf_usage_die();
-		}
-		ch->description = arg;
-		break;
-	case 'S':
-		if (sf_sched_parse(arg, &f->sched, &err) == -1) {
-			sf_error("%s", err.msg);
-			sf_usage_die();
-		}
-		/* a schedule that runs at all runs within any 8 years */
-		if (sf_sched_next(&f->sched, 0) == -1) {
-			sf_error("schedule '%s': never runs", arg);
-			sf_usage_die();
-		}
-		schedule_norm(arg, &f->schedule);
-		ch->schedule = f->schedule.buf;
-		ch->schedule_type = sf_sched_type(&f->sched);
-		break;
-	case 'o':
-		if ((ch->source = pick(arg, sources)) == NULL)
-			bad_choice("source", arg, sources);
-		break;
-	case 't':
-		if ((ch->type = pick(arg, types)) == NULL)
-			bad_choice("type", arg, types);
-		break;
-	case 'W':
-		ch->has_window = 1;
-		ch->window = 0;
-		if (!dflt && sf_str_toll(arg, 1, WINDOW_MAX, &ch->window,
-		    &err) == -1) {
-			sf_error("--revision-window: %s", err.msg);
-			sf_usage_die();
-		}
-		break;
-	case 'y':
-		if ((ch->strategy = pick(arg, strategies)) == NULL)
-			bad_choice("strategy", arg, strategies);
-		break;
-	}
-}
-
 /* add, set, show, list, rm, enable, disable */
 
 static int
@@ -238,12 +90,12 @@ cmd_add(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 	char nextbuf[SF_TIME_LEN];
 	struct sf_err err;
 
-	if (sf_config_add(db, name, &f->ch, now, &err) == -1) {
+	if (sf_config_add(db, name, &f->o.ch, now, &err) == -1) {
 		sf_error("%s", err.msg);
 		return SF_EXIT_FAIL;
 	}
 	sf_info("configuration '%s': added, next run %s", name,
-	    sf_config_next_run(f->ch.schedule_type, f->ch.schedule, now,
+	    sf_config_next_run(f->o.ch.schedule_type, f->o.ch.schedule, now,
 	    nextbuf));
 	return 0;
 }
@@ -255,7 +107,7 @@ cmd_set(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 	struct sf_err err;
 	int rc;
 
-	if ((rc = sf_config_set(db, name, &f->ch, now, &dropped, &err)) != 0) {
+	if ((rc = sf_config_set(db, name, &f->o.ch, now, &dropped, &err)) != 0) {
 		sf_error("%s", err.msg);
 		return rc == -2 ? SF_EXIT_USAGE : SF_EXIT_FAIL;
 	}
@@ -584,7 +436,7 @@ main(int argc, char *argv[])
 	sf_log_init(argv[0]);
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
 	memset(&f, 0, sizeof(f));
-	sf_buf_init(&f.schedule);
+	sf_config_opts_init(&f.o);
 	f.ids = sf_calloc((size_t)argc + 1, sizeof(*f.ids));
 	while ((c = getopt_long(argc, argv, "f:hqs:vV", longopts, NULL)) !=
 	    -1) {
@@ -601,7 +453,10 @@ main(int argc, char *argv[])
 			for (i = 0; longopts[i].name != NULL; i++)
 				if (longopts[i].val == c)
 					fieldopt = longopts[i].name;
-			field_opt(&f, c, optarg);
+			if (sf_config_opt(&f.o, fieldopt, optarg, &err) == -1) {
+				sf_error("%s", err.msg);
+				sf_usage_die();
+			}
 			break;
 		case 'd':
 			dbpath = optarg;
@@ -735,19 +590,19 @@ main(int argc, char *argv[])
 		break;
 	}
 	if (cmd == ADD) {
-		if (f.ch.type == NULL || f.ch.agency == NULL ||
-		    f.ch.start == NULL || f.ch.schedule == NULL) {
-			sf_error("add: %s is required", f.ch.type == NULL ?
-			    "--type" : f.ch.agency == NULL ? "--agency" :
-			    f.ch.start == NULL ? "--start" : "--schedule");
+		if (f.o.ch.type == NULL || f.o.ch.agency == NULL ||
+		    f.o.ch.start == NULL || f.o.ch.schedule == NULL) {
+			sf_error("add: %s is required", f.o.ch.type == NULL ?
+			    "--type" : f.o.ch.agency == NULL ? "--agency" :
+			    f.o.ch.start == NULL ? "--start" : "--schedule");
 			sf_usage_die();
 		}
-		if (strcmp(f.ch.type, "forecast") == 0 && f.ch.source == NULL) {
+		if (strcmp(f.o.ch.type, "forecast") == 0 && f.o.ch.source == NULL) {
 			sf_error("add: a forecast configuration needs "
 			    "--source");
 			sf_usage_die();
 		}
-		if (strcmp(f.ch.type, "forecast") != 0 && f.ch.source != NULL) {
+		if (strcmp(f.o.ch.type, "forecast") != 0 && f.o.ch.source != NULL) {
 			sf_error("add: --source is only for forecast "
 			    "configurations");
 			sf_usage_die();
@@ -797,7 +652,7 @@ main(int argc, char *argv[])
 	}
 	sf_db_close(db);
 done:
-	sf_buf_release(&f.schedule);
+	sf_config_opts_release(&f.o);
 	free(f.ids);
 	free(all);
 	if (sf_fshut(stdout, "stdout"))

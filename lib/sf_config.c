@@ -10,6 +10,7 @@
 #include "sf_config.h"
 #include "sf_sched.h"
 #include "sf_id.h"
+#include "sf_vocab.h"
 #include "sf.h"
 
 int
@@ -20,6 +21,135 @@ sf_config_name_ok(const char *name)
 	return n >= 1 && n <= SF_CONFIG_NAME_MAX && name[0] != '-' &&
 	    name[0] != '.' && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
+}
+
+#define DESC_MAX_LEN	1000	/* bytes of a description */
+#define WINDOW_MAX	3660	/* days of a revision window: ten years */
+
+void
+sf_config_opts_init(struct sf_config_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	sf_buf_init(&o->schedule);
+}
+
+void
+sf_config_opts_release(struct sf_config_opts *o)
+{
+	sf_buf_release(&o->schedule);
+}
+
+/* The word of list equal to s ignoring case, or NULL with err. */
+static const char *
+pick(const char *opt, const char *s, const char *const *list,
+    struct sf_err *err)
+{
+	struct sf_buf b = SF_BUF_INIT;
+	int i, n;
+
+	for (n = 0; list[n] != NULL; n++)
+		if (sf_str_eq_ci(s, list[n]))
+			return list[n];
+	for (i = 0; i < n; i++)
+		sf_buf_addf(&b, "%s%s", i == 0 ? "" : i == n - 1 ? " or " :
+		    ", ", list[i]);
+	sf_err_set(err, "--%s '%s': not %s", opt, s, b.buf);
+	sf_buf_release(&b);
+	return NULL;
+}
+
+/* Sets *p to the word of list s is, or returns -1 with err. */
+static int
+word(const char *opt, const char *s, const char *const *list,
+    const char **p, struct sf_err *err)
+{
+	return (*p = pick(opt, s, list, err)) == NULL ? -1 : 0;
+}
+
+static int
+schedule_opt(struct sf_config_opts *o, const char *arg, struct sf_err *err)
+{
+	struct sf_sched sc;
+	const char *s = arg;
+	size_t l;
+
+	if (sf_sched_parse(arg, &sc, err) == -1)
+		return -1;
+	/* a schedule that runs at all runs within any 8 years */
+	if (sf_sched_next(&sc, 0) == -1)
+		return sf_err_set(err, "schedule '%s': never runs", arg);
+	sf_buf_reset(&o->schedule);
+	for (;; s += l) {
+		s += strspn(s, " \t");
+		if (*s == '\0')
+			break;
+		l = strcspn(s, " \t");
+		if (o->schedule.len > 0)
+			sf_buf_addc(&o->schedule, ' ');
+		sf_buf_add(&o->schedule, s, l);
+	}
+	o->ch.schedule = o->schedule.buf;
+	o->ch.schedule_type = sf_sched_type(&sc);
+	return 0;
+}
+
+int
+sf_config_opt(struct sf_config_opts *o, const char *opt, const char *arg,
+    struct sf_err *err)
+{
+	struct sf_config_change *ch = &o->ch;
+	const unsigned char *p;
+	struct sf_err e2;
+	int64_t t;
+	int dflt = strcmp(arg, "default") == 0;
+
+	if (strcmp(opt, "type") == 0)
+		return word(opt, arg, sf_vocab_config_types, &ch->type, err);
+	if (strcmp(opt, "agency") == 0)
+		return word(opt, arg, sf_vocab_agencies, &ch->agency, err);
+	if (strcmp(opt, "strategy") == 0)
+		return word(opt, arg, sf_vocab_strategies, &ch->strategy,
+		    err);
+	if (strcmp(opt, "source") == 0)
+		return word(opt, arg, sf_vocab_sources, &ch->source, err);
+	if (strcmp(opt, "schedule") == 0)
+		return schedule_opt(o, arg, err);
+	if (strcmp(opt, "start") == 0) {
+		if (sf_time_parse(arg, &t, &e2) == -1)
+			return sf_err_set(err, "--start: %s", e2.msg);
+		sf_time_format(t, o->start);
+		ch->start = o->start;
+		return 0;
+	}
+	if (strcmp(opt, "description") == 0) {
+		for (p = (const unsigned char *)arg; *p != '\0'; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				return sf_err_set(err, "--description: control "
+				    "characters are not allowed");
+		if (strlen(arg) > DESC_MAX_LEN)
+			return sf_err_set(err, "--description: longer than %d "
+			    "bytes", DESC_MAX_LEN);
+		ch->description = arg;
+		return 0;
+	}
+	if (strcmp(opt, "revision-window") == 0) {
+		ch->has_window = 1;
+		ch->window = 0;
+		if (!dflt && sf_str_toll(arg, 1, WINDOW_MAX, &ch->window,
+		    &e2) == -1)
+			return sf_err_set(err, "--revision-window: %s", e2.msg);
+		return 0;
+	}
+	if (strcmp(opt, "stale-after") == 0) {
+		ch->has_stale = 1;
+		ch->stale = 0;
+		if (!dflt && sf_sched_duration_parse(arg, &t, &e2) == -1)
+			return sf_err_set(err, "--stale-after: %s", e2.msg);
+		if (!dflt)
+			ch->stale = t;
+		return 0;
+	}
+	return sf_err_set(err, "--%s: not an option of a configuration", opt);
 }
 
 const struct sf_report_col sf_config_cols[SF_CONFIG_NCOLS] = {

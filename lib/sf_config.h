@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "sf_db.h"
+#include "sf_buf.h"
 #include "sf_err.h"
 #include "sf_rec.h"
 #include "sf_report.h"
@@ -48,6 +49,17 @@ struct sf_config_change {
 	const char *schedule_type, *schedule;	/* both or neither */
 	int has_window, has_stale;
 	long long window, stale;	/* 0: back to NULL */
+};
+
+/*
+ * A change read from command-line options, with the storage its strings
+ * point into. Initialise with sf_config_opts_init, release with
+ * sf_config_opts_release.
+ */
+struct sf_config_opts {
+	struct sf_config_change ch;
+	char start[SF_TIME_LEN];
+	struct sf_buf schedule;
 };
 
 /* A station to add; id required, the others may be NULL. Borrowed. */
@@ -92,6 +104,23 @@ struct sf_config_nums {
  */
 void sf_config_cells(const struct sf_config *c, struct sf_config_nums *nums,
     const char *v[SF_CONFIG_NCOLS]);
+
+void sf_config_opts_init(struct sf_config_opts *o);
+void sf_config_opts_release(struct sf_config_opts *o);
+
+/*
+ * Takes the value arg of the option --opt ("type", "agency", "strategy",
+ * "source", "start", "schedule", "description", "revision-window",
+ * "stale-after") into o->ch: words of their vocabulary in any case
+ * (stored as listed), a start date or instant, a schedule that parses and
+ * runs (stored with its fields joined by one space), a description
+ * without control characters of at most 1000 bytes, a window of 1 to
+ * 3660 days, a duration (sf_sched_duration_parse); "default" sets the
+ * last two back to NULL. Returns 0, or -1 with err ("--agency 'NOAA': not
+ * USGS or EC", "schedule '61 * * * *': minute 61 out of range (0-59)").
+ */
+int sf_config_opt(struct sf_config_opts *o, const char *opt,
+    const char *arg, struct sf_err *err);
 
 void sf_config_release(struct sf_config *c);
 /* Releases the n configurations of the array c and frees it. */
