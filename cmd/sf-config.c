@@ -107,7 +107,8 @@ cmd_set(struct sf_db *db, const char *name, struct fields *f, int64_t now)
 	struct sf_err err;
 	int rc;
 
-	if ((rc = sf_config_set(db, name, &f->o.ch, now, &dropped, &err)) != 0) {
+	rc = sf_config_set(db, name, &f->o.ch, now, &dropped, &err);
+	if (rc != 0) {
 		sf_error("%s", err.msg);
 		return rc == -2 ? SF_EXIT_USAGE : SF_EXIT_FAIL;
 	}
@@ -422,6 +423,7 @@ not_an_option(const char *cmd, const char *dashes, const char *opt)
 int
 main(int argc, char *argv[])
 {
+	const struct sf_config_change *ch;
 	struct fields f;
 	struct sf_db *db;
 	struct sf_err err;
@@ -590,21 +592,19 @@ main(int argc, char *argv[])
 		break;
 	}
 	if (cmd == ADD) {
-		if (f.o.ch.type == NULL || f.o.ch.agency == NULL ||
-		    f.o.ch.start == NULL || f.o.ch.schedule == NULL) {
-			sf_error("add: %s is required", f.o.ch.type == NULL ?
-			    "--type" : f.o.ch.agency == NULL ? "--agency" :
-			    f.o.ch.start == NULL ? "--start" : "--schedule");
+		ch = &f.o.ch;
+		if (ch->type == NULL || ch->agency == NULL ||
+		    ch->start == NULL || ch->schedule == NULL) {
+			sf_error("add: %s is required", ch->type == NULL ?
+			    "--type" : ch->agency == NULL ? "--agency" :
+			    ch->start == NULL ? "--start" : "--schedule");
 			sf_usage_die();
 		}
-		if (strcmp(f.o.ch.type, "forecast") == 0 && f.o.ch.source == NULL) {
-			sf_error("add: a forecast configuration needs "
-			    "--source");
-			sf_usage_die();
-		}
-		if (strcmp(f.o.ch.type, "forecast") != 0 && f.o.ch.source != NULL) {
-			sf_error("add: --source is only for forecast "
-			    "configurations");
+		/* a forecast needs a source, and only a forecast takes one */
+		if (!strcmp(ch->type, "forecast") == (ch->source == NULL)) {
+			sf_error("add: %s", ch->source == NULL ? "a forecast "
+			    "configuration needs --source" : "--source is only "
+			    "for forecast configurations");
 			sf_usage_die();
 		}
 	}
