@@ -48,10 +48,9 @@ sf_cronio_paths(const char *dbpath, struct sf_cronio_paths *p,
 	ssize_t n;
 
 	memset(p, 0, sizeof(*p));
-	if ((n = readlink("/proc/self/exe", buf, sizeof(buf) - 1)) < 0) {
+	if ((n = readlink("/proc/self/exe", buf, sizeof(buf) - 1)) < 0)
 		return sf_err_set(err, "cannot find this program's "
 		    "directory: /proc/self/exe: %s", strerror(errno));
-	}
 	buf[n] = '\0';
 	p->bin = dir_of(buf);
 	d = dir_of(dbpath);
