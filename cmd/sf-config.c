@@ -407,9 +407,21 @@ enum cmd {
 	ADD, SET, SHOW, LIST, RM, ENABLE, DISABLE, STATIONS, CRONTAB, NCMDS
 };
 
-static const char *const cmd_names[NCMDS] = {
-	"add", "set", "show", "list", "rm", "enable", "disable", "stations",
-	"crontab"
+#define ONE	"no configuration named", "one configuration only"
+#define SOME	"no configuration named", NULL
+
+/* Each command: its name, how many operands, what to say otherwise. */
+static const struct {
+	const char *name;
+	int min, max;		/* max -1: no limit */
+	const char *few, *many;
+} cmds[NCMDS] = {
+	{ "add", 1, 1, ONE }, { "set", 1, 1, ONE }, { "show", 1, 1, ONE },
+	{ "list", 0, 0, NULL, "no arguments (sf-config show NAME shows one)" },
+	{ "rm", 1, -1, SOME }, { "enable", 1, -1, SOME },
+	{ "disable", 1, -1, SOME },
+	{ "stations", 0, -1, NULL, NULL },	/* checked on their own */
+	{ "crontab", 0, -1, NULL, NULL },
 };
 
 /* Exits with a usage error for an option cmd does not take. */
@@ -491,7 +503,7 @@ main(int argc, char *argv[])
 		sf_usage_die();
 	}
 	for (cmd = 0; cmd < NCMDS; cmd++)
-		if (strcmp(argv[0], cmd_names[cmd]) == 0)
+		if (strcmp(argv[0], cmds[cmd].name) == 0)
 			break;
 	if (cmd == NCMDS) {
 		sf_error("command '%s': unknown (add, set, show, list, rm, "
@@ -534,34 +546,15 @@ main(int argc, char *argv[])
 			sf_usage_die();
 		}
 	}
+	if (argc < cmds[cmd].min || (cmds[cmd].max >= 0 &&
+	    argc > cmds[cmd].max)) {
+		sf_error("%s: %s", cname, argc < cmds[cmd].min ?
+		    cmds[cmd].few : cmds[cmd].many);
+		sf_usage_die();
+	}
+	if (cmd == ADD)
+		check_name(argv[0]);
 	switch (cmd) {
-	case ADD:
-	case SET:
-	case SHOW:
-		if (argc != 1) {
-			sf_error("%s: %s", cname, argc == 0 ?
-			    "no configuration named" :
-			    "one configuration only");
-			sf_usage_die();
-		}
-		if (cmd == ADD)
-			check_name(argv[0]);
-		break;
-	case LIST:
-		if (argc != 0) {
-			sf_error("list: no arguments (sf-config show NAME "
-			    "shows one)");
-			sf_usage_die();
-		}
-		break;
-	case RM:
-	case ENABLE:
-	case DISABLE:
-		if (argc == 0) {
-			sf_error("%s: no configuration named", cname);
-			sf_usage_die();
-		}
-		break;
 	case STATIONS:
 		if (argc < 2 || (strcmp(argv[1], "add") != 0 &&
 		    strcmp(argv[1], "rm") != 0 &&
