@@ -132,38 +132,22 @@ map_request(struct filter *f, struct sf_rec *rec, const char *where)
 {
 	struct sf_buf msg = SF_BUF_INIT;
 	struct sf_err err;
-	const char *st = rec->f[SF_REQ_STATION], *agency, *target;
 	int r;
 
-	if (st == NULL || *st == '\0') {
+	if (rec->f[SF_REQ_STATION] == NULL || *rec->f[SF_REQ_STATION] == '\0') {
 		sf_error("%s: request without a station", where);
 		f->rval = SF_EXIT_FAIL;
 		return 0;
 	}
-	agency = rec->f[SF_REQ_AGENCY];
-	if (agency == NULL)
-		agency = f->agency ? f->agency : sf_id_agency_guess(st);
-	if (agency == NULL) {
-		sf_buf_addf(&msg, "station '%s': agency unknown (not a USGS "
-		    "or EC station id)", st);
-		fail_request(f, rec, NULL, msg.buf, where);
-		sf_buf_release(&msg);
-		return 0;
-	}
-	if ((r = sf_map_get(f->map, agency, st, f->to, &target, &err)) == -1) {
+	r = sf_map_fill(f->map, rec, f->to, f->agency, &msg, &err);
+	if (r == -1)
 		sf_error("%s", err.msg);
-		return -1;
-	}
-	if (r == 0) {
-		sf_buf_addf(&msg, "no %s mapping for station '%s'", f->to, st);
-		fail_request(f, rec, agency, msg.buf, where);
-		sf_buf_release(&msg);
-		return 0;
-	}
-	rec->f[SF_REQ_AGENCY] = agency;
-	rec->f[SF_REQ_TARGET_ID] = target;
-	put(f, rec, where);
-	return 0;
+	else if (r == 0)
+		fail_request(f, rec, rec->f[SF_REQ_AGENCY], msg.buf, where);
+	else
+		put(f, rec, where);
+	sf_buf_release(&msg);
+	return r == -1 ? -1 : 0;
 }
 
 /* Filters one input. Returns 0, or -1 when the database failed. */
@@ -229,8 +213,6 @@ run_filter(struct sf_db *db, const struct opts *o, int argc, char *argv[])
 	for (i = 0; i < o->nids && r == 0; i++) {
 		sf_rec_clear(&rec, SF_KIND_REQUEST);
 		rec.f[SF_REQ_STATION] = o->ids[i];
-		rec.f[SF_REQ_AGENCY] = o->agency ? o->agency :
-		    sf_id_agency_guess(o->ids[i]);
 		r = map_request(&f, &rec, "-s");
 	}
 	for (i = 0; o->nids == 0 && r == 0 &&
@@ -243,98 +225,44 @@ run_filter(struct sf_db *db, const struct opts *o, int argc, char *argv[])
 	return f.rval;
 }
 
-/*
- * Reads one line of fp into *line; returns its length, 0 at the end, -1
- * on a read error.
- */
-static ssize_t
-next_line(FILE *fp, char **line, size_t *cap)
+static void
+import_note(void *arg, int bad, const char *msg)
 {
-	ssize_t n = getline(line, cap, fp);
-
-	if (n == -1)
-		return ferror(fp) ? -1 : 0;
-	return n;
+	(void)arg;
+	if (bad)
+		sf_error("%s", msg);
+	else
+		sf_info("%s", msg);
 }
 
 static int
 run_import(struct sf_db *db, const struct opts *o, const char *file)
 {
-	struct sf_map_import *im;
-	const struct sf_map_counts *n;
+	struct sf_map_counts n;
 	struct sf_err err;
-	const char *name;
-	char *line = NULL;
-	size_t cap = 0, i = 0;
-	ssize_t len;
 	FILE *fp = NULL;
-	int rc, rval = 0, fatal = 0;
+	int r;
 
-	name = file == NULL ? SF_MAP_SHIPPED : file;
 	if (file != NULL && strcmp(file, "-") == 0)
 		fp = stdin;
 	else if (file != NULL && (fp = fopen(file, "r")) == NULL) {
 		sf_error("cannot open '%s': %s", file, strerror(errno));
 		return SF_EXIT_FAIL;
 	}
-	if (sf_db_begin(db, &err) == -1 ||
-	    (im = sf_map_import_new(db, o->hads ? SF_MAP_HADS : SF_MAP_CSV,
-	    name, o->replace, &err)) == NULL) {
-		sf_error("%s", err.msg);
-		sf_db_rollback(db);
-		if (fp != NULL && fp != stdin)
-			fclose(fp);
-		return SF_EXIT_FAIL;
-	}
-	for (;;) {
-		if (fp == NULL) {
-			if (sf_hads_csv[i] == NULL)
-				break;
-			rc = sf_map_import_line(im, sf_hads_csv[i],
-			    strlen(sf_hads_csv[i]), &err);
-			i++;
-		} else {
-			if ((len = next_line(fp, &line, &cap)) == 0)
-				break;
-			if (len == -1) {
-				sf_error("cannot read '%s': %s", strcmp(name,
-				    "-") == 0 ? "stdin" : name,
-				    strerror(errno));
-				fatal = 1;
-				break;
-			}
-			rc = sf_map_import_line(im, line, (size_t)len, &err);
-		}
-		if (rc == 2)
-			sf_info("%s", err.msg);
-		else if (rc == -1) {
-			sf_error("%s", err.msg);
-			rval = SF_EXIT_FAIL;
-		} else if (rc == -2) {
-			sf_error("%s", err.msg);
-			fatal = 1;
-			break;
-		}
-	}
-	free(line);
+	r = sf_map_import_stream(db, fp, o->hads ? SF_MAP_HADS : SF_MAP_CSV,
+	    file ? file : SF_MAP_SHIPPED, o->replace, import_note, NULL, &n,
+	    &err);
 	if (fp != NULL && fp != stdin)
 		fclose(fp);
-	if (!fatal && sf_db_commit(db, &err) == -1) {
+	if (r == -1) {
 		sf_error("%s", err.msg);
-		fatal = 1;
-	}
-	if (fatal) {
-		sf_db_rollback(db);
 		sf_error("nothing imported");
-		sf_map_import_free(im);
 		return SF_EXIT_FAIL;
 	}
-	n = sf_map_import_counts(im);
 	sf_info("%ld inserted, %ld unchanged, %ld replaced, %ld conflicts, "
-	    "%ld bad lines", n->inserted, n->unchanged, n->replaced,
-	    n->conflicts, n->bad);
-	sf_map_import_free(im);
-	return rval;
+	    "%ld bad lines", n.inserted, n.unchanged, n.replaced,
+	    n.conflicts, n.bad);
+	return r == 1 ? SF_EXIT_FAIL : 0;
 }
 
 struct lister {
@@ -343,13 +271,6 @@ struct lister {
 	struct sf_buf b;
 };
 
-static void
-json_field(struct sf_buf *b, const char *key, const char *val)
-{
-	sf_buf_addf(b, ",\"%s\":", key);
-	sf_buf_add_json_str(b, val);
-}
-
 static int
 list_row(void *arg, const struct sf_map_row *r)
 {
@@ -357,25 +278,7 @@ list_row(void *arg, const struct sf_map_row *r)
 	struct sf_buf *b = &l->b;
 
 	sf_buf_reset(b);
-	if (l->fmt == SF_FMT_NDJSON) {
-		sf_buf_adds(b, "{\"kind\":\"mapping\"");
-		json_field(b, "source_agency", r->source_agency);
-		json_field(b, "source_id", r->source_id);
-		json_field(b, "target_agency", r->target_agency);
-		json_field(b, "target_id", r->target_id);
-		sf_buf_adds(b, "}\n");
-	} else {
-		if (l->rows == 0)
-			sf_buf_adds(b, SF_MAP_CSV_HEADER "\n");
-		sf_buf_add_csv_field(b, r->source_agency);
-		sf_buf_addc(b, ',');
-		sf_buf_add_csv_field(b, r->source_id);
-		sf_buf_addc(b, ',');
-		sf_buf_add_csv_field(b, r->target_agency);
-		sf_buf_addc(b, ',');
-		sf_buf_add_csv_field(b, r->target_id);
-		sf_buf_addc(b, '\n');
-	}
+	sf_map_row_format(r, l->fmt == SF_FMT_NDJSON, l->rows == 0, b);
 	l->rows++;
 	fwrite(b->buf, 1, b->len, stdout);
 	/* A closed pipe ends the listing; sf_fshut reports other errors. */
@@ -410,17 +313,28 @@ main(int argc, char *argv[])
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
 	o.mode = FILTER;
 	o.fmt = SF_FMT_NDJSON;
-	if (argc > 1 && strcmp(argv[1], "import") == 0)
-		o.mode = IMPORT;
-	else if (argc > 1 && strcmp(argv[1], "list") == 0) {
-		o.mode = LIST;
-		o.fmt = SF_FMT_CSV;
-	}
-	if (o.mode != FILTER) {
-		argv[1] = argv[0];
+	/*
+	 * The verb is the first operand, wherever the options are: a
+	 * first pass stops there ("+"), quietly; the real pass reports.
+	 */
+	opterr = 0;
+	while (getopt_long(argc, argv, "+f:hqs:vV", longopts, NULL) != -1)
+		;
+	opterr = 1;
+	if (optind < argc && (strcmp(argv[optind], "import") == 0 ||
+	    strcmp(argv[optind], "list") == 0) &&
+	    strcmp(argv[optind - 1], "--") != 0) {
+		if (strcmp(argv[optind], "import") == 0)
+			o.mode = IMPORT;
+		else {
+			o.mode = LIST;
+			o.fmt = SF_FMT_CSV;
+		}
+		for (i = optind; i < argc; i++)
+			argv[i] = argv[i + 1];
 		argc--;
-		argv++;
 	}
+	optind = 0;	/* start over, permuting */
 	o.ids = sf_calloc((size_t)argc, sizeof(*o.ids));
 	while ((c = getopt_long(argc, argv, "f:hqs:vV", longopts, NULL)) !=
 	    -1) {
@@ -499,7 +413,9 @@ main(int argc, char *argv[])
 		sf_usage_die();
 	}
 
-	if ((db = sf_db_open_opt(o.dbpath, SF_DB_CREATE, &err)) == NULL)
+	/* only import writes: the filter and list never create a database */
+	if ((db = sf_db_open_opt(o.dbpath, o.mode == IMPORT ? SF_DB_CREATE :
+	    SF_DB_READONLY, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (o.mode == IMPORT)
 		rval = run_import(db, &o, argc ? argv[0] : NULL);

@@ -5,8 +5,11 @@
  * transaction begins and ends (sf_db's migrate() imports the shipped
  * mappings inside the transaction that creates the schema).
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "sf_id.h"
 #include "sf_map.h"
@@ -404,6 +407,97 @@ sf_map_import_shipped(struct sf_db *db, struct sf_err *err)
 	return r;
 }
 
+int
+sf_map_import_stream(struct sf_db *db, FILE *fp, enum sf_map_format fmt,
+    const char *name, int replace,
+    void (*note)(void *arg, int bad, const char *msg), void *arg,
+    struct sf_map_counts *counts, struct sf_err *err)
+{
+	struct sf_map_import *im;
+	struct sf_err e2;
+	char *line = NULL;
+	size_t cap = 0, i = 0;
+	ssize_t len;
+	int rc, r = 0;
+
+	memset(counts, 0, sizeof(*counts));
+	if (sf_db_begin(db, err) == -1)
+		return -1;
+	if ((im = sf_map_import_new(db, fmt, name, replace, err)) == NULL) {
+		sf_db_rollback(db);
+		return -1;
+	}
+	for (;;) {
+		if (fp == NULL) {
+			if (sf_hads_csv[i] == NULL)
+				break;
+			rc = sf_map_import_line(im, sf_hads_csv[i],
+			    strlen(sf_hads_csv[i]), &e2);
+			i++;
+		} else {
+			if ((len = getline(&line, &cap, fp)) == -1) {
+				if (!ferror(fp))
+					break;
+				r = sf_err_set(err, "cannot read '%s': %s",
+				    strcmp(name, "-") == 0 ? "stdin" : name,
+				    strerror(errno));
+				break;
+			}
+			rc = sf_map_import_line(im, line, (size_t)len, &e2);
+		}
+		if (rc == 2 || rc == -1)
+			note(arg, rc == -1, e2.msg);
+		if (rc == -1)
+			r = 1;
+		if (rc == -2) {
+			*err = e2;
+			r = -1;
+			break;
+		}
+	}
+	free(line);
+	if (r != -1 && sf_db_commit(db, err) == -1)
+		r = -1;
+	if (r == -1)
+		sf_db_rollback(db);
+	else
+		*counts = *sf_map_import_counts(im);
+	sf_map_import_free(im);
+	return r;
+}
+
+static void
+json_field(struct sf_buf *b, const char *key, const char *val)
+{
+	sf_buf_addf(b, ",\"%s\":", key);
+	sf_buf_add_json_str(b, val);
+}
+
+void
+sf_map_row_format(const struct sf_map_row *r, int ndjson, int header,
+    struct sf_buf *b)
+{
+	if (ndjson) {
+		sf_buf_adds(b, "{\"kind\":\"mapping\"");
+		json_field(b, "source_agency", r->source_agency);
+		json_field(b, "source_id", r->source_id);
+		json_field(b, "target_agency", r->target_agency);
+		json_field(b, "target_id", r->target_id);
+		sf_buf_adds(b, "}\n");
+		return;
+	}
+	if (header)
+		sf_buf_adds(b, SF_MAP_CSV_HEADER "\n");
+	sf_buf_add_csv_field(b, r->source_agency);
+	sf_buf_addc(b, ',');
+	sf_buf_add_csv_field(b, r->source_id);
+	sf_buf_addc(b, ',');
+	sf_buf_add_csv_field(b, r->target_agency);
+	sf_buf_addc(b, ',');
+	sf_buf_add_csv_field(b, r->target_id);
+	sf_buf_addc(b, '\n');
+}
+
 /*
  * Lookup.
  */
@@ -494,4 +588,30 @@ sf_map_list(struct sf_db *db, const char *source_agency,
 		ret = sf_db_fail(db, "listing the mappings", err);
 	sqlite3_finalize(st);
 	return ret;
+}
+
+int
+sf_map_fill(struct sf_map *m, struct sf_rec *rec, const char *to,
+    const char *agency, struct sf_buf *msg, struct sf_err *err)
+{
+	const char *st = rec->f[SF_REQ_STATION], *target;
+	int r;
+
+	if (rec->f[SF_REQ_AGENCY] == NULL)
+		rec->f[SF_REQ_AGENCY] = agency ? agency :
+		    sf_id_agency_guess(st);
+	if (rec->f[SF_REQ_AGENCY] == NULL) {
+		sf_buf_addf(msg, "station '%s': agency unknown (not a USGS "
+		    "or EC station id)", st);
+		return 0;
+	}
+	if ((r = sf_map_get(m, rec->f[SF_REQ_AGENCY], st, to, &target,
+	    err)) == -1)
+		return -1;
+	if (r == 0) {
+		sf_buf_addf(msg, "no %s mapping for station '%s'", to, st);
+		return 0;
+	}
+	rec->f[SF_REQ_TARGET_ID] = target;
+	return 1;
 }

@@ -19,8 +19,12 @@
 #ifndef SF_MAP_H
 #define SF_MAP_H
 
+#include <stdio.h>
+
+#include "sf_buf.h"
 #include "sf_db.h"
 #include "sf_err.h"
+#include "sf_rec.h"
 
 #define SF_MAP_CSV_HEADER "source_agency,source_id,target_agency,target_id"
 
@@ -128,6 +132,28 @@ const struct sf_map_counts *sf_map_import_counts(
  */
 int sf_map_import_shipped(struct sf_db *db, struct sf_err *err);
 
+/*
+ * Imports every line of fp (NULL: the shipped mappings, sf_hads_csv) in
+ * fmt into station_mappings in one transaction of its own. name is used
+ * in messages ("-" reads as "stdin"). For each line that has something to
+ * say, calls note(arg, bad, msg): bad 0 for a note (a mapping replaced),
+ * 1 for a bad line or a conflict, which is skipped. The counts go to
+ * *counts. Returns 0; 1 when some lines were bad (the others are in); -1
+ * with err when nothing was imported (a read or database error, the CSV
+ * header missing).
+ */
+int sf_map_import_stream(struct sf_db *db, FILE *fp, enum sf_map_format fmt,
+    const char *name, int replace,
+    void (*note)(void *arg, int bad, const char *msg), void *arg,
+    struct sf_map_counts *counts, struct sf_err *err);
+
+/*
+ * Appends r to b as a mapping record: an NDJSON object (ndjson 1), or a
+ * CSV row, after the header row SF_MAP_CSV_HEADER when header is 1.
+ */
+void sf_map_row_format(const struct sf_map_row *r, int ndjson, int header,
+    struct sf_buf *b);
+
 /* Looking ids up. */
 struct sf_map;
 
@@ -144,6 +170,19 @@ void sf_map_free(struct sf_map *m);
 int sf_map_get(struct sf_map *m, const char *source_agency,
     const char *source_id, const char *target_agency,
     const char **target_id, struct sf_err *err);
+
+/*
+ * Fills the target_id of the request record rec with the station's id at
+ * target_agency. The station's agency is the record's, else agency (when
+ * not NULL), else the one its id's pattern names; it is written into rec
+ * (NULL when none is found). The strings put in rec are borrowed from m,
+ * valid until the next call. Returns 1 when filled; 0 when not, with msg
+ * (appended) saying why ("no NWM mapping for station 'ID'"); -1 with err
+ * on a database error.
+ */
+int sf_map_fill(struct sf_map *m, struct sf_rec *rec,
+    const char *target_agency, const char *agency, struct sf_buf *msg,
+    struct sf_err *err);
 
 /*
  * Calls fn for every mapping, ordered by source agency, source id and

@@ -19,6 +19,7 @@
 #define MAX_TEXT	256		/* longest schedule accepted */
 #define SEARCH_DAYS	(8 * 366 + 1)	/* the 8-year bound, in days */
 #define MAX_INTERVAL	(366 * 86400LL)	/* "366d" */
+#define MAX_DURATION	(3660 * 86400LL) /* "3660d", ten years */
 
 struct field {
 	const char *name;
@@ -225,6 +226,76 @@ const char *
 sf_sched_type(const struct sf_sched *sc)
 {
 	return sc->kind == SF_SCHED_INTERVAL ? "interval" : "cron";
+}
+
+int
+sf_sched_cron_expr(const char *s, struct sf_buf *out, struct sf_err *err)
+{
+	struct sf_sched sc;
+	const char *p;
+	int64_t m, h;
+	size_t l;
+
+	sf_buf_reset(out);
+	if (sf_sched_parse(s, &sc, err) == -1)
+		return -1;
+	if (sc.kind == SF_SCHED_CRON) {
+		for (p = s;; p += l) {
+			p += strspn(p, " \t");
+			if (*p == '\0')
+				break;
+			l = strcspn(p, " \t");
+			if (out->len > 0)
+				sf_buf_addc(out, ' ');
+			sf_buf_add(out, p, l);
+		}
+		/* parse_field let nothing else through; say so here too */
+		if (strspn(out->buf, "0123456789*,-/ ") != out->len) {
+			sf_buf_reset(out);
+			return sf_err_set(err, "schedule '%s': unexpected "
+			    "characters", s);
+		}
+		return 0;
+	}
+	m = sc.every / 60;
+	h = sc.every / 3600;
+	if (sc.every == 86400)
+		sf_buf_adds(out, "0 0 * * *");
+	else if (sc.every % 3600 == 0 && 24 % h == 0)
+		sf_buf_addf(out, h == 1 ? "0 * * * *" : "0 */%d * * *", (int)h);
+	else if (sc.every % 60 == 0 && sc.every < 3600 && 60 % m == 0)
+		sf_buf_addf(out, m == 1 ? "* * * * *" : "*/%d * * * *", (int)m);
+	else
+		return sf_err_set(err, "interval '%s' cannot be written as a "
+		    "cron schedule", s);
+	return 0;
+}
+
+int
+sf_sched_duration_parse(const char *s, int64_t *secs, struct sf_err *err)
+{
+	static const char units[] = "smhd";
+	static const int64_t mult[] = { 1, 60, 3600, 86400 };
+	const char *p = s, *u;
+	int64_t n = 0;
+
+	if (*p < '0' || *p > '9')
+		return sf_err_set(err, "duration '%s': not a number of "
+		    "seconds, nor a number and s, m, h or d (such as 6h)", s);
+	/* stop growing past the maximum: far from overflow */
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (n <= MAX_DURATION)
+			n = n * 10 + (*p - '0');
+	u = *p != '\0' ? strchr(units, *p) : units;
+	if (u == NULL || (*p != '\0' && p[1] != '\0'))
+		return sf_err_set(err, "duration '%s': not a number of "
+		    "seconds, nor a number and s, m, h or d (such as 6h)", s);
+	n *= mult[u - units];
+	if (n < 1 || n > MAX_DURATION)
+		return sf_err_set(err, "duration '%s': out of range (1s to "
+		    "3660d)", s);
+	*secs = n;
+	return 0;
 }
 
 /* Does the day (days since 1970-01-01) run, by its month and day fields? */

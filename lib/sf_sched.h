@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "sf_buf.h"
 #include "sf_err.h"
 
 enum sf_sched_kind { SF_SCHED_CRON, SF_SCHED_INTERVAL };
@@ -51,5 +52,25 @@ int64_t sf_sched_prev(const struct sf_sched *sc, int64_t t);
 
 /* "cron" or "interval": the seed's schedule_type for sc. */
 const char *sf_sched_type(const struct sf_sched *sc);
+
+/*
+ * Writes the schedule s as a cron expression to out (replacing its
+ * contents): a cron expression with its fields joined by one space, or
+ * an interval that cron can run ("15m" is "*\/15 * * * *", "6h" is
+ * "0 *\/6 * * *", "1d" is "0 0 * * *"). The text holds only digits, '*',
+ * ',', '-', '/' and spaces. Returns 0, or -1 with err when s does not
+ * parse or is an interval cron cannot express ("interval '7m' cannot be
+ * written as a cron schedule"); out is then empty.
+ */
+int sf_sched_cron_expr(const char *s, struct sf_buf *out,
+    struct sf_err *err);
+
+/*
+ * Parses a duration: a whole number of seconds, or a whole number and s,
+ * m, h or d ("90m", "6h", "3d"), from 1 second to 3660 days, into *secs.
+ * Returns 0, or -1 with err ("duration '5x': ...") and *secs untouched.
+ */
+int sf_sched_duration_parse(const char *s, int64_t *secs,
+    struct sf_err *err);
 
 #endif

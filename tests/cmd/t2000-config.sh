@@ -48,6 +48,8 @@ test_expect_success 'show prints key: value lines' '
 	next_run_at: 2026-11-26T06:00:00Z
 	created_at: 2026-11-25T12:00:00Z
 	updated_at: 2026-11-25T12:00:00Z
+	revision_window_days: 
+	stale_after_seconds: 
 	EOT
 	test_cmp expect out
 '
@@ -66,24 +68,39 @@ test_expect_success 'list prints a table ordered by name' '
 test_expect_success 'list -f csv and -f ndjson carry every field' '
 	sf-config list -f csv >out &&
 	cat >expect <<-\EOT &&
-	name,description,type,strategy,agency,source,start,schedule_type,schedule,enabled,stations,last_run_at,next_run_at,created_at,updated_at
-	fcst,,forecast,append,USGS,NWM_SHORT_RANGE,2024-01-01T00:00:00Z,interval,1h,true,0,,2026-11-25T13:00:00Z,2026-11-25T12:00:00Z,2026-11-25T12:00:00Z
-	fraser,,realtime_15min,overwrite,EC,,2024-06-01T06:30:00Z,interval,15m,true,0,,2026-11-25T12:15:00Z,2026-11-25T12:00:00Z,2026-11-25T12:00:00Z
-	potomac,"Potomac, near DC",daily_mean,append,USGS,,1990-01-01T00:00:00Z,cron,0 6 * * *,true,0,,2026-11-26T06:00:00Z,2026-11-25T12:00:00Z,2026-11-25T12:00:00Z
+	name,description,type,strategy,agency,source,start,schedule_type,schedule,enabled,stations,last_run_at,next_run_at,created_at,updated_at,revision_window_days,stale_after_seconds
+	fcst,,forecast,append,USGS,NWM_SHORT_RANGE,2024-01-01T00:00:00Z,interval,1h,true,0,,2026-11-25T13:00:00Z,2026-11-25T12:00:00Z,2026-11-25T12:00:00Z,,
+	fraser,,realtime_15min,overwrite,EC,,2024-06-01T06:30:00Z,interval,15m,true,0,,2026-11-25T12:15:00Z,2026-11-25T12:00:00Z,2026-11-25T12:00:00Z,,
+	potomac,"Potomac, near DC",daily_mean,append,USGS,,1990-01-01T00:00:00Z,cron,0 6 * * *,true,0,,2026-11-26T06:00:00Z,2026-11-25T12:00:00Z,2026-11-25T12:00:00Z,,
 	EOT
 	test_cmp expect out &&
 	sf-config show -f ndjson potomac >out &&
 	cat >expect <<-\EOT &&
-	{"kind":"config","name":"potomac","description":"Potomac, near DC","type":"daily_mean","strategy":"append","agency":"USGS","source":null,"start":"1990-01-01T00:00:00Z","schedule_type":"cron","schedule":"0 6 * * *","enabled":true,"stations":0,"last_run_at":null,"next_run_at":"2026-11-26T06:00:00Z","created_at":"2026-11-25T12:00:00Z","updated_at":"2026-11-25T12:00:00Z"}
+	{"kind":"config","name":"potomac","description":"Potomac, near DC","type":"daily_mean","strategy":"append","agency":"USGS","source":null,"start":"1990-01-01T00:00:00Z","schedule_type":"cron","schedule":"0 6 * * *","enabled":true,"stations":0,"last_run_at":null,"next_run_at":"2026-11-26T06:00:00Z","created_at":"2026-11-25T12:00:00Z","updated_at":"2026-11-25T12:00:00Z","revision_window_days":null,"stale_after_seconds":null}
 	EOT
 	test_cmp expect out &&
 	test "$(sf-config list -f ndjson | wc -l)" = 3
 '
 
 test_expect_success 'an empty list prints nothing' '
+	sf-config --db empty.db add x --type daily_mean --agency USGS \
+	    --start 2024-01-01 --schedule 1d &&
+	sf-config --db empty.db rm x &&
 	sf-config --db empty.db list >out &&
 	test_must_be_empty out
 '
+
+for c in list "show potomac" "stations potomac list" crontab \
+    "set potomac --schedule 1d" "rm potomac" "enable potomac" \
+    "stations potomac add 01646500"; do
+	test_expect_code 1 "$c: a missing database is an error, not created" "
+		sf-config --db typo.db $c >out 2>err; rc=\$?;
+		echo \"sf-config: database 'typo.db': cannot open (does it exist?)\" >expect &&
+		{ test_cmp expect err && test_must_be_empty out &&
+		    test ! -e typo.db; } || exit 3
+		exit \$rc
+	"
+done
 
 test_expect_success 'set changes the fields given, updated_at and next_run_at' '
 	SF_NOW=2026-11-26T07:00:00Z sf-config set potomac \
@@ -290,11 +307,48 @@ test_expect_code 2 'an unknown command is refused' '
 '
 
 test_expect_success 'options may come first; -V and --help' '
+	sf-config --db other.db add x --type daily_mean --agency USGS \
+	    --start 2024-01-01 --schedule 1d && sf-config --db other.db rm x &&
 	sf-config --db other.db -f csv list >out &&
 	test_must_be_empty out &&
 	sf-config -V >out && echo "sf-config 0.1.0" >expect &&
 	test_cmp expect out &&
 	sf-config --help >out && grep "^usage: sf-config add" out
 '
+
+test_expect_success '--revision-window and --stale-after: add, set, default' '
+	sf-config add rw --type daily_mean --agency USGS --start 2024-01-01 \
+	    --schedule 1d --revision-window 30 --stale-after 6h &&
+	sql "SELECT revision_window_days, stale_after_seconds
+	    FROM pull_configurations WHERE name = \"rw\"" >out &&
+	echo "30|21600" >expect && test_cmp expect out &&
+	for d in 90m:5400 3d:259200 45:45 45s:45; do
+		sf-config set rw --stale-after ${d%%:*} &&
+		sf-config show rw | sed -n "s/^stale_after_seconds: //p" >out &&
+		echo ${d#*:} >expect && test_cmp expect out || exit 1
+	done &&
+	sf-config set rw --schedule 2d &&
+	sf-config show rw | tail -2 >out &&
+	printf "revision_window_days: 30\nstale_after_seconds: 45\n" >expect &&
+	test_cmp expect out &&
+	sf-config set rw --revision-window default --stale-after default &&
+	sql "SELECT quote(revision_window_days), quote(stale_after_seconds)
+	    FROM pull_configurations WHERE name = \"rw\"" >out &&
+	echo "NULL|NULL" >expect && test_cmp expect out &&
+	sf-config rm rw
+'
+
+for bad in "--revision-window 0:--revision-window: '0': out of range (1 to 3660)" \
+    "--revision-window 1w:--revision-window: '1w': not a whole number" \
+    "--stale-after 5x:--stale-after: duration '5x': not a number of seconds, nor a number and s, m, h or d (such as 6h)" \
+    "--stale-after 0:--stale-after: duration '0': out of range (1s to 3660d)" \
+    "--stale-after 3661d:--stale-after: duration '3661d': out of range (1s to 3660d)"; do
+	test_expect_code 2 "a bad value is refused: ${bad%%:*}" "
+		sf-config set potomac ${bad%%:*} 2>err; rc=\$?;
+		printf '%s\n' \"sf-config: ${bad#*:}\" \"sf-config: try 'sf-config --help'\" >expect &&
+		test_cmp expect err || exit 3
+		exit \$rc
+	"
+done
 
 test_done

@@ -214,4 +214,24 @@ test_expect_code 2 'stations needs a verb and ids' '
 	exit 2
 '
 
+test_expect_success '-s/--station names stations too, before or after the verb' '
+	sf-config stations fraser add -s 01638500 --station 01594440 &&
+	sf-config -s 01578310 stations fraser add 01646500 &&
+	sf-config stations fraser list | sed -n "s/.*\"station\":\"\([0-9]*\)\".*/\1/p" >out &&
+	printf "%s\n" 01578310 01594440 01638500 01646500 >expect &&
+	test_cmp expect out &&
+	sf-config stations fraser rm -s 01578310 01594440 &&
+	test "$(sf-config stations fraser list | wc -l)" = 2
+'
+
+test_expect_code 2 '-s is refused where no station is taken' '
+	sf-config stations fraser list -s 01646500 2>err; rc1=$?;
+	sf-config show fraser -s 01646500 2>>err; rc2=$?;
+	{ test $rc1 = 2 && test $rc2 = 2 &&
+	  grep -q "^sf-config: stations: --station is not one of its options$" err &&
+	  grep -q "^sf-config: show: --station is not one of its options$" err; } ||
+	    exit 3
+	exit 2
+'
+
 test_done

@@ -8,8 +8,11 @@ req() {
 	    "$1" "$2" "$3"
 }
 
-test_expect_success '-s on a fresh database: a request for a shipped station' '
+test_expect_success '-s on a new database: a request for a shipped station' '
 	test ! -f "$SF_DB" &&
+	sf-map --to NOAA-HADS -s 15258000 2> err; test $? = 1 &&
+	test ! -f "$SF_DB" &&
+	sf-map import < /dev/null &&
 	sf-map --to NOAA-HADS -s 15258000 > out &&
 	cat > expect <<-\EOF &&
 	{"kind":"request","config":null,"station":"15258000","agency":"USGS","type":null,"source":null,"start":null,"end":null,"modified_since":null,"target_id":"COOA2"}

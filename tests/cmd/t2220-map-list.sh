@@ -93,4 +93,34 @@ test_expect_code 2 'list: --format must be known' '
 	sf-map list -f xml
 '
 
+test_expect_success 'options may come before the verb' '
+	sf-map list -f ndjson --to NWM > expect &&
+	sf-map -f ndjson --db "$SF_DB" list --to NWM > actual &&
+	test_cmp expect actual &&
+	sf-map --db "$SF_DB" import - </dev/null 2>err &&
+	test_must_be_empty err
+'
+
+test_expect_code 1 'list: a missing database is an error, not created' '
+	sf-map --db typo.db list > out 2> err; rc=$?;
+	echo "sf-map: database '\''typo.db'\'': cannot open (does it exist?)" > expect &&
+	{ test_cmp expect err && test_must_be_empty out &&
+	    test ! -e typo.db; } || exit 3
+	exit $rc
+'
+
+test_expect_code 1 'the filter: a missing database is an error, not created' '
+	sf-map --db typo.db --to NWM -s 15258000 > out 2> err; rc=$?;
+	echo "sf-map: database '\''typo.db'\'': cannot open (does it exist?)" > expect &&
+	{ test_cmp expect err && test_must_be_empty out &&
+	    test ! -e typo.db; } || exit 3
+	exit $rc
+'
+
+test_expect_success 'a file named list is read after --' '
+	printf "{\"kind\":\"request\",\"config\":\"c\",\"station\":\"15258000\",\"agency\":\"USGS\",\"type\":\"forecast\",\"source\":\"NWM_SHORT_RANGE\",\"start\":null,\"end\":null,\"modified_since\":null,\"target_id\":null}\n" > list &&
+	sf-map --to NWM -- list > out &&
+	grep -q "\"target_id\":\"2617440\"" out
+'
+
 test_done

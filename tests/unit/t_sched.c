@@ -266,11 +266,99 @@ test_interval(void)
 	next_is("366d", "2026-11-25T12:00:00Z", "2027-02-13T00:00:00Z");
 }
 
+/* Checks the cron expression of s (want NULL: refused with msg). */
+static void
+cron_is(const char *s, const char *want, const char *msg)
+{
+	struct sf_buf out = SF_BUF_INIT;
+	struct sf_err err;
+	char what[160];
+	int rc;
+
+	sf_err_clear(&err);
+	rc = sf_sched_cron_expr(s, &out, &err);
+	snprintf(what, sizeof(what), "cron expression of '%s'", s);
+	is_int(rc, want ? 0 : -1, what);
+	is_str(want ? out.buf : err.msg, want ? want : msg, what);
+	if (!want)
+		is_int((int)out.len, 0, what);
+	sf_buf_release(&out);
+}
+
+static void
+test_cron_expr(void)
+{
+	cron_is(" 0\t6  * * 1-5 ", "0 6 * * 1-5", NULL);
+	cron_is("*/15 * * * *", "*/15 * * * *", NULL);
+	cron_is("1m", "* * * * *", NULL);
+	cron_is("20m", "*/20 * * * *", NULL);
+	cron_is("60m", "0 * * * *", NULL);
+	cron_is("8h", "0 */8 * * *", NULL);
+	cron_is("1440m", "0 0 * * *", NULL);
+	cron_is("1d", "0 0 * * *", NULL);
+	cron_is("7m", NULL, "interval '7m' cannot be written as a cron "
+	    "schedule");
+	cron_is("2d", NULL, "interval '2d' cannot be written as a cron "
+	    "schedule");
+	cron_is("0 6 * * *\n* * * * * id", NULL, "schedule '0 6 * * *\n* "
+	    "* * * * id': 10 fields, not 5 (minute, hour, day of month, month, "
+	    "day of week)");
+}
+
+/* Checks the duration s: want seconds, or -1 for refused with msg. */
+static void
+duration_is(const char *s, int64_t want, const char *msg)
+{
+	struct sf_err err;
+	int64_t t = -7;
+	char what[160];
+
+	sf_err_clear(&err);
+	snprintf(what, sizeof(what), "duration '%s'", s);
+	is_int(sf_sched_duration_parse(s, &t, &err), want < 0 ? -1 : 0,
+	    what);
+	if (want < 0) {
+		is_str(err.msg, msg, what);
+		is_int(t, -7, what);
+	} else
+		is_int(t, want, what);
+}
+
+static void
+test_duration(void)
+{
+	static const char bad[] = "not a number of seconds, nor a number "
+	    "and s, m, h or d (such as 6h)";
+	char msg[200];
+
+	duration_is("45", 45, NULL);
+	duration_is("45s", 45, NULL);
+	duration_is("90m", 5400, NULL);
+	duration_is("6h", 21600, NULL);
+	duration_is("3d", 259200, NULL);
+	duration_is("3660d", 3660 * 86400LL, NULL);
+	duration_is("3661d", -1, "duration '3661d': out of range (1s to "
+	    "3660d)");
+	duration_is("99999999999999999999999", -1, "duration "
+	    "'99999999999999999999999': out of range (1s to 3660d)");
+	duration_is("0m", -1, "duration '0m': out of range (1s to 3660d)");
+	snprintf(msg, sizeof(msg), "duration '6hh': %s", bad);
+	duration_is("6hh", -1, msg);
+	snprintf(msg, sizeof(msg), "duration '': %s", bad);
+	duration_is("", -1, msg);
+	snprintf(msg, sizeof(msg), "duration '-5': %s", bad);
+	duration_is("-5", -1, msg);
+	snprintf(msg, sizeof(msg), "duration '1w': %s", bad);
+	duration_is("1w", -1, msg);
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_cron();
 	test_interval();
+	test_cron_expr();
+	test_duration();
 	return tap_done();
 }

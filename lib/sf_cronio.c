@@ -1,0 +1,287 @@
+/*
+ * sf_cronio: where a crontab line points, and the user's crontab through
+ * crontab(1). The merge itself is sf_crontab's; this is the I/O around it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sf_config.h"
+#include "sf_cronio.h"
+#include "sf_crontab.h"
+#include "sf.h"
+
+void
+sf_cronio_paths_release(struct sf_cronio_paths *p)
+{
+	free(p->bin);
+	free(p->db);
+	free(p->dir);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The directory part of path ("." when it has none); caller frees. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return sf_strdup(".");
+	if (slash == path)
+		return sf_strdup("/");
+	return sf_strndup(path, (size_t)(slash - path));
+}
+
+int
+sf_cronio_paths(const char *dbpath, struct sf_cronio_paths *p,
+    struct sf_err *err)
+{
+	char buf[PATH_MAX], *d, *real;
+	const char *base;
+	ssize_t n;
+
+	memset(p, 0, sizeof(*p));
+	if ((n = readlink("/proc/self/exe", buf, sizeof(buf) - 1)) < 0)
+		return sf_err_set(err, "cannot find this program's "
+		    "directory: /proc/self/exe: %s", strerror(errno));
+	buf[n] = '\0';
+	p->bin = dir_of(buf);
+	d = dir_of(dbpath);
+	real = realpath(d, NULL);
+	if (real == NULL) {
+		sf_err_set(err, "database directory '%s': %s", d,
+		    strerror(errno));
+		free(d);
+		sf_cronio_paths_release(p);
+		return -1;
+	}
+	free(d);
+	base = strrchr(dbpath, '/');
+	base = base ? base + 1 : dbpath;
+	p->dir = sf_strdup(real);
+	p->db = sf_malloc(strlen(real) + strlen(base) + 2);
+	snprintf(p->db, strlen(real) + strlen(base) + 2, "%s%s%s", real,
+	    strcmp(real, "/") == 0 ? "" : "/", base);
+	free(real);
+	return 0;
+}
+
+/* The crontab command: $SF_CRONTAB, else crontab. */
+static const char *
+crontab_cmd(void)
+{
+	const char *s = getenv("SF_CRONTAB");
+
+	return s != NULL && *s != '\0' ? s : "crontab";
+}
+
+/*
+ * Runs "CRONTAB arg", feeding it in (when not NULL) and collecting its
+ * standard output into out (when not NULL) and its standard error into
+ * errtext. Returns its exit status (128 + N for signal N), or -1 with
+ * err when it could not be run.
+ */
+static int
+run_crontab(const char *arg, const struct sf_buf *in, struct sf_buf *out,
+    struct sf_buf *errtext, struct sf_err *err)
+{
+	const char *cmd = crontab_cmd();
+	char buf[4096];
+	FILE *ef;
+	pid_t pid;
+	ssize_t k;
+	size_t off;
+	int fd[2], status;
+
+	if ((ef = tmpfile()) == NULL) {
+		return sf_err_set(err, "cannot make a temporary file: %s",
+		    strerror(errno));
+	}
+	if (pipe(fd) == -1) {
+		sf_err_set(err, "cannot make a pipe: %s", strerror(errno));
+		fclose(ef);
+		return -1;
+	}
+	fflush(stdout);
+	if ((pid = fork()) == -1) {
+		sf_err_set(err, "cannot fork: %s", strerror(errno));
+		close(fd[0]);
+		close(fd[1]);
+		fclose(ef);
+		return -1;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (in != NULL)
+			dup2(fd[0], 0);
+		else
+			dup2(fd[1], 1);
+		dup2(fileno(ef), 2);
+		close(fd[0]);
+		close(fd[1]);
+		execlp(cmd, cmd, arg, (char *)NULL);
+		fprintf(stderr, "cannot run '%s': %s\n", cmd,
+		    strerror(errno));
+		_exit(127);
+	}
+	if (in != NULL) {
+		close(fd[0]);
+		for (off = 0; off < in->len; off += (size_t)k) {
+			k = write(fd[1], in->buf + off, in->len - off);
+			if (k < 0 && errno == EINTR) {
+				k = 0;
+				continue;
+			}
+			if (k < 0)
+				break;	/* its exit status tells */
+		}
+		close(fd[1]);
+	} else {
+		close(fd[1]);
+		while ((k = read(fd[0], buf, sizeof(buf))) != 0) {
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				break;
+			sf_buf_add(out, buf, (size_t)k);
+		}
+		close(fd[0]);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			sf_err_set(err, "waiting for '%s': %s", cmd,
+			    strerror(errno));
+			fclose(ef);
+			return -1;
+		}
+	rewind(ef);
+	while ((off = fread(buf, 1, sizeof(buf), ef)) > 0)
+		sf_buf_add(errtext, buf, off);
+	fclose(ef);
+	while (errtext->len > 0 && errtext->buf[errtext->len - 1] == '\n')
+		errtext->buf[--errtext->len] = '\0';
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int
+sf_cronio_install(const char *db, const char *lines, int *changed,
+    struct sf_err *err)
+{
+	struct sf_buf old = SF_BUF_INIT, new = SF_BUF_INIT;
+	struct sf_buf errtext = SF_BUF_INIT;
+	const char *cmd = crontab_cmd();
+	struct sf_err e2;
+	int rc, r = -1;
+
+	*changed = 0;
+	rc = run_crontab("-l", NULL, &old, &errtext, err);
+	if (rc == -1)
+		goto out;
+	if (rc != 0) {
+		if (strstr(errtext.buf, "no crontab for") == NULL) {
+			sf_err_set(err, "'%s -l' failed (exit %d)%s%s", cmd,
+			    rc, errtext.len ? ": " : "", errtext.buf);
+			goto out;
+		}
+		sf_buf_reset(&old);
+	}
+	if (sf_crontab_merge(old.buf, old.len, db, lines, &new, &e2) == -1) {
+		sf_err_set(err, "crontab: %s", e2.msg);
+		goto out;
+	}
+	if (new.len == old.len && memcmp(new.buf, old.buf, new.len) == 0) {
+		r = 0;
+		goto out;
+	}
+	sf_buf_reset(&errtext);
+	signal(SIGPIPE, SIG_IGN);
+	rc = run_crontab("-", &new, NULL, &errtext, err);
+	signal(SIGPIPE, SIG_DFL);
+	if (rc == -1)
+		goto out;
+	if (rc != 0) {
+		sf_err_set(err, "'%s -' failed (exit %d)%s%s", cmd, rc,
+		    errtext.len ? ": " : "", errtext.buf);
+		goto out;
+	}
+	*changed = 1;
+	r = 0;
+out:
+	sf_buf_release(&old);
+	sf_buf_release(&new);
+	sf_buf_release(&errtext);
+	return r;
+}
+
+int
+sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
+    char *const *names, int n, const char *xdg, struct sf_buf *out,
+    int *nlines, void (*note)(void *arg, int bad, const char *msg),
+    void *arg)
+{
+	struct sf_crontab_conf cc;
+	struct sf_crontab_env e = { p->bin, p->db, p->dir, xdg };
+	struct sf_config *c = NULL, *one;
+	struct sf_buf msg = SF_BUF_INIT;
+	struct sf_err err;
+	size_t nc = 0, k, i;
+	int r = 0, rc;
+
+	*nlines = 0;
+	if (n == 0 && sf_config_list(db, NULL, &c, &nc, &err) == -1) {
+		note(arg, 1, err.msg);
+		return 1;
+	}
+	for (i = 0; i < (size_t)n; i++) {
+		if (sf_config_list(db, names[i], &one, &k, &err) == -1) {
+			note(arg, 1, err.msg);
+			r = 1;
+			break;
+		}
+		sf_buf_reset(&msg);
+		if (k == 0) {
+			sf_buf_addf(&msg, "configuration '%s': not defined",
+			    names[i]);
+			note(arg, 1, msg.buf);
+			r = 1;
+			free(one);
+			continue;
+		}
+		if (!one[0].enabled) {
+			sf_buf_addf(&msg, "configuration '%s' is disabled: no "
+			    "crontab line", names[i]);
+			note(arg, 0, msg.buf);
+		}
+		c = sf_realloc(c, (nc + 1) * sizeof(*c));
+		c[nc++] = one[0];
+		free(one);
+	}
+	for (i = 0; i < nc; i++) {
+		if (!c[i].enabled)
+			continue;
+		cc.name = c[i].name;
+		cc.type = c[i].type;
+		cc.agency = c[i].agency;
+		cc.source = c[i].source;
+		cc.schedule_type = c[i].schedule_type;
+		cc.schedule = c[i].schedule;
+		if ((rc = sf_crontab_line(&cc, &e, out, &err)) == 0)
+			++*nlines;
+		else
+			note(arg, rc == -1, err.msg);
+		if (rc == -1)
+			r = 1;
+	}
+	sf_buf_release(&msg);
+	sf_config_free(c, nc);
+	return r;
+}

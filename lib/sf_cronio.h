@@ -1,0 +1,55 @@
+/*
+ * sf_cronio: the system side of the crontab lines of sf_crontab: the
+ * absolute paths a line names, and reading and writing the user's
+ * crontab with crontab(1), or the command $SF_CRONTAB names.
+ */
+#ifndef SF_CRONIO_H
+#define SF_CRONIO_H
+
+#include "sf_buf.h"
+#include "sf_db.h"
+#include "sf_err.h"
+
+/* The paths of a crontab line, all absolute; owned. */
+struct sf_cronio_paths {
+	char *bin;	/* the directory of the running program */
+	char *db;	/* the database */
+	char *dir;	/* its directory: lock and log files */
+};
+
+/*
+ * Fills p for the database at dbpath (which need not exist; its
+ * directory must). Returns 0, or -1 with err. Release with
+ * sf_cronio_paths_release.
+ */
+int sf_cronio_paths(const char *dbpath, struct sf_cronio_paths *p,
+    struct sf_err *err);
+void sf_cronio_paths_release(struct sf_cronio_paths *p);
+
+/*
+ * Appends to out the crontab lines (sf_crontab_line) of the n
+ * configurations of db named by names, or of every enabled one when n is
+ * 0, pointing at p; xdg_config_home is $XDG_CONFIG_HOME or NULL. For each
+ * named one that gets no line, and each one sf_crontab_line refuses, calls
+ * note(arg, bad, msg): bad 0 for a warning (disabled, a manual
+ * schedule), 1 for an error (not defined, a value refused, a database
+ * error). *nlines counts the configurations that got lines. Returns 0, or
+ * 1 when there was an error.
+ */
+int sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
+    char *const *names, int n, const char *xdg_config_home,
+    struct sf_buf *out, int *nlines,
+    void (*note)(void *arg, int bad, const char *msg), void *arg);
+
+/*
+ * Replaces the block of the database db in the user's crontab by lines
+ * (removes it when lines is ""), as sf_crontab_merge does, and writes the
+ * crontab back only when that changes it (*changed says whether). A user
+ * without a crontab has an empty one. Returns 0, or -1 with err: the
+ * crontab command failed ("'crontab -l' failed (exit 1): its message"),
+ * or the crontab's markers are out of order ("crontab: ...").
+ */
+int sf_cronio_install(const char *db, const char *lines, int *changed,
+    struct sf_err *err);
+
+#endif
