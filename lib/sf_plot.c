@@ -615,11 +615,11 @@ nice_step(double span, int n)
 {
 	double raw = span / n, mag = pow(10, floor(log10(raw))), f = raw / mag;
 
-	if (f <= 1)
+	if (f <= 1 + 1e-9)
 		return mag;
-	if (f <= 2)
+	if (f <= 2 + 1e-9)
 		return 2 * mag;
-	if (f <= 5)
+	if (f <= 5 + 1e-9)
 		return 5 * mag;
 	return 10 * mag;
 }
@@ -820,7 +820,8 @@ sf_plot_svg(struct sf_plot *p, size_t idx,
 		double step;
 
 		g.v0 = vmin >= 0 ? 0 : vmin;
-		g.v1 = vmax > g.v0 ? vmax : g.v0 + 1;
+		/* room above the highest value, so it does not touch the edge */
+		g.v1 = vmax > g.v0 ? vmax + (vmax - g.v0) * 0.04 : g.v0 + 1;
 		step = nice_step(g.v1 - g.v0, 6);
 		g.v1 = ceil(g.v1 / step) * step;
 		g.v0 = floor(g.v0 / step) * step;
