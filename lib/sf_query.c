@@ -10,6 +10,7 @@
  * rows go by, one day or one step at a time.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,13 @@ static const char asof_sql[] =
     "LEFT JOIN quality_codes q ON q.id = r.qc "
     "WHERE r.series = ?1 AND r.t = ?2 AND r.loaded_at <= ?3 "
     "AND r.replaced_at > ?3 ORDER BY r.loaded_at DESC LIMIT 1";
+
+/* The values current at ?4 of values loaded after it, in t order. */
+static const char asof_scan_sql[] =
+    "SELECT r.t, r.value, q.code FROM obs_revisions r "
+    "LEFT JOIN quality_codes q ON q.id = r.qc "
+    "WHERE r.series = ?1 AND r.t >= ?2 AND r.t <= ?3 "
+    "AND r.loaded_at <= ?4 AND r.replaced_at > ?4 ORDER BY r.t";
 
 static const char history_sql[] =
     "SELECT r.value, q.code, r.loaded_at, r.replaced_at "
@@ -98,11 +106,11 @@ static const char points_sql[] =
     "AND (?2 IS NULL OR json_extract(j.value, '$.date') >= ?2) "
     "AND (?3 IS NULL OR json_extract(j.value, '$.date') <= ?3)";
 
-enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_HISTORY, ST_STATION,
-    ST_RUNS, ST_POINTS, ST_COUNT };
+enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_ASOF_SCAN, ST_HISTORY,
+    ST_STATION, ST_RUNS, ST_POINTS, ST_COUNT };
 
 static const char *const sqls[ST_COUNT] = {
-	series_sql, obs_sql, obs_desc_sql, asof_sql, history_sql,
+	series_sql, obs_sql, obs_desc_sql, asof_sql, asof_scan_sql, history_sql,
 	station_sql, runs_sql, points_sql
 };
 
@@ -135,6 +143,14 @@ struct q {
 	const char *type;	/* q->type, or the configuration's */
 	const char *source;
 	int stopped;
+	/*
+	 * An ascending scan "as of" reads the revisions current then beside
+	 * it, in the same order (a merge), rather than one lookup a value.
+	 */
+	int merge, rev_state;	/* rev_state: 0 not read, 1 row, 2 done */
+	int64_t rev_t;
+	int64_t day;		/* the day whose date is in tbuf */
+	char tbuf[SF_TIME_LEN];
 	char qcbuf[64];
 	char srcbuf[64];
 };
@@ -203,19 +219,6 @@ units_of(const struct sf_query *q, const char *unit, double *factor,
 	}
 }
 
-/*
- * A computed value (converted, or a mean) to ten significant digits, so
- * 4215.5 cms reads 148868.9775 cfs rather than 148868.97747384998.
- */
-static void
-fmt_derived(double v, double factor, char nb[SF_NUM_LEN])
-{
-	if (factor == 1)
-		sf_str_fmt_double(v, nb);
-	else
-		snprintf(nb, SF_NUM_LEN, "%.10g", v * factor);
-}
-
 static int64_t
 floordiv(int64_t a, int64_t b)
 {
@@ -224,6 +227,86 @@ floordiv(int64_t a, int64_t b)
 	if ((a % b != 0) && ((a < 0) != (b < 0)))
 		d--;
 	return d;
+}
+
+/*
+ * v as sf_str_fmt_double writes it, without its printf and strtod for
+ * the usual value, a decimal of a few places (12300, 4215.5, 0.82): when
+ * v is the double nearest r / 10^k for a whole r of at most 15 digits
+ * (the division is exact but for its one rounding, as strtod's), that
+ * decimal is what "%.15g" prints, and the smallest such k has no
+ * trailing zero. 1e-4 <= |v| < 1e15 is where "%.15g" prints no exponent.
+ */
+static void
+fmt_value(double v, char nb[SF_NUM_LEN])
+{
+	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	char tmp[SF_NUM_LEN], *p = tmp + sizeof(tmp), *o = nb;
+	unsigned long long u;
+	long long r;
+	double a = fabs(v), sc;
+	int k, i;
+
+	if (!(a >= 1e-4 && a < 1e15))
+		goto slow;
+	for (k = 0; k < 7; k++) {
+		sc = v * p10[k];
+		if (fabs(sc) >= 1e15)
+			break;
+		r = llround(sc);
+		if ((double)r / p10[k] != v)
+			continue;
+		u = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
+		for (i = 0; i < k || u > 0 || i <= k; i++) {
+			if (i == k && k > 0)
+				*--p = '.';
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		}
+		if (r < 0)
+			*o++ = '-';
+		memcpy(o, p, (size_t)(tmp + sizeof(tmp) - p));
+		o[tmp + sizeof(tmp) - p] = '\0';
+		return;
+	}
+slow:
+	sf_str_fmt_double(v, nb);
+}
+
+/*
+ * A computed value (converted, or a mean) to ten significant digits, so
+ * 4215.5 cms reads 148868.9775 cfs rather than 148868.97747384998.
+ */
+static void
+fmt_derived(double v, double factor, char nb[SF_NUM_LEN])
+{
+	if (factor == 1)
+		fmt_value(v, nb);
+	else
+		snprintf(nb, SF_NUM_LEN, "%.10g", v * factor);
+}
+
+/* t as sf_time_format writes it, into x->tbuf, reusing its date. */
+static const char *
+fmt_time(struct q *x, int64_t t)
+{
+	int64_t d = floordiv(t, DAY);
+	int sec = (int)(t - d * DAY);
+	char *p;
+
+	if (x->tbuf[0] == '\0' || d != x->day) {
+		sf_time_format(t, x->tbuf);
+		x->day = d;
+		return x->tbuf;
+	}
+	p = x->tbuf + 11;
+	p[0] = (char)('0' + sec / 36000);
+	p[1] = (char)('0' + sec / 3600 % 10);
+	p[3] = (char)('0' + sec % 3600 / 600);
+	p[4] = (char)('0' + sec % 600 / 60);
+	p[6] = (char)('0' + sec % 60 / 10);
+	p[7] = (char)('0' + sec % 10);
+	return x->tbuf;
 }
 
 /*
@@ -253,6 +336,27 @@ next_row(struct q *x, sqlite3_stmt *st, const struct series *s,
 			return 1;
 		}
 		/* loaded after the instant: what did it replace? */
+		if (x->merge) {
+			a = x->st[ST_ASOF_SCAN];
+			while (x->rev_state != 2 &&
+			    (x->rev_state == 0 || x->rev_t < r->t)) {
+				rc = sqlite3_step(a);
+				if (rc == SQLITE_DONE)
+					x->rev_state = 2;
+				else if (rc != SQLITE_ROW)
+					return dbfail(x, "reading obs_revisions");
+				else {
+					x->rev_state = 1;
+					x->rev_t = sqlite3_column_int64(a, 0);
+				}
+			}
+			if (x->rev_state != 1 || x->rev_t != r->t)
+				continue;	/* not in the archive yet */
+			r->has_value = sqlite3_column_type(a, 1) != SQLITE_NULL;
+			r->value = sqlite3_column_double(a, 1);
+			r->qc = (const char *)sqlite3_column_text(a, 2);
+			return 1;
+		}
 		if ((a = stmt(x, ST_ASOF)) == NULL)
 			return -2;
 		sqlite3_bind_int64(a, 1, s->id);
@@ -279,12 +383,26 @@ scan(struct q *x, const struct series *s, int desc, int nonnull)
 {
 	sqlite3_stmt *st;
 
+	int64_t lo = x->q->has_start ? x->q->start : T_MIN;
+	int64_t hi = x->q->has_end ? x->q->end : T_MAX;
+
 	(void)nonnull;
+	x->merge = 0;
+	if (x->q->has_as_of && !desc) {
+		if ((st = stmt(x, ST_ASOF_SCAN)) == NULL)
+			return NULL;
+		sqlite3_bind_int64(st, 1, s->id);
+		sqlite3_bind_int64(st, 2, lo);
+		sqlite3_bind_int64(st, 3, hi);
+		sqlite3_bind_int64(st, 4, x->q->as_of);
+		x->merge = 1;
+		x->rev_state = 0;
+	}
 	if ((st = stmt(x, desc ? ST_OBS_DESC : ST_OBS)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, s->id);
-	sqlite3_bind_int64(st, 2, x->q->has_start ? x->q->start : T_MIN);
-	sqlite3_bind_int64(st, 3, x->q->has_end ? x->q->end : T_MAX);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
 	return st;
 }
 
@@ -292,13 +410,13 @@ static void
 obs_rec(struct q *x, const struct series *s, const struct row *r,
     struct sf_rec *rec, char tb[SF_TIME_LEN], char nb[SF_NUM_LEN])
 {
+	(void)tb;
 	sf_rec_clear(rec, SF_KIND_OBS);
-	sf_time_format(r->t, tb);
 	rec->f[SF_OBS_CONFIG] = x->config_out;
 	rec->f[SF_OBS_STATION] = s->station;
 	rec->f[SF_OBS_AGENCY] = s->agency;
 	rec->f[SF_OBS_TYPE] = s->type;
-	rec->f[SF_OBS_OBSERVED_AT] = tb;
+	rec->f[SF_OBS_OBSERVED_AT] = fmt_time(x, r->t);
 	if (r->has_value) {
 		fmt_derived(r->value, s->factor, nb);
 		rec->f[SF_OBS_DISCHARGE] = nb;
