@@ -379,14 +379,13 @@ next_row(struct q *x, sqlite3_stmt *st, const struct series *s,
 
 /* Starts the scan of series s in the question's range. */
 static sqlite3_stmt *
-scan(struct q *x, const struct series *s, int desc, int nonnull)
+scan(struct q *x, const struct series *s, int desc)
 {
 	sqlite3_stmt *st;
 
 	int64_t lo = x->q->has_start ? x->q->start : T_MIN;
 	int64_t hi = x->q->has_end ? x->q->end : T_MAX;
 
-	(void)nonnull;
 	x->merge = 0;
 	if (x->q->has_as_of && !desc) {
 		if ((st = stmt(x, ST_ASOF_SCAN)) == NULL)
@@ -408,9 +407,8 @@ scan(struct q *x, const struct series *s, int desc, int nonnull)
 
 static void
 obs_rec(struct q *x, const struct series *s, const struct row *r,
-    struct sf_rec *rec, char tb[SF_TIME_LEN], char nb[SF_NUM_LEN])
+    struct sf_rec *rec, char nb[SF_NUM_LEN])
 {
-	(void)tb;
 	sf_rec_clear(rec, SF_KIND_OBS);
 	rec->f[SF_OBS_CONFIG] = x->config_out;
 	rec->f[SF_OBS_STATION] = s->station;
@@ -428,16 +426,16 @@ obs_rec(struct q *x, const struct series *s, const struct row *r,
 static int
 do_obs(struct q *x, const struct series *s, int latest)
 {
-	char tb[SF_TIME_LEN], nb[SF_NUM_LEN];
+	char nb[SF_NUM_LEN];
 	struct sf_rec rec;
 	struct row r;
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = scan(x, s, latest, 0)) == NULL)
+	if ((st = scan(x, s, latest)) == NULL)
 		return -2;
 	while ((rc = next_row(x, st, s, &r)) == 1) {
-		obs_rec(x, s, &r, &rec, tb, nb);
+		obs_rec(x, s, &r, &rec, nb);
 		if (put(x, &rec))
 			break;
 		if (latest)
@@ -457,7 +455,7 @@ do_history(struct q *x, const struct series *s)
 	int64_t t;
 	int rc, hc;
 
-	if ((st = scan(x, s, 0, 0)) == NULL)
+	if ((st = scan(x, s, 0)) == NULL)
 		return -2;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		t = sqlite3_column_int64(st, 0);
@@ -553,7 +551,7 @@ do_daily(struct q *x, const struct series *s)
 	int rc, have = 0, off;
 
 	off = strcmp(s->type, "daily_mean") == 0 ? 0 : s->offset;
-	if ((st = scan(x, s, 0, 0)) == NULL)
+	if ((st = scan(x, s, 0)) == NULL)
 		return -2;
 	while ((rc = next_row(x, st, s, &r)) == 1) {
 		d = floordiv(r.t + off, DAY);
@@ -616,7 +614,7 @@ cadence(struct q *x, const struct series *s, int64_t *step)
 		*step = DAY;
 		return 0;
 	}
-	if ((st = scan(x, s, 0, 0)) == NULL)
+	if ((st = scan(x, s, 0)) == NULL)
 		return -2;
 	while (n < CADENCE_SAMPLE && (rc = next_row(x, st, s, &r)) == 1) {
 		if (!r.has_value)
@@ -654,7 +652,7 @@ do_gaps(struct q *x, const struct series *s)
 		return rc;
 	if (step <= 0)
 		return 0;
-	if ((st = scan(x, s, 0, 1)) == NULL)
+	if ((st = scan(x, s, 0)) == NULL)
 		return -2;
 	while ((rc = next_row(x, st, s, &r)) == 1) {
 		if (!r.has_value)
