@@ -70,6 +70,27 @@ static const enum sf_ftype done_types[SF_DONE_NFIELDS] = {
 	S, S, S, S, S, S, S, N, S
 };
 
+static const char *const rev_fields[SF_REV_NFIELDS] = {
+	"station", "agency", "type", "observed_at", "value", "unit",
+	"quality_code", "loaded_at", "replaced_at"
+};
+static const enum sf_ftype rev_types[SF_REV_NFIELDS] = {
+	S, S, S, S, N, S, S, S, S
+};
+static const char *const day_fields[SF_DAY_NFIELDS] = {
+	"station", "agency", "type", "date", "mean", "unit", "count"
+};
+static const enum sf_ftype day_types[SF_DAY_NFIELDS] = {
+	S, S, S, S, N, S, N
+};
+static const char *const gap_fields[SF_GAP_NFIELDS] = {
+	"station", "agency", "type", "first_missing", "last_missing",
+	"missing"
+};
+static const enum sf_ftype gap_types[SF_GAP_NFIELDS] = {
+	S, S, S, S, S, N
+};
+
 #undef S
 #undef N
 #undef B
@@ -84,7 +105,11 @@ static const struct sf_kind_info kinds[SF_KIND_COUNT] = {
 	    st_types },
 	[SF_KIND_ERROR] = { "error", SF_EREC_NFIELDS, err_fields,
 	    err_types },
-	[SF_KIND_DONE] = { "done", SF_DONE_NFIELDS, done_fields, done_types }
+	[SF_KIND_DONE] = { "done", SF_DONE_NFIELDS, done_fields, done_types },
+	[SF_KIND_REVISION] = { "revision", SF_REV_NFIELDS, rev_fields,
+	    rev_types },
+	[SF_KIND_DAILY] = { "daily", SF_DAY_NFIELDS, day_fields, day_types },
+	[SF_KIND_GAP] = { "gap", SF_GAP_NFIELDS, gap_fields, gap_types }
 };
 
 const struct sf_kind_info *

@@ -28,6 +28,9 @@ enum sf_kind {
 	SF_KIND_STATION,
 	SF_KIND_ERROR,
 	SF_KIND_DONE,
+	SF_KIND_REVISION,
+	SF_KIND_DAILY,
+	SF_KIND_GAP,
 	SF_KIND_COUNT
 };
 
@@ -62,6 +65,26 @@ enum {
 	SF_DONE_START, SF_DONE_END, SF_DONE_MODIFIED_SINCE, SF_DONE_ROWS,
 	SF_DONE_NEWEST, SF_DONE_NFIELDS
 };
+/*
+ * revision: one value an observation held, from loaded_at until
+ * replaced_at (null for the value it holds now). "value", not
+ * "discharge", so that no obs CSV header also fits this kind.
+ */
+enum {
+	SF_REV_STATION, SF_REV_AGENCY, SF_REV_TYPE, SF_REV_OBSERVED_AT,
+	SF_REV_VALUE, SF_REV_UNIT, SF_REV_QUALITY_CODE, SF_REV_LOADED_AT,
+	SF_REV_REPLACED_AT, SF_REV_NFIELDS
+};
+/* daily: the mean of a series' values over one local standard day */
+enum {
+	SF_DAY_STATION, SF_DAY_AGENCY, SF_DAY_TYPE, SF_DAY_DATE, SF_DAY_MEAN,
+	SF_DAY_UNIT, SF_DAY_COUNT, SF_DAY_NFIELDS
+};
+/* gap: instants a series' cadence expects, first to last, missing */
+enum {
+	SF_GAP_STATION, SF_GAP_AGENCY, SF_GAP_TYPE, SF_GAP_FIRST_MISSING,
+	SF_GAP_LAST_MISSING, SF_GAP_MISSING, SF_GAP_NFIELDS
+};
 
 #define SF_REC_MAXF 12
 
@@ -79,7 +102,7 @@ struct sf_kind_info {
 	const enum sf_ftype *types;
 };
 
-/* The table entry of kind k (SF_KIND_REQUEST .. SF_KIND_DONE), else NULL. */
+/* The table entry of kind k (SF_KIND_REQUEST .. SF_KIND_GAP), else NULL. */
 const struct sf_kind_info *sf_kind_info(enum sf_kind k);
 /* The kind named name (case-sensitive), or SF_KIND_NONE. */
 enum sf_kind sf_kind_from_name(const char *name);

@@ -1,0 +1,964 @@
+/*
+ * sf_query: the read side of the archive, as records.
+ *
+ * Observations are read series by series (obs_series x stations), each
+ * series as one ordered scan of the obs primary key, so no query sorts
+ * more than the list of series or runs. "As of" needs no second scan: a
+ * value loaded after the instant is replaced by the revision that was
+ * current then, found through obs_revisions' (series, t) index, and only
+ * revised values pay for that. Daily means and gaps are computed while the
+ * rows go by, one day or one step at a time.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sf_query.h"
+#include "sf.h"
+
+#define T_MIN (-62135596800LL)	/* 0001-01-01T00:00:00Z */
+#define T_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
+#define DAY 86400
+#define CADENCE_SAMPLE 101	/* rows read to find a series' interval */
+
+/* The series of the question, in station then type order. */
+static const char series_sql[] =
+    "SELECT s.id, st.station_number, st.agency, s.type, s.unit, "
+    "coalesce(m.utc_offset, nullif(st.timezone, 'UTC')) "
+    "FROM obs_series s JOIN stations st ON st.id = s.station_id "
+    "LEFT JOIN master_stations m ON m.station_number = st.station_number "
+    "WHERE (?1 IS NULL OR st.station_number = ?1) "
+    "AND (?2 IS NULL OR st.agency = ?2) AND (?3 IS NULL OR s.type = ?3) "
+    "AND (?4 IS NULL OR st.station_number IN (SELECT c.station_number "
+    "FROM pull_configuration_stations c JOIN pull_configurations p "
+    "ON p.id = c.config_id WHERE p.name = ?4)) "
+    "ORDER BY st.station_number, s.type";
+
+static const char obs_sql[] =
+    "SELECT o.t, o.value, q.code, o.loaded_at FROM obs o "
+    "LEFT JOIN quality_codes q ON q.id = o.qc "
+    "WHERE o.series = ?1 AND o.t >= ?2 AND o.t <= ?3 ORDER BY o.t";
+
+static const char obs_desc_sql[] =
+    "SELECT o.t, o.value, q.code, o.loaded_at FROM obs o "
+    "LEFT JOIN quality_codes q ON q.id = o.qc "
+    "WHERE o.series = ?1 AND o.t >= ?2 AND o.t <= ?3 ORDER BY o.t DESC";
+
+/* The value current at ?3 of a value loaded after it. */
+static const char asof_sql[] =
+    "SELECT r.value, q.code, r.loaded_at FROM obs_revisions r "
+    "LEFT JOIN quality_codes q ON q.id = r.qc "
+    "WHERE r.series = ?1 AND r.t = ?2 AND r.loaded_at <= ?3 "
+    "AND r.replaced_at > ?3 ORDER BY r.loaded_at DESC LIMIT 1";
+
+/* The values current at ?4 of values loaded after it, in t order. */
+static const char asof_scan_sql[] =
+    "SELECT r.t, r.value, q.code FROM obs_revisions r "
+    "LEFT JOIN quality_codes q ON q.id = r.qc "
+    "WHERE r.series = ?1 AND r.t >= ?2 AND r.t <= ?3 "
+    "AND r.loaded_at <= ?4 AND r.replaced_at > ?4 ORDER BY r.t";
+
+static const char history_sql[] =
+    "SELECT r.value, q.code, r.loaded_at, r.replaced_at "
+    "FROM obs_revisions r LEFT JOIN quality_codes q ON q.id = r.qc "
+    "WHERE r.series = ?1 AND r.t = ?2 ORDER BY r.loaded_at, r.id";
+
+static const char config_sql[] =
+    "SELECT data_type, agency, source FROM pull_configurations "
+    "WHERE name = ?1";
+
+static const char station_sql[] =
+    "SELECT station_number, agency, station_name, latitude, longitude, "
+    "state_code, huc_code, drainage_area_sqmi, altitude_ft, utc_offset, "
+    "uses_dst FROM master_stations "
+    "WHERE (?1 IS NULL OR station_number = ?1) "
+    "AND (?2 IS NULL OR agency = ?2) "
+    "AND (?4 IS NULL OR station_number IN (SELECT c.station_number "
+    "FROM pull_configuration_stations c JOIN pull_configurations p "
+    "ON p.id = c.config_id WHERE p.name = ?4)) "
+    "ORDER BY station_number";
+
+static const char runs_sql[] =
+    "SELECT f.id, st.station_number, st.agency, f.target_id, f.source, "
+    "f.member, f.run_date, f.unit, f.stage_unit "
+    "FROM forecast_runs f JOIN stations st ON st.id = f.station_id "
+    "WHERE (?1 IS NULL OR st.station_number = ?1) "
+    "AND (?2 IS NULL OR st.agency = ?2) "
+    "AND (?3 IS NULL OR f.source = ?3) "
+    "AND (?4 IS NULL OR st.station_number IN (SELECT c.station_number "
+    "FROM pull_configuration_stations c JOIN pull_configurations p "
+    "ON p.id = c.config_id WHERE p.name = ?4)) "
+    "AND (?5 IS NULL OR f.member IS ?5) "
+    "AND (?6 IS NULL OR f.loaded_at <= ?6) "
+    "AND (?7 = 0 OR (?7 = 1 AND f.run_date = (SELECT max(g.run_date) "
+    "FROM forecast_runs g WHERE g.station_id = f.station_id "
+    "AND g.source = f.source AND (?6 IS NULL OR g.loaded_at <= ?6))) "
+    "OR (?7 = 2 AND f.run_date = ?8)) "
+    "ORDER BY st.station_number, f.source, f.run_date, "
+    "ifnull(f.member, ''), f.id";
+
+static const char points_sql[] =
+    "SELECT json_extract(j.value, '$.date'), "
+    "json_extract(j.value, '$.value'), json_extract(j.value, '$.stage') "
+    "FROM forecast_runs f, json_each(f.data) j WHERE f.id = ?1 "
+    "AND (?2 IS NULL OR json_extract(j.value, '$.date') >= ?2) "
+    "AND (?3 IS NULL OR json_extract(j.value, '$.date') <= ?3)";
+
+enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_ASOF_SCAN, ST_HISTORY,
+    ST_STATION, ST_RUNS, ST_POINTS, ST_COUNT };
+
+static const char *const sqls[ST_COUNT] = {
+	series_sql, obs_sql, obs_desc_sql, asof_sql, asof_scan_sql, history_sql,
+	station_sql, runs_sql, points_sql
+};
+
+/* One series, as series_sql gives it (strings copied). */
+struct series {
+	int64_t id;
+	char station[64];
+	char agency[16];
+	char type[32];
+	char unit[8];
+	int offset;		/* seconds east of UTC, for local days */
+	double factor;		/* stored unit to output unit */
+	const char *out_unit;
+};
+
+/* One value of a series as the question sees it. */
+struct row {
+	int64_t t;
+	int has_value;
+	double value;
+	const char *qc;		/* borrowed from the statement */
+};
+
+struct q {
+	struct sf_db *db;
+	const struct sf_query *q;
+	struct sf_err *err;
+	sqlite3_stmt *st[ST_COUNT];
+	const char *config_out;	/* the config field of obs records */
+	const char *type;	/* q->type, or the configuration's */
+	const char *source;
+	int stopped;
+	/*
+	 * An ascending scan "as of" reads the revisions current then beside
+	 * it, in the same order (a merge), rather than one lookup a value.
+	 */
+	int merge, rev_state;	/* rev_state: 0 not read, 1 row, 2 done */
+	int64_t rev_t;
+	int64_t day;		/* the day whose date is in tbuf */
+	char tbuf[SF_TIME_LEN];
+	char qcbuf[64];
+	char srcbuf[64];
+};
+
+static int
+dbfail(struct q *x, const char *what)
+{
+	sf_db_fail(x->db, what, x->err);
+	return -2;
+}
+
+static sqlite3_stmt *
+stmt(struct q *x, int i)
+{
+	if (x->st[i] == NULL)
+		x->st[i] = sf_db_prepare(x->db, sqls[i], x->err);
+	else {
+		sqlite3_reset(x->st[i]);
+		sqlite3_clear_bindings(x->st[i]);
+	}
+	return x->st[i];
+}
+
+static void
+warn(struct q *x, const char *fmt, const char *a, const char *b)
+{
+	char msg[2 * SF_ERR_MAX];
+
+	if (x->q->warn == NULL)
+		return;
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	x->q->warn(x->q->arg, msg);
+}
+
+static int
+put(struct q *x, const struct sf_rec *r)
+{
+	if (x->q->put(x->q->arg, r) != 0) {
+		x->stopped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+copy(char *dst, size_t n, const unsigned char *s)
+{
+	snprintf(dst, n, "%s", s != NULL ? (const char *)s : "");
+}
+
+/* The conversion of a value in unit to the question's unit. */
+static void
+units_of(const struct sf_query *q, const char *unit, double *factor,
+    const char **out)
+{
+	*factor = 1;
+	*out = unit;
+	if (q->units == NULL || unit == NULL || strcmp(unit, q->units) == 0)
+		return;
+	if (strcmp(unit, "cms") == 0 && strcmp(q->units, "cfs") == 0) {
+		*factor = SF_CFS_PER_CMS;
+		*out = "cfs";
+	} else if (strcmp(unit, "cfs") == 0 && strcmp(q->units, "cms") == 0) {
+		*factor = 1 / SF_CFS_PER_CMS;
+		*out = "cms";
+	}
+}
+
+static int64_t
+floordiv(int64_t a, int64_t b)
+{
+	int64_t d = a / b;
+
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		d--;
+	return d;
+}
+
+/*
+ * v as sf_str_fmt_double writes it, without its printf and strtod for
+ * the usual value, a decimal of a few places (12300, 4215.5, 0.82): when
+ * v is the double nearest r / 10^k for a whole r of at most 15 digits
+ * (the division is exact but for its one rounding, as strtod's), that
+ * decimal is what "%.15g" prints, and the smallest such k has no
+ * trailing zero. 1e-4 <= |v| < 1e15 is where "%.15g" prints no exponent.
+ */
+static void
+fmt_value(double v, char nb[SF_NUM_LEN])
+{
+	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	char tmp[SF_NUM_LEN], *p = tmp + sizeof(tmp), *o = nb;
+	unsigned long long u;
+	long long r;
+	double a = fabs(v), sc;
+	int k, i;
+
+	if (!(a >= 1e-4 && a < 1e15))
+		goto slow;
+	for (k = 0; k < 7; k++) {
+		sc = v * p10[k];
+		if (fabs(sc) >= 1e15)
+			break;
+		r = llround(sc);
+		if ((double)r / p10[k] != v)
+			continue;
+		u = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
+		for (i = 0; i < k || u > 0 || i <= k; i++) {
+			if (i == k && k > 0)
+				*--p = '.';
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		}
+		if (r < 0)
+			*o++ = '-';
+		memcpy(o, p, (size_t)(tmp + sizeof(tmp) - p));
+		o[tmp + sizeof(tmp) - p] = '\0';
+		return;
+	}
+slow:
+	sf_str_fmt_double(v, nb);
+}
+
+/*
+ * A computed value (converted, or a mean) to ten significant digits, so
+ * 4215.5 cms reads 148868.9775 cfs rather than 148868.97747384998.
+ */
+static void
+fmt_derived(double v, double factor, char nb[SF_NUM_LEN])
+{
+	if (factor == 1)
+		fmt_value(v, nb);
+	else
+		snprintf(nb, SF_NUM_LEN, "%.10g", v * factor);
+}
+
+/* t as sf_time_format writes it, into x->tbuf, reusing its date. */
+static const char *
+fmt_time(struct q *x, int64_t t)
+{
+	int64_t d = floordiv(t, DAY);
+	int sec = (int)(t - d * DAY);
+	char *p;
+
+	if (x->tbuf[0] == '\0' || d != x->day) {
+		sf_time_format(t, x->tbuf);
+		x->day = d;
+		return x->tbuf;
+	}
+	p = x->tbuf + 11;
+	p[0] = (char)('0' + sec / 36000);
+	p[1] = (char)('0' + sec / 3600 % 10);
+	p[3] = (char)('0' + sec % 3600 / 600);
+	p[4] = (char)('0' + sec % 600 / 60);
+	p[6] = (char)('0' + sec % 60 / 10);
+	p[7] = (char)('0' + sec % 10);
+	return x->tbuf;
+}
+
+/*
+ * Reads the next value of the scan st of series s into r, as the archive
+ * held it at q->as_of when that is set. Returns 1, 0 at the end, -2.
+ */
+static int
+next_row(struct q *x, sqlite3_stmt *st, const struct series *s,
+    struct row *r)
+{
+	sqlite3_stmt *a;
+	const unsigned char *c;
+	int rc;
+
+	for (;;) {
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_ROW)
+			return dbfail(x, "reading obs");
+		r->t = sqlite3_column_int64(st, 0);
+		if (!x->q->has_as_of ||
+		    sqlite3_column_int64(st, 3) <= x->q->as_of) {
+			r->has_value = sqlite3_column_type(st, 1) !=
+			    SQLITE_NULL;
+			r->value = sqlite3_column_double(st, 1);
+			r->qc = (const char *)sqlite3_column_text(st, 2);
+			return 1;
+		}
+		/* loaded after the instant: what did it replace? */
+		if (x->merge) {
+			a = x->st[ST_ASOF_SCAN];
+			while (x->rev_state != 2 &&
+			    (x->rev_state == 0 || x->rev_t < r->t)) {
+				rc = sqlite3_step(a);
+				if (rc == SQLITE_DONE)
+					x->rev_state = 2;
+				else if (rc != SQLITE_ROW)
+					return dbfail(x, "reading obs_revisions");
+				else {
+					x->rev_state = 1;
+					x->rev_t = sqlite3_column_int64(a, 0);
+				}
+			}
+			if (x->rev_state != 1 || x->rev_t != r->t)
+				continue;	/* not in the archive yet */
+			r->has_value = sqlite3_column_type(a, 1) != SQLITE_NULL;
+			r->value = sqlite3_column_double(a, 1);
+			r->qc = (const char *)sqlite3_column_text(a, 2);
+			return 1;
+		}
+		if ((a = stmt(x, ST_ASOF)) == NULL)
+			return -2;
+		sqlite3_bind_int64(a, 1, s->id);
+		sqlite3_bind_int64(a, 2, r->t);
+		sqlite3_bind_int64(a, 3, x->q->as_of);
+		rc = sqlite3_step(a);
+		if (rc == SQLITE_DONE)
+			continue;	/* not in the archive yet */
+		if (rc != SQLITE_ROW)
+			return dbfail(x, "reading obs_revisions");
+		r->has_value = sqlite3_column_type(a, 0) != SQLITE_NULL;
+		r->value = sqlite3_column_double(a, 0);
+		c = sqlite3_column_text(a, 1);
+		copy(x->qcbuf, sizeof(x->qcbuf), c);
+		r->qc = c != NULL ? x->qcbuf : NULL;
+		sqlite3_reset(a);
+		return 1;
+	}
+}
+
+/* Starts the scan of series s in the question's range. */
+static sqlite3_stmt *
+scan(struct q *x, const struct series *s, int desc)
+{
+	sqlite3_stmt *st;
+
+	int64_t lo = x->q->has_start ? x->q->start : T_MIN;
+	int64_t hi = x->q->has_end ? x->q->end : T_MAX;
+
+	x->merge = 0;
+	if (x->q->has_as_of && !desc) {
+		if ((st = stmt(x, ST_ASOF_SCAN)) == NULL)
+			return NULL;
+		sqlite3_bind_int64(st, 1, s->id);
+		sqlite3_bind_int64(st, 2, lo);
+		sqlite3_bind_int64(st, 3, hi);
+		sqlite3_bind_int64(st, 4, x->q->as_of);
+		x->merge = 1;
+		x->rev_state = 0;
+	}
+	if ((st = stmt(x, desc ? ST_OBS_DESC : ST_OBS)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, s->id);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	return st;
+}
+
+static void
+obs_rec(struct q *x, const struct series *s, const struct row *r,
+    struct sf_rec *rec, char nb[SF_NUM_LEN])
+{
+	sf_rec_clear(rec, SF_KIND_OBS);
+	rec->f[SF_OBS_CONFIG] = x->config_out;
+	rec->f[SF_OBS_STATION] = s->station;
+	rec->f[SF_OBS_AGENCY] = s->agency;
+	rec->f[SF_OBS_TYPE] = s->type;
+	rec->f[SF_OBS_OBSERVED_AT] = fmt_time(x, r->t);
+	if (r->has_value) {
+		fmt_derived(r->value, s->factor, nb);
+		rec->f[SF_OBS_DISCHARGE] = nb;
+	}
+	rec->f[SF_OBS_UNIT] = s->out_unit;
+	rec->f[SF_OBS_QUALITY_CODE] = r->qc;
+}
+
+static int
+do_obs(struct q *x, const struct series *s, int latest)
+{
+	char nb[SF_NUM_LEN];
+	struct sf_rec rec;
+	struct row r;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = scan(x, s, latest)) == NULL)
+		return -2;
+	while ((rc = next_row(x, st, s, &r)) == 1) {
+		obs_rec(x, s, &r, &rec, nb);
+		if (put(x, &rec))
+			break;
+		if (latest)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+do_history(struct q *x, const struct series *s)
+{
+	char tb[SF_TIME_LEN], lb[SF_TIME_LEN], rb[SF_TIME_LEN];
+	char nb[SF_NUM_LEN];
+	struct sf_rec rec;
+	sqlite3_stmt *st, *h;
+	int64_t t;
+	int rc, hc;
+
+	if ((st = scan(x, s, 0)) == NULL)
+		return -2;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = sqlite3_column_int64(st, 0);
+		sf_rec_clear(&rec, SF_KIND_REVISION);
+		sf_time_format(t, tb);
+		rec.f[SF_REV_STATION] = s->station;
+		rec.f[SF_REV_AGENCY] = s->agency;
+		rec.f[SF_REV_TYPE] = s->type;
+		rec.f[SF_REV_OBSERVED_AT] = tb;
+		rec.f[SF_REV_UNIT] = s->out_unit;
+		if ((h = stmt(x, ST_HISTORY)) == NULL)
+			return -2;
+		sqlite3_bind_int64(h, 1, s->id);
+		sqlite3_bind_int64(h, 2, t);
+		while ((hc = sqlite3_step(h)) == SQLITE_ROW) {
+			rec.f[SF_REV_VALUE] = NULL;
+			if (sqlite3_column_type(h, 0) != SQLITE_NULL) {
+				fmt_derived(sqlite3_column_double(h, 0),
+				    s->factor, nb);
+				rec.f[SF_REV_VALUE] = nb;
+			}
+			rec.f[SF_REV_QUALITY_CODE] =
+			    (const char *)sqlite3_column_text(h, 1);
+			sf_time_format(sqlite3_column_int64(h, 2), lb);
+			sf_time_format(sqlite3_column_int64(h, 3), rb);
+			rec.f[SF_REV_LOADED_AT] = lb;
+			rec.f[SF_REV_REPLACED_AT] = rb;
+			if (put(x, &rec)) {
+				sqlite3_reset(h);
+				goto out;
+			}
+		}
+		sqlite3_reset(h);
+		if (hc != SQLITE_DONE)
+			return dbfail(x, "reading obs_revisions");
+		rec.f[SF_REV_VALUE] = NULL;
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			fmt_derived(sqlite3_column_double(st, 1), s->factor,
+			    nb);
+			rec.f[SF_REV_VALUE] = nb;
+		}
+		rec.f[SF_REV_QUALITY_CODE] =
+		    (const char *)sqlite3_column_text(st, 2);
+		sf_time_format(sqlite3_column_int64(st, 3), lb);
+		rec.f[SF_REV_LOADED_AT] = lb;
+		rec.f[SF_REV_REPLACED_AT] = NULL;
+		if (put(x, &rec))
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		return dbfail(x, "reading obs");
+out:
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Puts the daily record of day d (days since 1970, local). */
+static int
+put_day(struct q *x, const struct series *s, int64_t d, double sum, long n)
+{
+	char db[SF_DATE_LEN], nb[SF_NUM_LEN], cb[SF_NUM_LEN];
+	struct sf_rec rec;
+
+	sf_rec_clear(&rec, SF_KIND_DAILY);
+	sf_time_format_date(d * DAY, db);
+	rec.f[SF_DAY_STATION] = s->station;
+	rec.f[SF_DAY_AGENCY] = s->agency;
+	rec.f[SF_DAY_TYPE] = s->type;
+	rec.f[SF_DAY_DATE] = db;
+	if (n > 0) {
+		snprintf(nb, SF_NUM_LEN, "%.10g", sum / (double)n * s->factor);
+		rec.f[SF_DAY_MEAN] = nb;
+	}
+	rec.f[SF_DAY_UNIT] = s->out_unit;
+	snprintf(cb, sizeof(cb), "%ld", n);
+	rec.f[SF_DAY_COUNT] = cb;
+	return put(x, &rec);
+}
+
+/*
+ * Daily means. A daily_mean series is already one value a day, stored at
+ * midnight UTC of its date; instantaneous values are grouped by the
+ * station's local standard day (t + offset).
+ */
+static int
+do_daily(struct q *x, const struct series *s)
+{
+	struct row r;
+	sqlite3_stmt *st;
+	int64_t day = 0, d;
+	double sum = 0;
+	long n = 0;
+	int rc, have = 0, off;
+
+	off = strcmp(s->type, "daily_mean") == 0 ? 0 : s->offset;
+	if ((st = scan(x, s, 0)) == NULL)
+		return -2;
+	while ((rc = next_row(x, st, s, &r)) == 1) {
+		d = floordiv(r.t + off, DAY);
+		if (have && d != day) {
+			if (put_day(x, s, day, sum, n))
+				break;
+			sum = 0;
+			n = 0;
+		}
+		day = d;
+		have = 1;
+		if (r.has_value) {
+			sum += r.value;
+			n++;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	if (have && !x->stopped)
+		put_day(x, s, day, sum, n);
+	return 0;
+}
+
+static int
+put_gap(struct q *x, const struct series *s, int64_t first, int64_t last,
+    int64_t n)
+{
+	char fb[SF_TIME_LEN], lb[SF_TIME_LEN], nb[SF_NUM_LEN];
+	struct sf_rec rec;
+
+	sf_rec_clear(&rec, SF_KIND_GAP);
+	sf_time_format(first, fb);
+	sf_time_format(last, lb);
+	snprintf(nb, sizeof(nb), "%lld", (long long)n);
+	rec.f[SF_GAP_STATION] = s->station;
+	rec.f[SF_GAP_AGENCY] = s->agency;
+	rec.f[SF_GAP_TYPE] = s->type;
+	rec.f[SF_GAP_FIRST_MISSING] = fb;
+	rec.f[SF_GAP_LAST_MISSING] = lb;
+	rec.f[SF_GAP_MISSING] = nb;
+	return put(x, &rec);
+}
+
+/*
+ * The interval of series s: a day for daily means, else the most common
+ * step between the first values of the range (ties: the shorter).
+ * Returns 0 with *step (0 when fewer than two values), or -2.
+ */
+static int
+cadence(struct q *x, const struct series *s, int64_t *step)
+{
+	int64_t d[CADENCE_SAMPLE], prev = 0, best = 0;
+	struct row r;
+	sqlite3_stmt *st;
+	int i, j, n = 0, have = 0, rc, cnt, bestcnt = 0;
+
+	*step = 0;
+	if (strcmp(s->type, "daily_mean") == 0) {
+		*step = DAY;
+		return 0;
+	}
+	if ((st = scan(x, s, 0)) == NULL)
+		return -2;
+	while (n < CADENCE_SAMPLE && (rc = next_row(x, st, s, &r)) == 1) {
+		if (!r.has_value)
+			continue;
+		if (have)
+			d[n++] = r.t - prev;
+		prev = r.t;
+		have = 1;
+	}
+	sqlite3_reset(st);
+	if (n < CADENCE_SAMPLE && rc < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		for (cnt = 0, j = 0; j < n; j++)
+			cnt += d[j] == d[i];
+		if (cnt > bestcnt || (cnt == bestcnt && d[i] < best)) {
+			best = d[i];
+			bestcnt = cnt;
+		}
+	}
+	*step = best;
+	return 0;
+}
+
+/* Gaps: runs of instants the cadence expects between two values. */
+static int
+do_gaps(struct q *x, const struct series *s)
+{
+	struct row r;
+	sqlite3_stmt *st;
+	int64_t step, prev = 0, n;
+	int rc, have = 0;
+
+	if ((rc = cadence(x, s, &step)) < 0)
+		return rc;
+	if (step <= 0)
+		return 0;
+	if ((st = scan(x, s, 0)) == NULL)
+		return -2;
+	while ((rc = next_row(x, st, s, &r)) == 1) {
+		if (!r.has_value)
+			continue;	/* a missing value is a gap */
+		if (have && r.t - prev > step) {
+			n = (r.t - prev - 1) / step;
+			if (put_gap(x, s, prev + step, prev + n * step, n))
+				break;
+		}
+		prev = r.t;
+		have = 1;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+do_series(struct q *x, const char *station)
+{
+	struct series s;
+	struct sf_err zerr;
+	sqlite3_stmt *st;
+	const char *tz;
+	int rc, r = 0, seen = 0;
+
+	if ((st = stmt(x, ST_SERIES)) == NULL)
+		return -2;
+	sf_db_bind_text(st, 1, station);
+	sf_db_bind_text(st, 2, x->q->agency);
+	sf_db_bind_text(st, 3, x->type);
+	sf_db_bind_text(st, 4, x->q->config);
+	while (r == 0 && !x->stopped &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		seen = 1;
+		memset(&s, 0, sizeof(s));
+		s.id = sqlite3_column_int64(st, 0);
+		copy(s.station, sizeof(s.station), sqlite3_column_text(st, 1));
+		copy(s.agency, sizeof(s.agency), sqlite3_column_text(st, 2));
+		copy(s.type, sizeof(s.type), sqlite3_column_text(st, 3));
+		copy(s.unit, sizeof(s.unit), sqlite3_column_text(st, 4));
+		tz = (const char *)sqlite3_column_text(st, 5);
+		units_of(x->q, s.unit, &s.factor, &s.out_unit);
+		if (x->q->what == SF_QUERY_DAILY &&
+		    strcmp(s.type, "daily_mean") != 0) {
+			if (tz == NULL)
+				warn(x, "station '%s': no UTC offset known "
+				    "(load its station record): daily means "
+				    "are over UTC days%s", s.station, "");
+			else if (sf_time_zone(tz, &s.offset, &zerr) == -1)
+				warn(x, "station '%s': %s: daily means are "
+				    "over UTC days", s.station, zerr.msg);
+		}
+		/*
+		 * The series statement stays open while the series is read:
+		 * SQLite allows that on one connection.
+		 */
+		switch (x->q->what) {
+		case SF_QUERY_OBS:
+			r = do_obs(x, &s, 0);
+			break;
+		case SF_QUERY_LATEST:
+			r = do_obs(x, &s, 1);
+			break;
+		case SF_QUERY_REVISION:
+			r = do_history(x, &s);
+			break;
+		case SF_QUERY_DAILY:
+			r = do_daily(x, &s);
+			break;
+		case SF_QUERY_GAPS:
+			r = do_gaps(x, &s);
+			break;
+		default:
+			break;
+		}
+	}
+	if (r == 0 && !x->stopped && rc != SQLITE_DONE)
+		r = dbfail(x, "reading obs_series");
+	sqlite3_reset(st);
+	if (r == 0 && !seen && station != NULL)
+		warn(x, "station '%s': no observations in the archive%s",
+		    station, "");
+	return r;
+}
+
+/* Fills rec from a master_stations row (the columns of station_sql). */
+static void
+station_rec(sqlite3_stmt *st, struct sf_rec *rec,
+    char num[SF_ST_NFIELDS][SF_NUM_LEN])
+{
+	const struct sf_kind_info *ki = sf_kind_info(SF_KIND_STATION);
+	int i, t;
+
+	sf_rec_clear(rec, SF_KIND_STATION);
+	for (i = 0; i < ki->nfields; i++) {
+		t = sqlite3_column_type(st, i);
+		if (t == SQLITE_NULL)
+			continue;
+		if (ki->types[i] == SF_FT_BOOL)
+			rec->f[i] = sqlite3_column_int64(st, i) != 0 ?
+			    "true" : "false";
+		else if (ki->types[i] == SF_FT_NUM &&
+		    (t == SQLITE_FLOAT || t == SQLITE_INTEGER)) {
+			sf_str_fmt_double(sqlite3_column_double(st, i), num[i]);
+			rec->f[i] = num[i];
+		} else
+			rec->f[i] = (const char *)sqlite3_column_text(st, i);
+	}
+}
+
+static int
+do_stations(struct q *x, const char *station)
+{
+	char num[SF_ST_NFIELDS][SF_NUM_LEN];
+	struct sf_rec rec;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(x, ST_STATION)) == NULL)
+		return -2;
+	sf_db_bind_text(st, 1, station);
+	sf_db_bind_text(st, 2, x->q->agency);
+	sf_db_bind_text(st, 4, x->q->config);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		station_rec(st, &rec, num);
+		if (put(x, &rec))
+			break;
+	}
+	if (!x->stopped && rc != SQLITE_DONE)
+		return dbfail(x, "reading master_stations");
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* The points of forecast run id (the current row of runs). */
+static int
+do_points(struct q *x, sqlite3_stmt *runs)
+{
+	char sb[SF_TIME_LEN], eb[SF_TIME_LEN];
+	char nb[SF_NUM_LEN], gb[SF_NUM_LEN];
+	const char *out_unit;
+	struct sf_rec rec;
+	sqlite3_stmt *st;
+	double factor;
+	int i, rc;
+
+	if ((st = stmt(x, ST_POINTS)) == NULL)
+		return -2;
+	sqlite3_bind_int64(st, 1, sqlite3_column_int64(runs, 0));
+	if (x->q->has_start) {
+		sf_time_format(x->q->start, sb);
+		sqlite3_bind_text(st, 2, sb, -1, SQLITE_STATIC);
+	}
+	if (x->q->has_end) {
+		sf_time_format(x->q->end, eb);
+		sqlite3_bind_text(st, 3, eb, -1, SQLITE_STATIC);
+	}
+	units_of(x->q, (const char *)sqlite3_column_text(runs, 7), &factor,
+	    &out_unit);
+	sf_rec_clear(&rec, SF_KIND_FORECAST);
+	rec.f[SF_FC_CONFIG] = x->config_out;
+	for (i = 0; i < 6; i++)
+		rec.f[SF_FC_STATION + i] =
+		    (const char *)sqlite3_column_text(runs, 1 + i);
+	rec.f[SF_FC_UNIT] = out_unit;
+	rec.f[SF_FC_STAGE_UNIT] = (const char *)sqlite3_column_text(runs, 8);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rec.f[SF_FC_VALID_AT] = (const char *)sqlite3_column_text(st, 0);
+		rec.f[SF_FC_DISCHARGE] = NULL;
+		rec.f[SF_FC_STAGE] = NULL;
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			fmt_derived(sqlite3_column_double(st, 1), factor, nb);
+			rec.f[SF_FC_DISCHARGE] = nb;
+		}
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+			sf_str_fmt_double(sqlite3_column_double(st, 2), gb);
+			rec.f[SF_FC_STAGE] = gb;
+		}
+		if (put(x, &rec))
+			break;
+	}
+	if (!x->stopped && rc != SQLITE_DONE)
+		return dbfail(x, "reading forecast_runs");
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int
+do_forecasts(struct q *x, const char *station)
+{
+	char ab[SF_TIME_LEN], rb[SF_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc, r = 0;
+
+	if ((st = stmt(x, ST_RUNS)) == NULL)
+		return -2;
+	sf_db_bind_text(st, 1, station);
+	sf_db_bind_text(st, 2, x->q->agency);
+	sf_db_bind_text(st, 3, x->source);
+	sf_db_bind_text(st, 4, x->q->config);
+	sf_db_bind_text(st, 5, x->q->member);
+	if (x->q->has_as_of) {
+		sf_time_format(x->q->as_of, ab);
+		sqlite3_bind_text(st, 6, ab, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int(st, 7, x->q->run == SF_QUERY_RUN_ALL ? 0 :
+	    x->q->run == SF_QUERY_RUN_LATEST ? 1 : 2);
+	sf_time_format(x->q->run_at, rb);
+	sqlite3_bind_text(st, 8, rb, -1, SQLITE_STATIC);
+	while (r == 0 && !x->stopped && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = do_points(x, st);
+	if (r == 0 && !x->stopped && rc != SQLITE_DONE)
+		r = dbfail(x, "reading forecast_runs");
+	sqlite3_reset(st);
+	return r;
+}
+
+/* Checks the question; takes the configuration's type and source. */
+static int
+check(struct q *x)
+{
+	const struct sf_query *q = x->q;
+	sqlite3_stmt *st;
+	const char *t;
+	int rc;
+
+	if (q->put == NULL)
+		return sf_err_set(x->err, "no callback for the records");
+	if (q->agency != NULL && strcmp(q->agency, "USGS") != 0 &&
+	    strcmp(q->agency, "EC") != 0)
+		return sf_err_set(x->err, "agency '%s': not USGS or EC",
+		    q->agency);
+	if (q->type != NULL && strcmp(q->type, "daily_mean") != 0 &&
+	    strcmp(q->type, "realtime_15min") != 0)
+		return sf_err_set(x->err, "type '%s': not daily_mean or "
+		    "realtime_15min", q->type);
+	if (q->units != NULL && strcmp(q->units, "cfs") != 0 &&
+	    strcmp(q->units, "cms") != 0)
+		return sf_err_set(x->err, "units '%s': not cfs or cms",
+		    q->units);
+	if (q->has_start && q->has_end && q->start > q->end)
+		return sf_err_set(x->err, "start is after end");
+	if (q->config == NULL)
+		return 0;
+	if ((st = sf_db_prepare(x->db, config_sql, x->err)) == NULL)
+		return -2;
+	sqlite3_bind_text(st, 1, q->config, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return sf_err_set(x->err, "configuration '%s': not defined",
+		    q->config);
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return dbfail(x, "reading pull_configurations");
+	}
+	t = (const char *)sqlite3_column_text(st, 0);
+	if (x->type == NULL && t != NULL && strcmp(t, "daily_mean") == 0)
+		x->type = "daily_mean";
+	else if (x->type == NULL && t != NULL &&
+	    strcmp(t, "realtime_15min") == 0)
+		x->type = "realtime_15min";
+	t = (const char *)sqlite3_column_text(st, 2);
+	if (x->source == NULL && t != NULL) {
+		snprintf(x->srcbuf, sizeof(x->srcbuf), "%s", t);
+		x->source = x->srcbuf;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+sf_query_run(struct sf_db *db, const struct sf_query *q, struct sf_err *err)
+{
+	struct q x;
+	size_t i, n;
+	int r, k;
+
+	memset(&x, 0, sizeof(x));
+	x.db = db;
+	x.q = q;
+	x.err = err;
+	x.config_out = q->config;
+	x.type = q->type;
+	x.source = q->source;
+	if ((r = check(&x)) != 0)
+		return r;
+	n = q->nstations > 0 ? q->nstations : 1;
+	for (r = 0, i = 0; r == 0 && !x.stopped && i < n; i++) {
+		const char *s = q->nstations > 0 ? q->stations[i] : NULL;
+
+		switch (q->what) {
+		case SF_QUERY_STATION:
+			r = do_stations(&x, s);
+			break;
+		case SF_QUERY_FORECAST:
+			r = do_forecasts(&x, s);
+			break;
+		default:
+			r = do_series(&x, s);
+		}
+	}
+	for (k = 0; k < ST_COUNT; k++)
+		sqlite3_finalize(x.st[k]);
+	if (r != 0)
+		return -2;
+	return x.stopped ? 1 : 0;
+}
