@@ -15,10 +15,14 @@
 static int
 emit(void *arg, const struct sf_rec *rec)
 {
+	const char *agency;
+
 	FUZZ_CHECK(rec->kind == SF_KIND_OBS || rec->kind == SF_KIND_STATION,
 	    "a record of another kind");
-	FUZZ_CHECK(rec->f[rec->kind == SF_KIND_OBS ? SF_OBS_AGENCY :
-	    SF_ST_AGENCY] != NULL, "no agency");
+	agency = rec->f[rec->kind == SF_KIND_OBS ? SF_OBS_AGENCY :
+	    SF_ST_AGENCY];
+	FUZZ_CHECK(agency != NULL && strcmp(agency, "USGS") == 0,
+	    "agency not USGS");
 	fuzz_out_rec(arg, rec);
 	return 0;
 }
