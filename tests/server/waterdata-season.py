@@ -24,7 +24,9 @@ The season, a pure function of the scenario options and the clock:
 
 --dump prints the service's current truth (what a client that fetched
 everything now would hold) as "station|day|value|A or P", one line per
-station and day, for the final comparison; it needs no server.
+station and day, for the final comparison; --history prints each day's
+life, "station|day|provisional|published|approved|approved_at" (the last
+two empty until approved).  Neither needs a server.
 
 Query parameters understood (others the collection has are accepted and
 ignored; an unknown one is a 400, as a real OGC server answers):
@@ -400,6 +402,25 @@ def dump(season, now):
     return out
 
 
+def history(season, now):
+    """Each published day's life: station|day|provisional|published|
+    approved|approved_at (the last two empty while not approved by now)."""
+    out = []
+    for st in season.stations:
+        for day in season.days(st, now):
+            pub_day = day + dt.timedelta(days=1)
+            pub = dt.datetime.combine(pub_day, PUBLISH_AT, dt.timezone.utc)
+            appr = dt.datetime.combine(season.approval_day(st, pub_day),
+                                       APPROVE_AT, dt.timezone.utc)
+            a, at = "", ""
+            if appr <= now:
+                a, at = season.approved(st, day), appr.strftime(
+                    "%Y-%m-%dT%H:%M:%SZ")
+            out.append("|".join((st, str(day), season.provisional(st, day),
+                                 pub.strftime("%Y-%m-%dT%H:%M:%SZ"), a, at)))
+    return out
+
+
 # ---------------------------------------------------------------------------
 # The server
 
@@ -548,6 +569,9 @@ def parse_args(argv):
                    help="file holding the simulated clock (an instant)")
     p.add_argument("--dump", action="store_true",
                    help="print the current truth and exit (no server)")
+    p.add_argument("--history", action="store_true",
+                   help="print every day's publication and approval and "
+                   "exit (no server)")
     p.add_argument("--stations", default=DEFAULT_STATIONS,
                    help="comma list of station numbers")
     p.add_argument("--station-count", type=int, default=0, metavar="N",
@@ -585,14 +609,15 @@ def parse_args(argv):
 
 def main(argv):
     args, season = parse_args(argv)
-    if args.dump:
+    if args.dump or args.history:
         try:
             now = read_clock(args.control)
         except (OSError, BadRequest) as e:
             print(f"{PROG}: cannot read the clock '{args.control}': {e}",
                   file=sys.stderr)
             return 1
-        sys.stdout.write("".join(line + "\n" for line in dump(season, now)))
+        lines = dump(season, now) if args.dump else history(season, now)
+        sys.stdout.write("".join(line + "\n" for line in lines))
         return 0
 
     def on_signal(signum, frame):
