@@ -73,7 +73,7 @@ PROPERTIES = ("time_series_id", "monitoring_location_id", "parameter_code",
 OTHER_PARAMS = ("f", "lang", "limit", "cursor", "offset", "properties",
                 "skipGeometry", "sortby", "bbox", "id", "daily_id",
                 "max_results", "filter", "filter-lang", "crs", "bbox-crs",
-                "datetime")
+                "datetime", "api_key")
 
 
 class BadRequest(Exception):
