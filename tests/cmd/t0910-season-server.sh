@@ -233,4 +233,28 @@ test_expect_success 'a generated network: --station-count' '
 	head -n 1 many | grep "^01000000|2026-01-01|"
 '
 
+test_expect_success 'cronjob.py runs a crontab entry as cron does' '
+	DIR=$(pwd -P) &&
+	cat >table <<-EOF &&
+	# a comment
+	MAILTO=someone
+	FOO = "bar baz"
+	30 2 * * * /usr/local/bin/backup
+	0 12 * * * printf "\\%s\\\\n" "\$FOO" "\$SF_NOW" "\$PWD" "\$(cat)" "\\%d" >"$DIR/out"; env | sort >"$DIR/env" %in1%in2
+	EOF
+	python3 "$SF_TOP/tests/season/cronjob.py" table "$DIR/out" \
+	    --schedule sched --pass SF_NOW >job.sh &&
+	echo "0 12 * * *" >expect && test_cmp expect sched &&
+	HOME=$DIR CRON_PATH=/usr/bin:/bin SF_NOW=2026-03-01T12:00:00Z \
+	    NOT_PASSED=1 sh job.sh &&
+	printf "%s\n" "bar baz" 2026-03-01T12:00:00Z "$DIR" in1 in2 "%d" >expect &&
+	test_cmp expect out &&
+	cut -d= -f1 env | grep -Ev "^(PWD|OLDPWD|SHLVL|_)$" | tr "\n" " " >names &&
+	printf "FOO HOME LOGNAME MAILTO PATH SF_NOW SHELL " >expect &&
+	test_cmp expect names &&
+	grep -x PATH=/usr/bin:/bin env && grep -x SHELL=/bin/sh env &&
+	{ python3 "$SF_TOP/tests/season/cronjob.py" table nothing-here 2>err;
+	  test $? = 1; } && grep "no entry" err
+'
+
 test_done

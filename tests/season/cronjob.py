@@ -93,11 +93,15 @@ def main(argv):
             if name == "SHELL":
                 shell = value
         home = dict(env).get("HOME")
-        out.append("(cd %s && env -i %s %s -c %s) %s || rc=$?" % (
+        run = "(cd %s && env -i %s %s -c %s)" % (
             shlex.quote(home) if home else '"$HOME"', " ".join(words),
-            shlex.quote(shell), shlex.quote(cmd),
-            "</dev/null" if stdin is None else
-            "<<'CRONJOB_STDIN'\n%s\nCRONJOB_STDIN" % stdin))
+            shlex.quote(shell), shlex.quote(cmd))
+        if stdin is None:
+            out.append(run + " </dev/null || rc=$?")
+        else:
+            out.append(run + " <<'CRONJOB_STDIN' || rc=$?")
+            out.append(stdin)
+            out.append("CRONJOB_STDIN")
     out.append("exit $rc")
     print("\n".join(out))
     if a.schedule:
