@@ -127,6 +127,53 @@ test_expect_success 'the outage: 503 for every request, then well again' '
 	echo SERVICE_UNAVAILABLE >expect && test_cmp expect out
 '
 
+test_expect_success 'continuous: 15-minute values in UTC, an hour late' '
+	season_clock 2026-03-01T12:00:00Z &&
+	C=/collections/continuous/items &&
+	get "$C?monitoring_location_id=USGS-01646500&time=2026-03-01T09:00:00Z/..&statistic_id=00011" &&
+	q "[[f[\"properties\"][k] for k in (\"time\", \"statistic_id\", \"approval_status\", \"last_modified\")] for f in d[\"features\"]]" >out &&
+	cat >expect <<-\EOF &&
+	[["2026-03-01T09:00:00+00:00","00011","Provisional","2026-03-01T10:02:03.500000+00:00"],["2026-03-01T09:15:00+00:00","00011","Provisional","2026-03-01T10:17:03.500000+00:00"],["2026-03-01T09:30:00+00:00","00011","Provisional","2026-03-01T10:32:03.500000+00:00"],["2026-03-01T09:45:00+00:00","00011","Provisional","2026-03-01T10:47:03.500000+00:00"],["2026-03-01T10:00:00+00:00","00011","Provisional","2026-03-01T11:02:03.500000+00:00"],["2026-03-01T10:15:00+00:00","00011","Provisional","2026-03-01T11:17:03.500000+00:00"],["2026-03-01T10:30:00+00:00","00011","Provisional","2026-03-01T11:32:03.500000+00:00"],["2026-03-01T10:45:00+00:00","00011","Provisional","2026-03-01T11:47:03.500000+00:00"]]
+	EOF
+	test_cmp expect out &&
+	test "$(get "$C?monitoring_location_id=USGS-01646500&time=2020-01-01/..")" = 400 &&
+	season_clock 2027-03-01T12:00:00Z &&
+	test "$(get "$C?monitoring_location_id=USGS-01646500&limit=1")" = 200 &&
+	test "$(q "d[\"features\"][0][\"properties\"][\"time\"]")" = 2026-03-01T12:00:00+00:00
+'
+
+test_expect_success 'continuous: approved weeks later, found by last_modified' '
+	season_clock 2026-04-20T12:00:00Z &&
+	each "/collections/continuous/items?monitoring_location_id=USGS-01646500&time=2026-02-10T06:00:00Z/2026-02-10T06:00:00Z" >after &&
+	read -r s t v a m <after &&
+	test "$t $a" = "2026-02-10T06:00:00+00:00 A" &&
+	test "$m" \> 2026-03-13 &&
+	each "/collections/continuous/items?monitoring_location_id=USGS-01646500&time=2026-01-01T00:00:00Z/..&last_modified=${m}Z/.." >changed &&
+	grep -F "2026-02-10T06:00:00+00:00 $v A" changed
+'
+
+test_expect_success 'sf-fetch-usgs reads continuous values: --dump --collection continuous' '
+	season_clock 2026-03-12T12:00:00Z &&
+	printf "{\"kind\":\"request\",\"config\":\"c\",\"station\":\"%s\",\"agency\":\"USGS\",\"type\":\"realtime_15min\",\"source\":null,\"start\":\"2026-03-09T00:00:00Z\",\"end\":null,\"modified_since\":null,\"target_id\":null}\n" 01646500 01594440 >requests &&
+	SF_NOW=2026-03-12T12:00:00Z SF_USGS_URL=$SERVER_URL \
+		sf-fetch-usgs <requests >records &&
+	python3 -c "
+import json
+for line in open(\"records\"):
+    r = json.loads(line)
+    if r[\"kind\"] == \"obs\":
+        print(\"%s|%s|%.1f|%s\" % (r[\"station\"], r[\"observed_at\"],
+            r[\"discharge\"], r[\"quality_code\"][0]))
+" | sort >got &&
+	season_dump --collection continuous --stations 01646500,01594440 \
+	    --dead 01594440@2026-03-10 | awk -F"|" "\$2 >= \"2026-03-09\"" |
+	    sort >expect &&
+	grep "^01594440|2026-03-10T23:45:00Z|" got &&
+	! grep "^01594440|2026-03-11" got &&
+	grep "^01646500|2026-03-12T10:45:00Z|" got &&
+	test_cmp expect got
+'
+
 test_expect_success 'the dead gauge publishes nothing after its last day' '
 	season_clock 2026-04-20T12:00:00Z &&
 	each "$D?monitoring_location_id=USGS-01594440,USGS-01638500&time=2026-03-09/.." >out &&

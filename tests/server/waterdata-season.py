@@ -3,14 +3,17 @@
 (OGC API - Features) that lives through a simulated season.
 
 It serves /collections/daily/items (daily means, parameter 00060,
-statistic 00003) for a handful of stations, in the real JSON shape, and
-its data change with a simulated clock that the test sets by writing an
+statistic 00003) and /collections/continuous/items (15-minute values,
+statistic 00011, times in UTC with +00:00; at most 3 years a request, the
+last year when no time= is given) for a handful of stations, in the real
+JSON shape, and its data change with a simulated clock that the test sets by writing an
 instant (YYYY-MM-DDTHH:MM:SSZ, what the test also puts in SF_NOW) to the
 control file before each run.  The file is read at every request.
 
 The season, a pure function of the scenario options and the clock:
 
-  publication  the value of day D appears the next day at 05:17:42 UTC,
+  publication  the value of day D appears the next day at 05:17:42 UTC
+               (a 15-minute value 1 h 02 min 03.5 s after its instant),
                Provisional, last_modified = that instant;
   approval     every --approve-every days (station by station on its own
                day of the cycle, at 14:02:09 UTC) the station's values
@@ -24,7 +27,8 @@ The season, a pure function of the scenario options and the clock:
 
 --dump prints the service's current truth (what a client that fetched
 everything now would hold) as "station|day|value|A or P", one line per
-station and day, for the final comparison; --history prints each day's
+station and day (or instant, with --collection continuous), for the
+final comparison; --history prints each day's
 life, "station|day|provisional|published|approved|approved_at" (the last
 two empty until approved).  Neither needs a server.
 
@@ -63,6 +67,9 @@ PROG = "waterdata-season"
 
 DEFAULT_STATIONS = "01646500,01638500,01594440,03049500"
 PUBLISH_AT = dt.time(5, 17, 42, 123456)
+CONTINUOUS_DELAY = dt.timedelta(hours=1, minutes=2, seconds=3.5)
+STEP = dt.timedelta(minutes=15)
+COLLECTION_RE = re.compile(r"(?:/ogcapi/v0)?/collections/(daily|continuous)/items")
 APPROVE_AT = dt.time(14, 2, 9, 654321)
 
 # The daily collection's properties (the real schema), and the query
@@ -187,20 +194,24 @@ class Season:
                 self.outage[0] <= now.date() <= self.outage[1])
 
     @staticmethod
-    def _noise(station, day):
-        h = hashlib.sha256(f"{station}/{day}".encode()).digest()
+    def _noise(station, key):
+        h = hashlib.sha256(f"{station}/{key}".encode()).digest()
         return int.from_bytes(h[:4], "big") / 2**32
 
-    def provisional(self, station, day):
-        """The provisional value of a day, a string with one decimal."""
+    def provisional(self, station, key):
+        """The provisional value of a day (a date) or of a 15-minute
+        instant (a datetime), a string with one decimal."""
+        x = key.toordinal()
+        if isinstance(key, dt.datetime):
+            x += (key.hour * 60 + key.minute) / 1440
         base = 40 + int(station) % 97 * 3
-        season = 25 * math.sin(2 * math.pi * day.toordinal() / 365.25)
-        return "%.1f" % (base + season + 10 * self._noise(station, day))
+        season = 25 * math.sin(2 * math.pi * x / 365.25)
+        return "%.1f" % (base + season + 10 * self._noise(station, key))
 
-    def approved(self, station, day):
+    def approved(self, station, key):
         """The approved value: never the provisional one."""
-        p = float(self.provisional(station, day))
-        a = round(p * 1.07 + 0.3 + 2 * self._noise(day, station), 1)
+        p = float(self.provisional(station, key))
+        a = round(p * 1.07 + 0.3 + 2 * self._noise(key, station), 1)
         if "%.1f" % a == "%.1f" % p:
             a += 0.1
         return "%.1f" % a
@@ -213,43 +224,69 @@ class Season:
         k = (earliest.toordinal() - off) % self.every
         return earliest + dt.timedelta(days=(self.every - k) % self.every)
 
-    def last_day(self, station, now):
-        """The newest day with a value published by now."""
-        last = now.date() - dt.timedelta(days=1)
-        if dt.datetime.combine(now.date(), PUBLISH_AT,
-                               dt.timezone.utc) > now:
-            last -= dt.timedelta(days=1)
-        if station in self.dead and self.dead[station] < last:
-            last = self.dead[station]
-        return last
+    @staticmethod
+    def published(key):
+        """When the value of a day or of an instant appears."""
+        if isinstance(key, dt.datetime):
+            return key + CONTINUOUS_DELAY
+        return dt.datetime.combine(key + dt.timedelta(days=1), PUBLISH_AT,
+                                   dt.timezone.utc)
 
-    def row(self, station, day, now):
-        """(value, approval, qualifier, last_modified) of a day as the
-        service shows it at now, or None if not yet published."""
-        pub_day = day + dt.timedelta(days=1)
-        pub = dt.datetime.combine(pub_day, PUBLISH_AT, dt.timezone.utc)
+    def row(self, station, key, now):
+        """(value, approval, qualifier, last_modified) of a day (a date) or
+        a 15-minute instant (a datetime) as the service shows it at now,
+        or None if not published by now."""
+        pub = self.published(key)
+        day = key.date() if isinstance(key, dt.datetime) else key
         if pub > now or (station in self.dead and day > self.dead[station]):
             return None
-        qual = ["ESTIMATED"] if day.toordinal() % 11 == 0 else None
-        appr = dt.datetime.combine(self.approval_day(station, pub_day),
+        qual = None
+        if day.toordinal() % 11 == 0 and (
+                not isinstance(key, dt.datetime) or key.hour < 6):
+            qual = ["ESTIMATED"]
+        appr = dt.datetime.combine(self.approval_day(station, pub.date()),
                                    APPROVE_AT, dt.timezone.utc)
         if appr <= now:
-            return self.approved(station, day), "Approved", qual, appr
-        return self.provisional(station, day), "Provisional", qual, pub
+            return self.approved(station, key), "Approved", qual, appr
+        return self.provisional(station, key), "Provisional", qual, pub
 
     def days(self, station, now, low=None, high=None):
         """The published days of a station within [low, high] (dates)."""
         d = max(self.first, low or self.first)
-        end = self.last_day(station, now)
+        end = now.date() - dt.timedelta(days=1)
+        if self.published(end) > now:
+            end -= dt.timedelta(days=1)
+        if station in self.dead and self.dead[station] < end:
+            end = self.dead[station]
         if high is not None and high < end:
             end = high
         while d <= end:
             yield d
             d += dt.timedelta(days=1)
 
+    def instants(self, station, now, low=None, high=None):
+        """The published 15-minute instants of a station within [low,
+        high] (aware datetimes)."""
+        t = dt.datetime.combine(self.first, dt.time(0), dt.timezone.utc)
+        if low is not None and low > t:
+            t += math.ceil((low - t) / STEP) * STEP
+        end = now - CONTINUOUS_DELAY
+        if station in self.dead:
+            end = min(end, dt.datetime.combine(
+                self.dead[station], dt.time(23, 59, 59), dt.timezone.utc))
+        if high is not None and high < end:
+            end = high
+        while t <= end:
+            yield t
+            t += STEP
+
+    def keys(self, coll, station, now):
+        return (self.days(station, now) if coll == "daily"
+                else self.instants(station, now))
+
 
 # ---------------------------------------------------------------------------
-# Answering /collections/daily/items
+# Answering /collections/{daily,continuous}/items
 
 
 def one(params, name):
@@ -266,8 +303,18 @@ def csv_values(params, name):
     return None if v is None else [x.strip() for x in v.split(",") if x.strip()]
 
 
-def daily_items(season, params, now, base_url, path):
-    """(status, body dict) for one request of the daily collection."""
+def key_text(key):
+    """The "time" of a feature: a date (daily), or an instant with its
+    offset (continuous), as the service writes them."""
+    if isinstance(key, dt.datetime):
+        return key.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return key.isoformat()
+
+
+def items(season, coll, params, now, base_url, path):
+    """The body (a dict) of one request of the daily or the continuous
+    collection; BadRequest for a query the service refuses."""
+    stat = "00003" if coll == "daily" else "00011"
     for name in params:
         if name not in PROPERTIES and name not in OTHER_PARAMS:
             raise BadRequest(f"unknown query parameter '{name}'")
@@ -287,12 +334,20 @@ def daily_items(season, params, now, base_url, path):
     pc = csv_values(params, "parameter_code")
     sid = csv_values(params, "statistic_id")
     if (pc is not None and "00060" not in pc) or (
-            sid is not None and "00003" not in sid):
+            sid is not None and stat not in sid):
         stations = []
     appr = csv_values(params, "approval_status")
     tiv = (None, None)
     if one(params, "time") is not None:
         tiv = parse_interval(one(params, "time"), now)
+    if coll == "continuous":
+        # "If no time is specified, the service will return the last
+        # single year of data"; at most 3 years per request.
+        if tiv == (None, None):
+            tiv = (now - dt.timedelta(days=365), None)
+        if tiv[0] is None or (tiv[1] or now) - tiv[0] > dt.timedelta(
+                days=3 * 366):
+            raise BadRequest("continuous: at most 3 years per request")
     lmiv = None
     if one(params, "last_modified") is not None:
         lmiv = parse_interval(one(params, "last_modified"), now)
@@ -311,11 +366,16 @@ def daily_items(season, params, now, base_url, path):
     limit = min(limit, season.max_limit)
     skip_geom = (one(params, "skipGeometry") or "false").lower() == "true"
 
-    low = tiv[0].date() if tiv[0] is not None else None
-    high = tiv[1].date() if tiv[1] is not None else None
+    if coll == "daily":
+        low = tiv[0].date() if tiv[0] is not None else None
+        high = tiv[1].date() if tiv[1] is not None else None
+        keys = season.days
+    else:
+        low, high = tiv
+        keys = season.instants
     rows = []
     for st in stations:
-        for day in season.days(st, now, low, high):
+        for day in keys(st, now, low, high):
             r = season.row(st, day, now)
             if r is None:
                 continue
@@ -347,8 +407,8 @@ def daily_items(season, params, now, base_url, path):
             "monitoring_location_id": "USGS-" + st,
             "parameter_code": "00060",
             "qualifier": qual,
-            "statistic_id": "00003",
-            "time": day.isoformat(),
+            "statistic_id": stat,
+            "time": key_text(day),
             "time_series_id": hashlib.md5(st.encode()).hexdigest(),
             "unit_of_measure": "ft^3/s",
             "value": value,
@@ -379,9 +439,10 @@ def daily_items(season, params, now, base_url, path):
     links = [link("self", cursor)]
     if cursor + limit < len(rows):
         links.append(link("next", cursor + limit))
-    links.append({"type": "application/json", "title": "Daily values",
-                  "rel": "collection",
-                  "href": base_url + "/collections/daily"})
+    links.append({"type": "application/json",
+                  "title": "Daily values" if coll == "daily" else
+                  "Continuous values", "rel": "collection",
+                  "href": base_url + "/collections/" + coll})
     return {
         "type": "FeatureCollection",
         "features": features,
@@ -391,33 +452,39 @@ def daily_items(season, params, now, base_url, path):
     }
 
 
-def dump(season, now):
-    """The service's current truth, one line per station and day."""
+def dump(season, now, coll="daily"):
+    """The service's current truth, one line per station and day (or
+    15-minute instant, as YYYY-MM-DDTHH:MM:SSZ)."""
     out = []
     for st in season.stations:
-        for day in season.days(st, now):
-            r = season.row(st, day, now)
+        for key in season.keys(coll, st, now):
+            r = season.row(st, key, now)
             if r is not None:
-                out.append(f"{st}|{day}|{r[0]}|{r[1][0]}")
+                out.append(f"{st}|{stamp(key)}|{r[0]}|{r[1][0]}")
     return out
 
 
-def history(season, now):
-    """Each published day's life: station|day|provisional|published|
-    approved|approved_at (the last two empty while not approved by now)."""
+def stamp(key):
+    if isinstance(key, dt.datetime):
+        return key.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(key)
+
+
+def history(season, now, coll="daily"):
+    """Each published day's (or instant's) life: station|day|provisional|
+    published|approved|approved_at (the last two empty while not approved
+    by now)."""
     out = []
     for st in season.stations:
-        for day in season.days(st, now):
-            pub_day = day + dt.timedelta(days=1)
-            pub = dt.datetime.combine(pub_day, PUBLISH_AT, dt.timezone.utc)
-            appr = dt.datetime.combine(season.approval_day(st, pub_day),
+        for key in season.keys(coll, st, now):
+            pub = season.published(key)
+            appr = dt.datetime.combine(season.approval_day(st, pub.date()),
                                        APPROVE_AT, dt.timezone.utc)
             a, at = "", ""
             if appr <= now:
-                a, at = season.approved(st, day), appr.strftime(
-                    "%Y-%m-%dT%H:%M:%SZ")
-            out.append("|".join((st, str(day), season.provisional(st, day),
-                                 pub.strftime("%Y-%m-%dT%H:%M:%SZ"), a, at)))
+                a, at = season.approved(st, key), stamp(appr)
+            out.append("|".join((st, stamp(key), season.provisional(st, key),
+                                 stamp(pub), a, at)))
     return out
 
 
@@ -508,11 +575,11 @@ class Handler(BaseHTTPRequestHandler):
                 status, body = 503, {"error": {
                     "code": "SERVICE_UNAVAILABLE",
                     "message": "The service is temporarily unavailable"}}
-            elif path in ("/collections/daily/items",
-                          "/ogcapi/v0/collections/daily/items"):
+            elif COLLECTION_RE.fullmatch(path):
+                coll = COLLECTION_RE.fullmatch(path).group(1)
                 try:
-                    body = daily_items(srv.season, params, now,
-                                       srv.base_url, path)
+                    body = items(srv.season, coll, params, now,
+                                 srv.base_url, path)
                     status = 200
                     nfeat = body["numberReturned"]
                 except BadRequest as e:
@@ -572,6 +639,8 @@ def parse_args(argv):
     p.add_argument("--history", action="store_true",
                    help="print every day's publication and approval and "
                    "exit (no server)")
+    p.add_argument("--collection", choices=("daily", "continuous"),
+                   default="daily", help="what --dump and --history show")
     p.add_argument("--stations", default=DEFAULT_STATIONS,
                    help="comma list of station numbers")
     p.add_argument("--station-count", type=int, default=0, metavar="N",
@@ -616,7 +685,8 @@ def main(argv):
             print(f"{PROG}: cannot read the clock '{args.control}': {e}",
                   file=sys.stderr)
             return 1
-        lines = dump(season, now) if args.dump else history(season, now)
+        lines = (dump if args.dump else history)(season, now,
+                                                 args.collection)
         sys.stdout.write("".join(line + "\n" for line in lines))
         return 0
 
