@@ -6,7 +6,9 @@
 #   season_clock INSTANT      sets the stand-in's clock (YYYY-MM-DDTHH:MM:SSZ),
 #                             as the test sets SF_NOW
 #   start_season [OPTION...]  starts the stand-in with the scenario options
-#                             given, waits up to 10 s until it accepts, and
+#                             given (it exits after an hour, or when the
+#                             shell goes away), waits up to 10 s until it
+#                             accepts (up to 30 s on a busy machine), and
 #                             exports SERVER_URL, SERVER_LOG, SERVER_PID and
 #                             SEASON_CLOCK (the clock file); it is stopped
 #                             when the shell that started it exits
@@ -31,13 +33,15 @@ start_season() {
 	rm -f "$_srv_dir/port"
 	: > "$_srv_dir/log"
 	[ -f "$SEASON_CLOCK" ] || season_clock "${SF_NOW:-2026-01-01T00:00:00Z}"
+	# No 300 s limit as replay.py has: on a busy machine a test can run
+	# longer; --watch-parent and the EXIT trap stop it.
 	python3 "$SEASON_PY" --control "$SEASON_CLOCK" \
 		--port-file "$_srv_dir/port" --log "$_srv_dir/log" \
-		--watch-parent "$@" 2> "$_srv_dir/stderr" &
+		--watch-parent --max-seconds 3600 "$@" 2> "$_srv_dir/stderr" &
 	SERVER_PID=$!
 	_srv_i=0
 	while [ ! -s "$_srv_dir/port" ]; do
-		if ! kill -0 "$SERVER_PID" 2>/dev/null || [ $_srv_i -ge 100 ]
+		if ! kill -0 "$SERVER_PID" 2>/dev/null || [ $_srv_i -ge 300 ]
 		then
 			echo "start_season: the stand-in did not start" >&2
 			cat "$_srv_dir/stderr" >&2

@@ -105,7 +105,7 @@ mkdir -p "$HOME/.config/sf"
 
 start_season --first-day $PULL_START --approve-lag 30 --approve-every 14 \
 	--outage $OUTAGE_FROM/$OUTAGE_TO --dead $DEAD@$DEAD_LAST \
-	--max-limit 100 --max-seconds 600
+	--max-limit 100
 
 # The simulated days, one a line: "N DATE"
 python3 -c '
