@@ -153,10 +153,11 @@ test_expect_success 'install: the crontab holds the printed lines, foreign lines
 	while IFS= read -r l; do
 		grep -Fxq -e "$l" table || { echo "not installed: $l"; exit 1; }
 	done <lines &&
-	python3 "$SF_TOP/tests/season/cronjob.py" table "$SF_DB" \
+	python3 "$SF_TOP/tests/season/cronjob.py" table "plan season" \
 	    --schedule schedule --pass SF_NOW --pass SF_USGS_URL >job.sh &&
 	echo "0 12 * * *" >expect && test_cmp expect schedule &&
 	grep -c "env -i" job.sh >n && echo 1 >expect && test_cmp expect n &&
+	grep -F "$SF_DB" job.sh >/dev/null &&
 	! grep -F "$KEY" table
 '
 
