@@ -167,6 +167,34 @@ fail:
 	return -1;
 }
 
+/*
+ * Switching a file to WAL takes an exclusive lock, and sqlite answers
+ * SQLITE_BUSY there without calling the busy handler: two programs
+ * creating one new database at once would see "database is locked". So
+ * the switch is retried here for as long as the busy timeout allows.
+ */
+static int
+set_wal(struct sf_db *db, struct sf_err *err)
+{
+	int slept = 0, rc, nap = 1;
+
+	for (;;) {
+		rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL,
+		    NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		if (slept >= BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_sleep(nap);
+		slept += nap;
+		if (nap < 50)
+			nap *= 2;
+	}
+	return sf_db_fail(db, "switching to WAL", err);
+}
+
 struct sf_db *
 sf_db_open(const char *path, int flags, struct sf_err *err)
 {
@@ -195,8 +223,7 @@ sf_db_open(const char *path, int flags, struct sf_err *err)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	if (!(flags & SF_DB_READONLY) &&
-	    sf_db_exec(db, "PRAGMA journal_mode = WAL", err) == -1)
+	if (!(flags & SF_DB_READONLY) && set_wal(db, err) == -1)
 		goto fail;
 	if (sf_db_exec(db, "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON;"
