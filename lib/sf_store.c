@@ -19,6 +19,8 @@
 
 #include <jansson.h>
 
+#include "sf_id.h"
+#include "sf_quality.h"
 #include "sf_store.h"
 #include "sf.h"
 
@@ -36,6 +38,7 @@ static const char *const unit_names[] = { "cfs", "cms" };
 
 struct series {
 	char *station;
+	int ec;			/* the station is EC's, else USGS's */
 	int type;
 	int unit;
 	int64_t id;
@@ -523,8 +526,14 @@ series_find(struct sf_store *s, const char *station, const char *agency,
 
 	for (i = s->nseries; i-- > 0;) {
 		e = &s->series[i];
-		if (e->type == type && strcmp(e->station, station) == 0)
+		if (e->type == type && strcmp(e->station, station) == 0) {
+			/* The agency check station_id made once. */
+			if (e->ec != (strcmp(agency, "EC") == 0))
+				return sf_err_set(err, "station '%s' is a %s "
+				    "station, not %s", station, e->ec ? "EC" :
+				    "USGS", agency);
 			goto found;
+		}
 	}
 	if ((r = station_id(s, station, agency, &sid, err)) != 0)
 		return r;
@@ -538,6 +547,7 @@ series_find(struct sf_store *s, const char *station, const char *agency,
 	e = &s->series[s->nseries];
 	memset(e, 0, sizeof(*e));
 	e->type = type;
+	e->ec = strcmp(agency, "EC") == 0;
 	sqlite3_bind_int64(s->series_get, 1, sid);
 	sqlite3_bind_text(s->series_get, 2, type_names[type], -1,
 	    SQLITE_STATIC);
@@ -633,12 +643,19 @@ need(const struct sf_rec *r, int f, struct sf_err *err)
 	return 0;
 }
 
+/* The agency, and the station id by its agency's pattern (sf_id). */
 static int
-check_agency(const char *a, struct sf_err *err)
+check_agency(const char *a, const char *station, struct sf_err *err)
 {
+	const char *other;
+
 	if (strcmp(a, "USGS") != 0 && strcmp(a, "EC") != 0)
 		return sf_err_set(err, "agency '%s': not USGS or EC", a);
-	return 0;
+	if ((other = sf_id_agency_guess(station)) != NULL &&
+	    strcmp(other, a) != 0)
+		return sf_err_set(err, "station '%s' is %s %s station, not %s",
+		    station, strcmp(other, "EC") == 0 ? "an" : "a", other, a);
+	return sf_id_check(a, station, err);
 }
 
 static int
@@ -653,6 +670,18 @@ parse_unit(const char *u, int *unit, struct sf_err *err)
 	return 0;
 }
 
+/*
+ * A number as records carry it: JSON's grammar (RFC 8259), whatever the
+ * encoding, so "12000." (a cut line) is not taken for 12000.
+ */
+static int
+number(const char *v, double *out, struct sf_err *err)
+{
+	if (!sf_str_is_json_number(v))
+		return sf_err_set(err, "'%s': not a number", v);
+	return sf_str_todouble(v, out, err);
+}
+
 /* A discharge: NULL (then flag must say why), or a number >= 0. */
 static int
 parse_flow(struct sf_store *s, const char *v, const char *flag,
@@ -665,7 +694,7 @@ parse_flow(struct sf_store *s, const char *v, const char *flag,
 			    "quality_code says why");
 		return 0;
 	}
-	if (sf_str_todouble(v, out, err) == -1)
+	if (number(v, out, err) == -1)
 		return sf_err_set(err, "discharge '%s': not a number", v);
 	if (*out < 0 && !s->o.allow_negative)
 		return sf_err_set(err, "discharge '%s' is negative (use "
@@ -798,7 +827,7 @@ put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
 	    need(r, SF_OBS_TYPE, err) || need(r, SF_OBS_OBSERVED_AT, err) ||
 	    need(r, SF_OBS_UNIT, err))
 		return -1;
-	if (check_agency(r->f[SF_OBS_AGENCY], err) == -1)
+	if (check_agency(r->f[SF_OBS_AGENCY], st, err) == -1)
 		return -1;
 	if (strcmp(r->f[SF_OBS_TYPE], "daily_mean") == 0)
 		type = T_DAILY;
@@ -816,6 +845,8 @@ put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
 		return -1;
 	if (qc != NULL && *qc == '\0')
 		qc = NULL;
+	if (qc != NULL && sf_quality_check(qc, err) == -1)
+		return -1;
 	if (parse_flow(s, r->f[SF_OBS_DISCHARGE], qc, &v, &has, err) == -1)
 		return -1;
 
@@ -1076,7 +1107,7 @@ put_forecast(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	    need(r, SF_FC_SOURCE, err) || need(r, SF_FC_RUN_DATE, err) ||
 	    need(r, SF_FC_VALID_AT, err))
 		return -1;
-	if (check_agency(r->f[SF_FC_AGENCY], err) == -1)
+	if (check_agency(r->f[SF_FC_AGENCY], r->f[SF_FC_STATION], err) == -1)
 		return -1;
 	if (parse_time("run_date", r->f[SF_FC_RUN_DATE], &rd, err) == -1 ||
 	    parse_time("valid_at", r->f[SF_FC_VALID_AT], &p.t, err) == -1)
@@ -1097,7 +1128,7 @@ put_forecast(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	p.has_stage = 0;
 	p.stage = 0;
 	if (r->f[SF_FC_STAGE] != NULL && *r->f[SF_FC_STAGE] != '\0') {
-		if (sf_str_todouble(r->f[SF_FC_STAGE], &p.stage, err) == -1)
+		if (number(r->f[SF_FC_STAGE], &p.stage, err) == -1)
 			return sf_err_set(err, "stage '%s': not a number",
 			    r->f[SF_FC_STAGE]);
 		p.has_stage = 1;
@@ -1147,7 +1178,7 @@ bind_num(sqlite3_stmt *st, int i, const char *v, const char *name,
 
 	if (v == NULL || *v == '\0')
 		return sqlite3_bind_null(st, i), 0;
-	if (sf_str_todouble(v, &d, err) == -1 || d < lo || d > hi)
+	if (number(v, &d, err) == -1 || d < lo || d > hi)
 		return sf_err_set(err, "%s '%s': not a number from %g to %g",
 		    name, v, lo, hi);
 	sqlite3_bind_double(st, i, d);
@@ -1193,7 +1224,8 @@ put_station(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 	int rc, existed;
 
 	if (need(r, SF_ST_STATION, err) || need(r, SF_ST_AGENCY, err) ||
-	    check_agency(r->f[SF_ST_AGENCY], err) == -1)
+	    check_agency(r->f[SF_ST_AGENCY], r->f[SF_ST_STATION],
+	    err) == -1)
 		return -1;
 	if (bind_station(s->master_put, r, err) == -1 ||
 	    bind_station(s->station_upd, r, err) == -1)
@@ -1228,6 +1260,10 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 
 	if (msg == NULL || *msg == '\0')
 		msg = "failed (no message)";
+	/* The id goes into logs: only one of an agency's pattern. */
+	if (st != NULL && *st != '\0' && sf_id_agency_guess(st) == NULL)
+		return sf_err_set(err, "station '%s': not a USGS or EC "
+		    "station id", st);
 	s->all.failed++;
 	if (c == NULL)
 		return 0;

@@ -66,6 +66,18 @@ test_expect_success 'a station keeps its unit and its agency' '
 	grep "station .01646500. is a USGS station, not EC" err
 '
 
+# Within one run the agency of a station already seen was not checked
+# again, so a cfs row tagged EC was inserted (issue 9.8).
+test_expect_success 'the agency is checked for a station already seen in the run' '
+	o 01646502 USGS daily_mean 2024-02-01 10 cfs "\"P\"" >again &&
+	o 01646502 EC daily_mean 2024-02-02 10 cfs "\"P\"" >>again &&
+	rc=0; sf-load again 2>err || rc=$?;
+	test "$rc" = 1 &&
+	grep "again:2: station .01646502. is a USGS station, not EC" err &&
+	test "$(sql "SELECT count(*) FROM discharge_observations o JOIN stations s
+	    ON s.id = o.station_id WHERE s.station_number = \"01646502\"")" = 1
+'
+
 test_expect_success '--strict: one bad record and nothing is loaded' '
 	gen_obs 2 100 >good &&
 	{ cat good; o 01646500 USGS daily_mean 2024-13-01 10 cfs "\"P\""; } >mixed &&
