@@ -12,6 +12,7 @@
  * the window are dropped at every transaction start, since another process
  * may have written in between.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ struct conf {
 	int64_t id;		/* 0: not in pull_configurations */
 	struct sf_store_counts n;	/* committed, and rejected/failed */
 	struct sf_store_counts t;	/* in the open transaction */
+	long done;		/* done records: requests that succeeded */
 	int nerrors;
 	struct sf_buf errors;	/* "station 'X': message; ..." */
 };
@@ -123,7 +125,8 @@ struct sf_store {
 
 	sqlite3_stmt *window_get, *station_get, *station_add, *series_get, *series_add,
 	    *series_max, *obs_add, *obs_keep, *obs_set, *qc_get,
-	    *qc_add, *conf_get, *prog_ok, *prog_fail, *log_add, *conf_ran,
+	    *qc_add, *conf_get, *prog_ok, *prog_done, *prog_fail, *log_add,
+	    *conf_ran,
 	    *master_has, *master_put, *station_upd, *run_get, *run_add,
 	    *run_set;
 };
@@ -160,15 +163,26 @@ static const struct {
 	{ S(conf_get), "SELECT id FROM pull_configurations WHERE name = ?1" },
 	{ S(prog_ok), "INSERT INTO pull_station_progress (config_id, "
 	    "station_number, last_successful_pull_date, consecutive_failures, "
-	    "last_attempt_at, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, 0, ?4, ?4, ?4) "
+	    "last_attempt_at, last_success_at, created_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, 0, ?4, ?4, ?4, ?4) "
 	    "ON CONFLICT (config_id, station_number) DO UPDATE SET "
 	    "last_successful_pull_date = CASE "
 	    "WHEN last_successful_pull_date IS NULL OR "
 	    "excluded.last_successful_pull_date > last_successful_pull_date "
 	    "THEN excluded.last_successful_pull_date "
 	    "ELSE last_successful_pull_date END, "
-	    "consecutive_failures = 0, last_attempt_at = ?4, updated_at = ?4" },
+	    "consecutive_failures = 0, last_attempt_at = ?4, "
+	    "last_success_at = ?4, updated_at = ?4" },
+	{ S(prog_done), "INSERT INTO pull_station_progress (config_id, "
+	    "station_number, consecutive_failures, last_attempt_at, "
+	    "last_success_at, last_revision_pass_at, created_at, updated_at) "
+	    "VALUES (?1, ?2, 0, ?3, ?3, ?4, ?3, ?3) "
+	    "ON CONFLICT (config_id, station_number) DO UPDATE SET "
+	    "consecutive_failures = 0, last_attempt_at = ?3, "
+	    "last_success_at = ?3, updated_at = ?3, "
+	    "last_revision_pass_at = CASE WHEN ?4 IS NOT NULL AND "
+	    "(last_revision_pass_at IS NULL OR ?4 > last_revision_pass_at) "
+	    "THEN ?4 ELSE last_revision_pass_at END" },
 	{ S(prog_fail), "INSERT INTO pull_station_progress (config_id, "
 	    "station_number, consecutive_failures, last_error, last_error_at, "
 	    "last_attempt_at, created_at, updated_at) "
@@ -1296,6 +1310,69 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	return run_stmt(s, s->log_add, "logging a failure", err);
 }
 
+/* Done records */
+
+/*
+ * A request succeeded: the station's failures are over, and it was a
+ * success now. A done record of a revision pass (modified_since set)
+ * also records when that pass began: the request's end, which the plan
+ * sets to the instant it was made, so that nothing changed while the pass
+ * ran is skipped by the next one.
+ */
+static int
+put_done(struct sf_store *s, const struct sf_rec *r, size_t conf,
+    int hasconf, struct sf_err *err)
+{
+	const char *st = r->f[SF_DONE_STATION];
+	const char *since = r->f[SF_DONE_MODIFIED_SINCE];
+	const char *end = r->f[SF_DONE_END];
+	struct conf *c = hasconf ? &s->confs[conf] : NULL;
+	char now[SF_TIME_LEN], pass[SF_TIME_LEN];
+	long long rows;
+	int64_t t;
+	int rc, haspass = 0;
+
+	if (need(r, SF_DONE_STATION, err) || need(r, SF_DONE_AGENCY, err) ||
+	    check_agency(r->f[SF_DONE_AGENCY], st, err) == -1)
+		return -1;
+	if (r->f[SF_DONE_ROWS] != NULL && sf_str_toll(r->f[SF_DONE_ROWS], 0,
+	    LLONG_MAX, &rows, err) == -1)
+		return sf_err_set(err, "rows '%s': not a count",
+		    r->f[SF_DONE_ROWS]);
+	if (r->f[SF_DONE_NEWEST] != NULL && *r->f[SF_DONE_NEWEST] != '\0' &&
+	    parse_time("newest", r->f[SF_DONE_NEWEST], &t, err) == -1)
+		return -1;
+	if (since != NULL && *since != '\0') {
+		if (parse_time("modified_since", since, &t, err) == -1)
+			return -1;
+		if (end != NULL && *end != '\0') {
+			if (parse_time("end", end, &t, err) == -1)
+				return -1;
+			iso(t, pass);
+			haspass = 1;
+		}
+	}
+	if (c == NULL)
+		return 0;
+	c->done++;
+	if (c->id == 0)
+		return 0;
+	if ((rc = txn_open(s, err)) != 0)
+		return rc;
+	/* Its rows first: they belong to the success. */
+	if (progress_flush(s, conf, st, err) == -2)
+		return -2;
+	iso(s->o.now, now);
+	sqlite3_bind_int64(s->prog_done, 1, c->id);
+	sqlite3_bind_text(s->prog_done, 2, st, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->prog_done, 3, now, -1, SQLITE_STATIC);
+	if (haspass)
+		sqlite3_bind_text(s->prog_done, 4, pass, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s->prog_done, 4);
+	return run_stmt(s, s->prog_done, "recording a success", err);
+}
+
 /* The interface */
 
 struct sf_store *
@@ -1378,7 +1455,9 @@ sf_store_put(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 
 	cname = r->kind == SF_KIND_OBS ? r->f[SF_OBS_CONFIG] :
 	    r->kind == SF_KIND_FORECAST ? r->f[SF_FC_CONFIG] :
-	    r->kind == SF_KIND_ERROR ? r->f[SF_EREC_CONFIG] : NULL;
+	    r->kind == SF_KIND_ERROR ? r->f[SF_EREC_CONFIG] :
+	    r->kind == SF_KIND_DONE ? r->f[SF_DONE_CONFIG] :
+	    r->kind == SF_KIND_REQUEST ? r->f[SF_REQ_CONFIG] : NULL;
 	if (cname != NULL && *cname != '\0') {
 		conf = conf_find(s, cname, err, &fail);
 		if (fail)
@@ -1397,6 +1476,9 @@ sf_store_put(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 		break;
 	case SF_KIND_ERROR:
 		rc = put_error(s, r, conf, hasconf, err);
+		break;
+	case SF_KIND_DONE:
+		rc = put_done(s, r, conf, hasconf, err);
 		break;
 	default:
 		rc = sf_err_set(err, "%s records are not loaded (is a fetcher "
