@@ -50,9 +50,12 @@ struct series {
 struct conf {
 	char *name;
 	int64_t id;		/* 0: not in pull_configurations */
+	int64_t first;		/* its pull start date; INT64_MIN if none */
 	struct sf_store_counts n;	/* committed, and rejected/failed */
 	struct sf_store_counts t;	/* in the open transaction */
 	long done;		/* done records: requests that succeeded */
+	char **failed;		/* stations that failed in this run */
+	size_t nfailed;
 	int nerrors;
 	struct sf_buf errors;	/* "station 'X': message; ..." */
 };
@@ -160,7 +163,8 @@ static const struct {
 	    "WHERE series = ?1 AND t = ?2" },
 	{ S(qc_get), "SELECT id FROM quality_codes WHERE code = ?1" },
 	{ S(qc_add), "INSERT INTO quality_codes (code) VALUES (?1)" },
-	{ S(conf_get), "SELECT id FROM pull_configurations WHERE name = ?1" },
+	{ S(conf_get), "SELECT id, pull_start_date FROM pull_configurations "
+	    "WHERE name = ?1" },
 	{ S(prog_ok), "INSERT INTO pull_station_progress (config_id, "
 	    "station_number, last_successful_pull_date, consecutive_failures, "
 	    "last_attempt_at, last_success_at, created_at, updated_at) "
@@ -329,8 +333,16 @@ conf_find(struct sf_store *s, const char *name, struct sf_err *err,
 	sf_buf_init(&c->errors);
 	sqlite3_bind_text(s->conf_get, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s->conf_get);
-	if (rc == SQLITE_ROW)
+	c->first = INT64_MIN;
+	if (rc == SQLITE_ROW) {
+		const char *f;
+		struct sf_err e;
+
 		c->id = sqlite3_column_int64(s->conf_get, 0);
+		f = (const char *)sqlite3_column_text(s->conf_get, 1);
+		if (f == NULL || sf_time_parse(f, &c->first, &e) == -1)
+			c->first = INT64_MIN;
+	}
 	sqlite3_reset(s->conf_get);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		*fail = sf_db_fail(s->db, "reading configurations", err);
@@ -1270,6 +1282,7 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	const char *msg = r->f[SF_EREC_MESSAGE];
 	struct conf *c = hasconf ? &s->confs[conf] : NULL;
 	char now[SF_TIME_LEN];
+	size_t i;
 	int rc;
 
 	if (msg == NULL || *msg == '\0')
@@ -1287,6 +1300,17 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 		    c->errors.len ? "; " : "", st ? st : "(none)", msg);
 	if (c->id == 0 || st == NULL || *st == '\0')
 		return 0;
+	/*
+	 * One failure per station and run, however many of its requests
+	 * failed (the ordinary one and the revision pass): the breaker
+	 * counts failed runs.
+	 */
+	for (i = 0; i < c->nfailed; i++)
+		if (strcmp(c->failed[i], st) == 0)
+			return 0;
+	c->failed = sf_realloc(c->failed, (c->nfailed + 1) *
+	    sizeof(*c->failed));
+	c->failed[c->nfailed++] = sf_strdup(st);
 	if ((rc = txn_open(s, err)) != 0)
 		return rc;
 	/* Rows before the failure count first: they were a success. */
@@ -1314,10 +1338,11 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 
 /*
  * A request succeeded: the station's failures are over, and it was a
- * success now. A done record of a revision pass (modified_since set)
- * also records when that pass began: the request's end, which the plan
- * sets to the instant it was made, so that nothing changed while the pass
- * ran is skipped by the next one.
+ * success now. A done record of a revision pass (modified_since set), or
+ * of a request from the pull start date (everything), also records when
+ * that pass began: the request's end, which the plan sets to the instant
+ * it was made, so that nothing changed while the pass ran is skipped by
+ * the next one.
  */
 static int
 put_done(struct sf_store *s, const struct sf_rec *r, size_t conf,
@@ -1329,7 +1354,8 @@ put_done(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	struct conf *c = hasconf ? &s->confs[conf] : NULL;
 	char now[SF_TIME_LEN], pass[SF_TIME_LEN];
 	long long rows;
-	int64_t t;
+	int64_t t, start = 0;
+	size_t i;
 	int rc, haspass = 0;
 
 	if (need(r, SF_DONE_STATION, err) || need(r, SF_DONE_AGENCY, err) ||
@@ -1342,21 +1368,30 @@ put_done(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	if (r->f[SF_DONE_NEWEST] != NULL && *r->f[SF_DONE_NEWEST] != '\0' &&
 	    parse_time("newest", r->f[SF_DONE_NEWEST], &t, err) == -1)
 		return -1;
-	if (since != NULL && *since != '\0') {
-		if (parse_time("modified_since", since, &t, err) == -1)
+	if (since != NULL && *since != '\0' &&
+	    parse_time("modified_since", since, &t, err) == -1)
+		return -1;
+	if (r->f[SF_DONE_START] != NULL && *r->f[SF_DONE_START] != '\0' &&
+	    parse_time("start", r->f[SF_DONE_START], &start, err) == -1)
+		return -1;
+	if (end != NULL && *end != '\0') {
+		if (parse_time("end", end, &t, err) == -1)
 			return -1;
-		if (end != NULL && *end != '\0') {
-			if (parse_time("end", end, &t, err) == -1)
-				return -1;
-			iso(t, pass);
-			haspass = 1;
-		}
+		iso(t, pass);
+		/* A pass, or a pull of everything: as good as a full pass. */
+		haspass = (since != NULL && *since != '\0') || (c != NULL &&
+		    r->f[SF_DONE_START] != NULL && c->first != INT64_MIN &&
+		    start <= c->first);
 	}
 	if (c == NULL)
 		return 0;
 	c->done++;
 	if (c->id == 0)
 		return 0;
+	/* Another request of the station failed in this run: a failed run. */
+	for (i = 0; i < c->nfailed; i++)
+		if (strcmp(c->failed[i], st) == 0)
+			return 0;
 	if ((rc = txn_open(s, err)) != 0)
 		return rc;
 	/* Its rows first: they belong to the success. */
@@ -1408,8 +1443,13 @@ sf_store_free(struct sf_store *s)
 	series_forget(s);
 	qc_forget(s);
 	for (i = 0; i < s->nconfs; i++) {
+		size_t j;
+
 		free(s->confs[i].name);
 		sf_buf_release(&s->confs[i].errors);
+		for (j = 0; j < s->confs[i].nfailed; j++)
+			free(s->confs[i].failed[j]);
+		free(s->confs[i].failed);
 	}
 	free(s->confs);
 	while (s->nprog > 0)
