@@ -140,6 +140,10 @@ migrate(struct sf_db *db, int readonly, struct sf_err *err)
 		return sf_err_set(err, "database '%s': schema version %lld is "
 		    "newer than this sf understands (%d)", db->path, v,
 		    SF_DB_SCHEMA_VERSION);
+	if (readonly && v > 0)
+		return sf_err_set(err, "database '%s': schema version %lld "
+		    "is older than this sf's (%d): run sf-load once to "
+		    "migrate it", db->path, v, SF_DB_SCHEMA_VERSION);
 	if (readonly)
 		return sf_err_set(err, "database '%s': not an sf database, "
 		    "or not yet created", db->path);
@@ -195,6 +199,35 @@ set_wal(struct sf_db *db, struct sf_err *err)
 	return sf_db_fail(db, "switching to WAL", err);
 }
 
+/*
+ * A reader's second try: the file as immutable (a URI with immutable=1),
+ * for a WAL archive whose -shm a user without write access to the
+ * directory can neither open nor create. sqlite then takes no locks and
+ * reads the file as it is. Returns 0, or -1 with db->h closed.
+ */
+static int
+open_immutable(struct sf_db *db, const char *path)
+{
+	struct sf_buf uri = SF_BUF_INIT;
+	const char *p;
+	int rc;
+
+	sqlite3_close(db->h);
+	db->h = NULL;
+	sf_buf_adds(&uri, "file:");
+	for (p = path; *p != '\0'; p++) {
+		if (*p == '?' || *p == '#' || *p == '%')
+			sf_buf_addf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			sf_buf_addc(&uri, *p);
+	}
+	sf_buf_adds(&uri, "?immutable=1");
+	rc = sqlite3_open_v2(uri.buf, &db->h, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	sf_buf_release(&uri);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 struct sf_db *
 sf_db_open(const char *path, int flags, struct sf_err *err)
 {
@@ -219,6 +252,13 @@ sf_db_open(const char *path, int flags, struct sf_err *err)
 			    "exist?)", path);
 		else
 			sf_db_fail(db, "cannot open", err);
+		goto fail;
+	}
+	/* A reader that cannot use the WAL index reads the file as is. */
+	if ((flags & SF_DB_READONLY) && sqlite3_exec(db->h,
+	    "PRAGMA user_version", NULL, NULL, NULL) != SQLITE_OK &&
+	    open_immutable(db, path) == -1) {
+		sf_db_fail(db, "cannot open", err);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
