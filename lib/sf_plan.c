@@ -181,24 +181,27 @@ revision_add(struct sf_plan *p, const char *station, const char *agency,
 	char since[SF_TIME_LEN], nows[SF_TIME_LEN], from[SF_TIME_LEN];
 	struct sf_err e;
 	int64_t t, f, base;
+	int usgs, haspass;
 
+	usgs = agency != NULL && strcmp(agency, "USGS") == 0;
+	if (!usgs && (agency == NULL || strcmp(agency, "EC") != 0))
+		return;
+	/* Once a day since the last pass, or since the progress began. */
+	haspass = pass != NULL && sf_time_parse(pass, &base, &e) == 0;
+	if (!haspass && (created == NULL || sf_time_parse(created, &base,
+	    &e) == -1))
+		base = INT64_MIN;
+	if (base != INT64_MIN && now - base < SF_PLAN_REVISION_EVERY)
+		return;
 	sf_time_format(now, nows);
-	if (agency != NULL && strcmp(agency, "USGS") == 0) {
+	if (usgs) {
 		/* No pass yet: an archive from before the pass, one full. */
-		if (pass == NULL || start_of(pass, since, &e) == -1)
+		if (haspass)
+			sf_time_format(base, since);
+		else
 			memcpy(since, first, sizeof(since));
-		it = item_add(&p->items, &p->nitems, station, agency, first, 0);
-		it->modified_since = sf_strdup(since);
-		it->end = sf_strdup(nows);
-		it->revision = 1;
-	} else if (agency != NULL && strcmp(agency, "EC") == 0) {
-		/* Once a day since the last pass, or since the first pull. */
-		if ((pass == NULL || sf_time_parse(pass, &base, &e) == -1) &&
-		    (created == NULL || sf_time_parse(created, &base,
-		    &e) == -1))
-			base = INT64_MIN;
-		if (base != INT64_MIN && now - base < SF_PLAN_REVISION_EVERY)
-			return;
+		memcpy(from, first, sizeof(from));
+	} else {
 		t = now - (int64_t)window * 86400;
 		if (sf_time_parse(first, &f, &e) == 0 && f > t)
 			t = f;
@@ -207,11 +210,11 @@ revision_add(struct sf_plan *p, const char *station, const char *agency,
 		if (strcmp(start, from) <= 0)
 			return;
 		sf_time_format(base == INT64_MIN ? t : base, since);
-		it = item_add(&p->items, &p->nitems, station, agency, from, 0);
-		it->modified_since = sf_strdup(since);
-		it->end = sf_strdup(nows);
-		it->revision = 1;
 	}
+	it = item_add(&p->items, &p->nitems, station, agency, from, 0);
+	it->modified_since = sf_strdup(since);
+	it->end = sf_strdup(nows);
+	it->revision = 1;
 }
 
 /* The columns of a station row that the revision pass needs. */

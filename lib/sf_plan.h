@@ -22,7 +22,7 @@
 #define SF_PLAN_COOLDOWN_MAX 86400
 /* The trailing window re-asked where there is no last_modified filter. */
 #define SF_PLAN_REVISION_DAYS 120
-/* How often that window is re-asked. */
+/* How often the revision pass asks. */
 #define SF_PLAN_REVISION_EVERY 86400
 
 struct sf_plan_item {
@@ -72,19 +72,19 @@ int64_t sf_plan_cooldown(long long failures, long long max_failures);
  * - A station without progress: its request has end now, so that it is
  *   the station's first revision pass too (sf-load records a done record
  *   of a request from the pull start date as a pass).
- * - USGS (the Water Data API's last_modified filter), every plan: one
- *   more item (revision set) with start the pull start date,
- *   modified_since the station's last_revision_pass_at (NULL: the pull
- *   start date, so the first plan after an upgrade asks for one full
- *   pass), end now. The done record of that request carries end back to
- *   sf-load, which makes it last_revision_pass_at: a change made while
- *   the pass runs is asked for again by the next one. A fetcher without
- *   such a filter (NWIS) re-asks its trailing window instead.
- * - EC (no filter), once every SF_PLAN_REVISION_EVERY seconds since the
- *   last pass (or since the progress began): start now -
- *   revision_window_days (NULL: 120 days; not before the pull start
- *   date), modified_since the last pass, end now; not when the ordinary
- *   request already starts that early.
+ * - Then, once every SF_PLAN_REVISION_EVERY seconds (a day) since the
+ *   station's last_revision_pass_at (or, without one, since its progress
+ *   began), one more item (revision set), with end now:
+ * - USGS (the Water Data API's last_modified filter): start the pull
+ *   start date, modified_since the last pass (none: the pull start date,
+ *   so the first plan after an upgrade asks for one full pass). The done
+ *   record of that request carries end back to sf-load, which makes it
+ *   last_revision_pass_at: a change made while the pass runs is asked for
+ *   again by the next one. A fetcher without such a filter (NWIS)
+ *   re-asks its trailing window instead.
+ * - EC (no filter): start now - revision_window_days (NULL: 120 days; not
+ *   before the pull start date), modified_since the last pass; none when
+ *   the ordinary request already starts that early.
  * A revision_window_days of 0 turns the revision pass off.
  * A disabled configuration has p->enabled 0 and no items.
  * Returns 0; 1 when no configuration is called name; -1 with err for a

@@ -60,22 +60,32 @@ test_expect_success 'its done record is the first pass: last_revision_pass_at is
 
 # Before, append runs asked only from the newest day held: approvals and
 # revisions never arrived (issue 9.1).
-test_expect_success 'USGS: every plan asks what changed since the last pass, over the whole span' '
-	SF_NOW=2026-11-25T13:00:00Z sf-progress plan potomac | fields >out &&
+test_expect_success 'USGS: once a day, what changed since the last pass, over the whole span' '
+	SF_NOW=2026-11-26T11:59:59Z sf-progress plan potomac | fields >out &&
 	cat >expect <<-\EOT &&
 	01000001 2026-11-20T00:00:00Z null null
 	01000002 2026-11-20T00:00:00Z null null
-	01000001 2024-01-01T00:00:00Z 2026-11-25T13:00:00Z 2026-11-25T12:00:00Z
-	01000002 2024-01-01T00:00:00Z 2026-11-25T13:00:00Z 2024-01-01T00:00:00Z
+	EOT
+	test_cmp expect out &&
+	SF_NOW=2026-11-26T12:05:00Z sf-progress plan potomac | fields >out &&
+	cat >expect <<-\EOT &&
+	01000001 2026-11-20T00:00:00Z null null
+	01000002 2026-11-20T00:00:00Z null null
+	01000001 2024-01-01T00:00:00Z 2026-11-26T12:05:00Z 2026-11-25T12:00:00Z
+	01000002 2024-01-01T00:00:00Z 2026-11-26T12:05:00Z 2024-01-01T00:00:00Z
 	EOT
 	test_cmp expect out
 '
 
 test_expect_success 'the done record of the pass moves it to the plan instant, never back' '
-	done_rec potomac 01000002 USGS 2024-01-01T00:00:00Z "\"2026-11-25T13:00:00Z\"" "\"2024-01-01T00:00:00Z\"" |
-	    SF_NOW=2026-11-25T13:20:00Z sf-load &&
-	SF_NOW=2026-11-25T14:00:00Z sf-progress plan potomac | fields | grep "^01000002 2024" >out &&
-	echo "01000002 2024-01-01T00:00:00Z 2026-11-25T14:00:00Z 2026-11-25T13:00:00Z" >expect &&
+	done_rec potomac 01000002 USGS 2024-01-01T00:00:00Z "\"2026-11-26T12:05:00Z\"" "\"2024-01-01T00:00:00Z\"" |
+	    SF_NOW=2026-11-26T12:20:00Z sf-load &&
+	done_rec potomac 01000002 USGS 2024-01-01T00:00:00Z "\"2026-11-26T11:00:00Z\"" "\"2024-01-01T00:00:00Z\"" |
+	    SF_NOW=2026-11-26T12:30:00Z sf-load &&
+	SF_NOW=2026-11-27T12:04:59Z sf-progress plan potomac | fields | grep "^01000002 2024" >out;
+	test_must_be_empty out &&
+	SF_NOW=2026-11-27T12:05:00Z sf-progress plan potomac | fields | grep "^01000002 2024" >out &&
+	echo "01000002 2024-01-01T00:00:00Z 2026-11-27T12:05:00Z 2026-11-26T12:05:00Z" >expect &&
 	test_cmp expect out
 '
 
