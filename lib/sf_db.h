@@ -14,7 +14,7 @@
 #include "sf_err.h"
 
 /* The schema version this sf writes (PRAGMA user_version). */
-#define SF_DB_SCHEMA_VERSION 2
+#define SF_DB_SCHEMA_VERSION 3
 
 struct sf_db {
 	sqlite3 *h;

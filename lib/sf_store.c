@@ -125,6 +125,7 @@ struct sf_store {
 	size_t nprog;
 	struct run run;
 	struct window win;
+	struct sf_buf qcbuf;		/* the quality code, mapped */
 
 	sqlite3_stmt *window_get, *station_get, *station_add, *series_get, *series_add,
 	    *series_max, *obs_add, *obs_keep, *obs_set, *qc_get,
@@ -873,6 +874,11 @@ put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
 		qc = NULL;
 	if (qc != NULL && sf_quality_check(qc, err) == -1)
 		return -1;
+	/* One vocabulary, whichever agency and fetcher wrote it. */
+	if (qc != NULL) {
+		sf_quality_map(r->f[SF_OBS_AGENCY], qc, &s->qcbuf);
+		qc = s->qcbuf.buf;
+	}
 	if (parse_flow(s, r->f[SF_OBS_DISCHARGE], qc, &v, &has, err) == -1)
 		return -1;
 
@@ -1419,6 +1425,7 @@ sf_store_new(struct sf_db *db, const struct sf_store_opts *opts,
 
 	s->db = db;
 	s->o = *opts;
+	sf_buf_init(&s->qcbuf);
 	for (i = 0; i < NSTMTS; i++) {
 		*stmt_slot(s, i) = sf_db_prepare(db, stmts[i].sql, err);
 		if (*stmt_slot(s, i) == NULL) {
@@ -1458,6 +1465,7 @@ sf_store_free(struct sf_store *s)
 	run_clear(&s->run);
 	free(s->run.pts);
 	free(s->win.rows);
+	sf_buf_release(&s->qcbuf);
 	free(s);
 }
 

@@ -45,7 +45,7 @@ test_expect_success 'the good records were loaded, the null one with its flag' '
 	sql "SELECT observed_at, discharge, quality_code FROM discharge_observations" >out &&
 	cat >expect <<-\EOT &&
 	2024-01-01T00:00:00Z|10.0|P
-	2024-01-10T00:00:00Z||P:Ice
+	2024-01-10T00:00:00Z||P:ice
 	2026-11-26T11:00:00Z|10.0|P
 	EOT
 	test_cmp expect out
