@@ -142,9 +142,9 @@ next_end(struct sf_reader *rd, const char *what)
 	is_int(sf_reader_next(rd, &rec, &err), 0, what);
 }
 
-static const char *const req_v[] = {
-	"potomac", "01646500", "USGS", "daily_mean", "1900-01-01", NULL,
-	"PTTP1"
+static const char *const req_v[SF_REQ_NFIELDS] = {
+	"potomac", "01646500", "USGS", "daily_mean", NULL, "1900-01-01",
+	NULL, NULL, "PTTP1"
 };
 static const char *const obs_v[] = {
 	"potomac", "01646500", "USGS", "realtime_15min",
