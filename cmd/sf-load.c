@@ -1,7 +1,7 @@
 /*
  * sf-load: validate records and load them into the archive.
  *
- * Reads obs, forecast, station and error records (NDJSON or CSV) from the
+ * Reads obs, forecast, station, error and done records (NDJSON or CSV) from the
  * files named, or stdin, and hands each to sf_store; a bad record is
  * reported with its line number and skipped, and the rest go on.
  */

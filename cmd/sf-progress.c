@@ -1,7 +1,8 @@
 /*
  * sf-progress: Smart Append. Plans the request each station of a pull
- * configuration needs next, shows the progress sf-load has recorded, and
- * clears it (the circuit breaker's reset).
+ * configuration needs next (and what its revision pass re-asks), shows
+ * the progress sf-load has recorded, closes a station's circuit breaker,
+ * and starts a station over.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -17,13 +18,14 @@ static const char usage_text[] =
     "usage: sf-progress plan [-qv] [--db PATH] [-f FORMAT] "
     "[--max-failures N] name ...\n"
     "       sf-progress show [-qv] [--db PATH] [-f FORMAT] [name]\n"
-    "       sf-progress reset [-qv] [--db PATH] [--failures-only] name "
+    "       sf-progress reset [-qv] [--db PATH] [--from-start] name "
     "[station ...]\n";
 
 static const struct option longopts[] = {
 	{ "db", required_argument, NULL, 'd' },
 	{ "failures-only", no_argument, NULL, 'F' },
 	{ "format", required_argument, NULL, 'f' },
+	{ "from-start", no_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "max-failures", required_argument, NULL, 'm' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -36,7 +38,7 @@ static const struct option longopts[] = {
 
 static int
 plan(struct sf_db *db, int argc, char **argv, enum sf_format fmt,
-    long long max_failures)
+    long long max_failures, int64_t now)
 {
 	struct sf_writer *w = sf_writer_new(stdout, fmt);
 	struct sf_plan p;
@@ -46,7 +48,7 @@ plan(struct sf_db *db, int argc, char **argv, enum sf_format fmt,
 	int i, r, rval = 0;
 
 	for (i = 0; i < argc; i++) {
-		r = sf_plan_make(db, argv[i], max_failures, &p, &err);
+		r = sf_plan_make(db, argv[i], max_failures, now, &p, &err);
 		if (r == 1) {
 			sf_error("configuration '%s': not defined "
 			    "(see sf-config)", argv[i]);
@@ -63,17 +65,28 @@ plan(struct sf_db *db, int argc, char **argv, enum sf_format fmt,
 		for (j = 0; r == 0 && j < p.nskipped; j++)
 			sf_warn("configuration '%s' station '%s': circuit "
 			    "breaker open after %lld consecutive failure%s, "
-			    "skipped (sf-progress reset %s %s)", argv[i],
+			    "next probe at %s (sf-progress reset %s %s "
+			    "closes it now, keeping progress)", argv[i],
 			    p.skipped[j].station, p.skipped[j].failures,
-			    p.skipped[j].failures == 1 ? "" : "s", argv[i],
+			    p.skipped[j].failures == 1 ? "" : "s",
+			    p.skipped[j].next_probe, argv[i],
 			    p.skipped[j].station);
 		for (j = 0; r == 0 && j < p.nitems; j++) {
+			if (p.items[j].probe)
+				sf_info("configuration '%s' station '%s': "
+				    "circuit breaker half-open after %lld "
+				    "consecutive failures: one probe request",
+				    argv[i], p.items[j].station,
+				    p.items[j].failures);
 			sf_rec_clear(&rec, SF_KIND_REQUEST);
 			rec.f[SF_REQ_CONFIG] = p.config;
 			rec.f[SF_REQ_STATION] = p.items[j].station;
-			rec.f[SF_REQ_AGENCY] = p.agency;
+			rec.f[SF_REQ_AGENCY] = p.items[j].agency;
 			rec.f[SF_REQ_TYPE] = p.type;
 			rec.f[SF_REQ_START] = p.items[j].start;
+			rec.f[SF_REQ_END] = p.items[j].end;
+			rec.f[SF_REQ_MODIFIED_SINCE] =
+			    p.items[j].modified_since;
 			if (sf_writer_put(w, &rec, &err) == -1) {
 				sf_error("%s", err.msg);
 				rval = SF_EXIT_FAIL;
@@ -143,9 +156,9 @@ show(struct sf_db *db, const char *name, enum sf_report_format fmt)
 
 static int
 reset(struct sf_db *db, const char *name, int nst, char **stations,
-    int failures_only, int64_t now)
+    int from_start, int64_t now)
 {
-	const char *what = failures_only ? "failures" : "progress";
+	const char *what = from_start ? "progress" : "failures";
 	struct sf_err err;
 	long long n;
 	int i, r, rval = 0;
@@ -153,7 +166,7 @@ reset(struct sf_db *db, const char *name, int nst, char **stations,
 	for (i = 0; i < nst || (i == 0 && nst == 0); i++) {
 		const char *st = nst > 0 ? stations[i] : NULL;
 
-		r = sf_plan_reset(db, name, st, failures_only, now, &n, &err);
+		r = sf_plan_reset(db, name, st, from_start, now, &n, &err);
 		if (r == 1) {
 			sf_error("configuration '%s': not defined "
 			    "(see sf-config)", name);
@@ -190,7 +203,7 @@ main(int argc, char *argv[])
 	const char *dbpath = NULL, *format = NULL;
 	long long max_failures = SF_PLAN_MAX_FAILURES;
 	int64_t now;
-	int c, failures_only = 0, has_max = 0, rval;
+	int c, failures_only = 0, from_start = 0, has_max = 0, rval;
 
 	sf_log_init(argv[0]);
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
@@ -200,7 +213,10 @@ main(int argc, char *argv[])
 			dbpath = optarg;
 			break;
 		case 'F':
-			failures_only = 1;
+			failures_only = 1;	/* the default; kept for scripts */
+			break;
+		case 'R':
+			from_start = 1;
 			break;
 		case 'f':
 			format = optarg;
@@ -252,8 +268,14 @@ main(int argc, char *argv[])
 		sf_error("reset: -f is not an option of reset");
 		sf_usage_die();
 	}
-	if (cmd != RESET && failures_only) {
-		sf_error("--failures-only is an option of reset");
+	if (cmd != RESET && (failures_only || from_start)) {
+		sf_error("--%s is an option of reset", from_start ?
+		    "from-start" : "failures-only");
+		sf_usage_die();
+	}
+	if (failures_only && from_start) {
+		sf_error("reset: --failures-only and --from-start exclude "
+		    "each other");
 		sf_usage_die();
 	}
 	if (cmd != PLAN && has_max) {
@@ -272,15 +294,17 @@ main(int argc, char *argv[])
 
 	if (sf_time_now(&now, &err) == -1)
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
-	if ((db = sf_db_open_opt(dbpath, 0, &err)) == NULL)
+	/* plan and show only read, so they work on an archive they cannot. */
+	if ((db = sf_db_open_opt(dbpath, cmd == RESET ? 0 : SF_DB_READONLY,
+	    &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (cmd == PLAN)
 		rval = plan(db, argc, argv, ofmt == SF_REPORT_CSV ? SF_FMT_CSV :
-		    SF_FMT_NDJSON, max_failures);
+		    SF_FMT_NDJSON, max_failures, now);
 	else if (cmd == SHOW)
 		rval = show(db, argc ? argv[0] : NULL, ofmt);
 	else
-		rval = reset(db, argv[0], argc - 1, argv + 1, failures_only,
+		rval = reset(db, argv[0], argc - 1, argv + 1, from_start,
 		    now);
 	sf_db_close(db);
 	if (sf_fshut(stdout, "stdout"))

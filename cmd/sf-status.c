@@ -1,7 +1,7 @@
 /*
  * sf-status: the health of the pull configurations and their stations,
  * as a table, CSV or NDJSON; --check for monitoring (exit 1 when a
- * station is stale or its circuit breaker is open); --prune to keep
+ * station's data are stale or its circuit breaker is open); --prune to keep
  * data_pull_logs from growing without end.
  */
 #include <getopt.h>
@@ -48,6 +48,7 @@ static const struct sf_report_col status_cols[] = {
 	{ "stale", NULL, SF_REPORT_BOOL },
 	{ "newest", "NEWEST", SF_REPORT_STR },
 	{ "rows", "ROWS", SF_REPORT_NUM },
+	{ "next_probe", "NEXT_PROBE", SF_REPORT_STR },
 };
 #define NCOLS (sizeof(status_cols) / sizeof(status_cols[0]))
 
@@ -65,6 +66,7 @@ static void
 put_rows(struct sf_report *rep, const struct sf_health *h)
 {
 	char succ[SF_TIME_LEN], att[SF_TIME_LEN], newest[SF_TIME_LEN];
+	char probe[SF_TIME_LEN];
 	char fails[24], rows[24];
 	const char *v[NCOLS];
 	size_t j;
@@ -85,16 +87,29 @@ put_rows(struct sf_report *rep, const struct sf_health *h)
 		v[8] = s->stale ? "true" : "false";
 		v[9] = when(s->newest, newest);
 		v[10] = rows;
+		v[11] = when(s->next_probe, probe);
 		sf_report_put(rep, v);
 	}
 }
 
+/* An age in seconds, for people: "4 days", "7 hours", "12 minutes". */
+static void
+age(int64_t sec, char *buf, size_t n)
+{
+	if (sec >= 2 * 86400)
+		snprintf(buf, n, "%lld days", (long long)(sec / 86400));
+	else if (sec >= 2 * 3600)
+		snprintf(buf, n, "%lld hours", (long long)(sec / 3600));
+	else
+		snprintf(buf, n, "%lld minute%s", (long long)(sec / 60),
+		    sec / 60 == 1 ? "" : "s");
+}
+
 /* Reports each problem of h on stderr; returns their number. */
 static int
-problems(const struct sf_health *h)
+problems(const struct sf_health *h, int64_t now)
 {
-	char t[SF_TIME_LEN], last[64];
-	struct sf_buf exp = SF_BUF_INIT;
+	char t[SF_TIME_LEN], p[SF_TIME_LEN], old[32], allow[32];
 	size_t j;
 	int n = 0;
 
@@ -103,39 +118,36 @@ problems(const struct sf_health *h)
 		    h->sched_err.msg);
 		n++;
 	}
-	if (h->interval)
-		sf_buf_addf(&exp, "expected every %s", h->schedule);
-	else if (h->schedule != NULL)
-		sf_buf_addf(&exp, "expected by the schedule '%s'",
-		    h->schedule);
+	age(h->allowance, allow, sizeof(allow));
 	for (j = 0; j < h->nst; j++) {
 		const struct sf_health_station *s = &h->st[j];
 
 		if (s->state == SF_HEALTH_BROKEN) {
 			sf_error("configuration '%s' station '%s': circuit "
 			    "breaker open (%lld consecutive failure%s, last "
-			    "error %s: %s); 'sf-progress reset %s %s' closes "
-			    "it", h->config, s->station, s->failures,
+			    "error %s: %s); next probe at %s; 'sf-progress "
+			    "reset %s %s' closes it now, keeping progress",
+			    h->config, s->station, s->failures,
 			    s->failures == 1 ? "" : "s",
 			    when(s->last_error_at, t) ? t : "at an unknown "
 			    "time", s->last_error ? s->last_error : "unknown",
-			    h->config, s->station);
+			    when(s->next_probe, p), h->config, s->station);
+			n++;
+		} else if (s->state == SF_HEALTH_STALE && s->newest >= 0) {
+			sf_time_format(s->newest, t);
+			age(now - s->newest, old, sizeof(old));
+			sf_error("configuration '%s' station '%s': stale "
+			    "(newest value %s, %s old; %s allows %s)",
+			    h->config, s->station, t, old, h->type, allow);
 			n++;
 		} else if (s->state == SF_HEALTH_STALE) {
-			if (s->last_success >= 0) {
-				sf_time_format(s->last_success, t);
-				snprintf(last, sizeof(last), "last success %s",
-				    t);
-			} else
-				snprintf(last, sizeof(last), "%s",
-				    s->failures > 0 || s->last_attempt >= 0 ?
-				    "no success on record" : "never pulled");
-			sf_error("configuration '%s' station '%s': stale "
-			    "(%s, %s)", h->config, s->station, last, exp.buf);
+			sf_error("configuration '%s' station '%s': stale (no "
+			    "data%s; %s allows %s)", h->config, s->station,
+			    s->last_success >= 0 ? "" : ", never pulled",
+			    h->type, allow);
 			n++;
 		}
 	}
-	sf_buf_release(&exp);
 	return n;
 }
 
@@ -234,7 +246,9 @@ main(int argc, char *argv[])
 
 	if (sf_time_now(&o.now, &err) == -1)
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
-	if ((db = sf_db_open_opt(dbpath, 0, &err)) == NULL)
+	/* Only --prune writes: the report works on an archive it cannot. */
+	if ((db = sf_db_open_opt(dbpath, do_prune ? 0 : SF_DB_READONLY,
+	    &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (do_prune) {
 		rval = prune(db, o.now, keep_days);
@@ -259,12 +273,12 @@ main(int argc, char *argv[])
 			sf_error("%s", err.msg);
 			rval = SF_EXIT_FAIL;
 		} else if (check) {
-			nprob += problems(&h);
+			nprob += problems(&h, o.now);
 			nst += h.nst;
 		} else {
 			if (h.bad_schedule)
-				sf_warn("configuration '%s': %s: staleness "
-				    "not judged", name, h.sched_err.msg);
+				sf_warn("configuration '%s': %s", name,
+				    h.sched_err.msg);
 			put_rows(&rep, &h);
 		}
 		sf_health_release(&h);

@@ -10,6 +10,7 @@
 
 #include "sf_db.h"
 #include "sf_map.h"
+#include "sf_quality.h"
 #include "sf.h"
 
 extern const char *const sf_schema_sql[];
@@ -122,6 +123,113 @@ static const char migrate_2[] =
     "ALTER TABLE pull_station_progress ADD COLUMN last_revision_pass_at TEXT;"
     "PRAGMA user_version = 2;";
 
+/* Version 3: one quality vocabulary (sf_quality_map) for stored codes. */
+static const char qc_pairs_sql[] =
+    "SELECT DISTINCT x.qc, q.code, s.agency FROM "
+    "(SELECT series, qc FROM obs UNION ALL "
+    "SELECT series, qc FROM obs_revisions) x "
+    "JOIN quality_codes q ON q.id = x.qc "
+    "JOIN obs_series r ON r.id = x.series "
+    "JOIN stations s ON s.id = r.station_id";
+
+struct qc_pair {
+	long long id;
+	char *code, *agency;
+};
+
+/*
+ * Rewrites every stored quality code in the one vocabulary, per agency
+ * (a code means what its agency means by it), merging codes that now
+ * read the same; codes no row uses any more go.
+ */
+static int
+migrate_3(struct sf_db *db, struct sf_err *err)
+{
+	static const char *const upd[] = {
+	    "UPDATE obs SET qc = ?2 WHERE qc = ?1 AND series IN "
+	    "(SELECT r.id FROM obs_series r JOIN stations s "
+	    "ON s.id = r.station_id WHERE s.agency IS ?3)",
+	    "UPDATE obs_revisions SET qc = ?2 WHERE qc = ?1 AND series IN "
+	    "(SELECT r.id FROM obs_series r JOIN stations s "
+	    "ON s.id = r.station_id WHERE s.agency IS ?3)"
+	};
+	struct sf_buf to = SF_BUF_INIT;
+	struct qc_pair *v = NULL;
+	sqlite3_stmt *st = NULL, *add = NULL, *get = NULL, *u[2] = { 0 };
+	size_t n = 0, i;
+	int rc, r = -1, k;
+
+	if ((st = sf_db_prepare(db, qc_pairs_sql, err)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 1);
+		const char *a = (const char *)sqlite3_column_text(st, 2);
+
+		v = sf_realloc(v, (n + 1) * sizeof(*v));
+		v[n].id = sqlite3_column_int64(st, 0);
+		v[n].code = sf_strdup(c != NULL ? c : "");
+		v[n].agency = a != NULL ? sf_strdup(a) : NULL;
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sf_db_fail(db, "reading quality codes", err);
+		goto out;
+	}
+	if ((add = sf_db_prepare(db, "INSERT OR IGNORE INTO quality_codes "
+	    "(code) VALUES (?1)", err)) == NULL ||
+	    (get = sf_db_prepare(db, "SELECT id FROM quality_codes "
+	    "WHERE code = ?1", err)) == NULL ||
+	    (u[0] = sf_db_prepare(db, upd[0], err)) == NULL ||
+	    (u[1] = sf_db_prepare(db, upd[1], err)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		long long id;
+
+		sf_quality_map(v[i].agency, v[i].code, &to);
+		if (strcmp(to.buf, v[i].code) == 0)
+			continue;
+		sqlite3_bind_text(add, 1, to.buf, -1, SQLITE_STATIC);
+		rc = sqlite3_step(add);
+		sqlite3_reset(add);
+		sqlite3_bind_text(get, 1, to.buf, -1, SQLITE_STATIC);
+		if (rc != SQLITE_DONE || sqlite3_step(get) != SQLITE_ROW) {
+			sqlite3_reset(get);
+			sf_db_fail(db, "rewriting quality codes", err);
+			goto out;
+		}
+		id = sqlite3_column_int64(get, 0);
+		sqlite3_reset(get);
+		for (k = 0; k < 2; k++) {
+			sqlite3_bind_int64(u[k], 1, v[i].id);
+			sqlite3_bind_int64(u[k], 2, id);
+			sf_db_bind_text(u[k], 3, v[i].agency);
+			rc = sqlite3_step(u[k]);
+			sqlite3_reset(u[k]);
+			if (rc != SQLITE_DONE) {
+				sf_db_fail(db, "rewriting quality codes", err);
+				goto out;
+			}
+		}
+	}
+	r = sf_db_exec(db, "DELETE FROM quality_codes WHERE id NOT IN "
+	    "(SELECT qc FROM obs WHERE qc IS NOT NULL) AND id NOT IN "
+	    "(SELECT qc FROM obs_revisions WHERE qc IS NOT NULL);"
+	    "PRAGMA user_version = 3;", err);
+out:
+	sqlite3_finalize(add);
+	sqlite3_finalize(get);
+	sqlite3_finalize(u[0]);
+	sqlite3_finalize(u[1]);
+	for (i = 0; i < n; i++) {
+		free(v[i].code);
+		free(v[i].agency);
+	}
+	free(v);
+	sf_buf_release(&to);
+	return r;
+}
+
 /*
  * Brings the schema to SF_DB_SCHEMA_VERSION inside one write transaction,
  * so two programs opening a new file at once create it once.
@@ -140,6 +248,10 @@ migrate(struct sf_db *db, int readonly, struct sf_err *err)
 		return sf_err_set(err, "database '%s': schema version %lld is "
 		    "newer than this sf understands (%d)", db->path, v,
 		    SF_DB_SCHEMA_VERSION);
+	if (readonly && v > 0)
+		return sf_err_set(err, "database '%s': schema version %lld "
+		    "is older than this sf's (%d): run sf-load once to "
+		    "migrate it", db->path, v, SF_DB_SCHEMA_VERSION);
 	if (readonly)
 		return sf_err_set(err, "database '%s': not an sf database, "
 		    "or not yet created", db->path);
@@ -161,10 +273,69 @@ migrate(struct sf_db *db, int readonly, struct sf_err *err)
 	/* Each later version adds its step here. */
 	if (v > 0 && v < 2 && sf_db_exec(db, migrate_2, err) == -1)
 		goto fail;
+	if (v > 0 && v < 3 && migrate_3(db, err) == -1)
+		goto fail;
 	return sf_db_commit(db, err);
 fail:
 	sf_db_rollback(db);
 	return -1;
+}
+
+/*
+ * Switching a file to WAL takes an exclusive lock, and sqlite answers
+ * SQLITE_BUSY there without calling the busy handler: two programs
+ * creating one new database at once would see "database is locked". So
+ * the switch is retried here for as long as the busy timeout allows.
+ */
+static int
+set_wal(struct sf_db *db, struct sf_err *err)
+{
+	int slept = 0, rc, nap = 1;
+
+	for (;;) {
+		rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL,
+		    NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		if (slept >= BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_sleep(nap);
+		slept += nap;
+		if (nap < 50)
+			nap *= 2;
+	}
+	return sf_db_fail(db, "switching to WAL", err);
+}
+
+/*
+ * A reader's second try: the file as immutable (a URI with immutable=1),
+ * for a WAL archive whose -shm a user without write access to the
+ * directory can neither open nor create. sqlite then takes no locks and
+ * reads the file as it is. Returns 0, or -1 with db->h closed.
+ */
+static int
+open_immutable(struct sf_db *db, const char *path)
+{
+	struct sf_buf uri = SF_BUF_INIT;
+	const char *p;
+	int rc;
+
+	sqlite3_close(db->h);
+	db->h = NULL;
+	sf_buf_adds(&uri, "file:");
+	for (p = path; *p != '\0'; p++) {
+		if (*p == '?' || *p == '#' || *p == '%')
+			sf_buf_addf(&uri, "%%%02X", (unsigned char)*p);
+		else
+			sf_buf_addc(&uri, *p);
+	}
+	sf_buf_adds(&uri, "?immutable=1");
+	rc = sqlite3_open_v2(uri.buf, &db->h, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	sf_buf_release(&uri);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 struct sf_db *
@@ -193,10 +364,16 @@ sf_db_open(const char *path, int flags, struct sf_err *err)
 			sf_db_fail(db, "cannot open", err);
 		goto fail;
 	}
+	/* A reader that cannot use the WAL index reads the file as is. */
+	if ((flags & SF_DB_READONLY) && sqlite3_exec(db->h,
+	    "PRAGMA user_version", NULL, NULL, NULL) != SQLITE_OK &&
+	    open_immutable(db, path) == -1) {
+		sf_db_fail(db, "cannot open", err);
+		goto fail;
+	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	if (!(flags & SF_DB_READONLY) &&
-	    sf_db_exec(db, "PRAGMA journal_mode = WAL", err) == -1)
+	if (!(flags & SF_DB_READONLY) && set_wal(db, err) == -1)
 		goto fail;
 	if (sf_db_exec(db, "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON;"

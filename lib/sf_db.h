@@ -14,7 +14,7 @@
 #include "sf_err.h"
 
 /* The schema version this sf writes (PRAGMA user_version). */
-#define SF_DB_SCHEMA_VERSION 2
+#define SF_DB_SCHEMA_VERSION 3
 
 struct sf_db {
 	sqlite3 *h;
@@ -24,7 +24,9 @@ struct sf_db {
 enum {
 	SF_DB_CREATE = 1,	/* create the file (and, for the default path,
 				   its directory) when missing */
-	SF_DB_READONLY = 2	/* open for reading; never create or migrate */
+	SF_DB_READONLY = 2	/* open for reading; never create or migrate;
+				   works without write access to the file or
+				   its directory (see sf_db_open) */
 };
 
 /*
@@ -41,7 +43,12 @@ int sf_db_path(const char *opt, struct sf_buf *path, int *is_default,
  * run waits rather than fails), foreign keys on. With SF_DB_CREATE a
  * missing file is created; an empty file gets the schema; an older schema
  * is migrated. A file that is not an sf database, or has a newer schema,
- * is refused. Returns a handle the caller closes with sf_db_close, or NULL.
+ * is refused. Without SF_DB_CREATE a missing file is an error naming it.
+ * With SF_DB_READONLY nothing is written: when sqlite cannot use the WAL
+ * index (a WAL archive in a directory the user cannot write), the file is
+ * opened again as immutable, and read as it is; an older schema is an
+ * error that says to migrate it by running sf-load.
+ * Returns a handle the caller closes with sf_db_close, or NULL.
  */
 struct sf_db *sf_db_open(const char *path, int flags, struct sf_err *err);
 

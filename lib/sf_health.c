@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sf_health.h"
+#include "sf_plan.h"
 #include "sf_sched.h"
 #include "sf.h"
 
@@ -18,12 +19,13 @@ static const char names_sql[] =
 
 static const char conf_sql[] =
     "SELECT id, data_type, source, is_enabled, schedule_type, "
-    "schedule_value, created_at FROM pull_configurations WHERE name = ?1";
+    "schedule_value, created_at, stale_after_seconds "
+    "FROM pull_configurations WHERE name = ?1";
 
 static const char stations_sql[] =
     "SELECT s.station_number, s.is_enabled, p.last_successful_pull_date, "
     "coalesce(p.consecutive_failures, 0), p.last_attempt_at, "
-    "p.last_error, p.last_error_at "
+    "p.last_error, p.last_error_at, p.last_success_at "
     "FROM pull_configuration_stations s "
     "LEFT JOIN pull_station_progress p "
     "ON p.config_id = s.config_id AND p.station_number = s.station_number "
@@ -59,7 +61,7 @@ static const char prune_sql[] =
     "DELETE FROM data_pull_logs WHERE start_time < ?1";
 
 static const char *const state_names[] = {
-	"ok", "never", "failing", "stale", "broken", "disabled"
+	"ok", "never", "stale", "failing", "broken", "disabled"
 };
 
 const char *
@@ -178,29 +180,43 @@ data_of(struct sf_db *db, sqlite3_stmt *st, int forecast,
 
 static void
 judge(const struct sf_health *h, const struct sf_health_opts *o,
-    int64_t created, int lost, struct sf_health_station *s)
+    int64_t created, struct sf_health_station *s)
 {
+	int64_t limit = o->now - h->allowance;
+
 	s->breaker_open = s->failures >= o->max_failures;
-	if (h->enabled && s->enabled && h->due >= 0) {
-		if (s->last_success >= 0)
-			s->stale = s->last_success < h->due;
-		else if (lost)
-			s->stale = 1;
+	if (s->breaker_open)
+		s->next_probe = (s->last_error_at >= 0 ? s->last_error_at :
+		    o->now) + sf_plan_cooldown(s->failures, o->max_failures);
+	/* Failing or broken is said as such, not also as stale. */
+	if (h->enabled && s->enabled && s->failures == 0) {
+		if (s->newest >= 0)
+			s->stale = s->newest < limit;
 		else
-			s->stale = created < 0 || created < h->due;
+			s->stale = created < 0 || created < limit;
 	}
 	if (!h->enabled || !s->enabled)
 		s->state = SF_HEALTH_DISABLED;
 	else if (s->breaker_open)
 		s->state = SF_HEALTH_BROKEN;
-	else if (s->stale)
-		s->state = SF_HEALTH_STALE;
 	else if (s->failures > 0)
 		s->state = SF_HEALTH_FAILING;
+	else if (s->stale)
+		s->state = SF_HEALTH_STALE;
 	else if (s->last_success < 0)
 		s->state = SF_HEALTH_NEVER;
 	else
 		s->state = SF_HEALTH_OK;
+}
+
+int64_t
+sf_health_allowance(const char *type)
+{
+	if (type != NULL && strcmp(type, "daily_mean") == 0)
+		return 3 * 86400;
+	if (type != NULL && strcmp(type, "realtime_15min") == 0)
+		return 6 * 3600;
+	return 2 * 86400;	/* forecasts: the newest run */
 }
 
 /* The third run of sc before now, or -1. */
@@ -251,6 +267,10 @@ conf_read(struct sf_db *db, const char *name,
 	if (stype == NULL || strcmp(stype, "manual") != 0)
 		h->schedule = column_dup(st, 5);
 	*created = column_time(st, 6);
+	h->allowance = sf_health_allowance(*forecast ? "forecast" : dtype);
+	if (sqlite3_column_type(st, 7) != SQLITE_NULL &&
+	    sqlite3_column_int64(st, 7) > 0)
+		h->allowance = sqlite3_column_int64(st, 7);
 	sqlite3_finalize(st);
 	h->due = -1;
 	if (h->schedule != NULL) {
@@ -272,7 +292,7 @@ sf_health_get(struct sf_db *db, const char *name,
 	sqlite3_stmt *st, *data = NULL;
 	sqlite3_int64 id = 0;
 	int64_t created = -1;
-	int forecast = 0, lost, rc, r;
+	int forecast = 0, rc, r;
 
 	memset(h, 0, sizeof(*h));
 	h->config = sf_strdup(name);
@@ -302,21 +322,20 @@ sf_health_get(struct sf_db *db, const char *name,
 		s->last_error = column_dup(st, 5);
 		s->last_error_at = column_time(st, 6);
 		s->last_success = -1;
-		lost = 0;
-		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+		s->next_probe = -1;
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			s->last_success = column_time(st, 7);
+		else if (sqlite3_column_type(st, 2) == SQLITE_NULL)
 			;	/* no success yet */
 		else if (s->last_error_at < 0 ||
 		    s->last_attempt > s->last_error_at)
 			s->last_success = s->last_attempt;
-		else {
-			if ((r = success_from_logs(db, id, s, &s->last_success,
-			    err)) == -1)
-				break;
-			lost = s->last_success < 0;
-		}
+		else if ((r = success_from_logs(db, id, s, &s->last_success,
+		    err)) == -1)
+			break;
 		if ((r = data_of(db, data, forecast, s, err)) == -1)
 			break;
-		judge(h, o, created, lost, s);
+		judge(h, o, created, s);
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = sf_db_fail(db, "reading stations", err);

@@ -4,23 +4,22 @@
  * circuit breaker, the newest data, and staleness against the schedule.
  * Also the pruning of data_pull_logs.
  *
- * The last success of a station is when sf-load last committed rows of it
- * for the configuration. sf-load stamps last_attempt_at on every success
- * and every failure, and last_error_at on failures only, so when the last
- * attempt was not a failure (no last_error_at, or last_attempt_at after
- * it) the last success is last_attempt_at. When it was a failure, the
- * schema keeps no success time; it is taken from data_pull_logs: the
- * newest run of the configuration (status success or partial) that began
- * before the station's current run of failures (its consecutive_failures
- * newest failed rows; the newest one, after a reset of failures only) and
- * in which the station did not fail. A station whose last_successful_pull_
- * date is NULL has no success.
+ * The last success of a station is its last_success_at, which sf-load
+ * writes with every success (rows committed, a done record). An archive
+ * from before that column has none for a station until its next success:
+ * then, when the last attempt was not a failure (no last_error_at, or
+ * last_attempt_at after it) it is last_attempt_at; when it was a failure,
+ * it is taken from data_pull_logs: the newest run of the configuration
+ * (success or partial) that began before the station's current run of
+ * failures and in which the station did not fail.
  *
- * A station is stale when its configuration has a schedule and its last
- * success is earlier than the third scheduled run before now: no success
- * within three schedule intervals. A station without a success is stale
- * once its configuration was created before that run; one whose success
- * time was pruned from the logs is stale.
+ * Staleness is about the data, not the runs: a station is stale when its
+ * newest value (observation, or forecast run_date) is older than its
+ * configuration allows: stale_after_seconds, else the type's allowance
+ * (sf_health_allowance). A station without data is stale once its
+ * configuration is older than the allowance. A failing station (failures
+ * above 0, breaker open or not) is reported as failing, not also as stale.
+ * The schedule is still read, to report one that does not parse.
  */
 #ifndef SF_HEALTH_H
 #define SF_HEALTH_H
@@ -35,8 +34,8 @@
 enum sf_health_state {
 	SF_HEALTH_OK,		/* succeeded within the schedule */
 	SF_HEALTH_NEVER,	/* no success yet, not stale yet */
-	SF_HEALTH_FAILING,	/* failing; breaker closed, not stale */
-	SF_HEALTH_STALE,	/* no success within three intervals */
+	SF_HEALTH_STALE,	/* newest value older than allowed */
+	SF_HEALTH_FAILING,	/* failing; breaker closed */
 	SF_HEALTH_BROKEN,	/* circuit breaker open */
 	SF_HEALTH_DISABLED	/* station or configuration disabled */
 };
@@ -53,6 +52,7 @@ struct sf_health_station {
 	char *last_error;	/* NULL when none */
 	int64_t last_error_at;	/* -1: none */
 	int breaker_open;	/* failures reached the limit */
+	int64_t next_probe;	/* breaker open: when the plan probes; -1 */
 	int stale;
 	enum sf_health_state state;
 	int64_t newest;		/* newest observed_at, run_date; or -1 */
@@ -67,7 +67,8 @@ struct sf_health {
 	int enabled;
 	int bad_schedule;	/* the schedule does not parse: sched_err */
 	struct sf_err sched_err;
-	int64_t due;		/* third run before now; -1: not judged */
+	int64_t due;		/* third run before now; -1: none */
+	int64_t allowance;	/* seconds the newest value may be old */
 	struct sf_health_station *st;	/* by station number */
 	size_t nst;
 };
@@ -96,6 +97,12 @@ int sf_health_get(struct sf_db *db, const char *name,
     const struct sf_health_opts *o, struct sf_health *h, struct sf_err *err);
 
 void sf_health_release(struct sf_health *h);
+
+/*
+ * How old the newest value of a data type may be: daily_mean 3 days,
+ * realtime_15min 6 hours, anything else (forecasts) 2 days, in seconds.
+ */
+int64_t sf_health_allowance(const char *type);
 
 /*
  * Deletes the rows of data_pull_logs that started before before; sets *n

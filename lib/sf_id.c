@@ -48,21 +48,43 @@ is_ec(const char *id)
 	return 1;
 }
 
+/*
+ * A bad id as messages show it: at most 32 bytes, and every byte that is
+ * not printable ASCII as '?', so that an id cannot break a log line or
+ * drive a terminal.
+ */
+static void
+shown(const char *id, char out[40])
+{
+	size_t i;
+
+	for (i = 0; id[i] != '\0' && i < 32; i++)
+		out[i] = id[i] >= ' ' && id[i] < 0x7f ? id[i] : '?';
+	if (id[i] != '\0') {
+		memcpy(out + i, "...", 3);
+		i += 3;
+	}
+	out[i] = '\0';
+}
+
 int
 sf_id_check(const char *agency, const char *id, struct sf_err *err)
 {
+	char s[40];
+
+	shown(id, s);
 	if (agency != NULL && strcmp(agency, "USGS") == 0) {
 		if (is_usgs(id))
 			return 0;
 		return sf_err_set(err, "station '%s': not a USGS station "
-		    "number (8 to 15 digits)", id);
+		    "number (8 to 15 digits)", s);
 	}
 	if (agency != NULL && strcmp(agency, "EC") == 0) {
 		if (is_ec(id))
 			return 0;
 		return sf_err_set(err, "station '%s': not an EC station id "
 		    "(2 digits, 2 upper-case letters, 3 upper-case letters or "
-		    "digits, such as 05BH004)", id);
+		    "digits, such as 05BH004)", s);
 	}
 	return sf_err_set(err, "agency '%s': unknown (USGS or EC)",
 	    agency != NULL ? agency : "");

@@ -14,7 +14,8 @@
  * Returns 0 if id is a station id of agency ("USGS" or "EC", as written),
  * else -1 with err "station 'ID': not a USGS station number (8 to 15
  * digits)", its EC counterpart, or "agency 'A': unknown (USGS or EC)" (a
- * NULL agency reads as unknown).
+ * NULL agency reads as unknown). The id is shown cut to 32 bytes, with
+ * '?' for each byte that is not printable ASCII.
  */
 int sf_id_check(const char *agency, const char *id, struct sf_err *err);
 

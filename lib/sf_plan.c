@@ -7,19 +7,23 @@
  * as a date ("1900-01-01") and one kept as an instant read the same in the
  * requests.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_id.h"
 #include "sf_plan.h"
 #include "sf.h"
 
 static const char conf_sql[] =
     "SELECT id, data_type, data_strategy, pull_start_date, is_enabled, "
-    "agency, source FROM pull_configurations WHERE name = ?1";
+    "agency, source, revision_window_days FROM pull_configurations "
+    "WHERE name = ?1";
 
 static const char stations_sql[] =
     "SELECT s.station_number, p.last_successful_pull_date, "
-    "coalesce(p.consecutive_failures, 0) "
+    "coalesce(p.consecutive_failures, 0), p.last_error_at, "
+    "p.last_revision_pass_at, p.created_at "
     "FROM pull_configuration_stations s "
     "LEFT JOIN pull_station_progress p "
     "ON p.config_id = s.config_id AND p.station_number = s.station_number "
@@ -80,17 +84,31 @@ start_of(const char *s, char out[SF_TIME_LEN], struct sf_err *err)
 	return 0;
 }
 
-static void
+static struct sf_plan_item *
 item_add(struct sf_plan_item **v, size_t *n, const char *station,
-    const char *start, long long failures)
+    const char *agency, const char *start, long long failures)
 {
 	struct sf_plan_item *it;
 
 	*v = sf_realloc(*v, (*n + 1) * sizeof(**v));
 	it = &(*v)[(*n)++];
+	memset(it, 0, sizeof(*it));
 	it->station = sf_strdup(station);
+	it->agency = agency == NULL ? NULL : sf_strdup(agency);
 	it->start = sf_strdup(start);
 	it->failures = failures;
+	return it;
+}
+
+int64_t
+sf_plan_cooldown(long long failures, long long max_failures)
+{
+	int64_t t = SF_PLAN_COOLDOWN;
+	long long i;
+
+	for (i = max_failures; i < failures && t < SF_PLAN_COOLDOWN_MAX; i++)
+		t *= 2;
+	return t < SF_PLAN_COOLDOWN_MAX ? t : SF_PLAN_COOLDOWN_MAX;
 }
 
 /*
@@ -101,7 +119,7 @@ item_add(struct sf_plan_item **v, size_t *n, const char *station,
 static int
 conf_read(struct sf_db *db, const char *name, struct sf_plan *p,
     sqlite3_int64 *id, char first[SF_TIME_LEN], int *overwrite,
-    struct sf_err *err)
+    int *forecast, long long *window, struct sf_err *err)
 {
 	sqlite3_stmt *st;
 	const char *dtype, *strategy, *start;
@@ -127,7 +145,12 @@ conf_read(struct sf_db *db, const char *name, struct sf_plan *p,
 	p->enabled = sqlite3_column_int(st, 4) != 0;
 	p->agency = column_dup(st, 5);
 	*overwrite = strategy != NULL && strcmp(strategy, "overwrite") == 0;
-	if (dtype != NULL && strcmp(dtype, "forecast") == 0) {
+	*forecast = dtype != NULL && strcmp(dtype, "forecast") == 0;
+	*window = sqlite3_column_type(st, 7) == SQLITE_NULL ?
+	    SF_PLAN_REVISION_DAYS : sqlite3_column_int64(st, 7);
+	if (*window < 0)
+		*window = 0;
+	if (*forecast) {
 		if (sqlite3_column_type(st, 6) == SQLITE_NULL) {
 			r = sf_err_set(err, "configuration '%s': a forecast "
 			    "configuration without a source", name);
@@ -144,19 +167,79 @@ out:
 	return r;
 }
 
+/*
+ * Adds the revision item of station to p, if it needs one (see
+ * sf_plan_make); start is the ordinary request's start, pass the
+ * station's last_revision_pass_at, created when its progress began.
+ */
+static void
+revision_add(struct sf_plan *p, const char *station, const char *agency,
+    const char *first, const char *start, const char *pass,
+    const char *created, int64_t now, long long window)
+{
+	struct sf_plan_item *it;
+	char since[SF_TIME_LEN], nows[SF_TIME_LEN], from[SF_TIME_LEN];
+	struct sf_err e;
+	int64_t t, f, base;
+	int usgs, haspass;
+
+	usgs = agency != NULL && strcmp(agency, "USGS") == 0;
+	if (!usgs && (agency == NULL || strcmp(agency, "EC") != 0))
+		return;
+	/* Once a day since the last pass, or since the progress began. */
+	haspass = pass != NULL && sf_time_parse(pass, &base, &e) == 0;
+	if (!haspass && (created == NULL || sf_time_parse(created, &base,
+	    &e) == -1))
+		base = INT64_MIN;
+	if (base != INT64_MIN && now - base < SF_PLAN_REVISION_EVERY)
+		return;
+	sf_time_format(now, nows);
+	if (usgs) {
+		/* No pass yet: an archive from before the pass, one full. */
+		if (haspass)
+			sf_time_format(base, since);
+		else
+			memcpy(since, first, sizeof(since));
+		memcpy(from, first, sizeof(from));
+	} else {
+		t = now - (int64_t)window * 86400;
+		if (sf_time_parse(first, &f, &e) == 0 && f > t)
+			t = f;
+		sf_time_format(t, from);
+		/* The ordinary request may already reach that far back. */
+		if (strcmp(start, from) <= 0)
+			return;
+		sf_time_format(base == INT64_MIN ? t : base, since);
+	}
+	it = item_add(&p->items, &p->nitems, station, agency, from, 0);
+	it->modified_since = sf_strdup(since);
+	it->end = sf_strdup(nows);
+	it->revision = 1;
+}
+
+/* The columns of a station row that the revision pass needs. */
+struct later {
+	char *station, *agency, *start, *pass, *created;
+};
+
 int
 sf_plan_make(struct sf_db *db, const char *name, long long max_failures,
-    struct sf_plan *p, struct sf_err *err)
+    int64_t now, struct sf_plan *p, struct sf_err *err)
 {
 	sqlite3_stmt *st;
 	sqlite3_int64 id = 0;
-	char first[SF_TIME_LEN], start[SF_TIME_LEN];
+	char first[SF_TIME_LEN], start[SF_TIME_LEN], nows[SF_TIME_LEN];
+	struct later *rev = NULL;
+	size_t nrev = 0, i;
 	struct sf_err e;
-	int overwrite = 0, rc, r;
+	long long window = SF_PLAN_REVISION_DAYS;
+	int overwrite = 0, forecast = 0, rc, r;
 
 	memset(p, 0, sizeof(*p));
 	p->config = sf_strdup(name);
-	if ((r = conf_read(db, name, p, &id, first, &overwrite, err)) != 0)
+	sf_time_format(now, nows);
+	if ((r = conf_read(db, name, p, &id, first, &overwrite, &forecast,
+	    &window, err)) != 0)
 		return r;
 	if (!p->enabled)
 		return 0;
@@ -167,6 +250,13 @@ sf_plan_make(struct sf_db *db, const char *name, long long max_failures,
 		const char *station = (const char *)sqlite3_column_text(st, 0);
 		const char *last = (const char *)sqlite3_column_text(st, 1);
 		long long failures = sqlite3_column_int64(st, 2);
+		const char *errat = (const char *)sqlite3_column_text(st, 3);
+		const char *pass = (const char *)sqlite3_column_text(st, 4);
+		const char *created = (const char *)sqlite3_column_text(st, 5);
+		const char *agency = p->agency != NULL ? p->agency :
+		    sf_id_agency_guess(station);
+		struct sf_plan_item *it;
+		int64_t due = 0;
 
 		if (overwrite || last == NULL)
 			memcpy(start, first, sizeof(start));
@@ -176,16 +266,60 @@ sf_plan_make(struct sf_db *db, const char *name, long long max_failures,
 			    e.msg);
 			break;
 		}
-		if (failures >= max_failures)
-			item_add(&p->skipped, &p->nskipped, station, start,
-			    failures);
-		else
-			item_add(&p->items, &p->nitems, station, start,
-			    failures);
+		if (failures >= max_failures) {
+			if (errat != NULL && sf_time_parse(errat, &due,
+			    &e) == 0)
+				due += sf_plan_cooldown(failures,
+				    max_failures);
+			else
+				due = now;
+			if (due > now) {
+				it = item_add(&p->skipped, &p->nskipped,
+				    station, agency, start, failures);
+				sf_time_format(due, it->next_probe);
+				continue;
+			}
+			it = item_add(&p->items, &p->nitems, station, agency,
+			    start, failures);
+			it->probe = 1;
+			continue;
+		}
+		it = item_add(&p->items, &p->nitems, station, agency, start,
+		    failures);
+		if (overwrite || forecast || window == 0)
+			continue;
+		if (last == NULL) {
+			/*
+			 * The first pull asks for everything up to now: it
+			 * is the station's first revision pass as well.
+			 */
+			it->end = sf_strdup(nows);
+			continue;
+		}
+		rev = sf_realloc(rev, (nrev + 1) * sizeof(*rev));
+		rev[nrev].station = sf_strdup(station);
+		rev[nrev].agency = agency == NULL ? NULL : sf_strdup(agency);
+		rev[nrev].start = sf_strdup(start);
+		rev[nrev].pass = pass == NULL ? NULL : sf_strdup(pass);
+		rev[nrev].created = created == NULL ? NULL :
+		    sf_strdup(created);
+		nrev++;
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = sf_db_fail(db, "reading stations", err);
 	sqlite3_finalize(st);
+	for (i = 0; i < nrev; i++) {
+		if (r == 0)
+			revision_add(p, rev[i].station, rev[i].agency, first,
+			    rev[i].start, rev[i].pass, rev[i].created, now,
+			    window);
+		free(rev[i].created);
+		free(rev[i].station);
+		free(rev[i].agency);
+		free(rev[i].start);
+		free(rev[i].pass);
+	}
+	free(rev);
 	return r;
 }
 
@@ -196,7 +330,10 @@ items_free(struct sf_plan_item *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(v[i].station);
+		free(v[i].agency);
 		free(v[i].start);
+		free(v[i].end);
+		free(v[i].modified_since);
 	}
 	free(v);
 }
@@ -297,7 +434,7 @@ has_station(struct sf_db *db, sqlite3_int64 id, const char *station,
 
 int
 sf_plan_reset(struct sf_db *db, const char *name, const char *station,
-    int failures_only, int64_t now, long long *n, struct sf_err *err)
+    int from_start, int64_t now, long long *n, struct sf_err *err)
 {
 	sqlite3_stmt *st;
 	sqlite3_int64 id;
@@ -307,14 +444,14 @@ sf_plan_reset(struct sf_db *db, const char *name, const char *station,
 	*n = 0;
 	if ((r = conf_id(db, name, &id, err)) != 0)
 		return r;
-	st = sf_db_prepare(db, failures_only ? reset_failures_sql : reset_sql,
+	st = sf_db_prepare(db, from_start ? reset_sql : reset_failures_sql,
 	    err);
 	if (st == NULL)
 		return -1;
 	sf_time_format(now, ts);
 	sqlite3_bind_int64(st, 1, id);
 	sf_db_bind_text(st, 2, station);
-	if (failures_only)
+	if (!from_start)
 		sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		r = sf_db_fail(db, "clearing progress", err);

@@ -1,8 +1,8 @@
 /*
  * sf_rec: the record kinds, and reading and writing them as NDJSON or CSV.
  *
- * The reader takes one line at a time with getline(), so memory follows
- * the longest record, and allocates nothing per field or per row once its
+ * The reader takes one line at a time, at most SF_REC_LINE_MAX bytes, so
+ * memory follows the longest record, and allocates nothing per field or per row once its
  * buffers have grown. NDJSON lines go through the parser below, which
  * decodes the line in place and points the fields into it. CSV lines are
  * fed to libcsv until a row completes, which is at the end of a line
@@ -193,6 +193,8 @@ struct sf_reader {
 	char *p;		/* the current line, past a BOM */
 	size_t n;		/* its length, with the '\n' if any */
 	int have;		/* p holds a line not yet consumed */
+	int toolong;		/* the line was longer than SF_REC_LINE_MAX */
+	size_t reclen;		/* CSV: bytes of the record so far */
 	long lineno;		/* lines read so far */
 	long recline;		/* first line of the last record */
 	int fmt;
@@ -262,30 +264,47 @@ sf_reader_line(const struct sf_reader *rd)
 
 /*
  * Makes rd->p, rd->n the next line, its '\n' included when there is one.
- * Returns 1, 0 at the end of input, -1 on a read error (errno set).
+ * A line longer than SF_REC_LINE_MAX is read to its end but only its
+ * first SF_REC_LINE_MAX bytes are kept, and rd->toolong is set. Returns 1, 0 at the end of input, -1
+ * on a read error (errno set).
  */
 static int
 next_line(struct sf_reader *rd)
 {
-	ssize_t n;
+	size_t n = 0;
+	int c;
 
 	if (rd->have) {
 		rd->have = 0;
 		return 1;
 	}
+	rd->toolong = 0;
 	errno = 0;
-	n = getline(&rd->line, &rd->linecap, rd->fp);
-	if (n < 0) {
-		if (ferror(rd->fp)) {
-			if (errno == 0)
-				errno = EIO;
-			return -1;
+	while ((c = getc_unlocked(rd->fp)) != EOF) {
+		if (n == SF_REC_LINE_MAX)
+			rd->toolong = 1;
+		if (!rd->toolong) {
+			if (n + 1 >= rd->linecap) {
+				rd->linecap = rd->linecap ? rd->linecap * 2 :
+				    256;
+				rd->line = sf_realloc(rd->line, rd->linecap);
+			}
+			rd->line[n++] = (char)c;
 		}
-		return 0;
+		if (c == '\n')
+			break;
 	}
+	if (c == EOF && ferror(rd->fp)) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	if (c == EOF && n == 0 && !rd->toolong)
+		return 0;
 	rd->lineno++;
+	rd->line[n] = '\0';
 	rd->p = rd->line;
-	rd->n = (size_t)n;
+	rd->n = n;
 	if (rd->lineno == 1 && rd->n >= 3 &&
 	    memcmp(rd->p, "\xef\xbb\xbf", 3) == 0) {
 		rd->p += 3;
@@ -1204,6 +1223,11 @@ nd_next(struct sf_reader *rd, struct sf_rec *rec, struct sf_err *err)
 	for (;;) {
 		if ((r = next_line(rd)) <= 0)
 			return r == 0 ? 0 : read_fault(rd, err);
+		if (rd->toolong) {
+			rd->recline = rd->lineno;
+			return bad(rd, err, "line longer than %d bytes",
+			    SF_REC_LINE_MAX);
+		}
 		if (is_blank(rd->p, rd->n))
 			continue;
 		rd->recline = rd->lineno;
@@ -1342,6 +1366,13 @@ csv_record(struct sf_reader *rd, struct sf_rec *rec, struct sf_err *err)
 	sf_rec_clear(rec, rd->kind);
 	for (i = 0; i < rd->ncols; i++) {
 		s = field_str(rd, i);
+		if (rd->map[i] >= 0 && s != NULL &&
+		    kinds[rd->kind].types[rd->map[i]] == SF_FT_NUM &&
+		    !sf_str_is_json_number(s)) {
+			sf_rec_clear(rec, SF_KIND_NONE);
+			return bad(rd, err, "%s '%s': not a number",
+			    kinds[rd->kind].fields[rd->map[i]], s);
+		}
 		if (rd->map[i] >= 0)
 			rec->f[rd->map[i]] = s;
 		else if (s == NULL || strcmp(s, kinds[rd->kind].name) != 0) {
@@ -1379,11 +1410,19 @@ csv_next(struct sf_reader *rd, struct sf_rec *rec, struct sf_err *err)
 			return csv_bad(rd, err, "quoted field not closed");
 		}
 		if (!rd->pending) {
-			if (is_blank(rd->p, rd->n))
+			if (is_blank(rd->p, rd->n) && !rd->toolong)
 				continue;
 			rd->recline = rd->lineno;
 			rd->hasnul = 0;
+			rd->reclen = 0;
 			fields_reset(rd);
+		}
+		rd->reclen += rd->n;
+		if (rd->toolong || rd->reclen > SF_REC_LINE_MAX) {
+			/* A quote open across the cap: drop to the line end. */
+			csv_drop(rd);
+			return csv_bad(rd, err, "record longer than "
+			    SF_REC_LINE_MAX_STR " bytes");
 		}
 		if (memchr(rd->p, '\0', rd->n) != NULL)
 			rd->hasnul = 1;
@@ -1559,7 +1598,7 @@ put_csv(struct sf_writer *w, const struct sf_rec *rec, struct sf_err *err)
 	const struct sf_kind_info *ki = &kinds[rec->kind];
 	struct sf_buf *b = &w->line;
 	char num[SF_NUM_LEN];
-	int i;
+	int i, r;
 
 	if (rec->kind == SF_KIND_ERROR)
 		return sf_err_set(err, "error records are not written as CSV");
@@ -1575,13 +1614,15 @@ put_csv(struct sf_writer *w, const struct sf_rec *rec, struct sf_err *err)
 		sf_buf_addc(b, '\n');
 	}
 	for (i = 0; i < ki->nfields; i++) {
-		if (check_field(rec, i, num, err) < 0)
+		if ((r = check_field(rec, i, num, err)) < 0)
 			return -1;
 		if (i > 0)
 			sf_buf_addc(b, ',');
 		if (rec->f[i] == NULL)
 			continue;
-		if (rec->f[i][0] == '\0')
+		if (r == 1)
+			sf_buf_adds(b, num);
+		else if (rec->f[i][0] == '\0')
 			sf_buf_add(b, "\"\"", 2);
 		else
 			sf_buf_add_csv_field(b, rec->f[i]);

@@ -153,10 +153,19 @@ int sf_format_parse(const char *s, enum sf_format *f, struct sf_err *err);
  * an unquoted empty field is NULL, a quoted empty field ("") is the empty
  * string; spaces in fields are kept. A quoted field may hold line breaks:
  * the record's line is the one it starts on. A row with another number of
- * fields than the header, a stray quote, a NUL byte, or a quote still open
- * at the end of input makes a bad line.
+ * fields than the header, a stray quote, a NUL byte, a quote still open
+ * at the end of input, or a number field that is not a number in JSON's
+ * grammar (RFC 8259: not "12000.", "+1" or ".5") makes a bad line.
  */
 struct sf_reader;
+
+/*
+ * The longest line (or CSV record, over its lines) a reader takes: a
+ * longer one is read to its end, not kept, and reported as a bad line
+ * ("line longer than 1048576 bytes"), so a runaway field costs no memory.
+ */
+#define SF_REC_LINE_MAX 1048576
+#define SF_REC_LINE_MAX_STR "1048576"
 
 /*
  * name is copied and used in messages ("-" or NULL reads as "stdin"); fp

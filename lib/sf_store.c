@@ -12,6 +12,7 @@
  * the window are dropped at every transaction start, since another process
  * may have written in between.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 
 #include <jansson.h>
 
+#include "sf_id.h"
+#include "sf_quality.h"
 #include "sf_store.h"
 #include "sf.h"
 
@@ -36,6 +39,7 @@ static const char *const unit_names[] = { "cfs", "cms" };
 
 struct series {
 	char *station;
+	int ec;			/* the station is EC's, else USGS's */
 	int type;
 	int unit;
 	int64_t id;
@@ -46,8 +50,12 @@ struct series {
 struct conf {
 	char *name;
 	int64_t id;		/* 0: not in pull_configurations */
+	int64_t first;		/* its pull start date; INT64_MIN if none */
 	struct sf_store_counts n;	/* committed, and rejected/failed */
 	struct sf_store_counts t;	/* in the open transaction */
+	long done;		/* done records: requests that succeeded */
+	char **failed;		/* stations that failed in this run */
+	size_t nfailed;
 	int nerrors;
 	struct sf_buf errors;	/* "station 'X': message; ..." */
 };
@@ -117,10 +125,12 @@ struct sf_store {
 	size_t nprog;
 	struct run run;
 	struct window win;
+	struct sf_buf qcbuf;		/* the quality code, mapped */
 
 	sqlite3_stmt *window_get, *station_get, *station_add, *series_get, *series_add,
 	    *series_max, *obs_add, *obs_keep, *obs_set, *qc_get,
-	    *qc_add, *conf_get, *prog_ok, *prog_fail, *log_add, *conf_ran,
+	    *qc_add, *conf_get, *prog_ok, *prog_done, *prog_fail, *log_add,
+	    *conf_ran,
 	    *master_has, *master_put, *station_upd, *run_get, *run_add,
 	    *run_set;
 };
@@ -154,18 +164,30 @@ static const struct {
 	    "WHERE series = ?1 AND t = ?2" },
 	{ S(qc_get), "SELECT id FROM quality_codes WHERE code = ?1" },
 	{ S(qc_add), "INSERT INTO quality_codes (code) VALUES (?1)" },
-	{ S(conf_get), "SELECT id FROM pull_configurations WHERE name = ?1" },
+	{ S(conf_get), "SELECT id, pull_start_date FROM pull_configurations "
+	    "WHERE name = ?1" },
 	{ S(prog_ok), "INSERT INTO pull_station_progress (config_id, "
 	    "station_number, last_successful_pull_date, consecutive_failures, "
-	    "last_attempt_at, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, 0, ?4, ?4, ?4) "
+	    "last_attempt_at, last_success_at, created_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, 0, ?4, ?4, ?4, ?4) "
 	    "ON CONFLICT (config_id, station_number) DO UPDATE SET "
 	    "last_successful_pull_date = CASE "
 	    "WHEN last_successful_pull_date IS NULL OR "
 	    "excluded.last_successful_pull_date > last_successful_pull_date "
 	    "THEN excluded.last_successful_pull_date "
 	    "ELSE last_successful_pull_date END, "
-	    "consecutive_failures = 0, last_attempt_at = ?4, updated_at = ?4" },
+	    "consecutive_failures = 0, last_attempt_at = ?4, "
+	    "last_success_at = ?4, updated_at = ?4" },
+	{ S(prog_done), "INSERT INTO pull_station_progress (config_id, "
+	    "station_number, consecutive_failures, last_attempt_at, "
+	    "last_success_at, last_revision_pass_at, created_at, updated_at) "
+	    "VALUES (?1, ?2, 0, ?3, ?3, ?4, ?3, ?3) "
+	    "ON CONFLICT (config_id, station_number) DO UPDATE SET "
+	    "consecutive_failures = 0, last_attempt_at = ?3, "
+	    "last_success_at = ?3, updated_at = ?3, "
+	    "last_revision_pass_at = CASE WHEN ?4 IS NOT NULL AND "
+	    "(last_revision_pass_at IS NULL OR ?4 > last_revision_pass_at) "
+	    "THEN ?4 ELSE last_revision_pass_at END" },
 	{ S(prog_fail), "INSERT INTO pull_station_progress (config_id, "
 	    "station_number, consecutive_failures, last_error, last_error_at, "
 	    "last_attempt_at, created_at, updated_at) "
@@ -312,8 +334,16 @@ conf_find(struct sf_store *s, const char *name, struct sf_err *err,
 	sf_buf_init(&c->errors);
 	sqlite3_bind_text(s->conf_get, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s->conf_get);
-	if (rc == SQLITE_ROW)
+	c->first = INT64_MIN;
+	if (rc == SQLITE_ROW) {
+		const char *f;
+		struct sf_err e;
+
 		c->id = sqlite3_column_int64(s->conf_get, 0);
+		f = (const char *)sqlite3_column_text(s->conf_get, 1);
+		if (f == NULL || sf_time_parse(f, &c->first, &e) == -1)
+			c->first = INT64_MIN;
+	}
 	sqlite3_reset(s->conf_get);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		*fail = sf_db_fail(s->db, "reading configurations", err);
@@ -523,8 +553,14 @@ series_find(struct sf_store *s, const char *station, const char *agency,
 
 	for (i = s->nseries; i-- > 0;) {
 		e = &s->series[i];
-		if (e->type == type && strcmp(e->station, station) == 0)
+		if (e->type == type && strcmp(e->station, station) == 0) {
+			/* The agency check station_id made once. */
+			if (e->ec != (strcmp(agency, "EC") == 0))
+				return sf_err_set(err, "station '%s' is a %s "
+				    "station, not %s", station, e->ec ? "EC" :
+				    "USGS", agency);
 			goto found;
+		}
 	}
 	if ((r = station_id(s, station, agency, &sid, err)) != 0)
 		return r;
@@ -538,6 +574,7 @@ series_find(struct sf_store *s, const char *station, const char *agency,
 	e = &s->series[s->nseries];
 	memset(e, 0, sizeof(*e));
 	e->type = type;
+	e->ec = strcmp(agency, "EC") == 0;
 	sqlite3_bind_int64(s->series_get, 1, sid);
 	sqlite3_bind_text(s->series_get, 2, type_names[type], -1,
 	    SQLITE_STATIC);
@@ -633,12 +670,19 @@ need(const struct sf_rec *r, int f, struct sf_err *err)
 	return 0;
 }
 
+/* The agency, and the station id by its agency's pattern (sf_id). */
 static int
-check_agency(const char *a, struct sf_err *err)
+check_agency(const char *a, const char *station, struct sf_err *err)
 {
+	const char *other;
+
 	if (strcmp(a, "USGS") != 0 && strcmp(a, "EC") != 0)
 		return sf_err_set(err, "agency '%s': not USGS or EC", a);
-	return 0;
+	if ((other = sf_id_agency_guess(station)) != NULL &&
+	    strcmp(other, a) != 0)
+		return sf_err_set(err, "station '%s' is %s %s station, not %s",
+		    station, strcmp(other, "EC") == 0 ? "an" : "a", other, a);
+	return sf_id_check(a, station, err);
 }
 
 static int
@@ -653,6 +697,18 @@ parse_unit(const char *u, int *unit, struct sf_err *err)
 	return 0;
 }
 
+/*
+ * A number as records carry it: JSON's grammar (RFC 8259), whatever the
+ * encoding, so "12000." (a cut line) is not taken for 12000.
+ */
+static int
+number(const char *v, double *out, struct sf_err *err)
+{
+	if (!sf_str_is_json_number(v))
+		return sf_err_set(err, "'%s': not a number", v);
+	return sf_str_todouble(v, out, err);
+}
+
 /* A discharge: NULL (then flag must say why), or a number >= 0. */
 static int
 parse_flow(struct sf_store *s, const char *v, const char *flag,
@@ -665,7 +721,7 @@ parse_flow(struct sf_store *s, const char *v, const char *flag,
 			    "quality_code says why");
 		return 0;
 	}
-	if (sf_str_todouble(v, out, err) == -1)
+	if (number(v, out, err) == -1)
 		return sf_err_set(err, "discharge '%s': not a number", v);
 	if (*out < 0 && !s->o.allow_negative)
 		return sf_err_set(err, "discharge '%s' is negative (use "
@@ -798,7 +854,7 @@ put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
 	    need(r, SF_OBS_TYPE, err) || need(r, SF_OBS_OBSERVED_AT, err) ||
 	    need(r, SF_OBS_UNIT, err))
 		return -1;
-	if (check_agency(r->f[SF_OBS_AGENCY], err) == -1)
+	if (check_agency(r->f[SF_OBS_AGENCY], st, err) == -1)
 		return -1;
 	if (strcmp(r->f[SF_OBS_TYPE], "daily_mean") == 0)
 		type = T_DAILY;
@@ -816,6 +872,13 @@ put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
 		return -1;
 	if (qc != NULL && *qc == '\0')
 		qc = NULL;
+	if (qc != NULL && sf_quality_check(qc, err) == -1)
+		return -1;
+	/* One vocabulary, whichever agency and fetcher wrote it. */
+	if (qc != NULL) {
+		sf_quality_map(r->f[SF_OBS_AGENCY], qc, &s->qcbuf);
+		qc = s->qcbuf.buf;
+	}
 	if (parse_flow(s, r->f[SF_OBS_DISCHARGE], qc, &v, &has, err) == -1)
 		return -1;
 
@@ -1076,7 +1139,7 @@ put_forecast(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	    need(r, SF_FC_SOURCE, err) || need(r, SF_FC_RUN_DATE, err) ||
 	    need(r, SF_FC_VALID_AT, err))
 		return -1;
-	if (check_agency(r->f[SF_FC_AGENCY], err) == -1)
+	if (check_agency(r->f[SF_FC_AGENCY], r->f[SF_FC_STATION], err) == -1)
 		return -1;
 	if (parse_time("run_date", r->f[SF_FC_RUN_DATE], &rd, err) == -1 ||
 	    parse_time("valid_at", r->f[SF_FC_VALID_AT], &p.t, err) == -1)
@@ -1097,7 +1160,7 @@ put_forecast(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	p.has_stage = 0;
 	p.stage = 0;
 	if (r->f[SF_FC_STAGE] != NULL && *r->f[SF_FC_STAGE] != '\0') {
-		if (sf_str_todouble(r->f[SF_FC_STAGE], &p.stage, err) == -1)
+		if (number(r->f[SF_FC_STAGE], &p.stage, err) == -1)
 			return sf_err_set(err, "stage '%s': not a number",
 			    r->f[SF_FC_STAGE]);
 		p.has_stage = 1;
@@ -1147,7 +1210,7 @@ bind_num(sqlite3_stmt *st, int i, const char *v, const char *name,
 
 	if (v == NULL || *v == '\0')
 		return sqlite3_bind_null(st, i), 0;
-	if (sf_str_todouble(v, &d, err) == -1 || d < lo || d > hi)
+	if (number(v, &d, err) == -1 || d < lo || d > hi)
 		return sf_err_set(err, "%s '%s': not a number from %g to %g",
 		    name, v, lo, hi);
 	sqlite3_bind_double(st, i, d);
@@ -1193,7 +1256,8 @@ put_station(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 	int rc, existed;
 
 	if (need(r, SF_ST_STATION, err) || need(r, SF_ST_AGENCY, err) ||
-	    check_agency(r->f[SF_ST_AGENCY], err) == -1)
+	    check_agency(r->f[SF_ST_AGENCY], r->f[SF_ST_STATION],
+	    err) == -1)
 		return -1;
 	if (bind_station(s->master_put, r, err) == -1 ||
 	    bind_station(s->station_upd, r, err) == -1)
@@ -1224,10 +1288,15 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	const char *msg = r->f[SF_EREC_MESSAGE];
 	struct conf *c = hasconf ? &s->confs[conf] : NULL;
 	char now[SF_TIME_LEN];
+	size_t i;
 	int rc;
 
 	if (msg == NULL || *msg == '\0')
 		msg = "failed (no message)";
+	/* The id goes into logs: only one of an agency's pattern. */
+	if (st != NULL && *st != '\0' && sf_id_agency_guess(st) == NULL)
+		return sf_err_set(err, "station '%s': not a USGS or EC "
+		    "station id", st);
 	s->all.failed++;
 	if (c == NULL)
 		return 0;
@@ -1237,6 +1306,17 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 		    c->errors.len ? "; " : "", st ? st : "(none)", msg);
 	if (c->id == 0 || st == NULL || *st == '\0')
 		return 0;
+	/*
+	 * One failure per station and run, however many of its requests
+	 * failed (the ordinary one and the revision pass): the breaker
+	 * counts failed runs.
+	 */
+	for (i = 0; i < c->nfailed; i++)
+		if (strcmp(c->failed[i], st) == 0)
+			return 0;
+	c->failed = sf_realloc(c->failed, (c->nfailed + 1) *
+	    sizeof(*c->failed));
+	c->failed[c->nfailed++] = sf_strdup(st);
 	if ((rc = txn_open(s, err)) != 0)
 		return rc;
 	/* Rows before the failure count first: they were a success. */
@@ -1260,6 +1340,80 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	return run_stmt(s, s->log_add, "logging a failure", err);
 }
 
+/* Done records */
+
+/*
+ * A request succeeded: the station's failures are over, and it was a
+ * success now. A done record of a revision pass (modified_since set), or
+ * of a request from the pull start date (everything), also records when
+ * that pass began: the request's end, which the plan sets to the instant
+ * it was made, so that nothing changed while the pass ran is skipped by
+ * the next one.
+ */
+static int
+put_done(struct sf_store *s, const struct sf_rec *r, size_t conf,
+    int hasconf, struct sf_err *err)
+{
+	const char *st = r->f[SF_DONE_STATION];
+	const char *since = r->f[SF_DONE_MODIFIED_SINCE];
+	const char *end = r->f[SF_DONE_END];
+	struct conf *c = hasconf ? &s->confs[conf] : NULL;
+	char now[SF_TIME_LEN], pass[SF_TIME_LEN];
+	long long rows;
+	int64_t t, start = 0;
+	size_t i;
+	int rc, haspass = 0;
+
+	if (need(r, SF_DONE_STATION, err) || need(r, SF_DONE_AGENCY, err) ||
+	    check_agency(r->f[SF_DONE_AGENCY], st, err) == -1)
+		return -1;
+	if (r->f[SF_DONE_ROWS] != NULL && sf_str_toll(r->f[SF_DONE_ROWS], 0,
+	    LLONG_MAX, &rows, err) == -1)
+		return sf_err_set(err, "rows '%s': not a count",
+		    r->f[SF_DONE_ROWS]);
+	if (r->f[SF_DONE_NEWEST] != NULL && *r->f[SF_DONE_NEWEST] != '\0' &&
+	    parse_time("newest", r->f[SF_DONE_NEWEST], &t, err) == -1)
+		return -1;
+	if (since != NULL && *since != '\0' &&
+	    parse_time("modified_since", since, &t, err) == -1)
+		return -1;
+	if (r->f[SF_DONE_START] != NULL && *r->f[SF_DONE_START] != '\0' &&
+	    parse_time("start", r->f[SF_DONE_START], &start, err) == -1)
+		return -1;
+	if (end != NULL && *end != '\0') {
+		if (parse_time("end", end, &t, err) == -1)
+			return -1;
+		iso(t, pass);
+		/* A pass, or a pull of everything: as good as a full pass. */
+		haspass = (since != NULL && *since != '\0') || (c != NULL &&
+		    r->f[SF_DONE_START] != NULL && c->first != INT64_MIN &&
+		    start <= c->first);
+	}
+	if (c == NULL)
+		return 0;
+	c->done++;
+	if (c->id == 0)
+		return 0;
+	/* Another request of the station failed in this run: a failed run. */
+	for (i = 0; i < c->nfailed; i++)
+		if (strcmp(c->failed[i], st) == 0)
+			return 0;
+	if ((rc = txn_open(s, err)) != 0)
+		return rc;
+	/* Its rows first: they belong to the success. */
+	if (progress_flush(s, conf, st, err) == -2)
+		return -2;
+	iso(s->o.now, now);
+	sqlite3_bind_int64(s->prog_done, 1, c->id);
+	sqlite3_bind_text(s->prog_done, 2, st, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->prog_done, 3, now, -1, SQLITE_STATIC);
+	if (haspass)
+		sqlite3_bind_text(s->prog_done, 4, pass, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s->prog_done, 4);
+	return run_stmt(s, s->prog_done, "recording a success", err);
+}
+
 /* The interface */
 
 struct sf_store *
@@ -1271,6 +1425,7 @@ sf_store_new(struct sf_db *db, const struct sf_store_opts *opts,
 
 	s->db = db;
 	s->o = *opts;
+	sf_buf_init(&s->qcbuf);
 	for (i = 0; i < NSTMTS; i++) {
 		*stmt_slot(s, i) = sf_db_prepare(db, stmts[i].sql, err);
 		if (*stmt_slot(s, i) == NULL) {
@@ -1295,8 +1450,13 @@ sf_store_free(struct sf_store *s)
 	series_forget(s);
 	qc_forget(s);
 	for (i = 0; i < s->nconfs; i++) {
+		size_t j;
+
 		free(s->confs[i].name);
 		sf_buf_release(&s->confs[i].errors);
+		for (j = 0; j < s->confs[i].nfailed; j++)
+			free(s->confs[i].failed[j]);
+		free(s->confs[i].failed);
 	}
 	free(s->confs);
 	while (s->nprog > 0)
@@ -1305,6 +1465,7 @@ sf_store_free(struct sf_store *s)
 	run_clear(&s->run);
 	free(s->run.pts);
 	free(s->win.rows);
+	sf_buf_release(&s->qcbuf);
 	free(s);
 }
 
@@ -1342,7 +1503,9 @@ sf_store_put(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 
 	cname = r->kind == SF_KIND_OBS ? r->f[SF_OBS_CONFIG] :
 	    r->kind == SF_KIND_FORECAST ? r->f[SF_FC_CONFIG] :
-	    r->kind == SF_KIND_ERROR ? r->f[SF_EREC_CONFIG] : NULL;
+	    r->kind == SF_KIND_ERROR ? r->f[SF_EREC_CONFIG] :
+	    r->kind == SF_KIND_DONE ? r->f[SF_DONE_CONFIG] :
+	    r->kind == SF_KIND_REQUEST ? r->f[SF_REQ_CONFIG] : NULL;
 	if (cname != NULL && *cname != '\0') {
 		conf = conf_find(s, cname, err, &fail);
 		if (fail)
@@ -1361,6 +1524,9 @@ sf_store_put(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 		break;
 	case SF_KIND_ERROR:
 		rc = put_error(s, r, conf, hasconf, err);
+		break;
+	case SF_KIND_DONE:
+		rc = put_done(s, r, conf, hasconf, err);
 		break;
 	default:
 		rc = sf_err_set(err, "%s records are not loaded (is a fetcher "

@@ -1,4 +1,4 @@
--- sf archive schema, version 2 (PRAGMA user_version = 2).
+-- sf archive schema, version 3 (PRAGMA user_version = 3).
 --
 -- The seed's nine tables keep the seed's names and columns, so SQL written
 -- against them works. Observations, the bulk of the archive, live in the
@@ -39,7 +39,9 @@ CREATE TABLE obs_series (
 	UNIQUE (station_id, type)
 );
 
--- Quality codes ('A', 'P', 'P:e', 'A:Ice' ...), stored once each.
+-- Quality codes ('A', 'P', 'P:e', 'A:ice' ...), stored once each, in the
+-- one vocabulary of sf(7) ("Quality codes"); schema version 3 rewrote the
+-- codes of older archives into it.
 CREATE TABLE quality_codes (
 	id INTEGER PRIMARY KEY,
 	code TEXT NOT NULL UNIQUE
@@ -272,4 +274,4 @@ CREATE TABLE station_mappings (
 );
 CREATE INDEX idx_source_lookup ON station_mappings(source_agency, source_id);
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -4,7 +4,7 @@ test_description='sf-load: loading, reloading, formats, the database path'
 
 test_expect_success 'a new database is created with the schema' '
 	sf-load </dev/null &&
-	test "$(sql "PRAGMA user_version")" = 2 &&
+	test "$(sql "PRAGMA user_version")" = 3 &&
 	test "$(sql "PRAGMA journal_mode")" = wal &&
 	sql "SELECT count(*) FROM discharge_observations" >out &&
 	echo 0 >expect && test_cmp expect out
@@ -17,7 +17,7 @@ test_expect_success 'a version 1 archive is migrated to the schema of a new one'
 	    \"2000-01-01\", \"manual\")" &&
 	test "$(sqlite3 v1.db "PRAGMA user_version")" = 1 &&
 	sf-load --db v1.db </dev/null &&
-	test "$(sqlite3 v1.db "PRAGMA user_version")" = 2 &&
+	test "$(sqlite3 v1.db "PRAGMA user_version")" = 3 &&
 	sqlite3 v1.db "SELECT name, revision_window_days,
 	    stale_after_seconds FROM pull_configurations" >out &&
 	echo "k||" >expect && test_cmp expect out &&
@@ -69,7 +69,7 @@ test_expect_success 'CSV with a BOM, CRLF and no final line end' '
 	sqlite3 bom.db "SELECT observed_at, discharge, quality_code FROM discharge_observations" >out &&
 	cat >expect <<-\EOT &&
 	2014-01-01T00:00:00Z|191.0|A
-	2014-01-02T00:00:00Z||A:Ice
+	2014-01-02T00:00:00Z||A:ice
 	EOT
 	test_cmp expect out
 '

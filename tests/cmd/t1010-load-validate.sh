@@ -45,7 +45,7 @@ test_expect_success 'the good records were loaded, the null one with its flag' '
 	sql "SELECT observed_at, discharge, quality_code FROM discharge_observations" >out &&
 	cat >expect <<-\EOT &&
 	2024-01-01T00:00:00Z|10.0|P
-	2024-01-10T00:00:00Z||P:Ice
+	2024-01-10T00:00:00Z||P:ice
 	2026-11-26T11:00:00Z|10.0|P
 	EOT
 	test_cmp expect out
@@ -64,6 +64,18 @@ test_expect_success 'a station keeps its unit and its agency' '
 	test "$rc" = 1 &&
 	grep "unit .cms. differs from the unit of its daily_mean series (.cfs.)" err &&
 	grep "station .01646500. is a USGS station, not EC" err
+'
+
+# Within one run the agency of a station already seen was not checked
+# again, so a cfs row tagged EC was inserted (issue 9.8).
+test_expect_success 'the agency is checked for a station already seen in the run' '
+	o 01646502 USGS daily_mean 2024-02-01 10 cfs "\"P\"" >again &&
+	o 01646502 EC daily_mean 2024-02-02 10 cfs "\"P\"" >>again &&
+	rc=0; sf-load again 2>err || rc=$?;
+	test "$rc" = 1 &&
+	grep "again:2: station .01646502. is a USGS station, not EC" err &&
+	test "$(sql "SELECT count(*) FROM discharge_observations o JOIN stations s
+	    ON s.id = o.station_id WHERE s.station_number = \"01646502\"")" = 1
 '
 
 test_expect_success '--strict: one bad record and nothing is loaded' '

@@ -36,29 +36,57 @@ test_expect_success 'the first data of a station create its row from master_stat
 '
 
 test_expect_success 'bad station records are rejected with reasons' '
-	st X USGS n 91 0 VA 02 1 1 -05:00 true >bad &&
-	st Y USGS n 0 0 VA 02 1 1 "EST5" true >>bad &&
-	st Z USGS n 0 0 VA 02 1 1 -05:00 "\"yes\"" >>bad &&
+	st 01000001 USGS n 91 0 VA 02 1 1 -05:00 true >bad &&
+	st 01000002 USGS n 0 0 VA 02 1 1 "EST5" true >>bad &&
+	st 01000003 USGS n 0 0 VA 02 1 1 -05:00 "\"yes\"" >>bad &&
+	st 1646500 USGS n 0 0 VA 02 1 1 -05:00 true >>bad &&
+	st 08MF005 USGS n 0 0 VA 02 1 1 -05:00 true >>bad &&
 	rc=0; sf-load bad 2>err || rc=$?;
 	test "$rc" = 1 &&
 	grep "bad:1: latitude .91.: not a number from -90 to 90" err &&
 	grep "bad:2: utc_offset .EST5.: not an offset" err &&
-	grep "bad:3: uses_dst .yes.: not true or false" err
+	grep "bad:3: uses_dst .yes.: not true or false" err &&
+	grep "bad:4: station .1646500.: not a USGS station number" err &&
+	grep "bad:5: station .08MF005. is an EC station, not USGS" err &&
+	test "$(sql "SELECT count(*) FROM master_stations WHERE station_number = 1646500 OR agency = \"USGS\" AND station_number = \"08MF005\"")" = 0
 '
 
-test_expect_success 'a hostile station id is stored verbatim and harms nothing' '
+test_expect_success 'a hostile station id is rejected at the door and harms nothing' '
 	id="'"'"'; DROP TABLE stations;--" &&
 	printf "{\"kind\":\"obs\",\"config\":\"x\\\"); DROP TABLE obs;--\",\"station\":\"%s\",\"agency\":\"USGS\",\"type\":\"daily_mean\",\"observed_at\":\"2024-01-01\",\"discharge\":1,\"unit\":\"cfs\",\"quality_code\":\"P\"}\n" "$id" >evil &&
-	cat evil &&
-	sf-load evil 2>err &&
-	sql "SELECT station_number FROM stations ORDER BY id DESC LIMIT 1" >out &&
-	printf "%s\n" "$id" >expect && test_cmp expect out &&
-	test "$(sql "SELECT count(*) FROM obs")" = 2 &&
+	sql "SELECT count(*) FROM stations" >before &&
+	rc=0; sf-load evil 2>err || rc=$?;
+	test "$rc" = 1 &&
+	grep "evil:1: station .*: not a USGS station number" err &&
 	test "$(sql "SELECT count(*) FROM sqlite_master WHERE name IN (\"stations\", \"obs\")")" = 2 &&
-	printf "config,station,agency,type,observed_at,discharge,unit,quality_code\n,\"%s\",USGS,daily_mean,2024-01-02,2,cfs,P\n" "$id" | sf-load &&
-	sql "SELECT s.station_number, count(*) FROM discharge_observations o
-	    JOIN stations s ON s.id = o.station_id GROUP BY 1 ORDER BY 1" >out &&
-	printf "%s|2\n01646500|1\n" "$id" >expect && test_cmp expect out
+	printf "config,station,agency,type,observed_at,discharge,unit,quality_code\n,\"%s\",USGS,daily_mean,2024-01-02,2,cfs,P\n" "$id" >evil.csv &&
+	rc=0; sf-load evil.csv 2>err || rc=$?;
+	test "$rc" = 1 &&
+	grep "evil.csv:2: station .*: not a USGS station number" err &&
+	sql "SELECT count(*) FROM stations" >after &&
+	test_cmp before after
+'
+
+test_expect_success 'ids with line breaks or escapes, and a 5 MB id, are rejected' '
+	cat >ids <<-\EOT &&
+	{"kind":"obs","config":null,"station":"0164\n6500","agency":"USGS","type":"daily_mean","observed_at":"2024-01-01","discharge":1,"unit":"cfs","quality_code":"P"}
+	{"kind":"obs","config":null,"station":"\u001b[2J","agency":"EC","type":"daily_mean","observed_at":"2024-01-01","discharge":1,"unit":"cms","quality_code":"P"}
+	EOT
+	{ printf "{\"kind\":\"obs\",\"config\":null,\"station\":\"" &&
+	  head -c 5000000 /dev/zero | tr "\\0" 1 &&
+	  printf "\",\"agency\":\"USGS\",\"type\":\"daily_mean\",\"observed_at\":\"2024-01-01\",\"discharge\":1,\"unit\":\"cfs\",\"quality_code\":\"P\"}\n"; } >>ids &&
+	cat >>ids <<-\EOT &&
+	{"kind":"obs","config":null,"station":"01646599","agency":"USGS","type":"daily_mean","observed_at":"2024-01-01","discharge":1,"unit":"cfs","quality_code":"P"}
+	EOT
+	sql "SELECT count(*) FROM stations" >before &&
+	rc=0; sf-load -v ids 2>err || rc=$?;
+	test "$rc" = 1 &&
+	test "$(wc -c <err)" -lt 2000 &&
+	grep "ids:1: station .0164?6500.: not a USGS station number" err &&
+	grep "ids:2: station .?\[2J.: not an EC station id" err &&
+	grep "ids:3: line longer than 1048576 bytes" err &&
+	grep "1 inserted, 0 updated, 0 unchanged, 3 rejected" err &&
+	test "$(sql "SELECT count(*) FROM stations")" = $(($(cat before) + 1))
 '
 
 test_done

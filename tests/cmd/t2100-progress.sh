@@ -60,9 +60,10 @@ req() {
 test_expect_success 'setup: a configuration of two stations and one disabled' '
 	sf-load </dev/null &&
 	sql "INSERT INTO pull_configurations (name, data_type, data_strategy,
-	    pull_start_date, schedule_type, schedule_value, agency)
+	    pull_start_date, schedule_type, schedule_value, agency,
+	    revision_window_days)
 	    VALUES (\"potomac\", \"realtime_15min\", \"append\",
-	    \"2024-01-01\", \"interval\", \"15m\", \"USGS\");
+	    \"2024-01-01\", \"interval\", \"15m\", \"USGS\", 0);
 	    INSERT INTO pull_configuration_stations (config_id, station_number,
 	    is_enabled) VALUES (1, \"01000001\", 1), (1, \"01000000\", 1),
 	    (1, \"01000009\", 0)" &&
@@ -147,7 +148,7 @@ test_expect_success 'five consecutive failures trip the circuit breaker' '
 	sf-progress plan potomac >out 2>err &&
 	req 01000000 2024-01-01T04:45:00Z >expect &&
 	test_cmp expect out &&
-	echo "sf-progress: warning: configuration '\''potomac'\'' station '\''01000001'\'': circuit breaker open after 5 consecutive failures, skipped (sf-progress reset potomac 01000001)" >expect &&
+	echo "sf-progress: warning: configuration '\''potomac'\'' station '\''01000001'\'': circuit breaker open after 5 consecutive failures, next probe at 2026-11-25T13:00:00Z (sf-progress reset potomac 01000001 closes it now, keeping progress)" >expect &&
 	test_cmp expect err
 '
 
@@ -169,8 +170,8 @@ test_expect_success '--max-failures sets the limit; -q silences the warning' '
 	grep -q "circuit breaker open" err
 '
 
-test_expect_success 'reset --failures-only closes the breaker and keeps progress' '
-	sf-progress reset --failures-only potomac 01000001 &&
+test_expect_success 'reset closes the breaker and keeps progress' '
+	sf-progress reset potomac 01000001 &&
 	progress >out &&
 	cat >expect <<-\EOT &&
 	potomac|01000000|2024-01-01T04:45:00Z|0
@@ -187,8 +188,8 @@ test_expect_success 'reset --failures-only closes the breaker and keeps progress
 	test_cmp expect out && test_must_be_empty err
 '
 
-test_expect_success 'reset clears progress: the next plan starts at the start date' '
-	sf-progress reset potomac 01000001 &&
+test_expect_success 'reset --from-start clears progress: the next plan starts at the start date' '
+	sf-progress reset --from-start potomac 01000001 &&
 	progress >out &&
 	echo "potomac|01000000|2024-01-01T04:45:00Z|0" >expect &&
 	test_cmp expect out &&
@@ -232,7 +233,7 @@ test_expect_success 'an overwrite configuration always starts at the start date'
 '
 
 test_expect_success 'full reset of a configuration clears every station' '
-	sf-progress reset -v potomac 2>err &&
+	sf-progress reset -v --from-start potomac 2>err &&
 	echo "sf-progress: configuration '\''potomac'\'': progress of 2 stations cleared" >expect &&
 	test_cmp expect err &&
 	progress >out &&

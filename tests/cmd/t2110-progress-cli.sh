@@ -32,9 +32,9 @@ test_expect_success 'plan -f csv writes request records as CSV' '
 	sf-progress plan -f csv fraser potomac >out &&
 	cat >expect <<-\EOT &&
 	config,station,agency,type,source,start,end,modified_since,target_id
-	fraser,08MF005,EC,daily_mean,,1990-06-01T00:00:00Z,,,
-	potomac,01638500,USGS,realtime_15min,,1900-01-01T00:00:00Z,,,
-	potomac,01646500,USGS,realtime_15min,,1900-01-01T00:00:00Z,,,
+	fraser,08MF005,EC,daily_mean,,1990-06-01T00:00:00Z,2026-11-25T12:00:00Z,,
+	potomac,01638500,USGS,realtime_15min,,1900-01-01T00:00:00Z,2026-11-25T12:00:00Z,,
+	potomac,01646500,USGS,realtime_15min,,1900-01-01T00:00:00Z,2026-11-25T12:00:00Z,,
 	EOT
 	test_cmp expect out
 '
@@ -152,7 +152,7 @@ test_expect_success 'reset -v says what it did, station by station' '
 '
 
 test_expect_success 'reset is quiet without -v' '
-	sf-progress reset potomac 01638500 2>err &&
+	sf-progress reset --from-start potomac 01638500 2>err &&
 	test_must_be_empty err &&
 	test "$(sql "SELECT count(*) FROM pull_station_progress
 	    WHERE station_number = \"01638500\"")" = 0

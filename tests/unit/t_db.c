@@ -68,6 +68,10 @@ test_open(void)
 	ok(db == NULL, "without SF_DB_CREATE a missing file is an error");
 	ok(strstr(err.msg, "missing.db") != NULL, "naming the file");
 	ok(access(at("missing.db"), F_OK) == -1, "and not created");
+	db = sf_db_open(at("missing.db"), SF_DB_READONLY, &err);
+	ok(db == NULL, "read-only, a missing file is an error");
+	ok(strstr(err.msg, "missing.db") != NULL, "naming the file");
+	ok(access(at("missing.db"), F_OK) == -1, "and not created");
 
 	db = sf_db_open(at("new.db"), SF_DB_CREATE, &err);
 	ok(db != NULL, "created");
@@ -98,6 +102,14 @@ test_open(void)
 	sf_db_close(db);
 
 	db = sf_db_open(at("new.db"), 0, &err);
+	sf_db_exec(db, "PRAGMA user_version = 2", &err);
+	sf_db_close(db);
+	db = sf_db_open(at("new.db"), SF_DB_READONLY, &err);
+	ok(db == NULL, "read-only, an older schema is not migrated");
+	ok(strstr(err.msg, "run sf-load once") != NULL, "saying how to");
+	db = sf_db_open(at("new.db"), 0, &err);
+	is_int(scalar(db, "PRAGMA user_version"), SF_DB_SCHEMA_VERSION,
+	    "a writer migrates it");
 	sf_db_exec(db, "PRAGMA user_version = 99", &err);
 	sf_db_close(db);
 	db = sf_db_open(at("new.db"), 0, &err);

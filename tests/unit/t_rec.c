@@ -142,7 +142,7 @@ next_end(struct sf_reader *rd, const char *what)
 	is_int(sf_reader_next(rd, &rec, &err), 0, what);
 }
 
-static const char *const req_v[] = {
+static const char *const req_v[SF_REQ_NFIELDS] = {
 	"potomac", "01646500", "USGS", "daily_mean", NULL, "1900-01-01", NULL,
 	"2026-01-01T00:00:00Z", "PTTP1"
 };

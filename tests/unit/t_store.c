@@ -67,17 +67,17 @@ main(void)
 	s = sf_store_new(db, &o, &err);
 	ok(s != NULL, "store made");
 
-	obs(&r, "c", "01", "2024-01-01", "1");
+	obs(&r, "c", "01000001", "2024-01-01", "1");
 	is_int(sf_store_put(s, &r, &err), 0, "an observation is taken");
-	obs(&r, "c", "01", "2024-01-02", "2");
+	obs(&r, "c", "01000001", "2024-01-02", "2");
 	is_int(sf_store_put(s, &r, &err), 0, "a second, which fills the batch");
 	is_int(scalar(db, "SELECT count(*) FROM obs"), 2,
 	    "a full batch is committed by itself");
 
-	obs(&r, "c", "01", "2024-01-03", "-1");
+	obs(&r, "c", "01000001", "2024-01-03", "-1");
 	is_int(sf_store_put(s, &r, &err), -1, "a negative value is rejected");
 	ok(strstr(err.msg, "negative") != NULL, "saying why");
-	obs(&r, "c", "01", "2024-01-04", "4");
+	obs(&r, "c", "01000001", "2024-01-04", "4");
 	sf_store_put(s, &r, &err);
 	n = sf_store_counts(s);
 	is_int(n->inserted, 3, "three inserted so far");
@@ -89,11 +89,11 @@ main(void)
 	is_int(n->rejected, 1, "but not the rejections seen");
 	is_int(scalar(db, "SELECT count(*) FROM obs"), 2, "the database agrees");
 
-	obs(&r, "nope", "02", "2024-01-01", "1");
+	obs(&r, "nope", "01000002", "2024-01-01", "1");
 	sf_store_put(s, &r, &err);
 	is_int(nwarn, 1, "an unknown configuration warns");
 	ok(strstr(lastwarn, "'nope'") != NULL, "naming it");
-	obs(&r, "nope", "02", "2024-01-02", "1");
+	obs(&r, "nope", "01000002", "2024-01-02", "1");
 	sf_store_put(s, &r, &err);
 	is_int(nwarn, 1, "once");
 
