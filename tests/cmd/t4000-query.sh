@@ -24,7 +24,7 @@ test_expect_success 'setup: stations, observations of both agencies, forecasts' 
 	o 01646500 USGS realtime_15min 2024-01-17T04:45:00Z 9000 cfs P
 	o 01646500 USGS realtime_15min 2024-01-17T05:00:00Z 9100 cfs P
 	o 01646500 USGS realtime_15min 2024-01-17T05:15:00Z 9300 cfs P
-	o 01646500 USGS realtime_15min 2024-01-18T04:45:00Z null cfs P:Ice
+	o 01646500 USGS realtime_15min 2024-01-18T04:45:00Z null cfs P:ice
 	o 08MF005 EC realtime_15min 2024-06-01T07:45:00Z 4210 cms P
 	o 08MF005 EC realtime_15min 2024-06-01T08:00:00Z 4215.5 cms P
 	} >obs &&
@@ -42,7 +42,7 @@ test_expect_success 'setup: stations, observations of both agencies, forecasts' 
 test_expect_success 'observations come back as the records that were loaded' '
 	sf-query >out &&
 	grep -v 2024-01-18 obs >expect &&
-	o 01646500 USGS realtime_15min 2024-01-18T04:45:00Z null cfs P:Ice |
+	o 01646500 USGS realtime_15min 2024-01-18T04:45:00Z null cfs P:ice |
 	    sed "s/\"discharge\":null/\"discharge\":null/" >>expect &&
 	sort expect >expect.s && sort out >out.s &&
 	test_cmp expect.s out.s &&

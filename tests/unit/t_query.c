@@ -46,7 +46,7 @@ load(struct sf_db *db, const char *now, const char *const *days,
 	st = sf_store_new(db, &o, &err);
 	for (i = 0; days[i] != NULL; i++) {
 		sf_rec_clear(&r, SF_KIND_OBS);
-		r.f[SF_OBS_STATION] = "01";
+		r.f[SF_OBS_STATION] = "01646500";
 		r.f[SF_OBS_AGENCY] = "USGS";
 		r.f[SF_OBS_TYPE] = "daily_mean";
 		r.f[SF_OBS_OBSERVED_AT] = days[i];
