@@ -46,6 +46,10 @@
 #define RUNS_MAX 1000			/* rows of /runs */
 #define INDEX_STATIONS_MAX 2000		/* stations listed on / */
 #define POOL_MAX 64			/* idle connections kept */
+#define CONNECTIONS_MAX 1000		/* clients at once; no limit per
+					   address: behind a proxy all share
+					   one */
+#define IDLE_TIMEOUT 10			/* seconds a client may be silent */
 
 struct sf_http_server {
 	struct MHD_Daemon *d;
@@ -1566,9 +1570,8 @@ sf_http_server_start(const struct sf_http_server_opts *o,
 	    on_request, s,
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
