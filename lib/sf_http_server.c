@@ -603,10 +603,22 @@ reply_station(struct sf_http_server *s, const struct sf_serve_req *r,
 
 /* --- hydrograph --- */
 
+struct plot_in {
+	struct sf_plot *p;
+	long long points;	/* obs and forecast points added */
+};
+
 static int
 plot_put(void *arg, const struct sf_rec *rec)
 {
-	sf_plot_add(arg, rec, NULL);
+	struct plot_in *in = arg;
+
+	/* a point with a discharge makes sf_plot keep its station */
+	if (sf_plot_add(in->p, rec, NULL) == 0 &&
+	    ((rec->kind == SF_KIND_OBS && rec->f[SF_OBS_DISCHARGE] != NULL) ||
+	    (rec->kind == SF_KIND_FORECAST &&
+	    rec->f[SF_FC_DISCHARGE] != NULL)))
+		in->points++;
 	return 0;
 }
 
@@ -622,6 +634,7 @@ reply_svg(struct sf_http_server *s, const struct sf_serve_req *r,
     struct sf_db *db, struct reply *rp)
 {
 	struct sf_plot_opts po;
+	struct plot_in in;
 	struct sf_plot *p;
 	struct sf_query q;
 	struct sf_err err;
@@ -644,8 +657,10 @@ reply_svg(struct sf_http_server *s, const struct sf_serve_req *r,
 		return;
 	}
 	p = sf_plot_new(&po);
+	in.p = p;
+	in.points = 0;
 	q.put = plot_put;
-	q.arg = p;
+	q.arg = &in;
 	q.what = SF_QUERY_STATION;	/* its name, for the title */
 	rc = sf_query_run(db, &q, &err);
 	q.what = SF_QUERY_OBS;
@@ -661,7 +676,7 @@ reply_svg(struct sf_http_server *s, const struct sf_serve_req *r,
 		reply_error(rp, 400, err.msg);
 	else if (rc < 0)
 		reply_db(s, rp, err.msg);
-	else if (sf_plot_count(p) == 0)
+	else if (in.points == 0 || sf_plot_count(p) == 0)
 		reply_error(rp, 404, "station: no values to draw");
 	else if (sf_plot_svg(p, 0, svg_write, &rp->body, &err) == -1)
 		reply_error(rp, 500, "drawing the hydrograph");
