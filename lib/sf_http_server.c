@@ -238,6 +238,7 @@ struct stream {
 	struct sf_buf buf;
 	size_t n;		/* records encoded */
 	int wfd;
+	int inline_only;	/* stop at STREAM_INLINE: no pipe */
 	int piping;		/* past STREAM_INLINE: writing the pipe */
 	int broken;		/* the pipe's reader went away */
 	int rc;			/* sf_query_run's result */
@@ -339,6 +340,8 @@ stream_put(void *arg, const struct sf_rec *rec)
 	if (sf_serve_encode(&st->buf, st->req.fmt, rec, st->n) == -1)
 		return 0;
 	st->n++;
+	if (st->inline_only)
+		return st->buf.len >= STREAM_INLINE;
 	return stream_flush(st, st->piping ? STREAM_CHUNK : STREAM_INLINE);
 }
 
@@ -575,6 +578,70 @@ station_known(struct sf_db *db, const char *id, struct collect *c,
 	collect_release(c);
 	c->n = 0;
 	return rc == 1;
+}
+
+/*
+ * Answers r from a buffer when the whole answer fits in STREAM_INLINE,
+ * running the query in this thread: no thread, no pipe, for the common
+ * small answer. Returns 1 when it answered (or failed: rp says how), 0
+ * when the answer is larger, to be streamed.
+ */
+static int
+reply_inline(struct sf_http_server *s, const struct sf_serve_req *r,
+    struct sf_db *db, struct reply *rp)
+{
+	struct stream *st;
+	struct sf_err err;
+	int rc, done = 1;
+
+	st = sf_calloc(1, sizeof(*st));
+	st->s = s;
+	st->req = *r;
+	st->inline_only = 1;
+	sf_buf_init(&st->buf);
+	if (sf_serve_query(&st->req, &st->q, st->station, &err) == -1) {
+		reply_error(rp, 400, err.msg);
+		goto out;
+	}
+	st->q.put = stream_put;
+	st->q.warn = stream_warn;
+	st->q.arg = st;
+	rc = sf_query_run(db, &st->q, &st->err);
+	if (rc == 1) {
+		done = 0;
+		goto out;
+	}
+	if (rc == -1) {
+		reply_error(rp, 400, st->err.msg);
+		goto out;
+	}
+	if (rc == -2) {
+		reply_db(s, rp, st->err.msg);
+		goto out;
+	}
+	if (st->n == 0 && r->ep != SF_EP_STATIONS) {
+		/* nothing: an unknown station, or none in the range */
+		struct collect k;
+		int known = station_known(db, r->id, &k, &err);
+
+		collect_release(&k);
+		if (known == -1) {
+			reply_db(s, rp, err.msg);
+			goto out;
+		}
+		if (known == 0) {
+			reply_error(rp, 404, "station: not in the archive");
+			goto out;
+		}
+	}
+	sf_serve_encode_end(&st->buf, r->fmt, st->n);
+	rp->status = 200;
+	rp->ctype = sf_serve_ctype(r->fmt);
+	sf_buf_add(&rp->body, st->buf.buf, st->buf.len);
+out:
+	sf_buf_release(&st->buf);
+	free(st);
+	return done;
 }
 
 static void
@@ -1360,20 +1427,9 @@ handle(struct sf_http_server *s, struct MHD_Connection *con,
 	case SF_EP_STATIONS:
 	case SF_EP_OBS:
 	case SF_EP_FORECASTS:
-		if (r->ep != SF_EP_STATIONS) {
-			struct collect k;
-			int known = station_known(db, r->id, &k, &err);
-
-			collect_release(&k);
-			if (known != 1) {
-				if (known == -1)
-					reply_db(s, rp, err.msg);
-				else
-					reply_error(rp, 404, "station: not in "
-					    "the archive");
-				break;
-			}
-		}
+		/* small answers here; large ones again, streamed */
+		if (reply_inline(s, r, db, rp))
+			break;
 		reply_stream(s, r, db, rp);
 		db = NULL;	/* the stream returned it */
 		break;
