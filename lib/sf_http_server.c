@@ -1406,8 +1406,10 @@ handle(struct sf_http_server *s, struct MHD_Connection *con,
 	}
 	rp->cache = "no-cache";
 	if (is_data(r->ep)) {
+		/* states and the "now" marker change with the clock */
 		ages = r->ep == SF_EP_CONFIGS || r->ep == SF_EP_CONFIG ||
-		    r->ep == SF_EP_INDEX;
+		    r->ep == SF_EP_INDEX || r->ep == SF_EP_SVG ||
+		    r->ep == SF_EP_STATION_HTML;
 		make_etag(s, c->uri, r->fmt, ages, rp->etag);
 		if (etag_match(MHD_lookup_connection_value(con,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
