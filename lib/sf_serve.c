@@ -92,6 +92,10 @@ sf_serve_qs_parse(const char *s, size_t len, struct sf_serve_qs *qs,
 			    "parameters", SF_SERVE_NPARAM);
 		}
 		/* each piece decodes to no more than its length, plus NULs */
+		if (used + (j - i) + 2 > sizeof(qs->buf)) {
+			qs->n = 0;
+			return sf_err_set(err, "query string: too long");
+		}
 		k = qs->buf + used;
 		kn = decode(s + i, eq - i, k);
 		if (kn < 0 || !valid_key(k)) {

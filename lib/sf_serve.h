@@ -28,7 +28,8 @@ struct sf_serve_param {
 };
 
 struct sf_serve_qs {
-	char buf[SF_SERVE_URI_MAX + 2];
+	/* decoded pairs: each no longer than its raw text, plus two NULs */
+	char buf[SF_SERVE_URI_MAX + 2 * SF_SERVE_NPARAM + 2];
 	struct sf_serve_param p[SF_SERVE_NPARAM];
 	size_t n;
 };

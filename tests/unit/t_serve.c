@@ -64,6 +64,26 @@ test_qs(void)
 	big[sizeof(big) - 1] = '\0';
 	is_int(sf_serve_qs_parse(big, strlen(big), &qs, &err), -1,
 	    "longer than the URI limit");
+	/* the most the buffer can hold: 15 bare keys and one long pair */
+	memset(big, 0, sizeof(big));
+	for (i = 0; i < 15; i++) {
+		big[2 * i] = (char)('a' + i);
+		big[2 * i + 1] = '&';
+	}
+	memcpy(big + 30, "z=", 2);
+	memset(big + 32, 'x', SF_SERVE_URI_MAX - 32);
+	is_int(sf_serve_qs_parse(big, SF_SERVE_URI_MAX, &qs, &err), -1,
+	    "15 keys and a value as long as the limit allows: too long");
+	ok(strstr(err.msg, "parameter 'z': longer than") != NULL,
+	    "refused for its length");
+	ok(qs.p[0].key == qs.buf && qs.p[14].key == qs.buf + 42,
+	    "decoding it stayed within the buffer: the pairs after it whole");
+	memset(big + 32, 'x', SF_SERVE_VALUE_MAX);
+	big[32 + SF_SERVE_VALUE_MAX] = '\0';
+	is_int(qp(big, &err), 0, "16 parameters, the last of the longest value");
+	is_int(qs.n, 16, "all there");
+	is_int(strlen(sf_serve_qs_get(&qs, "z")), SF_SERVE_VALUE_MAX,
+	    "the long one whole");
 	/* every byte value in a value: never a crash, controls refused */
 	for (i = 1; i < 256; i++) {
 		char s[8];
