@@ -380,3 +380,65 @@ sf_health_prune(struct sf_db *db, int64_t before, long long *n,
 	sqlite3_finalize(st);
 	return r;
 }
+
+static const char runs_sql[] =
+    "SELECT c.name, l.status, l.start_time, l.end_time, l.station_number, "
+    "l.error_message, l.records_processed, l.inserted, l.updated, "
+    "l.unchanged, l.rejected FROM data_pull_logs l "
+    "JOIN pull_configurations c ON c.id = l.config_id "
+    "WHERE (?1 IS NULL OR c.name = ?1) AND (?2 IS NULL OR l.start_time >= ?2) "
+    "ORDER BY l.start_time DESC, l.id DESC LIMIT ?3";
+
+static long long
+column_ll(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, i);
+}
+
+int
+sf_health_runs(struct sf_db *db, const char *config, int64_t since,
+    int has_since, long long limit,
+    int (*put)(void *arg, const struct sf_health_run *r), void *arg,
+    struct sf_err *err)
+{
+	struct sf_health_run r;
+	char t[SF_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((st = sf_db_prepare(db, runs_sql, err)) == NULL)
+		return -1;
+	if (has_since)
+		sf_time_format(since, t);
+	if (sf_db_bind_text(st, 1, config) != SQLITE_OK ||
+	    sf_db_bind_text(st, 2, has_since ? t : NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, limit) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return sf_db_fail(db, "reading data_pull_logs", err);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.config = (const char *)sqlite3_column_text(st, 0);
+		r.status = (const char *)sqlite3_column_text(st, 1);
+		r.start = (const char *)sqlite3_column_text(st, 2);
+		r.end = (const char *)sqlite3_column_text(st, 3);
+		r.station = (const char *)sqlite3_column_text(st, 4);
+		r.error = (const char *)sqlite3_column_text(st, 5);
+		r.records = column_ll(st, 6);
+		r.inserted = column_ll(st, 7);
+		r.updated = column_ll(st, 8);
+		r.unchanged = column_ll(st, 9);
+		r.rejected = column_ll(st, 10);
+		if (put(arg, &r) != 0) {
+			stop = 1;
+			break;
+		}
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		sf_db_fail(db, "reading data_pull_logs", err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return stop;
+}

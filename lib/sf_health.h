@@ -111,4 +111,27 @@ int64_t sf_health_allowance(const char *type);
 int sf_health_prune(struct sf_db *db, int64_t before, long long *n,
     struct sf_err *err);
 
+/* One row of data_pull_logs. Strings are NULL when the column is. */
+struct sf_health_run {
+	const char *config;
+	const char *status;	/* success, partial, failed */
+	const char *start, *end;
+	const char *station;	/* NULL: the configuration's row */
+	const char *error;
+	long long records, inserted, updated, unchanged, rejected;
+				/* -1 when NULL */
+};
+
+/*
+ * Calls put with each row of data_pull_logs whose start_time is at or
+ * after since (NULL: any) and whose configuration is config (NULL: any),
+ * newest first, at most limit rows. The run's strings are borrowed for
+ * the call; put returns 0 to go on. Returns 0, 1 when put stopped, or -1
+ * with err.
+ */
+int sf_health_runs(struct sf_db *db, const char *config, int64_t since,
+    int has_since, long long limit,
+    int (*put)(void *arg, const struct sf_health_run *r), void *arg,
+    struct sf_err *err);
+
 #endif

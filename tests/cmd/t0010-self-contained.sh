@@ -43,7 +43,7 @@ fakepath() {
 }
 
 test_expect_success 'install-deps judges by pkg-config where dpkg-query is missing' '
-	fakepath nodpkg sh pkg-config cc gcc make sqlite3 mandoc python3 rsvg-convert grep id &&
+	fakepath nodpkg sh pkg-config cc gcc make sqlite3 mandoc python3 rsvg-convert chromium curl grep id &&
 	! test -e nodpkg/dpkg-query &&
 	PATH=$PWD/nodpkg sh "$SF_TOP/scripts/install-deps" 2>err &&
 	test_cmp /dev/null err
