@@ -349,7 +349,9 @@ sort(struct sf_plot *p)
 		}
 	}
 	p->nst = n;
-	qsort(p->st, p->nst, sizeof(*p->st), station_cmp);
+	/* qsort's array must not be NULL, even for no element */
+	if (p->nst > 0)
+		qsort(p->st, p->nst, sizeof(*p->st), station_cmp);
 	for (i = 0; i < p->nst; i++)
 		qsort(p->st[i].s, p->st[i].ns, sizeof(*p->st[i].s),
 		    series_cmp);

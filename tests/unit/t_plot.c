@@ -103,6 +103,11 @@ main(void)
 	ok(strstr(err.msg, "writing the SVG") != NULL, "saying so");
 	is_int(sf_plot_svg(p, 1, to_buf, &b, &err), -1, "no station 1");
 	sf_plot_free(p);
+
+	/* no point at all: no station, and nothing undefined on the way */
+	p = sf_plot_new(&o);
+	is_int((int)sf_plot_count(p), 0, "no points: no station");
+	sf_plot_free(p);
 	sf_buf_release(&b);
 	return tap_done();
 }
