@@ -152,8 +152,11 @@ put_error_agency(struct fetch *f, const char *config, const char *station,
 {
 	struct sf_rec r;
 	struct sf_err err;
-	char num[SF_NUM_LEN];
+	char num[SF_NUM_LEN], text[SF_ERR_MAX];
 
+	snprintf(text, sizeof(text), "%s", msg);
+	sf_http_scrub(f->h, text, sizeof(text));
+	msg = text;
 	sf_error("station '%s': %s", station != NULL ? station : "", msg);
 	f->rval = SF_EXIT_FAIL;
 	f->failed++;
@@ -445,7 +448,7 @@ job_done(void *arg, const struct sf_http_res *res)
 	struct job *j = arg;
 	struct fetch *f = j->f;
 
-	j->status = res->status;
+	j->status = sf_http_error_status(res);
 	if (res->rc == 0) {
 		if (sf_ec_finish(j->p, &j->err) == -1)
 			j->failed = 1;
@@ -994,7 +997,7 @@ list_fetch(struct fetch *f, const char *base,
 	sf_info("GET %s", url.buf);
 	f->requests++;
 	rc = sf_http_get(f->h, &rq, &res, err);
-	*status = res != NULL ? res->status : 0;
+	*status = res != NULL ? sf_http_error_status(res) : 0;
 	if (rc == 0 && sf_ec_finish(l.p, err) == -1)
 		rc = -1;
 	else if (rc == -1 && l.perr)

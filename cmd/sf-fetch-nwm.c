@@ -377,9 +377,12 @@ static void
 fail_job(struct fetch *fx, struct job *j, long status, const char *msg)
 {
 	const char *st = j->f[SF_REQ_STATION], *tg = j->f[SF_REQ_TARGET_ID];
-	char num[SF_NUM_LEN];
+	char num[SF_NUM_LEN], text[SF_ERR_MAX];
 	struct sf_rec e;
 
+	snprintf(text, sizeof(text), "%s", msg);
+	sf_http_scrub(fx->h, text, sizeof(text));
+	msg = text;
 	if (tg != NULL && strcmp(st, tg) == 0)
 		sf_error("%s", msg);
 	else
@@ -589,7 +592,7 @@ on_done(void *arg, const struct sf_http_res *res)
 	char said[256];
 
 	j->rc = res->rc;
-	j->status = res->status;
+	j->status = sf_http_error_status(res);
 	if (res->rc == -1) {
 		if (j->cap_msg != NULL)
 			sf_buf_addf(&b, "GET %s: %s", j->url, j->cap_msg);

@@ -43,6 +43,14 @@
 #define DAILY_SLACK	(31LL * 86400)	/* starts this close share */
 #define CONT_SLACK	86400LL		/* the same, continuous */
 #define RATE_LOW	20		/* X-RateLimit-Remaining to slow at */
+/*
+ * Pages one window may take. The most a window asks for is a batch of
+ * stations as long as URL_MAX allows (about 440) times a year of 15-minute
+ * values (35,136): 15.5 M rows, 310 pages of 50,000; a decade of 15-minute
+ * values of one station is 350,000 rows, 7 pages. A window that goes on
+ * longer is a service that does not stop.
+ */
+#define PAGES_MAX	1000
 
 static const char usage_text[] =
     "usage: sf-fetch-usgs [-qv] [--backoff MS] [--base-url URL] "
@@ -111,6 +119,8 @@ struct job {
 	struct sf_err perr;	/* the parser's error */
 	int pfailed;
 	int nodata;		/* NWIS 404: no data */
+	char **seen;		/* the window's URLs so far, for loops */
+	size_t nseen;
 };
 
 struct fetch {
@@ -152,10 +162,13 @@ fail_station(struct fetch *fx, struct station *s, long status,
 {
 	struct sf_rec r;
 	struct sf_err err;
-	char num[SF_NUM_LEN];
+	char num[SF_NUM_LEN], text[SF_ERR_MAX];
 
 	if (s->failed)
 		return;
+	snprintf(text, sizeof(text), "%s", msg);
+	sf_http_scrub(fx->h, text, sizeof(text));
+	msg = text;
 	s->failed = 1;
 	fx->failed++;
 	fx->rval = SF_EXIT_FAIL;
@@ -175,8 +188,12 @@ fail_job(struct job *j, long status, const char *msg)
 {
 	size_t i;
 
+	char text[SF_ERR_MAX];
+
 	if (j->locations) {
-		sf_error("%s", msg);
+		snprintf(text, sizeof(text), "%s", msg);
+		sf_http_scrub(j->fx->h, text, sizeof(text));
+		sf_error("%s", text);
 		j->fx->failed++;
 		j->fx->rval = SF_EXIT_FAIL;
 		return;
@@ -443,6 +460,43 @@ static int begin_cb(void *arg, const struct sf_http_res *res);
 static int body_cb(void *arg, const char *p, size_t n);
 static int done_cb(void *arg, const struct sf_http_res *res);
 
+/* Forgets the URLs of the job's window. */
+static void
+forget_seen(struct job *j)
+{
+	while (j->nseen > 0)
+		free(j->seen[--j->nseen]);
+}
+
+/*
+ * Checks the next link of the job's window: on the base URL's origin (the
+ * key goes with it), not seen before in the window (a loop), and under
+ * PAGES_MAX pages. Returns 0, or -1 with the reason in m.
+ */
+static int
+check_next(struct job *j, const char *next, struct sf_buf *m)
+{
+	size_t i;
+
+	if (!sf_http_same_origin(next, j->fx->base)) {
+		sf_buf_adds(m, "next link to another origin than the base URL "
+		    "not followed (the API key would go with it)");
+		return -1;
+	}
+	for (i = 0; i < j->nseen; i++)
+		if (strcmp(j->seen[i], next) == 0) {
+			sf_buf_addf(m, "next link seen before in this request, "
+			    "after %zu pages: stopped", j->nseen);
+			return -1;
+		}
+	if (j->nseen >= PAGES_MAX) {
+		sf_buf_addf(m, "more than %d pages in one request: stopped",
+		    PAGES_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 queue(struct job *j, const char *url)
 {
@@ -464,6 +518,8 @@ queue(struct job *j, const char *url)
 		fail_job(j, 0, err.msg);
 		return -1;
 	}
+	j->seen = sf_realloc(j->seen, (j->nseen + 1) * sizeof(*j->seen));
+	j->seen[j->nseen++] = sf_strdup(url);
 	j->fx->requests++;
 	return 0;
 }
@@ -484,6 +540,7 @@ next_window(struct job *j)
 	if (j->wend > j->end)
 		j->wend = j->end;
 	job_url(j, b);
+	forget_seen(j);
 	(void)queue(j, b[0].buf);
 	sf_buf_release(&b[0]);
 	sf_buf_release(&b[1]);
@@ -556,14 +613,14 @@ done_cb(void *arg, const struct sf_http_res *res)
 			sf_buf_addf(&m, "%s: %s", res->err.msg, ebuf);
 		else
 			sf_buf_adds(&m, res->err.msg);
-		fail_job(j, res->status, m.buf);
+		fail_job(j, sf_http_error_status(res), m.buf);
 		sf_buf_release(&m);
 		show_progress(fx, 0);
 		return 0;
 	}
 	if (sf_usgs_end(j->parser, &j->perr) == -1) {
 		get_msg(&m, res->url, j->perr.msg);
-		fail_job(j, res->status, m.buf);
+		fail_job(j, sf_http_error_status(res), m.buf);
 		sf_buf_release(&m);
 		show_progress(fx, 0);
 		return 0;
@@ -575,7 +632,12 @@ done_cb(void *arg, const struct sf_http_res *res)
 		j->fx->stations_done += (long)j->nst;
 	else if (next != NULL && st.items > 0) {
 		url = sf_strdup(next);
-		(void)queue(j, url);
+		if (check_next(j, url, &m) == -1) {
+			fail_job(j, 0, m.buf);
+			sf_buf_release(&m);
+			j->fx->stations_done += (long)j->nst;
+		} else
+			(void)queue(j, url);
 		free(url);
 	} else
 		next_window(j);
@@ -599,6 +661,8 @@ static void
 job_free(struct job *j)
 {
 	sf_usgs_free(j->parser);
+	forget_seen(j);
+	free(j->seen);
 	sf_buf_release(&j->arena);
 	free(j->rows);
 	free(j->st);

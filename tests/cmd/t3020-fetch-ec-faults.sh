@@ -180,7 +180,7 @@ test_expect_success 'a header of unknown layout: an error naming it' '
 	EOF
 	test_cmp expect err &&
 	test $(grep -c "\"kind\":\"obs\"" out) = 0 &&
-	grep "\"kind\":\"error\".*\"status\":200" out
+	grep "\"kind\":\"error\".*\"status\":null" out
 '
 
 test_expect_success 'an HTML page for a body: an error' '

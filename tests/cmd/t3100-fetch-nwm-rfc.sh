@@ -127,7 +127,7 @@ test_expect_success 'the combined stageflow body is no forecast answer: an error
 	test "$rc" = 1 &&
 	unport out >actual &&
 	cat >expect <<-\EOT &&
-	{"kind":"error","config":null,"station":"NRKW1","agency":"NOAA-HADS","type":"NOAA_RFC","start":null,"status":200,"message":"gauge '\''NRKW1'\'': GET URL/gauges/NRKW1/stageflow/forecast: nwps: a combined stageflow body (observed and forecast): ask stageflow/forecast"}
+	{"kind":"error","config":null,"station":"NRKW1","agency":"NOAA-HADS","type":"NOAA_RFC","start":null,"status":null,"message":"gauge '\''NRKW1'\'': GET URL/gauges/NRKW1/stageflow/forecast: nwps: a combined stageflow body (observed and forecast): ask stageflow/forecast"}
 	EOT
 	test_cmp expect actual
 '
