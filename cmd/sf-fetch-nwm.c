@@ -25,6 +25,7 @@
 #include "sf_log.h"
 #include "sf_map.h"
 #include "sf_nwps.h"
+#include "sf_nwsid.h"
 #include "sf.h"
 
 #define DEFAULT_URL	"https://api.water.noaa.gov/nwps/v1"
@@ -234,6 +235,7 @@ add_request(struct fetch *fx, const struct sf_rec *rec, long line)
 	const char *st = rec->f[SF_REQ_STATION], *t = rec->f[SF_REQ_TYPE];
 	const char *tg = rec->f[SF_REQ_TARGET_ID], *agency;
 	struct sf_buf msg = SF_BUF_INIT;
+	struct sf_err err;
 	struct job *j;
 	int i;
 
@@ -275,6 +277,12 @@ add_request(struct fetch *fx, const struct sf_rec *rec, long line)
 		sf_buf_addf(&msg, "no target_id: put 'sf-map --to %s' before "
 		    "sf-fetch-nwm", is_reach(j) ? "NWM" : "NOAA-HADS");
 		j->fail = sf_buf_detach(&msg);
+	} else if ((is_reach(j) ? sf_nwsid_check_reach(tg, &err) :
+	    sf_nwsid_check_lid(tg, &err)) == -1) {
+		/* the id is not kept: it would reach the messages */
+		free(j->f[SF_REQ_TARGET_ID]);
+		j->f[SF_REQ_TARGET_ID] = NULL;
+		j->fail = sf_strdup(err.msg);
 	}
 }
 
@@ -819,7 +827,10 @@ main(int argc, char *argv[])
 			o.fmt_opt = optarg;
 			break;
 		case 'g':
-			check_id("--gauge", optarg);
+			if (sf_nwsid_check_lid(optarg, &err) == -1) {
+				sf_error("--gauge: %s", err.msg);
+				sf_usage_die();
+			}
 			o.gauges[o.ngauges++] = optarg;
 			break;
 		case 'j':
@@ -829,7 +840,10 @@ main(int argc, char *argv[])
 			o.mappings = 1;
 			break;
 		case 'r':
-			check_id("--reach", optarg);
+			if (sf_nwsid_check_reach(optarg, &err) == -1) {
+				sf_error("--reach: %s", err.msg);
+				sf_usage_die();
+			}
 			o.reaches[o.nreaches++] = optarg;
 			break;
 		case 'R':
