@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sf_ec.h"
+#include "sf_fetch.h"
 #include "sf_ecfetch.h"
 #include "sf_http.h"
 #include "sf_id.h"
@@ -74,10 +75,16 @@ static const char *const type_names[] = { "daily_mean", "realtime_15min" };
 struct req {
 	char *config;
 	char *station;
+	char *start_text, *end_text, *mod_text;	/* as asked, or NULL */
 	int type;
 	int64_t start, end;
 	char prov[8];		/* Datamart: from the station list */
 	int skip;		/* nothing to fetch, or already failed */
+};
+
+struct reqs {
+	struct req *v;
+	size_t n, cap;
 };
 
 struct job;
@@ -89,6 +96,9 @@ struct group {
 	size_t n;
 	const char **ids;	/* borrowed */
 	int64_t *starts;	/* each station's own start */
+	size_t *reqs;		/* each station's request, in fetch.rs */
+	long *rows;		/* each station's rows written */
+	char (*newest)[SF_TIME_LEN];	/* each station's newest row */
 	const char *prov;	/* Datamart */
 	int64_t start, end;	/* the group's span */
 	long nwin, launched;
@@ -123,6 +133,7 @@ struct fetch {
 	enum sf_format fmt;
 	int service;
 	const char *base;		/* checked, no trailing slash */
+	struct reqs *rs;		/* the requests */
 	struct group *groups;
 	size_t ngroups, gnext;		/* groups; the first not all launched */
 	int held, maxheld;		/* jobs launched and not yet freed */
@@ -332,6 +343,7 @@ rows_write(struct fetch *f, const struct job *j, const char *before)
 	const char *p;
 	size_t *o;
 	long i;
+	unsigned char k;
 
 	if (j->nrows == 0)
 		return;
@@ -348,7 +360,8 @@ rows_write(struct fetch *f, const struct job *j, const char *before)
 		t[SF_TIME_LEN - 1] = '\0';
 		if (before != NULL && strcmp(t, before) >= 0)
 			continue;
-		r.f[SF_OBS_STATION] = g->ids[(unsigned char)p[0]];
+		k = (unsigned char)p[0];
+		r.f[SF_OBS_STATION] = g->ids[k];
 		p += SF_TIME_LEN;
 		r.f[SF_OBS_DISCHARGE] = get_str(&p);
 		r.f[SF_OBS_QUALITY_CODE] = get_str(&p);
@@ -358,8 +371,37 @@ rows_write(struct fetch *f, const struct job *j, const char *before)
 			continue;
 		}
 		f->rows++;
+		g->rows[k]++;
+		if (strcmp(t, g->newest[k]) > 0)
+			memcpy(g->newest[k], t, SF_TIME_LEN);
 	}
 	free(o);
+}
+
+/*
+ * g is over and did not fail: a done record for each of its stations (in
+ * NDJSON; a CSV stream holds one kind).
+ */
+static void
+group_done(struct fetch *f, const struct group *g)
+{
+	const struct req *q;
+	struct sf_rec r;
+	struct sf_err err;
+	char num[SF_NUM_LEN];
+	size_t i;
+
+	if (f->fmt != SF_FMT_NDJSON)
+		return;
+	for (i = 0; i < g->n; i++) {
+		q = &f->rs->v[g->reqs[i]];
+		sf_fetch_done(&r, q->config, q->station, "EC",
+		    type_names[q->type], q->start_text, q->end_text,
+		    q->mod_text, g->rows[i], num,
+		    g->rows[i] > 0 ? g->newest[i] : NULL);
+		if (sf_writer_put(f->w, &r, &err) == -1)
+			sf_error("%s", err.msg);
+	}
 }
 
 /* Jobs */
@@ -581,6 +623,7 @@ flush_datamart(struct fetch *f, struct group *g)
 			    "no data", g->ids[0]);
 		rows_write(f, dy, rows_first(hr, first) ? first : NULL);
 		rows_write(f, hr, NULL);
+		group_done(f, g);
 	}
 	g->dead = 1;
 	g->head = g->tail = NULL;
@@ -606,8 +649,11 @@ flush(struct fetch *f, struct group *g)
 			if (j->failed) {
 				group_errors(f, g, j);
 				g->dead = 1;
-			} else
+			} else {
 				rows_write(f, j, NULL);
+				if (j->win == g->nwin - 1)
+					group_done(f, g);
+			}
 		}
 		job_free(f, j);
 	}
@@ -643,10 +689,12 @@ parse_end(const char *s, int64_t *t, struct sf_err *err)
 	return 0;
 }
 
-struct reqs {
-	struct req *v;
-	size_t n, cap;
-};
+/* A copy of s, or NULL for NULL or "". */
+static char *
+dup_text(const char *s)
+{
+	return s != NULL && *s != '\0' ? sf_strdup(s) : NULL;
+}
 
 static struct req *
 req_add(struct reqs *rs)
@@ -714,6 +762,9 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 	r->type = t;
 	r->start = start;
 	r->end = end;
+	r->start_text = dup_text(rec->f[SF_REQ_START]);
+	r->end_text = dup_text(rec->f[SF_REQ_END]);
+	r->mod_text = dup_text(rec->f[SF_REQ_MODIFIED_SINCE]);
 	return 0;
 }
 
@@ -856,6 +907,10 @@ groups_plan(struct fetch *f, struct reqs *rs)
 			g->n = 1;
 			g->ids = sf_calloc(1, sizeof(*g->ids));
 			g->starts = sf_calloc(1, sizeof(*g->starts));
+			g->reqs = sf_calloc(1, sizeof(*g->reqs));
+			g->rows = sf_calloc(1, sizeof(*g->rows));
+			g->newest = sf_calloc(1, sizeof(*g->newest));
+			g->reqs[0] = e[i].order;
 			g->ids[0] = e[i].station;
 			g->starts[0] = g->start = e[i].start;
 			g->end = e[i].end;
@@ -877,7 +932,11 @@ groups_plan(struct fetch *f, struct reqs *rs)
 		g->n = k - i;
 		g->ids = sf_calloc(g->n, sizeof(*g->ids));
 		g->starts = sf_calloc(g->n, sizeof(*g->starts));
+		g->reqs = sf_calloc(g->n, sizeof(*g->reqs));
+		g->rows = sf_calloc(g->n, sizeof(*g->rows));
+		g->newest = sf_calloc(g->n, sizeof(*g->newest));
 		for (m = i; m < k; m++) {
+			g->reqs[m - i] = e[m].order;
 			g->ids[m - i] = e[m].station;
 			g->starts[m - i] = e[m].start;
 		}
@@ -928,6 +987,9 @@ groups_free(struct fetch *f)
 	for (i = 0; i < f->ngroups; i++) {
 		free(f->groups[i].ids);
 		free(f->groups[i].starts);
+		free(f->groups[i].reqs);
+		free(f->groups[i].rows);
+		free(f->groups[i].newest);
 	}
 	free(f->groups);
 }
@@ -1347,9 +1409,12 @@ main(int argc, char *argv[])
 			r->type = type;
 			r->start = start;
 			r->end = end;
+			r->start_text = dup_text(start_opt);
+			r->end_text = dup_text(end_opt);
 		}
 	} else
 		read_requests(&f, &rs, now);
+	f.rs = &rs;
 	normalise(&f, &rs, now);
 	if (f.service == SVC_DATAMART)
 		provinces(&f, &rs);
@@ -1370,6 +1435,9 @@ out:
 	for (i = 0; i < rs.n; i++) {
 		free(rs.v[i].config);
 		free(rs.v[i].station);
+		free(rs.v[i].start_text);
+		free(rs.v[i].end_text);
+		free(rs.v[i].mod_text);
 	}
 	free(rs.v);
 	free(only);

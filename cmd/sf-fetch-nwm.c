@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_fetch.h"
 #include "sf_http.h"
 #include "sf_id.h"
 #include "sf_log.h"
@@ -175,6 +176,21 @@ is_reach(const struct job *j)
 	return j->what == FORECAST && j->series != SF_NWPS_RFC;
 }
 
+/* The series whose source s names; returns 0, or -1 for none. */
+static int
+series_of_source(const char *s, enum sf_nwps_series *series)
+{
+	int i;
+
+	for (i = 0; i < SF_NWPS_NSERIES; i++)
+		if (strcmp(s, sf_nwps_series_source(
+		    (enum sf_nwps_series)i)) == 0) {
+			*series = (enum sf_nwps_series)i;
+			return 0;
+		}
+	return -1;
+}
+
 /*
  * The series a request of type t asks for: the one whose source t names
  * (NOAA_RFC, NWM_SHORT_RANGE, ...); rfc for an observation type or none.
@@ -183,20 +199,12 @@ is_reach(const struct job *j)
 static int
 series_of_type(const char *t, enum sf_nwps_series *s)
 {
-	int i;
-
 	if (t == NULL || *t == '\0' || strcmp(t, "daily_mean") == 0 ||
 	    strcmp(t, "realtime_15min") == 0) {
 		*s = SF_NWPS_RFC;
 		return 0;
 	}
-	for (i = 0; i < SF_NWPS_NSERIES; i++)
-		if (strcmp(t, sf_nwps_series_source(
-		    (enum sf_nwps_series)i)) == 0) {
-			*s = (enum sf_nwps_series)i;
-			return 0;
-		}
-	return -1;
+	return series_of_source(t, s);
 }
 
 /* A job for --gauge or --reach: the NOAA id stands for the station. */
@@ -214,6 +222,7 @@ add_option_job(struct fetch *fx, const char *id, int reach)
 	j->f[SF_REQ_STATION] = sf_strdup(id);
 	j->f[SF_REQ_AGENCY] = sf_strdup(reach ? "NWM" : "NOAA-HADS");
 	j->f[SF_REQ_TYPE] = sf_strdup(sf_nwps_series_source(j->series));
+	j->f[SF_REQ_SOURCE] = sf_strdup(sf_nwps_series_source(j->series));
 	j->f[SF_REQ_TARGET_ID] = sf_strdup(id);
 }
 
@@ -266,7 +275,16 @@ add_request(struct fetch *fx, const struct sf_rec *rec, long line)
 		j->f[SF_REQ_AGENCY] = sf_strdup(agency);
 	if (o->series_set)
 		j->series = o->series;
-	else if (series_of_type(t, &j->series) == -1) {
+	else if (rec->f[SF_REQ_SOURCE] != NULL &&
+	    *rec->f[SF_REQ_SOURCE] != '\0') {
+		if (series_of_source(rec->f[SF_REQ_SOURCE], &j->series) == -1) {
+			sf_buf_addf(&msg, "source '%s': not a forecast source "
+			    "(NOAA_RFC, NWM_SHORT_RANGE, NWM_MEDIUM_RANGE, "
+			    "NWM_LONG_RANGE)", rec->f[SF_REQ_SOURCE]);
+			j->fail = sf_buf_detach(&msg);
+			return;
+		}
+	} else if (series_of_type(t, &j->series) == -1) {
 		sf_buf_addf(&msg, "type '%s': not a forecast source (NOAA_RFC, "
 		    "NWM_SHORT_RANGE, NWM_MEDIUM_RANGE, NWM_LONG_RANGE) nor "
 		    "an observation type", t);
@@ -432,6 +450,25 @@ write_rec(void *arg, const struct sf_rec *rec)
 	return put(fx, rec, 0) == -1 ? -1 : 0;
 }
 
+/*
+ * The request of j succeeded: its done record (in NDJSON; a CSV stream
+ * holds one kind), with the records it brought and the run they are of.
+ */
+static void
+put_done(struct fetch *fx, struct job *j, long rows, const char *run)
+{
+	struct sf_rec r;
+	char num[SF_NUM_LEN];
+
+	if (fx->o->fmt != SF_FMT_NDJSON)
+		return;
+	sf_fetch_done(&r, j->f[SF_REQ_CONFIG], j->f[SF_REQ_STATION],
+	    j->f[SF_REQ_AGENCY], j->f[SF_REQ_TYPE], j->f[SF_REQ_START],
+	    j->f[SF_REQ_END], j->f[SF_REQ_MODIFIED_SINCE], rows, num,
+	    run != NULL && *run != '\0' ? run : NULL);
+	put(fx, &r, j->line);
+}
+
 /* Writes the forecast of j, or its error. */
 static void
 out_forecast(struct fetch *fx, struct job *j)
@@ -470,6 +507,7 @@ out_forecast(struct fetch *fx, struct job *j)
 		sf_warn("%s: no %s forecast issued", b.buf,
 		    sf_nwps_series_source(j->series));
 		sf_buf_release(&b);
+		put_done(fx, j, 0, NULL);
 		return;
 	}
 	if (sf_nwps_forecast(j->body, j->series, &who, write_rec, fx, &info,
@@ -489,6 +527,7 @@ out_forecast(struct fetch *fx, struct job *j)
 	    info.records, info.run_date, info.members > 1 ? " (members)" : "",
 	    info.missing);
 	sf_buf_release(&b);
+	put_done(fx, j, info.records, info.run_date);
 }
 
 /* Writes the mappings gauges/{id} of j revealed. */

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "sf_buf.h"
+#include "sf_fetch.h"
 #include "sf_http.h"
 #include "sf_id.h"
 #include "sf_log.h"
@@ -89,8 +90,12 @@ struct station {
 	char *id;
 	enum type type;
 	int64_t start, end;
-	char *start_text;	/* as requested, for the error record */
+	char *start_text;	/* as requested, for error and done records */
+	char *end_text;		/* as requested; NULL: now */
+	char *mod_text;		/* modified_since as requested, or NULL */
+	int64_t mod;		/* modified_since, when mod_text is set */
 	char last[SF_TIME_LEN];	/* the newest observed_at written */
+	long rows;		/* rows written */
 	int failed;
 };
 
@@ -112,6 +117,8 @@ struct job {
 	int locations;		/* the catalog */
 	int64_t start, end;	/* the whole range */
 	int64_t wstart, wend;	/* the current window */
+	int revision;		/* a revision pass: values modified since mod */
+	int64_t mod;
 	struct sf_usgs *parser;
 	struct sf_buf arena;
 	struct row *rows;
@@ -319,8 +326,11 @@ flush_page(struct job *j)
 			rec.f[k] = fld(j, r, k);
 		if (sf_writer_put(fx->w, &rec, &err) == -1)
 			sf_error("%s", err.msg);
-		else
+		else {
 			fx->rows++;
+			if (s != NULL && !j->locations)
+				s->rows++;
+		}
 	}
 	j->nrows = 0;
 	sf_buf_reset(&j->arena);
@@ -426,6 +436,14 @@ job_url(struct job *j, struct sf_buf *b)
 	if (j->type == DAILY)
 		sf_http_url_param(&b[0], "statistic_id", "00003");
 	add_range(fx, b, j->type, j->wstart, j->wend);
+	if (j->revision) {	/* changed at or after mod */
+		char t[SF_TIME_LEN];
+
+		sf_time_format(j->mod, t);
+		sf_buf_addf(&b[1], "%s/..", t);
+		sf_http_url_param(&b[0], "last_modified", b[1].buf);
+		sf_buf_reset(&b[1]);
+	}
 	sf_http_url_param(&b[0], "sortby", "time");
 	sf_http_url_param(&b[0], "limit", PAGE_LIMIT);
 	sf_http_url_param(&b[0], "skipGeometry", "true");
@@ -524,6 +542,36 @@ queue(struct job *j, const char *url)
 	return 0;
 }
 
+/*
+ * The job is over: a done record for each station that did not fail (in
+ * NDJSON; a CSV stream holds one kind).
+ */
+static void
+job_done(struct job *j)
+{
+	struct fetch *fx = j->fx;
+	struct station *s;
+	struct sf_rec r;
+	struct sf_err err;
+	char num[SF_NUM_LEN];
+	size_t i;
+
+	fx->stations_done += (long)j->nst;
+	if (fx->fmt != SF_FMT_NDJSON)
+		return;
+	for (i = 0; i < j->nst; i++) {
+		s = j->st[i];
+		if (s->failed)
+			continue;
+		sf_fetch_done(&r, s->config, s->id, "USGS",
+		    type_names[s->type], s->start_text, s->end_text,
+		    s->mod_text, s->rows, num,
+		    s->rows > 0 ? s->last : NULL);
+		if (sf_writer_put(fx->w, &r, &err) == -1)
+			sf_error("%s", err.msg);
+	}
+}
+
 /* Queues the job's next window, if any. */
 static void
 next_window(struct job *j)
@@ -531,7 +579,7 @@ next_window(struct job *j)
 	struct sf_buf b[2] = { SF_BUF_INIT, SF_BUF_INIT };
 
 	if (j->wend >= j->end) {
-		j->fx->stations_done += (long)j->nst;
+		job_done(j);
 		return;
 	}
 	j->wstart = j->wend + (j->type == DAILY ? 86400 : 1);
@@ -698,6 +746,8 @@ station_cmp(const void *a, const void *b)
 		return c;
 	if (x->type != y->type)
 		return x->type < y->type ? -1 : 1;
+	if ((x->mod_text != NULL) != (y->mod_text != NULL))
+		return x->mod_text == NULL ? -1 : 1;
 	if (x->end != y->end)
 		return x->end < y->end ? -1 : 1;
 	if (x->start != y->start)
@@ -712,6 +762,7 @@ same_group(const struct station *a, const struct station *b)
 
 	return strcmp(a->config ? a->config : "",
 	    b->config ? b->config : "") == 0 && a->type == b->type &&
+	    (a->mod_text != NULL) == (b->mod_text != NULL) &&
 	    a->end == b->end && b->start - a->start <= slack;
 }
 
@@ -738,9 +789,13 @@ make_jobs(struct fetch *fx, struct station **st, size_t n,
 			j->type = st[i]->type;
 			j->start = st[i]->start;
 			j->end = st[i]->end;
+			j->revision = st[i]->mod_text != NULL && !fx->nwis;
+			j->mod = st[i]->mod;
 			jobs[nj++] = j;
 			len = 0;
 		}
+		if (st[i]->mod_text != NULL && st[i]->mod < j->mod)
+			j->mod = st[i]->mod;	/* the earliest of the batch */
 		j->st[j->nst++] = st[i];
 		len += strlen(st[i]->id) + 8;	/* "USGS-" and "%2C" */
 	}
@@ -785,12 +840,12 @@ struct stlist {
  */
 static int
 add_station(struct stlist *l, const char *config, const char *id,
-    const char *type, const char *start, const char *end, int64_t now,
-    struct sf_err *err)
+    const char *type, const char *start, const char *end, const char *mod,
+    int64_t now, struct sf_err *err)
 {
 	struct station *s;
 	enum type t;
-	int64_t a, e;
+	int64_t a, e, m = 0;
 
 	if (id == NULL)
 		return sf_err_set(err, "no station");
@@ -805,6 +860,12 @@ add_station(struct stlist *l, const char *config, const char *id,
 		return -1;
 	e = now;
 	if (end != NULL && *end != '\0' && sf_time_parse(end, &e, err) == -1)
+		return -1;
+	if (end != NULL && strlen(end) == 10)
+		e += 86399;	/* a date: the end of that day */
+	if (mod != NULL && *mod == '\0')
+		mod = NULL;
+	if (mod != NULL && sf_time_parse(mod, &m, err) == -1)
 		return -1;
 	if (t == DAILY) {	/* whole days */
 		a -= ((a % 86400) + 86400) % 86400;
@@ -822,6 +883,9 @@ add_station(struct stlist *l, const char *config, const char *id,
 	s->start = a;
 	s->end = e;
 	s->start_text = sf_strdup(start);
+	s->end_text = end != NULL && *end != '\0' ? sf_strdup(end) : NULL;
+	s->mod_text = mod != NULL ? sf_strdup(mod) : NULL;
+	s->mod = m;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = sf_realloc(l->v, l->cap * sizeof(*l->v));
@@ -855,7 +919,7 @@ read_requests(struct stlist *l, int64_t now)
 			continue;
 		rc = add_station(l, rec.f[SF_REQ_CONFIG], rec.f[SF_REQ_STATION],
 		    rec.f[SF_REQ_TYPE], rec.f[SF_REQ_START], rec.f[SF_REQ_END],
-		    now, &err);
+		    rec.f[SF_REQ_MODIFIED_SINCE], now, &err);
 		if (rc == 1)
 			sf_info("-:%ld: %s", sf_reader_line(rd), err.msg);
 		else if (rc == -1) {
@@ -877,7 +941,8 @@ main(int argc, char *argv[])
 	struct sf_err err;
 	struct sf_buf key = SF_BUF_INIT;
 	const char *config = NULL, *type = NULL, *start = NULL, *end = NULL;
-	const char *service = "waterdata", *base = NULL, *pat;
+	const char *service = "waterdata", *base = NULL;
+	struct sf_buf pat = SF_BUF_INIT;
 	const char *headers[] = { "Accept: application/json", NULL };
 	long long jn = 4, backoff = 1000;
 	double timeout = 0;
@@ -1020,7 +1085,7 @@ main(int argc, char *argv[])
 				sf_die(SF_EXIT_USAGE, "-s needs --start");
 			for (i = 0; i < nids; i++)
 				if (add_station(&l, config, ids[i], type,
-				    start, end, now, &err) != 0) {
+				    start, end, NULL, now, &err) != 0) {
 					sf_error("%s", err.msg);
 					sf_usage_die();
 				}
@@ -1029,10 +1094,16 @@ main(int argc, char *argv[])
 	}
 
 	ho.headers = headers;
-	if ((pat = getenv("API_USGS_PAT")) != NULL && *pat != '\0') {
-		sf_buf_addf(&key, "X-Api-Key: %s", pat);
+	switch (sf_fetch_usgs_key(&pat, &err)) {
+	case -1:
+		sf_die(SF_EXIT_FAIL, "%s", err.msg);
+		break;
+	case 1:
+		sf_buf_addf(&key, "X-Api-Key: %s", pat.buf);
 		ho.secret_header = key.buf;
+		break;
 	}
+	sf_buf_release(&pat);
 	ho.parallel = (int)jn;
 	ho.backoff_ms = backoff > 0 ? (long)backoff : 1;
 	ho.backoff_max_ms = backoff > 0 ? 30 * (long)backoff : 1;
@@ -1075,6 +1146,8 @@ main(int argc, char *argv[])
 		free(l.v[i]->config);
 		free(l.v[i]->id);
 		free(l.v[i]->start_text);
+		free(l.v[i]->end_text);
+		free(l.v[i]->mod_text);
 		free(l.v[i]);
 	}
 	free(l.v);

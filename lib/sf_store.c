@@ -1362,6 +1362,8 @@ sf_store_put(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 	case SF_KIND_ERROR:
 		rc = put_error(s, r, conf, hasconf, err);
 		break;
+	case SF_KIND_DONE:
+		return 0;	/* accepted; logging them is sf-load's to add */
 	default:
 		rc = sf_err_set(err, "%s records are not loaded (is a fetcher "
 		    "missing from the pipeline?)",

@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='sf-fetch-nwm: official RFC forecasts at gauges'
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-nodone.sh"
+hide_done sf-fetch-nwm
 . "$SF_TOP/tests/server/lib.sh"
 
 # The samples of $FIXTURES/noaa/nwps and the bodies derived from them in

@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='sf-fetch-nwm: retries, timeouts, cut answers and failures'
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-nodone.sh"
+hide_done sf-fetch-nwm
 . "$SF_TOP/tests/server/lib.sh"
 
 # Every gauge is served the AMAT2 sample (20 points), with the fault its
