@@ -711,6 +711,27 @@ req_add(struct reqs *rs)
 }
 
 /*
+ * Passes rec, not ours to fetch (another kind, another agency), through
+ * untouched.
+ */
+static void
+pass(struct fetch *f, const struct sf_rec *rec, long line)
+{
+	struct sf_err err;
+
+	switch (sf_fetch_pass(f->w, f->fmt, rec, &err)) {
+	case 1:
+		sf_warn("stdin:%ld: %s record left out: CSV output holds obs "
+		    "records only", line, sf_kind_info(rec->kind)->name);
+		break;
+	case -1:
+		sf_error("%s", err.msg);
+		f->rval = SF_EXIT_FAIL;
+		break;
+	}
+}
+
+/*
  * Takes request record rec into rs, or reports why not (an error record
  * when it names a station). Returns 0 or -1.
  */
@@ -729,10 +750,12 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 	int64_t start = 0, end = now;
 
 	why[0] = '\0';
+	if (agency != NULL && strcmp(agency, "EC") != 0) {
+		pass(f, rec, line);
+		return -1;
+	}
 	if (station == NULL || *station == '\0')
 		snprintf(why, sizeof(why), "no station");
-	else if (agency != NULL && strcmp(agency, "EC") != 0)
-		snprintf(why, sizeof(why), "agency '%s': not EC", agency);
 	else if (sf_id_check("EC", station, &err) == -1)
 		snprintf(why, sizeof(why), "%s", err.msg);
 	else if (parse_type(type, &t) == -1)
@@ -785,9 +808,7 @@ read_requests(struct fetch *f, struct reqs *rs, int64_t now)
 			continue;
 		}
 		if (rec.kind != SF_KIND_REQUEST) {
-			sf_error("stdin:%ld: kind '%s': not a request",
-			    sf_reader_line(rd), sf_kind_info(rec.kind)->name);
-			f->rval = SF_EXIT_FAIL;
+			pass(f, &rec, sf_reader_line(rd));
 			continue;
 		}
 		take_request(f, rs, &rec, now, sf_reader_line(rd));

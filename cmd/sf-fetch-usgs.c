@@ -894,13 +894,39 @@ add_station(struct stlist *l, const char *config, const char *id,
 	return 0;
 }
 
-/* Reads request records from stdin; returns 0, or 1 after bad ones. */
+/*
+ * Passes rec, not ours to fetch, through; returns 0, or 1 when it could
+ * not be written.
+ */
 static int
-read_requests(struct stlist *l, int64_t now)
+pass(struct fetch *fx, const struct sf_rec *rec, long line)
+{
+	struct sf_err err;
+
+	switch (sf_fetch_pass(fx->w, fx->fmt, rec, &err)) {
+	case 1:
+		sf_warn("-:%ld: %s record left out: CSV output holds obs "
+		    "records only", line, sf_kind_info(rec->kind)->name);
+		return 0;
+	case -1:
+		sf_error("%s", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Reads request records from stdin; passes records of another kind or
+ * agency through. Returns 0, or 1 after bad ones (a malformed request of
+ * a station is an error record).
+ */
+static int
+read_requests(struct fetch *fx, struct stlist *l, int64_t now)
 {
 	struct sf_reader *rd;
-	struct sf_rec rec;
+	struct sf_rec rec, e;
 	struct sf_err err;
+	char num[SF_NUM_LEN];
 	int rc, r = 0;
 
 	rd = sf_reader_new(stdin, "-");
@@ -912,11 +938,12 @@ read_requests(struct stlist *l, int64_t now)
 				break;
 			continue;
 		}
-		if (rec.kind != SF_KIND_REQUEST)
+		if (rec.kind != SF_KIND_REQUEST ||
+		    (rec.f[SF_REQ_AGENCY] != NULL &&
+		    strcmp(rec.f[SF_REQ_AGENCY], "USGS") != 0)) {
+			r |= pass(fx, &rec, sf_reader_line(rd));
 			continue;
-		if (rec.f[SF_REQ_AGENCY] != NULL &&
-		    strcmp(rec.f[SF_REQ_AGENCY], "USGS") != 0)
-			continue;
+		}
 		rc = add_station(l, rec.f[SF_REQ_CONFIG], rec.f[SF_REQ_STATION],
 		    rec.f[SF_REQ_TYPE], rec.f[SF_REQ_START], rec.f[SF_REQ_END],
 		    rec.f[SF_REQ_MODIFIED_SINCE], now, &err);
@@ -925,6 +952,14 @@ read_requests(struct stlist *l, int64_t now)
 		else if (rc == -1) {
 			sf_error("-:%ld: %s", sf_reader_line(rd), err.msg);
 			r = 1;
+			if (rec.f[SF_REQ_STATION] == NULL ||
+			    fx->fmt != SF_FMT_NDJSON)
+				continue;
+			sf_rec_error(&e, rec.f[SF_REQ_CONFIG],
+			    rec.f[SF_REQ_STATION], "USGS", rec.f[SF_REQ_TYPE],
+			    rec.f[SF_REQ_START], 0, num, err.msg);
+			if (sf_writer_put(fx->w, &e, &err) == -1)
+				sf_error("%s", err.msg);
 		}
 	}
 	sf_reader_free(rd);
@@ -1089,8 +1124,7 @@ main(int argc, char *argv[])
 					sf_error("%s", err.msg);
 					sf_usage_die();
 				}
-		} else if (read_requests(&l, now) != 0)
-			fx.rval = SF_EXIT_FAIL;
+		}
 	}
 
 	ho.headers = headers;
@@ -1115,6 +1149,8 @@ main(int argc, char *argv[])
 	if ((fx.h = sf_http_new(&ho, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	fx.w = sf_writer_new(stdout, fx.fmt);
+	if (!stations && nids == 0 && read_requests(&fx, &l, now) != 0)
+		fx.rval = SF_EXIT_FAIL;
 	fx.t0 = time(NULL);
 	fx.progress = isatty(2) && sf_log_level() >= 0;
 

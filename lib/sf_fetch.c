@@ -39,6 +39,15 @@ sf_fetch_done(struct sf_rec *r, const char *config, const char *station,
 	r->f[SF_DONE_NEWEST] = newest;
 }
 
+int
+sf_fetch_pass(struct sf_writer *w, enum sf_format fmt,
+    const struct sf_rec *r, struct sf_err *err)
+{
+	if (fmt != SF_FMT_NDJSON)
+		return 1;
+	return sf_writer_put(w, r, err) == -1 ? -1 : 0;
+}
+
 /* The key file's path into b. Returns 0, or -1 when there is no home. */
 static int
 key_path(struct sf_buf *b)

@@ -23,6 +23,15 @@ void sf_fetch_done(struct sf_rec *r, const char *config, const char *station,
     const char *newest);
 
 /*
+ * Passes r, a record that is not this fetcher's to fetch (another kind,
+ * or a request of another agency), through to w untouched. Returns 0 when
+ * written, 1 when not (fmt is CSV: a CSV stream holds one kind; the
+ * caller says so), or -1 with err set (the writer failed).
+ */
+int sf_fetch_pass(struct sf_writer *w, enum sf_format fmt,
+    const struct sf_rec *r, struct sf_err *err);
+
+/*
  * Reads the USGS API key into key (reset first): $API_USGS_PAT when set
  * and not empty, else the first line of the file
  * $XDG_CONFIG_HOME/sf/usgs.key ($HOME/.config/sf/usgs.key when
