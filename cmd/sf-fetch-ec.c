@@ -40,11 +40,13 @@
 #define SNIPPET_MAX	120		/* bytes of an error body quoted */
 
 static const char usage_text[] =
-    "usage: sf-fetch-ec [-qv] [--base-url URL] [--config NAME] [--end TIME] "
-    "[-f FORMAT] [-j N] [--service wateroffice|datamart] [-s ID ...] "
-    "[--start TIME] [--stations] [-t TYPE]\n";
+    "usage: sf-fetch-ec [-qv] [--backoff MS] [--base-url URL] "
+    "[--config NAME] [--end TIME] [-f FORMAT] [-j N] [--retries N] "
+    "[--service wateroffice|datamart] [-s ID ...] [--start TIME] "
+    "[--stations] [-t TYPE] [--timeout S]\n";
 
 static const struct option longopts[] = {
+	{ "backoff", required_argument, NULL, 'K' },
 	{ "base-url", required_argument, NULL, 'B' },
 	{ "config", required_argument, NULL, 'C' },
 	{ "end", required_argument, NULL, 'E' },
@@ -52,10 +54,12 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "retries", required_argument, NULL, 'R' },
 	{ "service", required_argument, NULL, 'S' },
 	{ "start", required_argument, NULL, 'A' },
 	{ "station", required_argument, NULL, 's' },
 	{ "stations", no_argument, NULL, 'L' },
+	{ "timeout", required_argument, NULL, 'O' },
 	{ "type", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -1308,7 +1312,8 @@ main(int argc, char *argv[])
 	const char *end_opt = NULL, *type_opt = NULL;
 	char **only = NULL;
 	size_t nonly = 0, i;
-	long long jobs = DEFAULT_JOBS;
+	long long jobs = DEFAULT_JOBS, backoff = -1, retries = 4;
+	double timeout = 0;
 	int c, stations = 0, type = -1;
 	int64_t now, start, end;
 	struct req *r;
@@ -1325,6 +1330,26 @@ main(int argc, char *argv[])
 			break;
 		case 'B':
 			base_opt = optarg;
+			break;
+		case 'K':
+			if (sf_str_toll(optarg, 0, 600000, &backoff, &err)) {
+				sf_error("--backoff: %s", err.msg);
+				sf_usage_die();
+			}
+			break;
+		case 'O':
+			if (sf_str_todouble(optarg, &timeout, &err) == -1 ||
+			    timeout <= 0 || timeout > 86400) {
+				sf_error("--timeout: '%s': not a number of "
+				    "seconds", optarg);
+				sf_usage_die();
+			}
+			break;
+		case 'R':
+			if (sf_str_toll(optarg, 0, 10, &retries, &err)) {
+				sf_error("--retries: %s", err.msg);
+				sf_usage_die();
+			}
 			break;
 		case 'C':
 			config = optarg;
@@ -1410,8 +1435,11 @@ main(int argc, char *argv[])
 	    end - DEFAULT_DAYS * 86400L;
 
 	ho.parallel = (int)jobs;
-	ho.backoff_ms = env_ms("SF_HTTP_BACKOFF_MS", 1000);
-	ho.timeout_ms = env_ms("SF_HTTP_TIMEOUT_MS", TIMEOUT_MS);
+	ho.backoff_ms = backoff >= 0 ? (backoff > 0 ? (long)backoff : 1) :
+	    env_ms("SF_HTTP_BACKOFF_MS", 1000);
+	ho.timeout_ms = timeout > 0 ? (long)(timeout * 1000) :
+	    env_ms("SF_HTTP_TIMEOUT_MS", TIMEOUT_MS);
+	ho.max_attempts = (int)retries + 1;
 	ho.note = note_cb;
 	if ((f.h = sf_http_new(&ho, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);

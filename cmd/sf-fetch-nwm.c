@@ -39,13 +39,16 @@
 #define AHEAD		4
 
 static const char usage_text[] =
-    "usage: sf-fetch-nwm [-qv] [--base-url URL] [--config NAME] "
+    "usage: sf-fetch-nwm [-qv] [--backoff MS] [--base-url URL] "
+    "[--config NAME] "
     "[-f FORMAT] [--gauge LID ...] [-j N] [--reach ID ...] [--retries N] "
     "[--series SERIES] [--timeout SECONDS]\n"
-    "       sf-fetch-nwm --mappings [-qv] [--base-url URL] [-j N] "
+    "       sf-fetch-nwm --mappings [-qv] [--backoff MS] [--base-url URL] "
+    "[-j N] "
     "[--retries N] [-s ID ...] [--timeout SECONDS]\n";
 
 static const struct option longopts[] = {
+	{ "backoff", required_argument, NULL, 'K' },
 	{ "base-url", required_argument, NULL, 'B' },
 	{ "config", required_argument, NULL, 'c' },
 	{ "format", required_argument, NULL, 'f' },
@@ -72,6 +75,7 @@ struct opts {
 	int series_set;		/* --series given */
 	enum sf_nwps_series series;
 	int jobs, retries, timeout;
+	int backoff;		/* --backoff, ms; -1: the default */
 	const char **gauges, **reaches, **ids;	/* --gauge, --reach, -s */
 	int ngauges, nreaches, nids;
 	const char *fmt_opt;	/* the -f given, to refuse with --mappings */
@@ -748,6 +752,8 @@ run(struct fetch *fx)
 	ho.parallel = o->jobs;
 	ho.max_attempts = o->retries + 1;
 	ho.timeout_ms = (long)o->timeout * 1000;
+	if (o->backoff >= 0)
+		ho.backoff_ms = o->backoff > 0 ? o->backoff : 1;
 	ho.note = note_cb;
 	if ((fx->h = sf_http_new(&ho, &err)) == NULL) {
 		sf_error("%s", err.msg);
@@ -841,6 +847,7 @@ main(int argc, char *argv[])
 	o.series = SF_NWPS_RFC;
 	o.jobs = DEFAULT_JOBS;
 	o.retries = DEFAULT_RETRIES;
+	o.backoff = -1;
 	o.timeout = DEFAULT_TIMEOUT;
 	o.gauges = sf_calloc((size_t)argc, sizeof(*o.gauges));
 	o.reaches = sf_calloc((size_t)argc, sizeof(*o.reaches));
@@ -864,6 +871,9 @@ main(int argc, char *argv[])
 				sf_usage_die();
 			}
 			o.fmt_opt = optarg;
+			break;
+		case 'K':
+			o.backoff = number("--backoff", optarg, 0, 600000);
 			break;
 		case 'g':
 			if (sf_nwsid_check_lid(optarg, &err) == -1) {

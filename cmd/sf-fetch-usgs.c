@@ -56,7 +56,7 @@
 static const char usage_text[] =
     "usage: sf-fetch-usgs [-qv] [--backoff MS] [--base-url URL] "
     "[--config NAME] [--end TIME] [-f FORMAT] [--huc HUC] [-j N] "
-    "[-s ID ...] [--service NAME] [--site-type TYPE] [--start TIME] "
+    "[--retries N] [-s ID ...] [--service NAME] [--site-type TYPE] [--start TIME] "
     "[--state ST] [--stations] [-t TYPE] [--timeout S]\n";
 
 static const struct option longopts[] = {
@@ -69,6 +69,7 @@ static const struct option longopts[] = {
 	{ "huc", required_argument, NULL, 'H' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "retries", required_argument, NULL, 'R' },
 	{ "service", required_argument, NULL, 'S' },
 	{ "site-type", required_argument, NULL, 'Y' },
 	{ "start", required_argument, NULL, 'a' },
@@ -979,7 +980,7 @@ main(int argc, char *argv[])
 	const char *service = "waterdata", *base = NULL;
 	struct sf_buf pat = SF_BUF_INIT;
 	const char *headers[] = { "Accept: application/json", NULL };
-	long long jn = 4, backoff = 1000;
+	long long jn = 4, backoff = 1000, retries = 4;
 	double timeout = 0;
 	char **ids = NULL;
 	size_t nids = 0, nj = 0, i;
@@ -1012,6 +1013,12 @@ main(int argc, char *argv[])
 			    timeout <= 0 || timeout > 86400) {
 				sf_error("--timeout: '%s': not a number of "
 				    "seconds", optarg);
+				sf_usage_die();
+			}
+			break;
+		case 'R':
+			if (sf_str_toll(optarg, 0, 10, &retries, &err) == -1) {
+				sf_error("--retries: %s", err.msg);
 				sf_usage_die();
 			}
 			break;
@@ -1139,6 +1146,7 @@ main(int argc, char *argv[])
 	}
 	sf_buf_release(&pat);
 	ho.parallel = (int)jn;
+	ho.max_attempts = (int)retries + 1;
 	ho.backoff_ms = backoff > 0 ? (long)backoff : 1;
 	ho.backoff_max_ms = backoff > 0 ? 30 * (long)backoff : 1;
 	if (timeout > 0) {

@@ -84,4 +84,27 @@ test_expect_success 'each closes a request that succeeded with one done record' 
 	echo 1 >want && test_cmp want n
 '
 
+test_expect_success 'one option set: --retries, --backoff, --timeout, -j in each' '
+	cat >routes.503 <<-\EOF &&
+	GET /* -> 503
+	EOF
+	start_server routes.503 &&
+	for p in usgs ec nwm; do
+		case $p in
+		usgs) args="-s 01646500 --start 2024-04-01" ;;
+		ec) args="-s 08MF005 --start 2024-04-01" ;;
+		nwm) args="--gauge AMAT2" ;;
+		esac
+		: >"$SERVER_LOG"
+		rc=0
+		SF_USGS_URL=$SERVER_URL SF_EC_URL=$SERVER_URL/services \
+		    SF_NWPS_URL=$SERVER_URL sf-fetch-$p --retries 1 \
+		    --backoff 10 --timeout 5 -j 2 $args >out 2>err || rc=$?
+		test "$rc" = 1 || { echo "$p: exit $rc"; exit 1; }
+		test "$(server_requests | wc -l)" = 2 ||
+		    { echo "$p: $(server_requests | wc -l) requests"; exit 1; }
+		grep "HTTP 503 after 2 attempts" err || exit 1
+	done
+'
+
 test_done
