@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sf_ec.h"
+#include "sf_fetch.h"
 #include "sf_ecfetch.h"
 #include "sf_http.h"
 #include "sf_id.h"
@@ -39,11 +40,13 @@
 #define SNIPPET_MAX	120		/* bytes of an error body quoted */
 
 static const char usage_text[] =
-    "usage: sf-fetch-ec [-qv] [--base-url URL] [--config NAME] [--end TIME] "
-    "[-f FORMAT] [-j N] [--service wateroffice|datamart] [-s ID ...] "
-    "[--start TIME] [--stations] [-t TYPE]\n";
+    "usage: sf-fetch-ec [-qv] [--backoff MS] [--base-url URL] "
+    "[--config NAME] [--end TIME] [-f FORMAT] [-j N] [--retries N] "
+    "[--service wateroffice|datamart] [-s ID ...] [--start TIME] "
+    "[--stations] [-t TYPE] [--timeout S]\n";
 
 static const struct option longopts[] = {
+	{ "backoff", required_argument, NULL, 'K' },
 	{ "base-url", required_argument, NULL, 'B' },
 	{ "config", required_argument, NULL, 'C' },
 	{ "end", required_argument, NULL, 'E' },
@@ -51,10 +54,12 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "retries", required_argument, NULL, 'R' },
 	{ "service", required_argument, NULL, 'S' },
 	{ "start", required_argument, NULL, 'A' },
 	{ "station", required_argument, NULL, 's' },
 	{ "stations", no_argument, NULL, 'L' },
+	{ "timeout", required_argument, NULL, 'O' },
 	{ "type", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -74,10 +79,16 @@ static const char *const type_names[] = { "daily_mean", "realtime_15min" };
 struct req {
 	char *config;
 	char *station;
+	char *start_text, *end_text, *mod_text;	/* as asked, or NULL */
 	int type;
 	int64_t start, end;
 	char prov[8];		/* Datamart: from the station list */
 	int skip;		/* nothing to fetch, or already failed */
+};
+
+struct reqs {
+	struct req *v;
+	size_t n, cap;
 };
 
 struct job;
@@ -89,6 +100,9 @@ struct group {
 	size_t n;
 	const char **ids;	/* borrowed */
 	int64_t *starts;	/* each station's own start */
+	size_t *reqs;		/* each station's request, in fetch.rs */
+	long *rows;		/* each station's rows written */
+	char (*newest)[SF_TIME_LEN];	/* each station's newest row */
 	const char *prov;	/* Datamart */
 	int64_t start, end;	/* the group's span */
 	long nwin, launched;
@@ -123,6 +137,7 @@ struct fetch {
 	enum sf_format fmt;
 	int service;
 	const char *base;		/* checked, no trailing slash */
+	struct reqs *rs;		/* the requests */
 	struct group *groups;
 	size_t ngroups, gnext;		/* groups; the first not all launched */
 	int held, maxheld;		/* jobs launched and not yet freed */
@@ -152,8 +167,11 @@ put_error_agency(struct fetch *f, const char *config, const char *station,
 {
 	struct sf_rec r;
 	struct sf_err err;
-	char num[SF_NUM_LEN];
+	char num[SF_NUM_LEN], text[SF_ERR_MAX];
 
+	snprintf(text, sizeof(text), "%s", msg);
+	sf_http_scrub(f->h, text, sizeof(text));
+	msg = text;
 	sf_error("station '%s': %s", station != NULL ? station : "", msg);
 	f->rval = SF_EXIT_FAIL;
 	f->failed++;
@@ -329,6 +347,7 @@ rows_write(struct fetch *f, const struct job *j, const char *before)
 	const char *p;
 	size_t *o;
 	long i;
+	unsigned char k;
 
 	if (j->nrows == 0)
 		return;
@@ -345,7 +364,8 @@ rows_write(struct fetch *f, const struct job *j, const char *before)
 		t[SF_TIME_LEN - 1] = '\0';
 		if (before != NULL && strcmp(t, before) >= 0)
 			continue;
-		r.f[SF_OBS_STATION] = g->ids[(unsigned char)p[0]];
+		k = (unsigned char)p[0];
+		r.f[SF_OBS_STATION] = g->ids[k];
 		p += SF_TIME_LEN;
 		r.f[SF_OBS_DISCHARGE] = get_str(&p);
 		r.f[SF_OBS_QUALITY_CODE] = get_str(&p);
@@ -355,8 +375,37 @@ rows_write(struct fetch *f, const struct job *j, const char *before)
 			continue;
 		}
 		f->rows++;
+		g->rows[k]++;
+		if (strcmp(t, g->newest[k]) > 0)
+			memcpy(g->newest[k], t, SF_TIME_LEN);
 	}
 	free(o);
+}
+
+/*
+ * g is over and did not fail: a done record for each of its stations (in
+ * NDJSON; a CSV stream holds one kind).
+ */
+static void
+group_done(struct fetch *f, const struct group *g)
+{
+	const struct req *q;
+	struct sf_rec r;
+	struct sf_err err;
+	char num[SF_NUM_LEN];
+	size_t i;
+
+	if (f->fmt != SF_FMT_NDJSON)
+		return;
+	for (i = 0; i < g->n; i++) {
+		q = &f->rs->v[g->reqs[i]];
+		sf_fetch_done(&r, q->config, q->station, "EC",
+		    type_names[q->type], q->start_text, q->end_text,
+		    q->mod_text, g->rows[i], num,
+		    g->rows[i] > 0 ? g->newest[i] : NULL);
+		if (sf_writer_put(f->w, &r, &err) == -1)
+			sf_error("%s", err.msg);
+	}
 }
 
 /* Jobs */
@@ -445,7 +494,7 @@ job_done(void *arg, const struct sf_http_res *res)
 	struct job *j = arg;
 	struct fetch *f = j->f;
 
-	j->status = res->status;
+	j->status = sf_http_error_status(res);
 	if (res->rc == 0) {
 		if (sf_ec_finish(j->p, &j->err) == -1)
 			j->failed = 1;
@@ -578,6 +627,7 @@ flush_datamart(struct fetch *f, struct group *g)
 			    "no data", g->ids[0]);
 		rows_write(f, dy, rows_first(hr, first) ? first : NULL);
 		rows_write(f, hr, NULL);
+		group_done(f, g);
 	}
 	g->dead = 1;
 	g->head = g->tail = NULL;
@@ -603,8 +653,11 @@ flush(struct fetch *f, struct group *g)
 			if (j->failed) {
 				group_errors(f, g, j);
 				g->dead = 1;
-			} else
+			} else {
 				rows_write(f, j, NULL);
+				if (j->win == g->nwin - 1)
+					group_done(f, g);
+			}
 		}
 		job_free(f, j);
 	}
@@ -640,10 +693,12 @@ parse_end(const char *s, int64_t *t, struct sf_err *err)
 	return 0;
 }
 
-struct reqs {
-	struct req *v;
-	size_t n, cap;
-};
+/* A copy of s, or NULL for NULL or "". */
+static char *
+dup_text(const char *s)
+{
+	return s != NULL && *s != '\0' ? sf_strdup(s) : NULL;
+}
 
 static struct req *
 req_add(struct reqs *rs)
@@ -657,6 +712,27 @@ req_add(struct reqs *rs)
 	r = &rs->v[rs->n++];
 	memset(r, 0, sizeof(*r));
 	return r;
+}
+
+/*
+ * Passes rec, not ours to fetch (another kind, another agency), through
+ * untouched.
+ */
+static void
+pass(struct fetch *f, const struct sf_rec *rec, long line)
+{
+	struct sf_err err;
+
+	switch (sf_fetch_pass(f->w, f->fmt, rec, &err)) {
+	case 1:
+		sf_warn("stdin:%ld: %s record left out: CSV output holds obs "
+		    "records only", line, sf_kind_info(rec->kind)->name);
+		break;
+	case -1:
+		sf_error("%s", err.msg);
+		f->rval = SF_EXIT_FAIL;
+		break;
+	}
 }
 
 /*
@@ -678,10 +754,12 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 	int64_t start = 0, end = now;
 
 	why[0] = '\0';
+	if (agency != NULL && strcmp(agency, "EC") != 0) {
+		pass(f, rec, line);
+		return -1;
+	}
 	if (station == NULL || *station == '\0')
 		snprintf(why, sizeof(why), "no station");
-	else if (agency != NULL && strcmp(agency, "EC") != 0)
-		snprintf(why, sizeof(why), "agency '%s': not EC", agency);
 	else if (sf_id_check("EC", station, &err) == -1)
 		snprintf(why, sizeof(why), "%s", err.msg);
 	else if (parse_type(type, &t) == -1)
@@ -711,6 +789,9 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 	r->type = t;
 	r->start = start;
 	r->end = end;
+	r->start_text = dup_text(rec->f[SF_REQ_START]);
+	r->end_text = dup_text(rec->f[SF_REQ_END]);
+	r->mod_text = dup_text(rec->f[SF_REQ_MODIFIED_SINCE]);
 	return 0;
 }
 
@@ -731,9 +812,7 @@ read_requests(struct fetch *f, struct reqs *rs, int64_t now)
 			continue;
 		}
 		if (rec.kind != SF_KIND_REQUEST) {
-			sf_error("stdin:%ld: kind '%s': not a request",
-			    sf_reader_line(rd), sf_kind_info(rec.kind)->name);
-			f->rval = SF_EXIT_FAIL;
+			pass(f, &rec, sf_reader_line(rd));
 			continue;
 		}
 		take_request(f, rs, &rec, now, sf_reader_line(rd));
@@ -853,6 +932,10 @@ groups_plan(struct fetch *f, struct reqs *rs)
 			g->n = 1;
 			g->ids = sf_calloc(1, sizeof(*g->ids));
 			g->starts = sf_calloc(1, sizeof(*g->starts));
+			g->reqs = sf_calloc(1, sizeof(*g->reqs));
+			g->rows = sf_calloc(1, sizeof(*g->rows));
+			g->newest = sf_calloc(1, sizeof(*g->newest));
+			g->reqs[0] = e[i].order;
 			g->ids[0] = e[i].station;
 			g->starts[0] = g->start = e[i].start;
 			g->end = e[i].end;
@@ -874,7 +957,11 @@ groups_plan(struct fetch *f, struct reqs *rs)
 		g->n = k - i;
 		g->ids = sf_calloc(g->n, sizeof(*g->ids));
 		g->starts = sf_calloc(g->n, sizeof(*g->starts));
+		g->reqs = sf_calloc(g->n, sizeof(*g->reqs));
+		g->rows = sf_calloc(g->n, sizeof(*g->rows));
+		g->newest = sf_calloc(g->n, sizeof(*g->newest));
 		for (m = i; m < k; m++) {
+			g->reqs[m - i] = e[m].order;
 			g->ids[m - i] = e[m].station;
 			g->starts[m - i] = e[m].start;
 		}
@@ -925,6 +1012,9 @@ groups_free(struct fetch *f)
 	for (i = 0; i < f->ngroups; i++) {
 		free(f->groups[i].ids);
 		free(f->groups[i].starts);
+		free(f->groups[i].reqs);
+		free(f->groups[i].rows);
+		free(f->groups[i].newest);
 	}
 	free(f->groups);
 }
@@ -994,7 +1084,7 @@ list_fetch(struct fetch *f, const char *base,
 	sf_info("GET %s", url.buf);
 	f->requests++;
 	rc = sf_http_get(f->h, &rq, &res, err);
-	*status = res != NULL ? res->status : 0;
+	*status = res != NULL ? sf_http_error_status(res) : 0;
 	if (rc == 0 && sf_ec_finish(l.p, err) == -1)
 		rc = -1;
 	else if (rc == -1 && l.perr)
@@ -1222,7 +1312,8 @@ main(int argc, char *argv[])
 	const char *end_opt = NULL, *type_opt = NULL;
 	char **only = NULL;
 	size_t nonly = 0, i;
-	long long jobs = DEFAULT_JOBS;
+	long long jobs = DEFAULT_JOBS, backoff = -1, retries = 4;
+	double timeout = 0;
 	int c, stations = 0, type = -1;
 	int64_t now, start, end;
 	struct req *r;
@@ -1239,6 +1330,26 @@ main(int argc, char *argv[])
 			break;
 		case 'B':
 			base_opt = optarg;
+			break;
+		case 'K':
+			if (sf_str_toll(optarg, 0, 600000, &backoff, &err)) {
+				sf_error("--backoff: %s", err.msg);
+				sf_usage_die();
+			}
+			break;
+		case 'O':
+			if (sf_str_todouble(optarg, &timeout, &err) == -1 ||
+			    timeout <= 0 || timeout > 86400) {
+				sf_error("--timeout: '%s': not a number of "
+				    "seconds", optarg);
+				sf_usage_die();
+			}
+			break;
+		case 'R':
+			if (sf_str_toll(optarg, 0, 10, &retries, &err)) {
+				sf_error("--retries: %s", err.msg);
+				sf_usage_die();
+			}
 			break;
 		case 'C':
 			config = optarg;
@@ -1324,8 +1435,11 @@ main(int argc, char *argv[])
 	    end - DEFAULT_DAYS * 86400L;
 
 	ho.parallel = (int)jobs;
-	ho.backoff_ms = env_ms("SF_HTTP_BACKOFF_MS", 1000);
-	ho.timeout_ms = env_ms("SF_HTTP_TIMEOUT_MS", TIMEOUT_MS);
+	ho.backoff_ms = backoff >= 0 ? (backoff > 0 ? (long)backoff : 1) :
+	    env_ms("SF_HTTP_BACKOFF_MS", 1000);
+	ho.timeout_ms = timeout > 0 ? (long)(timeout * 1000) :
+	    env_ms("SF_HTTP_TIMEOUT_MS", TIMEOUT_MS);
+	ho.max_attempts = (int)retries + 1;
 	ho.note = note_cb;
 	if ((f.h = sf_http_new(&ho, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
@@ -1344,9 +1458,12 @@ main(int argc, char *argv[])
 			r->type = type;
 			r->start = start;
 			r->end = end;
+			r->start_text = dup_text(start_opt);
+			r->end_text = dup_text(end_opt);
 		}
 	} else
 		read_requests(&f, &rs, now);
+	f.rs = &rs;
 	normalise(&f, &rs, now);
 	if (f.service == SVC_DATAMART)
 		provinces(&f, &rs);
@@ -1367,6 +1484,9 @@ out:
 	for (i = 0; i < rs.n; i++) {
 		free(rs.v[i].config);
 		free(rs.v[i].station);
+		free(rs.v[i].start_text);
+		free(rs.v[i].end_text);
+		free(rs.v[i].mod_text);
 	}
 	free(rs.v);
 	free(only);

@@ -20,11 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_fetch.h"
 #include "sf_http.h"
 #include "sf_id.h"
 #include "sf_log.h"
 #include "sf_map.h"
 #include "sf_nwps.h"
+#include "sf_nwsid.h"
 #include "sf.h"
 
 #define DEFAULT_URL	"https://api.water.noaa.gov/nwps/v1"
@@ -37,13 +39,16 @@
 #define AHEAD		4
 
 static const char usage_text[] =
-    "usage: sf-fetch-nwm [-qv] [--base-url URL] [--config NAME] "
+    "usage: sf-fetch-nwm [-qv] [--backoff MS] [--base-url URL] "
+    "[--config NAME] "
     "[-f FORMAT] [--gauge LID ...] [-j N] [--reach ID ...] [--retries N] "
     "[--series SERIES] [--timeout SECONDS]\n"
-    "       sf-fetch-nwm --mappings [-qv] [--base-url URL] [-j N] "
+    "       sf-fetch-nwm --mappings [-qv] [--backoff MS] [--base-url URL] "
+    "[-j N] "
     "[--retries N] [-s ID ...] [--timeout SECONDS]\n";
 
 static const struct option longopts[] = {
+	{ "backoff", required_argument, NULL, 'K' },
 	{ "base-url", required_argument, NULL, 'B' },
 	{ "config", required_argument, NULL, 'c' },
 	{ "format", required_argument, NULL, 'f' },
@@ -70,6 +75,7 @@ struct opts {
 	int series_set;		/* --series given */
 	enum sf_nwps_series series;
 	int jobs, retries, timeout;
+	int backoff;		/* --backoff, ms; -1: the default */
 	const char **gauges, **reaches, **ids;	/* --gauge, --reach, -s */
 	int ngauges, nreaches, nids;
 	const char *fmt_opt;	/* the -f given, to refuse with --mappings */
@@ -174,6 +180,21 @@ is_reach(const struct job *j)
 	return j->what == FORECAST && j->series != SF_NWPS_RFC;
 }
 
+/* The series whose source s names; returns 0, or -1 for none. */
+static int
+series_of_source(const char *s, enum sf_nwps_series *series)
+{
+	int i;
+
+	for (i = 0; i < SF_NWPS_NSERIES; i++)
+		if (strcmp(s, sf_nwps_series_source(
+		    (enum sf_nwps_series)i)) == 0) {
+			*series = (enum sf_nwps_series)i;
+			return 0;
+		}
+	return -1;
+}
+
 /*
  * The series a request of type t asks for: the one whose source t names
  * (NOAA_RFC, NWM_SHORT_RANGE, ...); rfc for an observation type or none.
@@ -182,20 +203,12 @@ is_reach(const struct job *j)
 static int
 series_of_type(const char *t, enum sf_nwps_series *s)
 {
-	int i;
-
 	if (t == NULL || *t == '\0' || strcmp(t, "daily_mean") == 0 ||
 	    strcmp(t, "realtime_15min") == 0) {
 		*s = SF_NWPS_RFC;
 		return 0;
 	}
-	for (i = 0; i < SF_NWPS_NSERIES; i++)
-		if (strcmp(t, sf_nwps_series_source(
-		    (enum sf_nwps_series)i)) == 0) {
-			*s = (enum sf_nwps_series)i;
-			return 0;
-		}
-	return -1;
+	return series_of_source(t, s);
 }
 
 /* A job for --gauge or --reach: the NOAA id stands for the station. */
@@ -213,6 +226,7 @@ add_option_job(struct fetch *fx, const char *id, int reach)
 	j->f[SF_REQ_STATION] = sf_strdup(id);
 	j->f[SF_REQ_AGENCY] = sf_strdup(reach ? "NWM" : "NOAA-HADS");
 	j->f[SF_REQ_TYPE] = sf_strdup(sf_nwps_series_source(j->series));
+	j->f[SF_REQ_SOURCE] = sf_strdup(sf_nwps_series_source(j->series));
 	j->f[SF_REQ_TARGET_ID] = sf_strdup(id);
 }
 
@@ -234,6 +248,7 @@ add_request(struct fetch *fx, const struct sf_rec *rec, long line)
 	const char *st = rec->f[SF_REQ_STATION], *t = rec->f[SF_REQ_TYPE];
 	const char *tg = rec->f[SF_REQ_TARGET_ID], *agency;
 	struct sf_buf msg = SF_BUF_INIT;
+	struct sf_err err;
 	struct job *j;
 	int i;
 
@@ -264,7 +279,16 @@ add_request(struct fetch *fx, const struct sf_rec *rec, long line)
 		j->f[SF_REQ_AGENCY] = sf_strdup(agency);
 	if (o->series_set)
 		j->series = o->series;
-	else if (series_of_type(t, &j->series) == -1) {
+	else if (rec->f[SF_REQ_SOURCE] != NULL &&
+	    *rec->f[SF_REQ_SOURCE] != '\0') {
+		if (series_of_source(rec->f[SF_REQ_SOURCE], &j->series) == -1) {
+			sf_buf_addf(&msg, "source '%s': not a forecast source "
+			    "(NOAA_RFC, NWM_SHORT_RANGE, NWM_MEDIUM_RANGE, "
+			    "NWM_LONG_RANGE)", rec->f[SF_REQ_SOURCE]);
+			j->fail = sf_buf_detach(&msg);
+			return;
+		}
+	} else if (series_of_type(t, &j->series) == -1) {
 		sf_buf_addf(&msg, "type '%s': not a forecast source (NOAA_RFC, "
 		    "NWM_SHORT_RANGE, NWM_MEDIUM_RANGE, NWM_LONG_RANGE) nor "
 		    "an observation type", t);
@@ -275,6 +299,12 @@ add_request(struct fetch *fx, const struct sf_rec *rec, long line)
 		sf_buf_addf(&msg, "no target_id: put 'sf-map --to %s' before "
 		    "sf-fetch-nwm", is_reach(j) ? "NWM" : "NOAA-HADS");
 		j->fail = sf_buf_detach(&msg);
+	} else if ((is_reach(j) ? sf_nwsid_check_reach(tg, &err) :
+	    sf_nwsid_check_lid(tg, &err)) == -1) {
+		/* the id is not kept: it would reach the messages */
+		free(j->f[SF_REQ_TARGET_ID]);
+		j->f[SF_REQ_TARGET_ID] = NULL;
+		j->fail = sf_strdup(err.msg);
 	}
 }
 
@@ -377,9 +407,12 @@ static void
 fail_job(struct fetch *fx, struct job *j, long status, const char *msg)
 {
 	const char *st = j->f[SF_REQ_STATION], *tg = j->f[SF_REQ_TARGET_ID];
-	char num[SF_NUM_LEN];
+	char num[SF_NUM_LEN], text[SF_ERR_MAX];
 	struct sf_rec e;
 
+	snprintf(text, sizeof(text), "%s", msg);
+	sf_http_scrub(fx->h, text, sizeof(text));
+	msg = text;
 	if (tg != NULL && strcmp(st, tg) == 0)
 		sf_error("%s", msg);
 	else
@@ -421,6 +454,25 @@ write_rec(void *arg, const struct sf_rec *rec)
 	return put(fx, rec, 0) == -1 ? -1 : 0;
 }
 
+/*
+ * The request of j succeeded: its done record (in NDJSON; a CSV stream
+ * holds one kind), with the records it brought and the run they are of.
+ */
+static void
+put_done(struct fetch *fx, struct job *j, long rows, const char *run)
+{
+	struct sf_rec r;
+	char num[SF_NUM_LEN];
+
+	if (fx->o->fmt != SF_FMT_NDJSON)
+		return;
+	sf_fetch_done(&r, j->f[SF_REQ_CONFIG], j->f[SF_REQ_STATION],
+	    j->f[SF_REQ_AGENCY], j->f[SF_REQ_TYPE], j->f[SF_REQ_START],
+	    j->f[SF_REQ_END], j->f[SF_REQ_MODIFIED_SINCE], rows, num,
+	    run != NULL && *run != '\0' ? run : NULL);
+	put(fx, &r, j->line);
+}
+
 /* Writes the forecast of j, or its error. */
 static void
 out_forecast(struct fetch *fx, struct job *j)
@@ -459,6 +511,7 @@ out_forecast(struct fetch *fx, struct job *j)
 		sf_warn("%s: no %s forecast issued", b.buf,
 		    sf_nwps_series_source(j->series));
 		sf_buf_release(&b);
+		put_done(fx, j, 0, NULL);
 		return;
 	}
 	if (sf_nwps_forecast(j->body, j->series, &who, write_rec, fx, &info,
@@ -478,6 +531,7 @@ out_forecast(struct fetch *fx, struct job *j)
 	    info.records, info.run_date, info.members > 1 ? " (members)" : "",
 	    info.missing);
 	sf_buf_release(&b);
+	put_done(fx, j, info.records, info.run_date);
 }
 
 /* Writes the mappings gauges/{id} of j revealed. */
@@ -589,7 +643,7 @@ on_done(void *arg, const struct sf_http_res *res)
 	char said[256];
 
 	j->rc = res->rc;
-	j->status = res->status;
+	j->status = sf_http_error_status(res);
 	if (res->rc == -1) {
 		if (j->cap_msg != NULL)
 			sf_buf_addf(&b, "GET %s: %s", j->url, j->cap_msg);
@@ -698,6 +752,8 @@ run(struct fetch *fx)
 	ho.parallel = o->jobs;
 	ho.max_attempts = o->retries + 1;
 	ho.timeout_ms = (long)o->timeout * 1000;
+	if (o->backoff >= 0)
+		ho.backoff_ms = o->backoff > 0 ? o->backoff : 1;
 	ho.note = note_cb;
 	if ((fx->h = sf_http_new(&ho, &err)) == NULL) {
 		sf_error("%s", err.msg);
@@ -791,6 +847,7 @@ main(int argc, char *argv[])
 	o.series = SF_NWPS_RFC;
 	o.jobs = DEFAULT_JOBS;
 	o.retries = DEFAULT_RETRIES;
+	o.backoff = -1;
 	o.timeout = DEFAULT_TIMEOUT;
 	o.gauges = sf_calloc((size_t)argc, sizeof(*o.gauges));
 	o.reaches = sf_calloc((size_t)argc, sizeof(*o.reaches));
@@ -815,8 +872,14 @@ main(int argc, char *argv[])
 			}
 			o.fmt_opt = optarg;
 			break;
+		case 'K':
+			o.backoff = number("--backoff", optarg, 0, 600000);
+			break;
 		case 'g':
-			check_id("--gauge", optarg);
+			if (sf_nwsid_check_lid(optarg, &err) == -1) {
+				sf_error("--gauge: %s", err.msg);
+				sf_usage_die();
+			}
 			o.gauges[o.ngauges++] = optarg;
 			break;
 		case 'j':
@@ -826,7 +889,10 @@ main(int argc, char *argv[])
 			o.mappings = 1;
 			break;
 		case 'r':
-			check_id("--reach", optarg);
+			if (sf_nwsid_check_reach(optarg, &err) == -1) {
+				sf_error("--reach: %s", err.msg);
+				sf_usage_die();
+			}
 			o.reaches[o.nreaches++] = optarg;
 			break;
 		case 'R':

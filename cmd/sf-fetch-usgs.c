@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "sf_buf.h"
+#include "sf_fetch.h"
 #include "sf_http.h"
 #include "sf_id.h"
 #include "sf_log.h"
@@ -43,11 +44,19 @@
 #define DAILY_SLACK	(31LL * 86400)	/* starts this close share */
 #define CONT_SLACK	86400LL		/* the same, continuous */
 #define RATE_LOW	20		/* X-RateLimit-Remaining to slow at */
+/*
+ * Pages one window may take. The most a window asks for is a batch of
+ * stations as long as URL_MAX allows (about 440) times a year of 15-minute
+ * values (35,136): 15.5 M rows, 310 pages of 50,000; a decade of 15-minute
+ * values of one station is 350,000 rows, 7 pages. A window that goes on
+ * longer is a service that does not stop.
+ */
+#define PAGES_MAX	1000
 
 static const char usage_text[] =
     "usage: sf-fetch-usgs [-qv] [--backoff MS] [--base-url URL] "
     "[--config NAME] [--end TIME] [-f FORMAT] [--huc HUC] [-j N] "
-    "[-s ID ...] [--service NAME] [--site-type TYPE] [--start TIME] "
+    "[--retries N] [-s ID ...] [--service NAME] [--site-type TYPE] [--start TIME] "
     "[--state ST] [--stations] [-t TYPE] [--timeout S]\n";
 
 static const struct option longopts[] = {
@@ -60,6 +69,7 @@ static const struct option longopts[] = {
 	{ "huc", required_argument, NULL, 'H' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "retries", required_argument, NULL, 'R' },
 	{ "service", required_argument, NULL, 'S' },
 	{ "site-type", required_argument, NULL, 'Y' },
 	{ "start", required_argument, NULL, 'a' },
@@ -81,8 +91,12 @@ struct station {
 	char *id;
 	enum type type;
 	int64_t start, end;
-	char *start_text;	/* as requested, for the error record */
+	char *start_text;	/* as requested, for error and done records */
+	char *end_text;		/* as requested; NULL: now */
+	char *mod_text;		/* modified_since as requested, or NULL */
+	int64_t mod;		/* modified_since, when mod_text is set */
 	char last[SF_TIME_LEN];	/* the newest observed_at written */
+	long rows;		/* rows written */
 	int failed;
 };
 
@@ -104,6 +118,8 @@ struct job {
 	int locations;		/* the catalog */
 	int64_t start, end;	/* the whole range */
 	int64_t wstart, wend;	/* the current window */
+	int revision;		/* a revision pass: values modified since mod */
+	int64_t mod;
 	struct sf_usgs *parser;
 	struct sf_buf arena;
 	struct row *rows;
@@ -111,6 +127,8 @@ struct job {
 	struct sf_err perr;	/* the parser's error */
 	int pfailed;
 	int nodata;		/* NWIS 404: no data */
+	char **seen;		/* the window's URLs so far, for loops */
+	size_t nseen;
 };
 
 struct fetch {
@@ -152,10 +170,13 @@ fail_station(struct fetch *fx, struct station *s, long status,
 {
 	struct sf_rec r;
 	struct sf_err err;
-	char num[SF_NUM_LEN];
+	char num[SF_NUM_LEN], text[SF_ERR_MAX];
 
 	if (s->failed)
 		return;
+	snprintf(text, sizeof(text), "%s", msg);
+	sf_http_scrub(fx->h, text, sizeof(text));
+	msg = text;
 	s->failed = 1;
 	fx->failed++;
 	fx->rval = SF_EXIT_FAIL;
@@ -175,8 +196,12 @@ fail_job(struct job *j, long status, const char *msg)
 {
 	size_t i;
 
+	char text[SF_ERR_MAX];
+
 	if (j->locations) {
-		sf_error("%s", msg);
+		snprintf(text, sizeof(text), "%s", msg);
+		sf_http_scrub(j->fx->h, text, sizeof(text));
+		sf_error("%s", text);
 		j->fx->failed++;
 		j->fx->rval = SF_EXIT_FAIL;
 		return;
@@ -302,8 +327,11 @@ flush_page(struct job *j)
 			rec.f[k] = fld(j, r, k);
 		if (sf_writer_put(fx->w, &rec, &err) == -1)
 			sf_error("%s", err.msg);
-		else
+		else {
 			fx->rows++;
+			if (s != NULL && !j->locations)
+				s->rows++;
+		}
 	}
 	j->nrows = 0;
 	sf_buf_reset(&j->arena);
@@ -409,6 +437,14 @@ job_url(struct job *j, struct sf_buf *b)
 	if (j->type == DAILY)
 		sf_http_url_param(&b[0], "statistic_id", "00003");
 	add_range(fx, b, j->type, j->wstart, j->wend);
+	if (j->revision) {	/* changed at or after mod */
+		char t[SF_TIME_LEN];
+
+		sf_time_format(j->mod, t);
+		sf_buf_addf(&b[1], "%s/..", t);
+		sf_http_url_param(&b[0], "last_modified", b[1].buf);
+		sf_buf_reset(&b[1]);
+	}
 	sf_http_url_param(&b[0], "sortby", "time");
 	sf_http_url_param(&b[0], "limit", PAGE_LIMIT);
 	sf_http_url_param(&b[0], "skipGeometry", "true");
@@ -443,6 +479,43 @@ static int begin_cb(void *arg, const struct sf_http_res *res);
 static int body_cb(void *arg, const char *p, size_t n);
 static int done_cb(void *arg, const struct sf_http_res *res);
 
+/* Forgets the URLs of the job's window. */
+static void
+forget_seen(struct job *j)
+{
+	while (j->nseen > 0)
+		free(j->seen[--j->nseen]);
+}
+
+/*
+ * Checks the next link of the job's window: on the base URL's origin (the
+ * key goes with it), not seen before in the window (a loop), and under
+ * PAGES_MAX pages. Returns 0, or -1 with the reason in m.
+ */
+static int
+check_next(struct job *j, const char *next, struct sf_buf *m)
+{
+	size_t i;
+
+	if (!sf_http_same_origin(next, j->fx->base)) {
+		sf_buf_adds(m, "next link to another origin than the base URL "
+		    "not followed (the API key would go with it)");
+		return -1;
+	}
+	for (i = 0; i < j->nseen; i++)
+		if (strcmp(j->seen[i], next) == 0) {
+			sf_buf_addf(m, "next link seen before in this request, "
+			    "after %zu pages: stopped", j->nseen);
+			return -1;
+		}
+	if (j->nseen >= PAGES_MAX) {
+		sf_buf_addf(m, "more than %d pages in one request: stopped",
+		    PAGES_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 queue(struct job *j, const char *url)
 {
@@ -464,8 +537,40 @@ queue(struct job *j, const char *url)
 		fail_job(j, 0, err.msg);
 		return -1;
 	}
+	j->seen = sf_realloc(j->seen, (j->nseen + 1) * sizeof(*j->seen));
+	j->seen[j->nseen++] = sf_strdup(url);
 	j->fx->requests++;
 	return 0;
+}
+
+/*
+ * The job is over: a done record for each station that did not fail (in
+ * NDJSON; a CSV stream holds one kind).
+ */
+static void
+job_done(struct job *j)
+{
+	struct fetch *fx = j->fx;
+	struct station *s;
+	struct sf_rec r;
+	struct sf_err err;
+	char num[SF_NUM_LEN];
+	size_t i;
+
+	fx->stations_done += (long)j->nst;
+	if (fx->fmt != SF_FMT_NDJSON)
+		return;
+	for (i = 0; i < j->nst; i++) {
+		s = j->st[i];
+		if (s->failed)
+			continue;
+		sf_fetch_done(&r, s->config, s->id, "USGS",
+		    type_names[s->type], s->start_text, s->end_text,
+		    s->mod_text, s->rows, num,
+		    s->rows > 0 ? s->last : NULL);
+		if (sf_writer_put(fx->w, &r, &err) == -1)
+			sf_error("%s", err.msg);
+	}
 }
 
 /* Queues the job's next window, if any. */
@@ -475,7 +580,7 @@ next_window(struct job *j)
 	struct sf_buf b[2] = { SF_BUF_INIT, SF_BUF_INIT };
 
 	if (j->wend >= j->end) {
-		j->fx->stations_done += (long)j->nst;
+		job_done(j);
 		return;
 	}
 	j->wstart = j->wend + (j->type == DAILY ? 86400 : 1);
@@ -484,6 +589,7 @@ next_window(struct job *j)
 	if (j->wend > j->end)
 		j->wend = j->end;
 	job_url(j, b);
+	forget_seen(j);
 	(void)queue(j, b[0].buf);
 	sf_buf_release(&b[0]);
 	sf_buf_release(&b[1]);
@@ -556,14 +662,14 @@ done_cb(void *arg, const struct sf_http_res *res)
 			sf_buf_addf(&m, "%s: %s", res->err.msg, ebuf);
 		else
 			sf_buf_adds(&m, res->err.msg);
-		fail_job(j, res->status, m.buf);
+		fail_job(j, sf_http_error_status(res), m.buf);
 		sf_buf_release(&m);
 		show_progress(fx, 0);
 		return 0;
 	}
 	if (sf_usgs_end(j->parser, &j->perr) == -1) {
 		get_msg(&m, res->url, j->perr.msg);
-		fail_job(j, res->status, m.buf);
+		fail_job(j, sf_http_error_status(res), m.buf);
 		sf_buf_release(&m);
 		show_progress(fx, 0);
 		return 0;
@@ -575,7 +681,12 @@ done_cb(void *arg, const struct sf_http_res *res)
 		j->fx->stations_done += (long)j->nst;
 	else if (next != NULL && st.items > 0) {
 		url = sf_strdup(next);
-		(void)queue(j, url);
+		if (check_next(j, url, &m) == -1) {
+			fail_job(j, 0, m.buf);
+			sf_buf_release(&m);
+			j->fx->stations_done += (long)j->nst;
+		} else
+			(void)queue(j, url);
 		free(url);
 	} else
 		next_window(j);
@@ -599,6 +710,8 @@ static void
 job_free(struct job *j)
 {
 	sf_usgs_free(j->parser);
+	forget_seen(j);
+	free(j->seen);
 	sf_buf_release(&j->arena);
 	free(j->rows);
 	free(j->st);
@@ -634,6 +747,8 @@ station_cmp(const void *a, const void *b)
 		return c;
 	if (x->type != y->type)
 		return x->type < y->type ? -1 : 1;
+	if ((x->mod_text != NULL) != (y->mod_text != NULL))
+		return x->mod_text == NULL ? -1 : 1;
 	if (x->end != y->end)
 		return x->end < y->end ? -1 : 1;
 	if (x->start != y->start)
@@ -648,6 +763,7 @@ same_group(const struct station *a, const struct station *b)
 
 	return strcmp(a->config ? a->config : "",
 	    b->config ? b->config : "") == 0 && a->type == b->type &&
+	    (a->mod_text != NULL) == (b->mod_text != NULL) &&
 	    a->end == b->end && b->start - a->start <= slack;
 }
 
@@ -674,9 +790,13 @@ make_jobs(struct fetch *fx, struct station **st, size_t n,
 			j->type = st[i]->type;
 			j->start = st[i]->start;
 			j->end = st[i]->end;
+			j->revision = st[i]->mod_text != NULL && !fx->nwis;
+			j->mod = st[i]->mod;
 			jobs[nj++] = j;
 			len = 0;
 		}
+		if (st[i]->mod_text != NULL && st[i]->mod < j->mod)
+			j->mod = st[i]->mod;	/* the earliest of the batch */
 		j->st[j->nst++] = st[i];
 		len += strlen(st[i]->id) + 8;	/* "USGS-" and "%2C" */
 	}
@@ -721,12 +841,12 @@ struct stlist {
  */
 static int
 add_station(struct stlist *l, const char *config, const char *id,
-    const char *type, const char *start, const char *end, int64_t now,
-    struct sf_err *err)
+    const char *type, const char *start, const char *end, const char *mod,
+    int64_t now, struct sf_err *err)
 {
 	struct station *s;
 	enum type t;
-	int64_t a, e;
+	int64_t a, e, m = 0;
 
 	if (id == NULL)
 		return sf_err_set(err, "no station");
@@ -741,6 +861,12 @@ add_station(struct stlist *l, const char *config, const char *id,
 		return -1;
 	e = now;
 	if (end != NULL && *end != '\0' && sf_time_parse(end, &e, err) == -1)
+		return -1;
+	if (end != NULL && strlen(end) == 10)
+		e += 86399;	/* a date: the end of that day */
+	if (mod != NULL && *mod == '\0')
+		mod = NULL;
+	if (mod != NULL && sf_time_parse(mod, &m, err) == -1)
 		return -1;
 	if (t == DAILY) {	/* whole days */
 		a -= ((a % 86400) + 86400) % 86400;
@@ -758,6 +884,9 @@ add_station(struct stlist *l, const char *config, const char *id,
 	s->start = a;
 	s->end = e;
 	s->start_text = sf_strdup(start);
+	s->end_text = end != NULL && *end != '\0' ? sf_strdup(end) : NULL;
+	s->mod_text = mod != NULL ? sf_strdup(mod) : NULL;
+	s->mod = m;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = sf_realloc(l->v, l->cap * sizeof(*l->v));
@@ -766,13 +895,39 @@ add_station(struct stlist *l, const char *config, const char *id,
 	return 0;
 }
 
-/* Reads request records from stdin; returns 0, or 1 after bad ones. */
+/*
+ * Passes rec, not ours to fetch, through; returns 0, or 1 when it could
+ * not be written.
+ */
 static int
-read_requests(struct stlist *l, int64_t now)
+pass(struct fetch *fx, const struct sf_rec *rec, long line)
+{
+	struct sf_err err;
+
+	switch (sf_fetch_pass(fx->w, fx->fmt, rec, &err)) {
+	case 1:
+		sf_warn("-:%ld: %s record left out: CSV output holds obs "
+		    "records only", line, sf_kind_info(rec->kind)->name);
+		return 0;
+	case -1:
+		sf_error("%s", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Reads request records from stdin; passes records of another kind or
+ * agency through. Returns 0, or 1 after bad ones (a malformed request of
+ * a station is an error record).
+ */
+static int
+read_requests(struct fetch *fx, struct stlist *l, int64_t now)
 {
 	struct sf_reader *rd;
-	struct sf_rec rec;
+	struct sf_rec rec, e;
 	struct sf_err err;
+	char num[SF_NUM_LEN];
 	int rc, r = 0;
 
 	rd = sf_reader_new(stdin, "-");
@@ -784,19 +939,28 @@ read_requests(struct stlist *l, int64_t now)
 				break;
 			continue;
 		}
-		if (rec.kind != SF_KIND_REQUEST)
+		if (rec.kind != SF_KIND_REQUEST ||
+		    (rec.f[SF_REQ_AGENCY] != NULL &&
+		    strcmp(rec.f[SF_REQ_AGENCY], "USGS") != 0)) {
+			r |= pass(fx, &rec, sf_reader_line(rd));
 			continue;
-		if (rec.f[SF_REQ_AGENCY] != NULL &&
-		    strcmp(rec.f[SF_REQ_AGENCY], "USGS") != 0)
-			continue;
+		}
 		rc = add_station(l, rec.f[SF_REQ_CONFIG], rec.f[SF_REQ_STATION],
 		    rec.f[SF_REQ_TYPE], rec.f[SF_REQ_START], rec.f[SF_REQ_END],
-		    now, &err);
+		    rec.f[SF_REQ_MODIFIED_SINCE], now, &err);
 		if (rc == 1)
 			sf_info("-:%ld: %s", sf_reader_line(rd), err.msg);
 		else if (rc == -1) {
 			sf_error("-:%ld: %s", sf_reader_line(rd), err.msg);
 			r = 1;
+			if (rec.f[SF_REQ_STATION] == NULL ||
+			    fx->fmt != SF_FMT_NDJSON)
+				continue;
+			sf_rec_error(&e, rec.f[SF_REQ_CONFIG],
+			    rec.f[SF_REQ_STATION], "USGS", rec.f[SF_REQ_TYPE],
+			    rec.f[SF_REQ_START], 0, num, err.msg);
+			if (sf_writer_put(fx->w, &e, &err) == -1)
+				sf_error("%s", err.msg);
 		}
 	}
 	sf_reader_free(rd);
@@ -813,9 +977,10 @@ main(int argc, char *argv[])
 	struct sf_err err;
 	struct sf_buf key = SF_BUF_INIT;
 	const char *config = NULL, *type = NULL, *start = NULL, *end = NULL;
-	const char *service = "waterdata", *base = NULL, *pat;
+	const char *service = "waterdata", *base = NULL;
+	struct sf_buf pat = SF_BUF_INIT;
 	const char *headers[] = { "Accept: application/json", NULL };
-	long long jn = 4, backoff = 1000;
+	long long jn = 4, backoff = 1000, retries = 4;
 	double timeout = 0;
 	char **ids = NULL;
 	size_t nids = 0, nj = 0, i;
@@ -848,6 +1013,12 @@ main(int argc, char *argv[])
 			    timeout <= 0 || timeout > 86400) {
 				sf_error("--timeout: '%s': not a number of "
 				    "seconds", optarg);
+				sf_usage_die();
+			}
+			break;
+		case 'R':
+			if (sf_str_toll(optarg, 0, 10, &retries, &err) == -1) {
+				sf_error("--retries: %s", err.msg);
 				sf_usage_die();
 			}
 			break;
@@ -956,20 +1127,26 @@ main(int argc, char *argv[])
 				sf_die(SF_EXIT_USAGE, "-s needs --start");
 			for (i = 0; i < nids; i++)
 				if (add_station(&l, config, ids[i], type,
-				    start, end, now, &err) != 0) {
+				    start, end, NULL, now, &err) != 0) {
 					sf_error("%s", err.msg);
 					sf_usage_die();
 				}
-		} else if (read_requests(&l, now) != 0)
-			fx.rval = SF_EXIT_FAIL;
+		}
 	}
 
 	ho.headers = headers;
-	if ((pat = getenv("API_USGS_PAT")) != NULL && *pat != '\0') {
-		sf_buf_addf(&key, "X-Api-Key: %s", pat);
+	switch (sf_fetch_usgs_key(&pat, &err)) {
+	case -1:
+		sf_die(SF_EXIT_FAIL, "%s", err.msg);
+		break;
+	case 1:
+		sf_buf_addf(&key, "X-Api-Key: %s", pat.buf);
 		ho.secret_header = key.buf;
+		break;
 	}
+	sf_buf_release(&pat);
 	ho.parallel = (int)jn;
+	ho.max_attempts = (int)retries + 1;
 	ho.backoff_ms = backoff > 0 ? (long)backoff : 1;
 	ho.backoff_max_ms = backoff > 0 ? 30 * (long)backoff : 1;
 	if (timeout > 0) {
@@ -980,6 +1157,8 @@ main(int argc, char *argv[])
 	if ((fx.h = sf_http_new(&ho, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	fx.w = sf_writer_new(stdout, fx.fmt);
+	if (!stations && nids == 0 && read_requests(&fx, &l, now) != 0)
+		fx.rval = SF_EXIT_FAIL;
 	fx.t0 = time(NULL);
 	fx.progress = isatty(2) && sf_log_level() >= 0;
 
@@ -1011,6 +1190,8 @@ main(int argc, char *argv[])
 		free(l.v[i]->config);
 		free(l.v[i]->id);
 		free(l.v[i]->start_text);
+		free(l.v[i]->end_text);
+		free(l.v[i]->mod_text);
 		free(l.v[i]);
 	}
 	free(l.v);

@@ -30,6 +30,7 @@
 #include "sf_http.h"
 #include "sf.h"
 
+#define SCRUB_MIN	6	/* a beginning of the secret this long goes */
 #define URL_SHOW_MAX	200	/* longer URLs are cut in messages */
 #define HDRS_MAX	32768	/* response header bytes kept */
 #define REDIRECTS_MAX	5
@@ -122,52 +123,82 @@ show_url(char *out, size_t outsz, const char *url)
 	out[o] = '\0';
 }
 
-/* Finds needle (n > 0 bytes) in the len bytes at p. */
-static const char *
-find(const char *p, size_t len, const char *needle, size_t n)
+/*
+ * The length of the longest beginning of the secret (n bytes) at p, of
+ * the len bytes there.
+ */
+static size_t
+secret_at(const char *p, size_t len, const char *secret, size_t n)
 {
-	const char *end = p + len, *q;
+	size_t k;
 
-	while ((size_t)(end - p) >= n &&
-	    (q = memchr(p, needle[0], end - p - n + 1)) != NULL) {
-		if (memcmp(q, needle, n) == 0)
-			return q;
-		p = q + 1;
-	}
-	return NULL;
+	for (k = 0; k < len && k < n && p[k] == secret[k]; k++)
+		;
+	return k;
 }
 
 /*
- * Replaces the secret's value in b by "***"; cut says b was truncated, so
- * a trailing beginning of the value goes too.
+ * Appends the len bytes at in to out with the secret scrubbed: each
+ * occurrence of its value, and of any beginning of it SCRUB_MIN bytes or
+ * longer (what a message cut in the middle of the value keeps), becomes
+ * "***"; cut says in was truncated, so a trailing beginning of any length
+ * is dropped. The one scrubber every message path goes through.
  */
+static void
+scrub_into(const char *secret, const char *in, size_t len, int cut,
+    struct sf_buf *out)
+{
+	size_t n = strlen(secret), i = 0, k, min;
+
+	min = n < SCRUB_MIN ? n : SCRUB_MIN;
+	while (i < len) {
+		k = n > 0 && in[i] == secret[0] ?
+		    secret_at(in + i, len - i, secret, n) : 0;
+		if (k > 0 && cut && i + k == len)
+			break;		/* the cut tail: dropped */
+		if (k > 0 && k >= min) {
+			sf_buf_adds(out, "***");
+			i += k;
+			continue;
+		}
+		sf_buf_addc(out, in[i++]);
+	}
+}
+
+/* Scrubs the secret from b (see scrub_into). */
 static void
 scrub(const struct sf_http *h, struct sf_buf *b, int cut)
 {
 	struct sf_buf out = SF_BUF_INIT;
-	const char *p, *q, *end;
-	size_t n, k;
 
-	if (h->secret == NULL || (n = strlen(h->secret)) == 0)
+	if (h->secret == NULL || h->secret[0] == '\0')
 		return;
-	p = b->buf;
-	end = b->buf + b->len;
-	while ((q = find(p, end - p, h->secret, n)) != NULL) {
-		sf_buf_add(&out, p, q - p);
-		sf_buf_adds(&out, "***");
-		p = q + n;
-	}
-	sf_buf_add(&out, p, end - p);
-	if (cut) {
-		for (k = n - 1 < out.len ? n - 1 : out.len; k > 0; k--)
-			if (memcmp(out.buf + out.len - k, h->secret, k) == 0) {
-				out.len -= k;
-				out.buf[out.len] = '\0';
-				break;
-			}
-	}
+	scrub_into(h->secret, b->buf, b->len, cut, &out);
 	sf_buf_release(b);
 	*b = out;
+}
+
+void
+sf_http_scrub(const struct sf_http *h, char *msg, size_t size)
+{
+	struct sf_buf out = SF_BUF_INIT;
+	size_t len;
+
+	if (h == NULL || h->secret == NULL || h->secret[0] == '\0' ||
+	    size == 0)
+		return;
+	len = strlen(msg);
+	scrub_into(h->secret, msg, len, len + 1 >= size, &out);
+	snprintf(msg, size, "%s", out.buf != NULL ? out.buf : "");
+	sf_buf_release(&out);
+}
+
+long
+sf_http_error_status(const struct sf_http_res *res)
+{
+	if (res->status >= 200 && res->status < 300)
+		return 0;
+	return res->status > 0 ? res->status : 0;
 }
 
 static void
@@ -264,9 +295,8 @@ check_url(const char *url, int base)
 	return why;
 }
 
-/* Compares the scheme, host and port of two URLs. */
-static int
-same_origin(const char *a, const char *b)
+int
+sf_http_same_origin(const char *a, const char *b)
 {
 	CURLUPart parts[] = { CURLUPART_SCHEME, CURLUPART_HOST,
 	    CURLUPART_PORT };
@@ -742,7 +772,7 @@ redirect(struct sf_http *h, struct xfer *x)
 		fail(x, "HTTP %ld: redirect to %s", s, why);
 		return -1;
 	}
-	if (h->secret != NULL && !same_origin(x->cur, loc)) {
+	if (h->secret != NULL && !sf_http_same_origin(x->cur, loc)) {
 		fail(x, "HTTP %ld: redirect to another host refused (the "
 		    "secret header would go with it)", s);
 		return -1;

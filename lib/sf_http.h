@@ -178,6 +178,32 @@ int sf_http_get(struct sf_http *h, const struct sf_http_req *req,
 const char *sf_http_res_header(const struct sf_http_res *res,
     const char *name);
 
+/*
+ * Scrubs h's secret from msg, a string in a buffer of size bytes, in
+ * place: its value and any beginning of it 6 bytes or longer become
+ * "***"; when msg fills the buffer (it was cut), a trailing beginning of
+ * any length is dropped. Every message that can carry response text (a
+ * parse error, an error body) goes through it before it is shown or
+ * written; sf_http's own messages already have. Nothing to do without a
+ * secret (h may be NULL).
+ */
+void sf_http_scrub(const struct sf_http *h, char *msg, size_t size);
+
+/*
+ * The status an error record gives a failed request: res->status when
+ * the service answered with an error status, 0 (none) when no answer came
+ * or a 2xx answer failed (cut short, timed out, unparsable): a 200 there
+ * would read like success.
+ */
+long sf_http_error_status(const struct sf_http_res *res);
+
+/*
+ * Whether URLs a and b have the same scheme, host and port (a default port
+ * spelled out or not). A next link that does not is not followed: the
+ * secret header would go with it.
+ */
+int sf_http_same_origin(const char *a, const char *b);
+
 /* Starts no attempt on h for ms milliseconds from now (pacing). */
 void sf_http_hold(struct sf_http *h, long ms);
 

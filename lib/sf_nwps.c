@@ -23,8 +23,12 @@
 
 #include <jansson.h>
 
+#include "sf_map.h"
 #include "sf_nwps.h"
 #include "sf.h"
+
+_Static_assert(SF_NWPS_ID_MAX == SF_MAP_ID_MAX,
+    "a gauge id must fit a mapping");
 
 /* Values at or below this are the service's missing-value markers. */
 #define MISSING_AT (-999.0)
@@ -606,7 +610,7 @@ sf_nwps_gauge(struct sf_nwps *p, struct sf_nwps_gauge *g,
 
 int
 sf_nwps_gauge_mappings(const struct sf_nwps_gauge *g,
-    struct sf_map_row rows[2])
+    struct sf_map_row *rows)
 {
 	int n = 0;
 

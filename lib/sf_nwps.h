@@ -28,7 +28,6 @@
 #include <stddef.h>
 
 #include "sf_err.h"
-#include "sf_map.h"
 #include "sf_rec.h"
 #include "sf_time.h"
 
@@ -36,7 +35,7 @@
 #define SF_NWPS_MAX_BODY ((size_t)16 * 1024 * 1024)
 
 /* Longest id (lid, usgsId, reachId) sf_nwps_gauge takes, in bytes. */
-#define SF_NWPS_ID_MAX SF_MAP_ID_MAX
+#define SF_NWPS_ID_MAX 64	/* SF_MAP_ID_MAX: sf_nwps.c checks they agree */
 
 /* The forecast series; the order of the table in sf_nwps.c. */
 enum sf_nwps_series {
@@ -179,14 +178,16 @@ int sf_nwps_gauge(struct sf_nwps *p, struct sf_nwps_gauge *g,
     struct sf_err *err);
 
 /*
- * The mappings g reveals, into rows: USGS usgsId -> NOAA-HADS lid, then
+ * The mappings g reveals, into rows[0..1] (struct sf_map_row of
+ * sf_map.h): USGS usgsId -> NOAA-HADS lid, then
  * USGS usgsId -> NWM reachId, each only when both of its ids are not
  * empty. Returns the number of rows, 0 to 2. The rows' strings are
  * borrowed from g (agency names are static); they are not checked
  * (sf_map_check does that).
  */
+struct sf_map_row;
 int sf_nwps_gauge_mappings(const struct sf_nwps_gauge *g,
-    struct sf_map_row rows[2]);
+    struct sf_map_row *rows);
 
 /*
  * A short text saying what the body of a failed request says, for an

@@ -1,12 +1,11 @@
 /*
  * sf_usgs: the USGS's bodies, pushed through small state machines.
  *
- * JSON (the OGC pages and WaterML) goes through sf_jsonpush. The parser
+ * JSON (the OGC pages) goes through sf_jsonpush. The parser
  * knows where it is by what each open container is (ctx, by depth) and
  * what the value after the last key will be (want); everything it does
  * not need is skipped by the tokenizer, so neither geometry nor unknown
- * properties are stored. The scalars of one feature (or one WaterML
- * point) are kept in fbuf, located by slots, and the record is built and
+ * properties are stored. The scalars of one feature are kept in fbuf, located by slots, and the record is built and
  * emitted when the feature's object closes: property order does not
  * matter, and memory is one feature.
  *
@@ -23,7 +22,7 @@
 #include "sf_usgs.h"
 #include "sf.h"
 
-/* The scalars a feature or a WaterML point may give, by slot. */
+/* The scalars a feature may give, by slot. */
 enum {
 	F_MLID,		/* monitoring_location_id */
 	F_TIME,
@@ -60,11 +59,7 @@ enum {
 	C_SKIP,
 	C_TOP,
 	C_FEATURES, C_FEATURE, C_PROPS, C_GEOM, C_COORDS, C_QUAL,
-	C_LINKS, C_LINK, C_ERROR,
-	/* WaterML */
-	C_WVALUE, C_TSLIST, C_TS, C_SRC, C_SITECODES, C_SITECODE, C_VAR,
-	C_VARCODES, C_VARCODE, C_OPTS, C_OPTLIST, C_OPT, C_UNITOBJ,
-	C_VALUES, C_VALBLOCK, C_POINTS, C_POINT
+	C_LINKS, C_LINK, C_ERROR
 };
 
 /* What the value after the last key is. */
@@ -72,15 +67,11 @@ enum {
 	W_NONE,
 	W_FEATURES, W_LINKS, W_NUMRET, W_CODE, W_DESC, W_ERROR, W_ERRCODE,
 	W_ERRMSG, W_PROPS, W_GEOM, W_COORDS, W_QUAL, W_REL, W_HREF,
-	/* WaterML */
-	W_VALUE, W_TSLIST, W_SRC, W_SITECODES, W_VAR, W_VARCODES, W_OPTS,
-	W_OPTLIST, W_OPTNAME, W_OPTCODE, W_NODATA, W_UNITOBJ, W_UNITCODE,
-	W_VALUES, W_POINTS, W_PVALUE, W_PQUAL, W_PTIME, W_CODEVAL, W_AGCODE,
 	W_SLOT			/* W_SLOT + i: a scalar kept in slot i */
 };
 
 #define MAXCTX 16
-#define NBUFS 17
+#define NBUFS 9
 
 /* Line-reading states of RDB. */
 enum { R_HEAD, R_FORMAT, R_DATA, R_NODATA };
@@ -113,13 +104,6 @@ struct sf_usgs {
 	struct sf_buf rel, href;	/* of the link being read */
 	struct sf_buf ecode, emsg;	/* an error body's */
 
-	/* WaterML, per time series */
-	long nseries;
-	struct sf_buf site, sagency, param, stat, optname, optcode, unit,
-	    nodata;
-	int nvalblock;		/* values blocks seen in this series */
-	int take;		/* this series' points become records */
-
 	/* RDB */
 	struct sf_buf line;
 	long lineno;
@@ -132,20 +116,12 @@ struct sf_usgs {
 };
 
 static int ogc_cb(void *, enum sf_jsonpush_ev, const char *, size_t);
-static int wml_cb(void *, enum sf_jsonpush_ev, const char *, size_t);
 
 static int
 is_json(enum sf_usgs_fmt fmt)
 {
 	return fmt == SF_USGS_DAILY || fmt == SF_USGS_CONTINUOUS ||
-	    fmt == SF_USGS_LOCATIONS || fmt == SF_USGS_WML_DV ||
-	    fmt == SF_USGS_WML_IV;
-}
-
-static int
-is_wml(enum sf_usgs_fmt fmt)
-{
-	return fmt == SF_USGS_WML_DV || fmt == SF_USGS_WML_IV;
+	    fmt == SF_USGS_LOCATIONS;
 }
 
 /* Puts the parser's buffers into b; returns how many. */
@@ -154,9 +130,7 @@ buffers(struct sf_usgs *u, struct sf_buf *b[NBUFS])
 {
 	struct sf_buf *all[NBUFS] = {
 		&u->qbuf, &u->fbuf, &u->qual, &u->next, &u->rel, &u->href,
-		&u->ecode, &u->emsg, &u->site, &u->sagency, &u->param,
-		&u->stat, &u->optname, &u->optcode, &u->unit, &u->nodata,
-		&u->line
+		&u->ecode, &u->emsg, &u->line
 	};
 
 	memcpy(b, all, sizeof(all));
@@ -178,7 +152,7 @@ sf_usgs_new(enum sf_usgs_fmt fmt, const char *config,
 	u->emit = emit;
 	u->arg = arg;
 	if (is_json(fmt))
-		u->jp = sf_jsonpush_new(is_wml(fmt) ? wml_cb : ogc_cb, u);
+		u->jp = sf_jsonpush_new(ogc_cb, u);
 	sf_usgs_reset(u);
 	return u;
 }
@@ -218,7 +192,6 @@ sf_usgs_reset(struct sf_usgs *u)
 	sf_buf_reset(&u->next);
 	sf_buf_reset(&u->ecode);
 	sf_buf_reset(&u->emsg);
-	u->nseries = 0;
 	sf_buf_reset(&u->line);
 	u->lineno = 0;
 	u->rst = R_HEAD;
@@ -415,7 +388,7 @@ put_obs(struct sf_usgs *u, const char *station, const char *at,
 	r.f[SF_OBS_STATION] = station;
 	r.f[SF_OBS_AGENCY] = "USGS";
 	r.f[SF_OBS_TYPE] = (u->fmt == SF_USGS_DAILY ||
-	    u->fmt == SF_USGS_RDB_DV || u->fmt == SF_USGS_WML_DV) ?
+	    u->fmt == SF_USGS_RDB_DV) ?
 	    "daily_mean" : "realtime_15min";
 	r.f[SF_OBS_OBSERVED_AT] = at;
 	r.f[SF_OBS_DISCHARGE] = discharge;
@@ -994,271 +967,6 @@ ogc_cb(void *arg, enum sf_jsonpush_ev ev, const char *s, size_t len)
 	}
 }
 
-/*
- * JSON: WaterML (the legacy service's format=json).
- */
-
-static void
-series_begin(struct sf_usgs *u)
-{
-	struct sf_buf *bufs[] = {
-		&u->site, &u->sagency, &u->param, &u->stat, &u->unit,
-		&u->nodata
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
-		sf_buf_reset(bufs[i]);
-	u->nvalblock = 0;
-	u->take = 0;
-	u->nseries++;
-	snprintf(u->where, sizeof(u->where), "time series %ld", u->nseries);
-}
-
-/* A series' values begin: decides whether its points are discharge. */
-static int
-series_take(struct sf_usgs *u)
-{
-	if (u->param.len == 0)
-		return failw(u, "values before the variable");
-	if (u->site.len == 0)
-		return failw(u, "values before the site code");
-	if (strcmp(u->param.buf, "00060") != 0 ||
-	    (u->fmt == SF_USGS_WML_DV && strcmp(u->stat.buf, "00003") != 0) ||
-	    (u->sagency.len > 0 && strcmp(u->sagency.buf, "USGS") != 0))
-		return 0;
-	if (u->unit.len > 0 && !is_cfs(u->unit.buf))
-		return failw(u, "unit '%s': not cubic feet per second",
-		    u->unit.buf);
-	return 1;
-}
-
-static int
-wml_point(struct sf_usgs *u)
-{
-	const char *tm = slot_str(u, F_TIME);
-	const char *v = slot_str(u, F_VALUE);
-	char at[SF_TIME_LEN], day[SF_DATE_LEN];
-
-	if (tm == NULL)
-		return failw(u, "no dateTime");
-	if (u->fmt == SF_USGS_WML_DV) {
-		/* "2020-02-14T00:00:00.000": the day, without an offset. */
-		snprintf(day, sizeof(day), "%s", tm);
-		if (strlen(tm) > 10 && tm[10] != 'T')
-			return failw(u, "dateTime '%s': not a date", tm);
-		if (day_at(u, day, at) == -1)
-			return -1;
-	} else if (instant_at(u, tm, at) == -1) {
-		return -1;
-	}
-	if (v != NULL && *v != '\0' && !is_num(v))
-		return failw(u, "value '%s': not a number", v);
-	if (v != NULL && (*v == '\0' || is_nwis_missing(v) ||
-	    is_missing(v, u->nodata.buf)))
-		v = NULL;
-	sf_buf_reset(&u->qbuf);
-	quality_add(u, u->qual.len > 0 ? u->qual.buf : NULL);
-	return put_obs(u, u->site.buf, at, v);
-}
-
-static int
-wml_begin(struct sf_usgs *u, int obj, int d)
-{
-	int want = u->want, p;
-
-	u->want = W_NONE;
-	if (d >= MAXCTX)
-		return SF_JSONPUSH_SKIP;
-	u->ctx[d] = C_SKIP;
-	if (d == 1) {
-		if (!obj)
-			return failw(u, "not WaterML: an array");
-		u->ctx[d] = C_TOP;
-		return 0;
-	}
-	p = u->ctx[d - 1];
-	if (p == C_TOP && want == W_VALUE && obj)
-		u->ctx[d] = C_WVALUE;
-	else if (p == C_WVALUE && want == W_TSLIST && !obj) {
-		u->ctx[d] = C_TSLIST;
-		u->saw_features = 1;
-	} else if (p == C_TSLIST && obj) {
-		series_begin(u);
-		u->ctx[d] = C_TS;
-	} else if (p == C_TS && want == W_SRC && obj)
-		u->ctx[d] = C_SRC;
-	else if (p == C_SRC && want == W_SITECODES && !obj)
-		u->ctx[d] = C_SITECODES;
-	else if (p == C_SITECODES && obj && u->site.len == 0)
-		u->ctx[d] = C_SITECODE;
-	else if (p == C_TS && want == W_VAR && obj)
-		u->ctx[d] = C_VAR;
-	else if (p == C_VAR && want == W_VARCODES && !obj)
-		u->ctx[d] = C_VARCODES;
-	else if (p == C_VARCODES && obj && u->param.len == 0)
-		u->ctx[d] = C_VARCODE;
-	else if (p == C_VAR && want == W_OPTS && obj)
-		u->ctx[d] = C_OPTS;
-	else if (p == C_OPTS && want == W_OPTLIST && !obj)
-		u->ctx[d] = C_OPTLIST;
-	else if (p == C_OPTLIST && obj) {
-		sf_buf_reset(&u->optname);
-		sf_buf_reset(&u->optcode);
-		u->ctx[d] = C_OPT;
-	} else if (p == C_VAR && want == W_UNITOBJ && obj)
-		u->ctx[d] = C_UNITOBJ;
-	else if (p == C_TS && want == W_VALUES && !obj) {
-		u->take = series_take(u);
-		if (u->take == -1)
-			return -1;
-		if (u->take)
-			u->ctx[d] = C_VALUES;
-		else
-			u->st.skipped++;
-	} else if (p == C_VALUES && obj && u->nvalblock++ == 0)
-		u->ctx[d] = C_VALBLOCK;
-	else if (p == C_VALBLOCK && want == W_POINTS && !obj)
-		u->ctx[d] = C_POINTS;
-	else if (p == C_POINTS && obj) {
-		item_begin(u, "value");
-		u->ctx[d] = C_POINT;
-	} else if (p == C_POINT && want == W_PQUAL && !obj)
-		u->ctx[d] = C_QUAL;
-	return u->ctx[d] == C_SKIP ? SF_JSONPUSH_SKIP : 0;
-}
-
-static int
-wml_end(struct sf_usgs *u, int d)
-{
-	switch (u->ctx[d]) {
-	case C_POINT:
-		if (wml_point(u) == -1)
-			return -1;
-		snprintf(u->where, sizeof(u->where), "time series %ld",
-		    u->nseries);
-		break;
-	case C_OPT:
-		if (strcmp(u->optname.buf, "Statistic") == 0 ||
-		    u->optname.len == 0)
-			set_buf(&u->stat, u->optcode.buf, u->optcode.len);
-		break;
-	case C_TS:
-		u->where[0] = '\0';
-		break;
-	}
-	return 0;
-}
-
-static int
-wml_key(struct sf_usgs *u, int d, const char *s)
-{
-	static const struct {
-		int ctx;
-		const char *name;
-		int want;
-	} keys[] = {
-		{ C_TOP, "value", W_VALUE },
-		{ C_WVALUE, "timeSeries", W_TSLIST },
-		{ C_TS, "sourceInfo", W_SRC },
-		{ C_TS, "variable", W_VAR },
-		{ C_TS, "values", W_VALUES },
-		{ C_SRC, "siteCode", W_SITECODES },
-		{ C_SITECODE, "value", W_CODEVAL },
-		{ C_SITECODE, "agencyCode", W_AGCODE },
-		{ C_VAR, "variableCode", W_VARCODES },
-		{ C_VAR, "options", W_OPTS },
-		{ C_VAR, "noDataValue", W_NODATA },
-		{ C_VAR, "unit", W_UNITOBJ },
-		{ C_VARCODE, "value", W_CODEVAL },
-		{ C_OPTS, "option", W_OPTLIST },
-		{ C_OPT, "name", W_OPTNAME },
-		{ C_OPT, "optionCode", W_OPTCODE },
-		{ C_UNITOBJ, "unitCode", W_UNITCODE },
-		{ C_VALBLOCK, "value", W_POINTS },
-		{ C_POINT, "value", W_PVALUE },
-		{ C_POINT, "qualifiers", W_PQUAL },
-		{ C_POINT, "dateTime", W_PTIME }
-	};
-	size_t i;
-	int c = d < MAXCTX ? u->ctx[d] : C_SKIP;
-
-	u->want = W_NONE;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (keys[i].ctx == c && strcmp(keys[i].name, s) == 0) {
-			u->want = keys[i].want;
-			return 0;
-		}
-	}
-	return SF_JSONPUSH_SKIP;
-}
-
-static int
-wml_scalar(struct sf_usgs *u, enum sf_jsonpush_ev ev, const char *s, size_t len,
-    int d)
-{
-	int want = u->want, c = d < MAXCTX ? u->ctx[d] : C_SKIP;
-	int text = ev == SF_JSONPUSH_STR || ev == SF_JSONPUSH_NUM;
-
-	u->want = W_NONE;
-	if (!text)
-		return 0;
-	switch (want) {
-	case W_CODEVAL:
-		set_buf(c == C_SITECODE ? &u->site : &u->param, s, len);
-		break;
-	case W_AGCODE:
-		set_buf(&u->sagency, s, len);
-		break;
-	case W_OPTNAME:
-		set_buf(&u->optname, s, len);
-		break;
-	case W_OPTCODE:
-		set_buf(&u->optcode, s, len);
-		break;
-	case W_UNITCODE:
-		set_buf(&u->unit, s, len);
-		break;
-	case W_NODATA:
-		set_buf(&u->nodata, s, len);
-		break;
-	case W_PVALUE:
-		slot_set(u, F_VALUE, ev, s, len);
-		break;
-	case W_PTIME:
-		slot_set(u, F_TIME, ev, s, len);
-		break;
-	case W_PQUAL:
-		qual_add(u, s);
-		break;
-	default:
-		if (c == C_QUAL)
-			qual_add(u, s);
-		break;
-	}
-	return 0;
-}
-
-static int
-wml_cb(void *arg, enum sf_jsonpush_ev ev, const char *s, size_t len)
-{
-	struct sf_usgs *u = arg;
-	int d = sf_jsonpush_depth(u->jp);
-
-	switch (ev) {
-	case SF_JSONPUSH_BEGIN_OBJ:
-	case SF_JSONPUSH_BEGIN_ARR:
-		return wml_begin(u, ev == SF_JSONPUSH_BEGIN_OBJ, d);
-	case SF_JSONPUSH_END_OBJ:
-	case SF_JSONPUSH_END_ARR:
-		return wml_end(u, d + 1);
-	case SF_JSONPUSH_KEY:
-		return wml_key(u, d, s);
-	default:
-		return wml_scalar(u, ev, s, len, d);
-	}
-}
-
 static int
 json_feed(struct sf_usgs *u, const char *p, size_t n)
 {
@@ -1280,7 +988,7 @@ json_feed(struct sf_usgs *u, const char *p, size_t n)
 static int
 json_end(struct sf_usgs *u)
 {
-	const char *what = is_wml(u->fmt) ? "WaterML" : "a FeatureCollection";
+	const char *what = "a FeatureCollection";
 
 	if (!u->started)
 		return sf_err_set(u->err, "an empty body, not JSON");
@@ -1292,8 +1000,7 @@ json_end(struct sf_usgs *u)
 		return sf_err_set(u->err, "not %s: %s%s%s", what, u->ecode.buf,
 		    u->ecode.len > 0 && u->emsg.len > 0 ? ": " : "",
 		    u->emsg.buf);
-	return sf_err_set(u->err, "not %s: no %s array", what,
-	    is_wml(u->fmt) ? "timeSeries" : "features");
+	return sf_err_set(u->err, "not %s: no features array", what);
 }
 
 /*

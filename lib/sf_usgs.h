@@ -4,7 +4,7 @@
  * One parser object reads one response body in one format: the Water
  * Data OGC API's items pages (GeoJSON FeatureCollections of the daily,
  * continuous and monitoring-locations collections), the legacy NWIS RDB
- * (dv, iv and the site service) and the legacy WaterML-JSON (dv, iv). The
+ * (dv, iv and the site service). The
  * caller feeds the body as it arrives, split anywhere, and gets each obs
  * or station record through its emit callback as soon as the feature,
  * row or value holding it is complete. Memory is bounded by one feature
@@ -14,8 +14,8 @@
  *
  * What comes out (DESIGN.md, "Record streams"):
  *   obs: config as given, station without its "USGS-" prefix, agency
- *   "USGS", type daily_mean (DAILY, RDB_DV, WML_DV) or realtime_15min
- *   (CONTINUOUS, RDB_IV, WML_IV), observed_at in UTC (a daily value's
+ *   "USGS", type daily_mean (DAILY, RDB_DV) or realtime_15min
+ *   (CONTINUOUS, RDB_IV), observed_at in UTC (a daily value's
  *   calendar day at T00:00:00Z, not shifted; an iv RDB time is read in
  *   its row's tz_cd, so the repeated fall-back hour comes out right),
  *   discharge as the agency wrote it (null when missing), unit "cfs",
@@ -25,9 +25,8 @@
  *
  * Decisions where the contract is silent:
  *   - Only discharge is taken: parameter 00060, and statistic 00003 for
- *     daily values. A feature, an RDB block without such a column, or a
- *     WaterML series of another parameter or statistic is skipped and
- *     counted in stats.skipped, so a gage height never becomes a
+ *     daily values. A feature of another parameter or statistic, or an
+ *     RDB block without such a column, is skipped and counted in stats.skipped, so a gage height never becomes a
  *     discharge. A 00060 feature whose unit_of_measure is not cubic feet
  *     per second (ft^3/s, ft3/s, cfs) is an error; without a
  *     parameter_code the unit alone decides (another unit is skipped).
@@ -48,14 +47,13 @@
  *     is descriptive, and a bad drainage area must not lose the station.
  *   - One observation per time: RDB_IV reads the first column named
  *     <TSID>_00060, RDB_DV the first <TSID>_00060_00003 (the old form
- *     01_00060_00003 included), WaterML the first values block of each
- *     series.
+ *     01_00060_00003 included).
  *   - An RDB body with no data block (empty, comments only, "No
  *     sites/data found ...") is no records and no error; an HTML page is
  *     an error, in RDB and in JSON.
  *
  * Errors name the subject: "feature 12: ...", "line 40: tz_cd: zone 'XST':
- * unknown", "time series 3: value 7: ...", "byte 3042: unexpected ']',
+ * unknown", "byte 3042: unexpected ']',
  * expected a value"; the caller adds the page, the URL or the stations.
  * A body cut at a line end is a complete RDB body: truncation must be
  * caught by the transfer (Content-Length, chunked encoding).
@@ -77,15 +75,13 @@ enum sf_usgs_fmt {
 	SF_USGS_LOCATIONS,	/* ogcapi collections/monitoring-locations */
 	SF_USGS_RDB_DV,		/* nwis/dv/?format=rdb */
 	SF_USGS_RDB_IV,		/* nwis/iv/?format=rdb */
-	SF_USGS_RDB_SITE,	/* nwis/site/?format=rdb */
-	SF_USGS_WML_DV,		/* nwis/dv/?format=json */
-	SF_USGS_WML_IV		/* nwis/iv/?format=json */
+	SF_USGS_RDB_SITE	/* nwis/site/?format=rdb */
 };
 
 struct sf_usgs_stats {
-	long items;		/* features, RDB data rows, WaterML values */
+	long items;		/* features, RDB data rows */
 	long records;		/* records emitted */
-	long skipped;		/* items (WaterML: series) giving no record */
+	long skipped;		/* items giving no record */
 	long long returned;	/* OGC numberReturned, -1 when absent */
 	int nodata;		/* RDB: a "No sites/data found" answer */
 };

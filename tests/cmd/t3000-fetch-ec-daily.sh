@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='sf-fetch-ec: wateroffice daily means'
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-nodone.sh"
+hide_done sf-fetch-ec
 . "$SF_TOP/tests/server/lib.sh"
 . "$SF_TOP/tests/data/ec/ec-lib.sh"
 

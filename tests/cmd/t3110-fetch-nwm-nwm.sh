@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='sf-fetch-nwm: National Water Model guidance at reaches'
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-nodone.sh"
+hide_done sf-fetch-nwm
 . "$SF_TOP/tests/server/lib.sh"
 
 start_server "$TEST_DATA/nwps/nwps.routes" || exit 1

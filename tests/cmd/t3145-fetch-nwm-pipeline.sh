@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='sf-fetch-nwm in the pipeline: plan, map, fetch, load'
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-nodone.sh"
+hide_done sf-fetch-nwm
 . "$SF_TOP/tests/server/lib.sh"
 
 # COOA2 and CJXA2, the NWS ids of 15258000 and 15304000 in the shipped

@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='sf-fetch-usgs --service nwis: legacy RDB, the no-data answers'
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-nodone.sh"
+hide_done sf-fetch-usgs
 . "$SF_TOP/tests/server/lib.sh"
 
 N='$FIXTURES/usgs/nwis'

@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='sf-fetch-usgs: slowing down near the rate limit, gzip, keep-alive'
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-nodone.sh"
+hide_done sf-fetch-usgs
 . "$SF_TOP/tests/server/lib.sh"
 
 D=$TEST_DATA/usgs

@@ -1,6 +1,8 @@
 #!/bin/sh
 test_description='sf-fetch-usgs: 50,000-feature pages in flat memory; progress on a terminal'
 . "$(dirname "$0")/test-lib.sh"
+. "$(dirname "$0")/lib-nodone.sh"
+hide_done sf-fetch-usgs
 . "$SF_TOP/tests/server/lib.sh"
 
 # Three pages of 50,000 daily features, in the shape of the real pages

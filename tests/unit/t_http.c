@@ -746,6 +746,25 @@ test_secret(void)
 	ok(strstr(notes.buf, SECRET) == NULL && notes.len > 0,
 	    "notes: the key never shows");
 
+	snprintf(u, sizeof(u), "value '%s': not a number", SECRET);
+	sf_http_scrub(h, u, sizeof(u));
+	is_str(u, "value '***': not a number", "scrub: the key");
+	snprintf(u, sizeof(u), "value '%.8s...': cut", SECRET);
+	sf_http_scrub(h, u, sizeof(u));
+	is_str(u, "value '***...': cut", "scrub: a beginning of the key");
+	{
+		char m[20];
+
+		memcpy(m, "0123456789abcd" SECRET, sizeof(m) - 1);
+		m[sizeof(m) - 1] = '\0';
+		sf_http_scrub(h, m, sizeof(m));
+		is_str(m, "0123456789abcd", "scrub: a cut message's tail");
+		snprintf(m, sizeof(m), "%.2s", SECRET);
+		sf_http_scrub(h, m, sizeof(m));
+		is_str(m, "SE", "scrub: a short piece of an uncut message");
+	}
+	sf_http_scrub(NULL, u, sizeof(u));
+
 	snprintf(u, sizeof(u), "%s/x?key=%s", url_base, SECRET);
 	r.url = u;
 	is_int(sf_http_add(h, &r, &err), -1, "key in the URL: refused");

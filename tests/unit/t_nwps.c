@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "tap.h"
+#include "sf_map.h"
 #include "sf_nwps.h"
 #include "sf.h"
 

@@ -850,55 +850,6 @@ test_rdb_site(void)
 	sf_buf_release(&b);
 }
 
-#undef TYPE
-#define TYPE "daily_mean"
-
-static void
-test_wml(void)
-{
-	struct sf_buf dv = load("nwis/dv_json_2sites_range_2020_"
-	    "dataretrieval.json");
-	struct sf_buf iv = load("nwis/iv_json_2sites_00060_P1D_2020_"
-	    "hydrotools.json");
-	struct res *r;
-	char *v;
-	int c;
-
-	r = check("wml dv", SF_USGS_WML_DV, dv.buf, dv.len);
-	is_int(r->rc, 0, "wml dv: parsed");
-	is_int(r->n, 4, "wml dv: 4 records (two 00060/00003 series)");
-	is_int(r->st.skipped, 8, "wml dv: 8 other series skipped");
-	is_str(nth(r, 0), OBS("01491000", "2020-02-14T00:00:00Z", "\"P\"",
-	    "466"), "wml dv: first");
-	is_str(nth(r, -1), OBS("01645000", "2020-02-15T00:00:00Z", "\"P\"",
-	    "136"), "wml dv: last");
-	res_free(r);
-
-	/* Derived: a missing value (-999999) with the words kept. */
-	v = replace(dv.buf, "{\"value\":\"466\",\"qualifiers\":[\"P\"]",
-	    "{\"value\":\"-999999\",\"qualifiers\":[\"P\",\"Ice\"]", &c);
-	is_int(c, 1, "wml dv missing: derived");
-	r = check("wml dv missing", SF_USGS_WML_DV, v, strlen(v));
-	is_str(nth(r, 0), OBS("01491000", "2020-02-14T00:00:00Z",
-	    "\"P:Ice\"", "null"), "wml dv: -999999 is null, words kept");
-	res_free(r);
-	free(v);
-
-#undef TYPE
-#define TYPE "realtime_15min"
-	r = check("wml iv", SF_USGS_WML_IV, iv.buf, iv.len);
-	is_int(r->rc, 0, "wml iv: parsed");
-	is_int(r->n, 92 + 94, "wml iv: 186 records");
-	is_str(nth(r, 0), OBS("01646500", "2020-08-17T21:00:00Z", "\"P\"",
-	    "5980"), "wml iv: first: 17:00 -04:00 is 21:00Z");
-	is_str(nth(r, 92), OBS("02458502", "2020-08-17T21:00:00Z", "\"P\"",
-	    "34.4"), "wml iv: second site: 16:00 -05:00 is 21:00Z");
-	is_str(nth(r, -1), OBS("02458502", "2020-08-18T20:15:00Z", "\"P\"",
-	    "35.5"), "wml iv: last");
-	res_free(r);
-	sf_buf_release(&dv);
-	sf_buf_release(&iv);
-}
 
 static void
 test_states(void)
@@ -1032,7 +983,6 @@ main(void)
 	test_rdb_iv();
 	test_rdb_nodata();
 	test_rdb_site();
-	test_wml();
 	test_states();
 	test_big_page();
 	return tap_done();

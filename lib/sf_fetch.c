@@ -1,0 +1,138 @@
+/*
+ * sf_fetch: the done record and the USGS API key (see sf_fetch.h).
+ *
+ * The key file is refused when group or others may read or write it, as
+ * ssh refuses a private key: a key others can read is no longer secret,
+ * and one others can write can be swapped for theirs. cron's bare
+ * environment has no $API_USGS_PAT, so the file is how cron gets the key
+ * without a crontab line ever holding it.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sf_fetch.h"
+
+#define KEY_MAX 512		/* longer is no key */
+
+void
+sf_fetch_done(struct sf_rec *r, const char *config, const char *station,
+    const char *agency, const char *type, const char *start, const char *end,
+    const char *modified_since, long rows, char num[SF_NUM_LEN],
+    const char *newest)
+{
+	sf_rec_clear(r, SF_KIND_DONE);
+	r->f[SF_DONE_CONFIG] = config;
+	r->f[SF_DONE_STATION] = station;
+	r->f[SF_DONE_AGENCY] = agency;
+	r->f[SF_DONE_TYPE] = type;
+	r->f[SF_DONE_START] = start;
+	r->f[SF_DONE_END] = end;
+	r->f[SF_DONE_MODIFIED_SINCE] = modified_since;
+	snprintf(num, SF_NUM_LEN, "%ld", rows);
+	r->f[SF_DONE_ROWS] = num;
+	r->f[SF_DONE_NEWEST] = newest;
+}
+
+int
+sf_fetch_pass(struct sf_writer *w, enum sf_format fmt,
+    const struct sf_rec *r, struct sf_err *err)
+{
+	if (fmt != SF_FMT_NDJSON)
+		return 1;
+	return sf_writer_put(w, r, err) == -1 ? -1 : 0;
+}
+
+/* The key file's path into b. Returns 0, or -1 when there is no home. */
+static int
+key_path(struct sf_buf *b)
+{
+	const char *d = getenv("XDG_CONFIG_HOME");
+
+	if (d != NULL && *d != '\0') {
+		sf_buf_addf(b, "%s/sf/usgs.key", d);
+		return 0;
+	}
+	if ((d = getenv("HOME")) == NULL || *d == '\0')
+		return -1;
+	sf_buf_addf(b, "%s/.config/sf/usgs.key", d);
+	return 0;
+}
+
+/* Reads the key from the open file fd at path into key. */
+static int
+read_key(int fd, const char *path, struct sf_buf *key, struct sf_err *err)
+{
+	char buf[KEY_MAX + 2];
+	ssize_t n;
+	size_t len = 0, i;
+
+	while (len < sizeof(buf) - 1 &&
+	    (n = read(fd, buf + len, sizeof(buf) - 1 - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return sf_err_set(err, "key file '%s': %s", path,
+			    strerror(errno));
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	len = strcspn(buf, "\n");
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	if (len == 0 || len > KEY_MAX)
+		return sf_err_set(err, "key file '%s': no key on its first "
+		    "line", path);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)buf[i] <= ' ' ||
+		    (unsigned char)buf[i] >= 0x7f)
+			return sf_err_set(err, "key file '%s': the key holds "
+			    "a space or a control character", path);
+	sf_buf_add(key, buf, len);
+	memset(buf, 0, sizeof(buf));
+	return 0;
+}
+
+int
+sf_fetch_usgs_key(struct sf_buf *key, struct sf_err *err)
+{
+	struct sf_buf path = SF_BUF_INIT;
+	const char *v = getenv("API_USGS_PAT");
+	struct stat st;
+	int fd, rc;
+
+	sf_buf_reset(key);
+	if (v != NULL && *v != '\0') {
+		sf_buf_adds(key, v);
+		return 1;
+	}
+	if (key_path(&path) == -1)
+		return 0;
+	if ((fd = open(path.buf, O_RDONLY | O_NOCTTY | O_NONBLOCK)) == -1) {
+		rc = errno == ENOENT || errno == ENOTDIR ? 0 :
+		    sf_err_set(err, "key file '%s': %s", path.buf,
+		    strerror(errno));
+		sf_buf_release(&path);
+		return rc;
+	}
+	if (fstat(fd, &st) == -1)
+		rc = sf_err_set(err, "key file '%s': %s", path.buf,
+		    strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		rc = sf_err_set(err, "key file '%s': not a regular file",
+		    path.buf);
+	else if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		rc = sf_err_set(err, "key file '%s': readable or writable by "
+		    "group or others (chmod 600 %s)", path.buf, path.buf);
+	else
+		rc = read_key(fd, path.buf, key, err) == -1 ? -1 : 1;
+	close(fd);
+	sf_buf_release(&path);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/*
+ * sf_fetch: what the three fetchers share beyond HTTP: the done record
+ * that closes a request, and the USGS API key.
+ */
+#ifndef SF_FETCH_H
+#define SF_FETCH_H
+
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_rec.h"
+#include "sf_str.h"
+
+/*
+ * Makes r the done record of a request that succeeded: config, station,
+ * agency, type, start, end and modified_since as in the request (borrowed;
+ * NULL is null), rows the records it brought (written into num, which must
+ * live as long as r), newest the newest instant the agency returned for it
+ * (NULL when none).
+ */
+void sf_fetch_done(struct sf_rec *r, const char *config, const char *station,
+    const char *agency, const char *type, const char *start, const char *end,
+    const char *modified_since, long rows, char num[SF_NUM_LEN],
+    const char *newest);
+
+/*
+ * Passes r, a record that is not this fetcher's to fetch (another kind,
+ * or a request of another agency), through to w untouched. Returns 0 when
+ * written, 1 when not (fmt is CSV: a CSV stream holds one kind; the
+ * caller says so), or -1 with err set (the writer failed).
+ */
+int sf_fetch_pass(struct sf_writer *w, enum sf_format fmt,
+    const struct sf_rec *r, struct sf_err *err);
+
+/*
+ * Reads the USGS API key into key (reset first): $API_USGS_PAT when set
+ * and not empty, else the first line of the file
+ * $XDG_CONFIG_HOME/sf/usgs.key ($HOME/.config/sf/usgs.key when
+ * XDG_CONFIG_HOME is unset or empty). Returns 1 with the key, 0 when there
+ * is none (no variable, no file), or -1 with err set: the file is readable
+ * or writable by group or others ("key file 'PATH': readable or writable
+ * by others (chmod 600 PATH)"), is not a regular file, cannot be read, or
+ * holds no key or a key with a space or control character. No message
+ * ever holds the key.
+ */
+int sf_fetch_usgs_key(struct sf_buf *key, struct sf_err *err);
+
+#endif

@@ -1,0 +1,110 @@
+#!/bin/sh
+test_description='the three fetchers treat the same mixed stream the same way'
+. "$(dirname "$0")/test-lib.sh"
+. "$SF_TOP/tests/server/lib.sh"
+
+# Every path answers an empty page or body: what is checked here is what
+# each fetcher does with the records that are not its own.
+E='$FIXTURES/usgs/waterdata/daily_items_EMPTY_2024-04_basin3d.json'
+cat >routes <<EOF
+GET /collections/daily/items -> 200 '$E'
+GET /services/daily_data/csv/inline
+  -> 200 '\$FIXTURES/ec/wateroffice/daily_data_header_only.csv'
+GET /gauges/AMAT2/stageflow/forecast
+  -> 200 \$FIXTURES/noaa/nwps/sample_stageflow_forecast_empty_HNFT2_feetball.json
+EOF
+start_server routes || exit 1
+SF_USGS_URL=$SERVER_URL
+SF_EC_URL=$SERVER_URL/services
+SF_NWPS_URL=$SERVER_URL
+export SF_USGS_URL SF_EC_URL SF_NWPS_URL
+
+# Records no fetcher fetches: of every other kind (one each), then a line
+# that is no record.
+cat >foreign <<-\EOF
+{"kind":"obs","config":"c","station":"08MF005","agency":"EC","type":"daily_mean","observed_at":"2024-01-01T00:00:00Z","discharge":1,"unit":"cms","quality_code":"P"}
+{"kind":"error","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","start":"2024-01-01","status":503,"message":"HTTP 503"}
+{"kind":"done","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","start":"2024-01-01","end":null,"modified_since":null,"rows":0,"newest":null}
+{"kind":"station","station":"01646500","agency":"USGS","name":"POTOMAC RIVER","latitude":38.9,"longitude":-77.1,"state":"MD","huc_code":null,"drainage_area_sqmi":11560,"altitude_ft":null,"utc_offset":"-05:00","uses_dst":true}
+EOF
+
+for p in usgs ec nwm; do
+	test_expect_success "sf-fetch-$p: other kinds pass through untouched, in order" "
+		{ cat foreign; echo 'not json'; } >in &&
+		rc=0; sf-fetch-$p <in >out 2>err || rc=\$? &&
+		test \$rc = 1 &&
+		test_cmp foreign out &&
+		grep '^sf-fetch-$p: .*5: ' err
+	"
+done
+
+test_expect_success 'usgs and ec: a request of the other agency passes through' '
+	cat >req.ec <<-\EOF &&
+	{"kind":"request","config":"c","station":"08MF005","agency":"EC","type":"daily_mean","source":null,"start":"2024-04-01","end":"2024-04-10","modified_since":null,"target_id":null}
+	EOF
+	cat >req.usgs <<-\EOF &&
+	{"kind":"request","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","source":null,"start":"2024-04-01","end":"2024-04-10","modified_since":null,"target_id":null}
+	EOF
+	cat req.ec req.usgs >in &&
+	sf-fetch-usgs <in >out 2>err &&
+	head -n 1 out >got &&
+	test_cmp req.ec got &&
+	grep "\"kind\":\"done\",\"config\":\"c\",\"station\":\"01646500\"" out &&
+	test "$(wc -l <out)" = 2 &&
+	sf-fetch-ec <in >out 2>err &&
+	head -n 1 out >got && test_cmp req.usgs got &&
+	grep "\"kind\":\"done\",\"config\":\"c\",\"station\":\"08MF005\"" out &&
+	test "$(wc -l <out)" = 2
+'
+
+test_expect_success 'a malformed request of its own is an error record in each' '
+	cat >in <<-\EOF &&
+	{"kind":"request","config":"c","station":"1646500","agency":"USGS","type":"daily_mean","source":null,"start":"2024-04-01","end":null,"modified_since":null,"target_id":null}
+	EOF
+	rc=0; sf-fetch-usgs <in >out 2>err || rc=$? && test $rc = 1 &&
+	grep "^{\"kind\":\"error\",\"config\":\"c\",\"station\":\"1646500\",\"agency\":\"USGS\".*not a USGS station number" out &&
+	cat >in <<-\EOF &&
+	{"kind":"request","config":"c","station":"8MF005","agency":"EC","type":"daily_mean","source":null,"start":"2024-04-01","end":null,"modified_since":null,"target_id":null}
+	EOF
+	rc=0; sf-fetch-ec <in >out 2>err || rc=$? && test $rc = 1 &&
+	grep "^{\"kind\":\"error\",\"config\":\"c\",\"station\":\"8MF005\",\"agency\":\"EC\".*not an EC station id" out &&
+	cat >in <<-\EOF &&
+	{"kind":"request","config":"c","station":"15258000","agency":"USGS","type":"forecast","source":"NOAA_RFC","start":"2024-04-01","end":null,"modified_since":null,"target_id":"amat2"}
+	EOF
+	rc=0; sf-fetch-nwm <in >out 2>err || rc=$? && test $rc = 1 &&
+	grep "^{\"kind\":\"error\",\"config\":\"c\",\"station\":\"15258000\",\"agency\":\"USGS\".*not an NWS location id" out
+'
+
+test_expect_success 'each closes a request that succeeded with one done record' '
+	cat >in <<-\EOF &&
+	{"kind":"request","config":"c","station":"15258000","agency":"USGS","type":"forecast","source":"NOAA_RFC","start":"2024-04-01","end":null,"modified_since":null,"target_id":"AMAT2"}
+	EOF
+	sf-fetch-nwm <in >out 2>err &&
+	grep -c "^{\"kind\":\"done\",\"config\":\"c\",\"station\":\"15258000\",\"agency\":\"USGS\",\"type\":\"forecast\",\"start\":\"2024-04-01\",\"end\":null,\"modified_since\":null,\"rows\":0,\"newest\":null}$" out >n &&
+	echo 1 >want && test_cmp want n
+'
+
+test_expect_success 'one option set: --retries, --backoff, --timeout, -j in each' '
+	cat >routes.503 <<-\EOF &&
+	GET /* -> 503
+	EOF
+	start_server routes.503 &&
+	for p in usgs ec nwm; do
+		case $p in
+		usgs) args="-s 01646500 --start 2024-04-01" ;;
+		ec) args="-s 08MF005 --start 2024-04-01" ;;
+		nwm) args="--gauge AMAT2" ;;
+		esac
+		: >"$SERVER_LOG"
+		rc=0
+		SF_USGS_URL=$SERVER_URL SF_EC_URL=$SERVER_URL/services \
+		    SF_NWPS_URL=$SERVER_URL sf-fetch-$p --retries 1 \
+		    --backoff 10 --timeout 5 -j 2 $args >out 2>err || rc=$?
+		test "$rc" = 1 || { echo "$p: exit $rc"; exit 1; }
+		test "$(server_requests | wc -l)" = 2 ||
+		    { echo "$p: $(server_requests | wc -l) requests"; exit 1; }
+		grep "HTTP 503 after 2 attempts" err || exit 1
+	done
+'
+
+test_done
