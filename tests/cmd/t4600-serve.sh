@@ -52,7 +52,7 @@ test_expect_success 'setup: stations, observations, forecasts, a configuration' 
 	EOT
 	SF_NOW=2026-11-25T08:00:00Z sf-load --strict in &&
 	sf-config add potomac --type daily_mean --agency USGS \
-	    --start 2024-01-01 --schedule 1d &&
+	    --start 2024-01-01 --schedule 1d --stale-after 1100d &&
 	sf-config stations potomac add 01646500 &&
 	sql "INSERT INTO data_pull_logs (config_id, status, records_processed,
 	    start_time, end_time, inserted, updated, unchanged, rejected)
