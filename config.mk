@@ -16,5 +16,5 @@ CFLAGS = -O2 -g
 CPPFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 LDFLAGS =
 
-DEPS_CFLAGS = $$($(PKG_CONFIG) --cflags libcurl sqlite3 jansson)
-DEPS_LIBS = $$($(PKG_CONFIG) --libs libcurl sqlite3 jansson) -lcsv -lm
+DEPS_CFLAGS = $$($(PKG_CONFIG) --cflags libcurl sqlite3 jansson libpq)
+DEPS_LIBS = $$($(PKG_CONFIG) --libs libcurl sqlite3 jansson libpq) -lcsv -lm
