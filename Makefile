@@ -129,3 +129,10 @@ $(O)/tests/pgload: tests/pg/pgload.c $(LIB) $(LIB_HDR)
 
 # built by make test with the unit tests; tests/run runs only t_*
 UNIT += $(O)/tests/pgload
+
+bench-pg: all $(O)/tests/pgload
+	@SF_BUILD=$(O) sh scripts/bench-pg
+
+bench: bench-pg
+
+.PHONY: bench-pg
