@@ -452,27 +452,33 @@ static const char dedup_sql[] =
 " (PARTITION BY station_id, type, t ORDER BY n DESC) AS k"
 " FROM sf_obs_stage) d WHERE s.n = d.n AND d.k > 1";
 
-/* Changed rows: the old values to the history, the new ones in place. */
+/*
+ * Rows already there, in one pass: the changed ones give their old values
+ * to the history and take the new ones in place; equal ones are only
+ * counted. Returns (rows found, rows updated).
+ */
 static const char changed_sql[] =
-"WITH c AS MATERIALIZED ("
+"WITH m AS MATERIALIZED ("
 " SELECT o.station_id, o.type, o.observed_at, o.discharge, o.unit,"
 "  o.quality_code, o.loaded_at, s.discharge AS new_discharge,"
-"  s.unit AS new_unit, s.quality_code AS new_quality_code"
+"  s.unit AS new_unit, s.quality_code AS new_quality_code,"
+"  (o.discharge IS DISTINCT FROM s.discharge"
+"  OR o.unit IS DISTINCT FROM s.unit"
+"  OR o.quality_code IS DISTINCT FROM s.quality_code) AS changed"
 " FROM sf_obs_stage s JOIN discharge_observations o"
 "  ON o.station_id = s.station_id AND o.type = s.type"
-"  AND o.observed_at = to_timestamp(s.t)"
-" WHERE o.discharge IS DISTINCT FROM s.discharge"
-"  OR o.unit IS DISTINCT FROM s.unit"
-"  OR o.quality_code IS DISTINCT FROM s.quality_code),"
+"  AND o.observed_at = to_timestamp(s.t)),"
+" c AS (SELECT * FROM m WHERE changed),"
 " r AS (INSERT INTO discharge_observation_revisions (station_id,"
 "  observed_at, type, discharge, unit, quality_code, loaded_at,"
 "  replaced_at)"
 " SELECT station_id, observed_at, type, discharge, unit, quality_code,"
-"  loaded_at, now() FROM c)"
-" UPDATE discharge_observations o SET discharge = c.new_discharge,"
+"  loaded_at, now() FROM c),"
+" u AS (UPDATE discharge_observations o SET discharge = c.new_discharge,"
 "  unit = c.new_unit, quality_code = c.new_quality_code, loaded_at = now()"
 " FROM c WHERE o.station_id = c.station_id AND o.type = c.type"
-"  AND o.observed_at = c.observed_at";
+"  AND o.observed_at = c.observed_at RETURNING 1)"
+" SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u)";
 
 /* New rows; a row another session inserted meanwhile is left to it. */
 static const char new_sql[] =
@@ -484,6 +490,23 @@ static const char new_sql[] =
 "  FROM discharge_observations o WHERE o.station_id = s.station_id"
 "  AND o.type = s.type AND o.observed_at = to_timestamp(s.t))"
 " ON CONFLICT (station_id, type, observed_at) DO NOTHING";
+
+/* found: runs changed_sql, *found and *updated its two numbers */
+static int
+found(struct sf_pg *pg, int64_t *nfound, int64_t *updated,
+    struct sf_err *err)
+{
+	PGresult *r;
+
+	r = PQexecParams(pg->conn, changed_sql, 0, NULL, NULL, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
+	    PQnfields(r) != 2)
+		return res_err(pg, r, "load", err);
+	*nfound = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	*updated = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	return 0;
+}
 
 /* apply: runs sql, *n its row count */
 static int
@@ -505,7 +528,7 @@ sf_pg_load_commit(struct sf_pg *pg, struct sf_pg_counts *c,
 {
 	struct sf_pg_counts k = { 0, 0, 0 };
 	PGresult *r;
-	int64_t dups = 0;
+	int64_t dups = 0, nfound = 0;
 
 	if (!pg->loading)
 		return sf_err_set(err, "postgresql: load: no batch is open");
@@ -526,10 +549,17 @@ sf_pg_load_commit(struct sf_pg *pg, struct sf_pg_counts *c,
 	PQclear(r);
 	while ((r = PQgetResult(pg->conn)) != NULL)
 		PQclear(r);
-	if ((pg->unordered && apply(pg, dedup_sql, &dups, err) == -1) ||
-	    apply(pg, changed_sql, &k.updated, err) == -1 ||
-	    apply(pg, new_sql, &k.inserted, err) == -1 ||
-	    sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
+	/* hash joins of a big batch in memory rather than in batches */
+	if (sf_pg_exec(pg, "SET LOCAL work_mem = '64MB'", 0, NULL, NULL,
+	    NULL, err) == -1 ||
+	    (pg->unordered && apply(pg, dedup_sql, &dups, err) == -1) ||
+	    found(pg, &nfound, &k.updated, err) == -1)
+		goto fail;
+	/* a batch that was all there (a reload) needs no second pass */
+	if (nfound < pg->rows - dups &&
+	    apply(pg, new_sql, &k.inserted, err) == -1)
+		goto fail;
+	if (sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
 		goto fail;
 	pg->staged = 1;
 	k.unchanged = pg->rows - dups - k.updated - k.inserted;
