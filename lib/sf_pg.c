@@ -244,14 +244,14 @@ sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err)
 		    "this sf's (%d)", v, SF_PG_SCHEMA_VERSION);
 		goto fail;
 	}
-	if (v == 0) {
-		if (run_script(pg, err) == -1)
-			goto fail;
-		if (created != NULL)
-			*created = 1;
-	}
+	if (v == 0 && run_script(pg, err) == -1)
+		goto fail;
 	/* versions after 2 migrate here, one step each, as in sf_db */
-	return sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err);
+	if (sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
+		goto fail;
+	if (created != NULL)
+		*created = v == 0;
+	return 0;
 fail:
 	PQclear(PQexec(pg->conn, "ROLLBACK"));
 	return -1;
