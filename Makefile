@@ -173,3 +173,30 @@ fuzz: fuzz-build
 .PHONY: fuzz fuzz-build fuzz-deps
 .PRECIOUS: $(FZ)/tests/%.o
 .DELETE_ON_ERROR:
+
+# PostgreSQL groundwork (issue 14): the schema compiled into libsf as
+# sf_schema_pg_sql, and tests/pg/pgload, the helper the t09* tests drive.
+$(O)/gen/sf_schema_pg.c: share/sf/schema-pg.sql scripts/embed-sql
+	@mkdir -p $(@D)
+	sh scripts/embed-sql sf_schema_pg_sql share/sf/schema-pg.sql < share/sf/schema-pg.sql > $@.tmp
+	mv $@.tmp $@
+
+$(O)/sf_schema_pg.o: $(O)/gen/sf_schema_pg.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+LIB_OBJ += $(O)/sf_schema_pg.o
+$(LIB): $(O)/sf_schema_pg.o
+
+$(O)/tests/pgload: tests/pg/pgload.c $(LIB) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(DEPS_LIBS)
+
+# built by make test with the unit tests; tests/run runs only t_*
+UNIT += $(O)/tests/pgload
+
+bench-pg: all $(O)/tests/pgload
+	@SF_BUILD=$(O) sh scripts/bench-pg
+
+bench: bench-pg
+
+.PHONY: bench-pg

@@ -16,6 +16,7 @@ CFLAGS = -O2 -g
 CPPFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 LDFLAGS =
 
-DEPS_CFLAGS = $$($(PKG_CONFIG) --cflags libcurl sqlite3 jansson libmicrohttpd)
-DEPS_LIBS = $$($(PKG_CONFIG) --libs libcurl sqlite3 jansson libmicrohttpd) \
-	-lcsv -lpthread -lm
+DEPS_CFLAGS = $$($(PKG_CONFIG) --cflags libcurl sqlite3 jansson libmicrohttpd \
+	libpq)
+DEPS_LIBS = $$($(PKG_CONFIG) --libs libcurl sqlite3 jansson libmicrohttpd \
+	libpq) -lcsv -lpthread -lm

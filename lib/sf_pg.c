@@ -1,0 +1,590 @@
+/*
+ * sf_pg: the archive on PostgreSQL, over libpq.
+ *
+ * Why the loader looks as it does: row-at-a-time upserts cost a round
+ * trip and an index probe each, and INSERT ... ON CONFLICT DO UPDATE
+ * writes a new tuple version even for a row that did not change. So a
+ * batch streams through COPY into a temporary staging table, and one
+ * transaction then compares it with the archive as sets: changed rows are
+ * copied to the revision history and updated, new rows inserted, and rows
+ * equal to the archive's are not written at all.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "sf_pg.h"
+#include "sf.h"
+
+extern const char *const sf_schema_pg_sql[];
+
+/* The transaction-level advisory lock that serialises schema creation. */
+#define MIGRATE_KEY "7378736368656d61"	/* hex of "sfschema" */
+/* The first key of a configuration's lock: "sf" (two-key lock space). */
+#define CONFIG_CLASS 0x7366
+/* Bytes of COPY text gathered before they go to the server. */
+#define COPY_CHUNK 65536
+
+struct sf_pg {
+	PGconn *conn;
+	int staged;		/* staging table: 0 none, 1 made, 2 made in
+				   the open batch (gone if it rolls back) */
+	int loading;		/* a batch is open: transaction and COPY */
+	int unordered;		/* the batch may repeat a key */
+	int64_t rows;		/* rows in the batch */
+	int64_t prev_station, prev_t;	/* the last row's key */
+	struct sf_buf prev_type;
+	struct sf_buf copy;	/* COPY text not sent yet */
+};
+
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;	/* notices are not errors; libsf never prints */
+}
+
+/* pg_err: err from the first line of libpq's message (diagnostics are
+ * one line; the rest is context and hints) */
+static int
+pg_err(struct sf_err *err, const char *what, const char *msg)
+{
+	size_t n = strcspn(msg, "\n");
+
+	while (n > 0 && msg[n - 1] == ' ')
+		n--;
+	return sf_err_set(err, "postgresql: %s: %.*s", what, (int)n, msg);
+}
+
+static int
+res_err(struct sf_pg *pg, PGresult *r, const char *what, struct sf_err *err)
+{
+	const char *m = r != NULL ? PQresultErrorMessage(r) : "";
+
+	if (*m == '\0')
+		m = PQerrorMessage(pg->conn);
+	pg_err(err, what, m);
+	PQclear(r);
+	return -1;
+}
+
+int
+sf_pg_is_uri(const char *s)
+{
+	const char *p;
+	PQconninfoOption *o;
+	char *msg = NULL;
+
+	if (s == NULL)
+		return 0;
+	if (strncmp(s, "postgresql://", 13) == 0 ||
+	    strncmp(s, "postgres://", 11) == 0)
+		return 1;
+	/* key=value: a keyword, then '=', and libpq must accept it all */
+	for (p = s; (*p >= 'a' && *p <= 'z') || *p == '_'; p++)
+		;
+	if (p == s)
+		return 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '=')
+		return 0;
+	if ((o = PQconninfoParse(s, &msg)) == NULL) {
+		PQfreemem(msg);
+		return 0;
+	}
+	PQconninfoFree(o);
+	return 1;
+}
+
+struct sf_pg *
+sf_pg_open(const char *conninfo, struct sf_err *err)
+{
+	struct sf_pg *pg;
+	PGresult *r;
+
+	if (!sf_pg_is_uri(conninfo)) {
+		sf_err_set(err, "postgresql: not a connection string");
+		return NULL;
+	}
+	pg = sf_calloc(1, sizeof(*pg));
+	sf_buf_init(&pg->prev_type);
+	sf_buf_init(&pg->copy);
+	pg->conn = PQconnectdb(conninfo);
+	if (pg->conn == NULL) {
+		sf_err_set(err, "postgresql: connect: out of memory");
+		sf_pg_close(pg);
+		return NULL;
+	}
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		pg_err(err, "connect", PQerrorMessage(pg->conn));
+		sf_pg_close(pg);
+		return NULL;
+	}
+	PQsetNoticeProcessor(pg->conn, quiet, NULL);
+	r = PQexec(pg->conn, "SET TIME ZONE 'UTC'");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		res_err(pg, r, "connect", err);
+		sf_pg_close(pg);
+		return NULL;
+	}
+	PQclear(r);
+	return pg;
+}
+
+void
+sf_pg_close(struct sf_pg *pg)
+{
+	if (pg == NULL)
+		return;
+	if (pg->conn != NULL)
+		PQfinish(pg->conn);
+	sf_buf_release(&pg->prev_type);
+	sf_buf_release(&pg->copy);
+	free(pg);
+}
+
+int
+sf_pg_exec(struct sf_pg *pg, const char *sql, int n,
+    const char *const *params, int64_t *out, int *isnull,
+    struct sf_err *err)
+{
+	PGresult *r;
+	ExecStatusType st;
+	char *end;
+
+	r = PQexecParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0);
+	st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		return res_err(pg, r, "statement", err);
+	if (isnull != NULL)
+		*isnull = 1;
+	if (out != NULL) {
+		*out = 0;
+		if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 &&
+		    PQnfields(r) > 0 && !PQgetisnull(r, 0, 0)) {
+			*out = strtoll(PQgetvalue(r, 0, 0), &end, 10);
+			if (*end != '\0') {
+				sf_err_set(err, "postgresql: value '%s': "
+				    "not an integer", PQgetvalue(r, 0, 0));
+				PQclear(r);
+				return -1;
+			}
+			if (isnull != NULL)
+				*isnull = 0;
+		}
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+sf_pg_schema_version(struct sf_pg *pg, int *version, struct sf_err *err)
+{
+	int64_t v;
+	int isnull;
+
+	*version = 0;
+	if (sf_pg_exec(pg, "SELECT to_regclass('sf_schema_version') IS NOT NULL"
+	    " :: int", 0, NULL, &v, &isnull, err) == -1)
+		return -1;
+	if (v == 0)
+		return 0;
+	if (sf_pg_exec(pg, "SELECT max(version) FROM sf_schema_version", 0,
+	    NULL, &v, &isnull, err) == -1)
+		return -1;
+	*version = isnull ? 0 : (int)v;
+	return 0;
+}
+
+/* run_script: the embedded schema, as one multi-statement string */
+static int
+run_script(struct sf_pg *pg, struct sf_err *err)
+{
+	struct sf_buf b = SF_BUF_INIT;
+	PGresult *r;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; sf_schema_pg_sql[i] != NULL; i++)
+		sf_buf_adds(&b, sf_schema_pg_sql[i]);
+	r = PQexec(pg->conn, b.buf);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = res_err(pg, r, "create schema", err);
+	else
+		PQclear(r);
+	sf_buf_release(&b);
+	return rc;
+}
+
+int
+sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err)
+{
+	const char *key[] = { MIGRATE_KEY };
+	int v;
+
+	if (created != NULL)
+		*created = 0;
+	if (pg->loading) {
+		return sf_err_set(err, "postgresql: migrate: a load is "
+		    "in progress");
+	}
+	if (sf_pg_exec(pg, "BEGIN", 0, NULL, NULL, NULL, err) == -1)
+		return -1;
+	/* held to the end of the transaction: creators take turns */
+	if (sf_pg_exec(pg, "SELECT pg_advisory_xact_lock(('x' || $1)::bit(64)"
+	    "::bigint)", 1, key, NULL, NULL, err) == -1 ||
+	    sf_pg_schema_version(pg, &v, err) == -1)
+		goto fail;
+	if (v > SF_PG_SCHEMA_VERSION) {
+		sf_err_set(err, "postgresql: schema version %d is newer than "
+		    "this sf's (%d)", v, SF_PG_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (v == 0 && run_script(pg, err) == -1)
+		goto fail;
+	/* versions after 2 migrate here, one step each, as in sf_db */
+	if (sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
+		goto fail;
+	if (created != NULL)
+		*created = v == 0;
+	return 0;
+fail:
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	return -1;
+}
+
+int32_t
+sf_pg_config_key(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name != '\0'; name++) {
+		h ^= (unsigned char)*name;
+		h *= 16777619u;
+	}
+	return (int32_t)h;	/* the same bits as PostgreSQL's int4 */
+}
+
+/* lock_sql: runs a lock function on (CONFIG_CLASS, key of name) */
+static int
+lock_sql(struct sf_pg *pg, const char *fn, const char *name, int64_t *got,
+    struct sf_err *err)
+{
+	char cls[16], key[16];
+	const char *p[] = { cls, key };
+	char sql[96];
+
+	snprintf(cls, sizeof(cls), "%d", CONFIG_CLASS);
+	snprintf(key, sizeof(key), "%" PRId32, sf_pg_config_key(name));
+	snprintf(sql, sizeof(sql), "SELECT %s($1::int4, $2::int4)::int", fn);
+	return sf_pg_exec(pg, sql, 2, p, got, NULL, err);
+}
+
+int
+sf_pg_lock_config(struct sf_pg *pg, const char *name, struct sf_err *err)
+{
+	int64_t got;
+
+	if (lock_sql(pg, "pg_try_advisory_lock", name, &got, err) == -1)
+		return -1;
+	return got ? 0 : 1;
+}
+
+int
+sf_pg_unlock_config(struct sf_pg *pg, const char *name, struct sf_err *err)
+{
+	int64_t got;
+
+	if (lock_sql(pg, "pg_advisory_unlock", name, &got, err) == -1)
+		return -1;
+	if (!got) {
+		return sf_err_set(err, "postgresql: configuration '%s': "
+		    "not locked by this session", name);
+	}
+	return 0;
+}
+
+void
+sf_pg_copy_field(struct sf_buf *b, const char *s)
+{
+	if (s == NULL) {
+		sf_buf_adds(b, "\\N");
+		return;
+	}
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\\':
+			sf_buf_adds(b, "\\\\");
+			break;
+		case '\t':
+			sf_buf_adds(b, "\\t");
+			break;
+		case '\n':
+			sf_buf_adds(b, "\\n");
+			break;
+		case '\r':
+			sf_buf_adds(b, "\\r");
+			break;
+		default:
+			sf_buf_addc(b, *s);
+		}
+	}
+}
+
+int
+sf_pg_copy_obs(struct sf_buf *b, int64_t n, const struct sf_pg_obs *o,
+    struct sf_err *err)
+{
+	if (o->type == NULL || o->unit == NULL)
+		return sf_err_set(err, "postgresql: observation: no type or unit");
+	if (o->has_discharge && !isfinite(o->discharge)) {
+		return sf_err_set(err, "postgresql: observation: discharge "
+		    "is not a finite number");
+	}
+	sf_buf_addf(b, "%" PRId64 "\t%" PRId64 "\t", n, o->station_id);
+	sf_pg_copy_field(b, o->type);
+	sf_buf_addf(b, "\t%" PRId64 "\t", o->observed_at);
+	if (o->has_discharge)
+		sf_buf_addf(b, "%.17g", o->discharge);
+	else
+		sf_buf_adds(b, "\\N");
+	sf_buf_addc(b, '\t');
+	sf_pg_copy_field(b, o->unit);
+	sf_buf_addc(b, '\t');
+	sf_pg_copy_field(b, o->quality_code);
+	sf_buf_addc(b, '\n');
+	return 0;
+}
+
+int
+sf_pg_load_begin(struct sf_pg *pg, struct sf_err *err)
+{
+	PGresult *r;
+
+	if (pg->loading)
+		return sf_err_set(err, "postgresql: load: a batch is open");
+	if (sf_pg_exec(pg, "BEGIN", 0, NULL, NULL, NULL, err) == -1)
+		return -1;
+	/* emptied by every commit; created once per session */
+	if (!pg->staged && sf_pg_exec(pg, "CREATE TEMPORARY TABLE sf_obs_stage"
+	    " (n bigint, station_id integer, type text, t bigint,"
+	    " discharge double precision, unit text, quality_code text)"
+	    " ON COMMIT DELETE ROWS", 0, NULL, NULL, NULL, err) == -1)
+		goto fail;
+	if (!pg->staged)
+		pg->staged = 2;
+	r = PQexec(pg->conn, "COPY sf_obs_stage FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		res_err(pg, r, "load", err);
+		goto fail;
+	}
+	PQclear(r);
+	pg->loading = 1;
+	pg->unordered = 0;
+	pg->rows = 0;
+	sf_buf_reset(&pg->copy);
+	sf_buf_reset(&pg->prev_type);
+	return 0;
+fail:
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	if (pg->staged == 2)
+		pg->staged = 0;
+	return -1;
+}
+
+/* flush: sends the gathered COPY text */
+static int
+flush(struct sf_pg *pg, struct sf_err *err)
+{
+	if (pg->copy.len == 0)
+		return 0;
+	if (PQputCopyData(pg->conn, pg->copy.buf, (int)pg->copy.len) != 1)
+		return pg_err(err, "load", PQerrorMessage(pg->conn));
+	sf_buf_reset(&pg->copy);
+	return 0;
+}
+
+int
+sf_pg_load_obs(struct sf_pg *pg, const struct sf_pg_obs *o,
+    struct sf_err *err)
+{
+	int c;
+
+	if (!pg->loading)
+		return sf_err_set(err, "postgresql: load: no batch is open");
+	if (sf_pg_copy_obs(&pg->copy, pg->rows, o, err) == -1) {
+		sf_pg_load_abort(pg);
+		return -1;
+	}
+	/* rows in strictly ascending key order cannot repeat one */
+	if (pg->rows > 0 && !pg->unordered) {
+		c = o->station_id < pg->prev_station ? -1 :
+		    o->station_id > pg->prev_station;
+		if (c == 0)
+			c = strcmp(o->type, pg->prev_type.buf);
+		if (c == 0)
+			c = o->observed_at < pg->prev_t ? -1 :
+			    o->observed_at > pg->prev_t;
+		if (c <= 0)
+			pg->unordered = 1;
+	}
+	pg->prev_station = o->station_id;
+	pg->prev_t = o->observed_at;
+	if (strcmp(o->type, pg->prev_type.buf) != 0) {
+		sf_buf_reset(&pg->prev_type);
+		sf_buf_adds(&pg->prev_type, o->type);
+	}
+	pg->rows++;
+	if (pg->copy.len >= COPY_CHUNK && flush(pg, err) == -1) {
+		sf_pg_load_abort(pg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Keeps the last row of each key (n is the row's place in the batch). */
+static const char dedup_sql[] =
+"DELETE FROM sf_obs_stage s USING (SELECT n, row_number() OVER"
+" (PARTITION BY station_id, type, t ORDER BY n DESC) AS k"
+" FROM sf_obs_stage) d WHERE s.n = d.n AND d.k > 1";
+
+/*
+ * Rows already there, in one pass: the changed ones give their old values
+ * to the history and take the new ones in place; equal ones are only
+ * counted. Returns (rows found, rows updated).
+ */
+static const char changed_sql[] =
+"WITH m AS MATERIALIZED ("
+" SELECT o.station_id, o.type, o.observed_at, o.discharge, o.unit,"
+"  o.quality_code, o.loaded_at, s.discharge AS new_discharge,"
+"  s.unit AS new_unit, s.quality_code AS new_quality_code,"
+"  (o.discharge IS DISTINCT FROM s.discharge"
+"  OR o.unit IS DISTINCT FROM s.unit"
+"  OR o.quality_code IS DISTINCT FROM s.quality_code) AS changed"
+" FROM sf_obs_stage s JOIN discharge_observations o"
+"  ON o.station_id = s.station_id AND o.type = s.type"
+"  AND o.observed_at = to_timestamp(s.t)),"
+" c AS (SELECT * FROM m WHERE changed),"
+" r AS (INSERT INTO discharge_observation_revisions (station_id,"
+"  observed_at, type, discharge, unit, quality_code, loaded_at,"
+"  replaced_at)"
+" SELECT station_id, observed_at, type, discharge, unit, quality_code,"
+"  loaded_at, now() FROM c),"
+" u AS (UPDATE discharge_observations o SET discharge = c.new_discharge,"
+"  unit = c.new_unit, quality_code = c.new_quality_code, loaded_at = now()"
+" FROM c WHERE o.station_id = c.station_id AND o.type = c.type"
+"  AND o.observed_at = c.observed_at RETURNING 1)"
+" SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u)";
+
+/* New rows; a row another session inserted meanwhile is left to it. */
+static const char new_sql[] =
+"INSERT INTO discharge_observations (station_id, observed_at, discharge,"
+" unit, type, quality_code, loaded_at)"
+" SELECT s.station_id, to_timestamp(s.t), s.discharge, s.unit, s.type,"
+"  s.quality_code, now()"
+" FROM sf_obs_stage s WHERE NOT EXISTS (SELECT 1"
+"  FROM discharge_observations o WHERE o.station_id = s.station_id"
+"  AND o.type = s.type AND o.observed_at = to_timestamp(s.t))"
+" ON CONFLICT (station_id, type, observed_at) DO NOTHING";
+
+/* found: runs changed_sql, *found and *updated its two numbers */
+static int
+found(struct sf_pg *pg, int64_t *nfound, int64_t *updated,
+    struct sf_err *err)
+{
+	PGresult *r;
+
+	r = PQexecParams(pg->conn, changed_sql, 0, NULL, NULL, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
+	    PQnfields(r) != 2)
+		return res_err(pg, r, "load", err);
+	*nfound = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	*updated = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+/* apply: runs sql, *n its row count */
+static int
+apply(struct sf_pg *pg, const char *sql, int64_t *n, struct sf_err *err)
+{
+	PGresult *r;
+
+	r = PQexecParams(pg->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		return res_err(pg, r, "load", err);
+	*n = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+int
+sf_pg_load_commit(struct sf_pg *pg, struct sf_pg_counts *c,
+    struct sf_err *err)
+{
+	struct sf_pg_counts k = { 0, 0, 0 };
+	PGresult *r;
+	int64_t dups = 0, nfound = 0;
+
+	if (!pg->loading)
+		return sf_err_set(err, "postgresql: load: no batch is open");
+	if (flush(pg, err) == -1)
+		goto fail;
+	if (PQputCopyEnd(pg->conn, NULL) != 1) {
+		pg_err(err, "load", PQerrorMessage(pg->conn));
+		goto fail;
+	}
+	pg->loading = 0;
+	r = PQgetResult(pg->conn);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		res_err(pg, r, "load", err);
+		while ((r = PQgetResult(pg->conn)) != NULL)
+			PQclear(r);
+		goto fail;
+	}
+	PQclear(r);
+	while ((r = PQgetResult(pg->conn)) != NULL)
+		PQclear(r);
+	/* hash joins of a big batch in memory rather than in batches */
+	if (sf_pg_exec(pg, "SET LOCAL work_mem = '64MB'", 0, NULL, NULL,
+	    NULL, err) == -1 ||
+	    (pg->unordered && apply(pg, dedup_sql, &dups, err) == -1) ||
+	    found(pg, &nfound, &k.updated, err) == -1)
+		goto fail;
+	/* a batch that was all there (a reload) needs no second pass */
+	if (nfound < pg->rows - dups &&
+	    apply(pg, new_sql, &k.inserted, err) == -1)
+		goto fail;
+	if (sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
+		goto fail;
+	pg->staged = 1;
+	k.unchanged = pg->rows - dups - k.updated - k.inserted;
+	if (c != NULL)
+		*c = k;
+	return 0;
+fail:
+	sf_pg_load_abort(pg);
+	return -1;
+}
+
+void
+sf_pg_load_abort(struct sf_pg *pg)
+{
+	PGresult *r;
+
+	if (pg->loading) {
+		PQputCopyEnd(pg->conn, "sf: load aborted");
+		while ((r = PQgetResult(pg->conn)) != NULL)
+			PQclear(r);
+		pg->loading = 0;
+	}
+	sf_buf_reset(&pg->copy);
+	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	if (pg->staged == 2)
+		pg->staged = 0;
+}

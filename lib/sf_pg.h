@@ -1,0 +1,142 @@
+/*
+ * sf_pg: the archive on PostgreSQL, over libpq.
+ *
+ * Groundwork for the PostgreSQL engine: a connection from a URI or a
+ * conninfo string, statements with bound parameters, the versioned schema
+ * (share/sf/schema-pg.sql) created once even when two processes start at
+ * once, a lock per pull configuration that holds across machines, and the
+ * set-wise observation loader (COPY into a staging table, then one
+ * transaction). Nothing here prints; errors go to a struct sf_err and
+ * never carry the connection string (it may hold a password).
+ */
+#ifndef SF_PG_H
+#define SF_PG_H
+
+#include <stdint.h>
+
+#include "sf_buf.h"
+#include "sf_err.h"
+
+/* The schema version this sf creates and understands. */
+#define SF_PG_SCHEMA_VERSION 2
+
+struct sf_pg;
+
+/* One observation for the loader. Strings are borrowed for the call. */
+struct sf_pg_obs {
+	int64_t station_id;	/* stations.id */
+	int64_t observed_at;	/* seconds since 1970 UTC */
+	const char *type;	/* daily_mean or realtime_15min */
+	const char *unit;	/* cfs or cms */
+	const char *quality_code;	/* NULL: none */
+	double discharge;	/* finite; ignored when !has_discharge */
+	int has_discharge;	/* 0: missing, stored as NULL */
+};
+
+/* What a committed batch did; the three add up to its distinct rows. */
+struct sf_pg_counts {
+	int64_t inserted;	/* new rows */
+	int64_t updated;	/* changed rows, old values now revisions */
+	int64_t unchanged;	/* rows equal to what was there: untouched */
+};
+
+/*
+ * 1 if s selects PostgreSQL: a postgresql:// or postgres:// URI, or a
+ * libpq key=value conninfo string ("host=/run/pg dbname=sf"); 0 for
+ * anything else (a SQLite file name), NULL included.
+ */
+int sf_pg_is_uri(const char *s);
+
+/*
+ * Connects to the database conninfo names (a URI or key=value string).
+ * Returns a connection the caller closes with sf_pg_close(), or NULL with
+ * err set (the message never repeats conninfo). The session runs in UTC.
+ */
+struct sf_pg *sf_pg_open(const char *conninfo, struct sf_err *err);
+
+/* Closes pg (may be NULL), ending a load in progress and its locks. */
+void sf_pg_close(struct sf_pg *pg);
+
+/*
+ * Runs one statement sql with n text parameters $1..$n (params[i] NULL
+ * is SQL NULL); sql never holds data. If out is not NULL, it gets the
+ * first column of the first row as an integer, and *isnull (if not NULL)
+ * whether there was none or it was NULL. Returns 0, or -1 with err set.
+ */
+int sf_pg_exec(struct sf_pg *pg, const char *sql, int n,
+    const char *const *params, int64_t *out, int *isnull,
+    struct sf_err *err);
+
+/*
+ * The schema version of the database: 0 when it has no sf schema.
+ * Returns 0, or -1 with err set.
+ */
+int sf_pg_schema_version(struct sf_pg *pg, int *version,
+    struct sf_err *err);
+
+/*
+ * Creates the schema if the database has none, in one transaction under
+ * a transaction-level advisory lock, so of two processes starting at once
+ * one creates it and the other waits and finds it. *created (may be NULL)
+ * is 1 if this call created it. Fails on a version newer than
+ * SF_PG_SCHEMA_VERSION. Returns 0, or -1 with err set.
+ */
+int sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err);
+
+/* The advisory lock key of configuration name (FNV-1a, 32 bits). */
+int32_t sf_pg_config_key(const char *name);
+
+/*
+ * Takes the session-level advisory lock of configuration name without
+ * waiting. Returns 0 when taken, 1 when another session (on any machine)
+ * holds it, -1 with err set on error. The lock lasts until
+ * sf_pg_unlock_config() or the end of the session.
+ */
+int sf_pg_lock_config(struct sf_pg *pg, const char *name,
+    struct sf_err *err);
+
+/* Releases the lock of name; -1 with err set if this session held none. */
+int sf_pg_unlock_config(struct sf_pg *pg, const char *name,
+    struct sf_err *err);
+
+/*
+ * Starts a batch of observations: a transaction and a COPY into a
+ * temporary staging table. Then sf_pg_load_obs() for each row, and
+ * sf_pg_load_commit() or sf_pg_load_abort(). Memory stays that of the
+ * COPY buffer whatever the size of the batch. Returns 0, or -1.
+ */
+int sf_pg_load_begin(struct sf_pg *pg, struct sf_err *err);
+
+/*
+ * Adds o to the batch. When one key (station, type, time) comes twice,
+ * the later row wins. Returns 0, or -1 with err set (the batch is then
+ * aborted).
+ */
+int sf_pg_load_obs(struct sf_pg *pg, const struct sf_pg_obs *o,
+    struct sf_err *err);
+
+/*
+ * Applies the batch set-wise in its transaction: inserts new rows, writes
+ * the replaced values of changed rows to discharge_observation_revisions,
+ * updates the changed rows, and leaves unchanged rows untouched (no dead
+ * tuples). Fills c (may be NULL). Returns 0, or -1 with err set and
+ * nothing applied.
+ */
+int sf_pg_load_commit(struct sf_pg *pg, struct sf_pg_counts *c,
+    struct sf_err *err);
+
+/* Drops the batch in progress, if any: nothing of it is applied. */
+void sf_pg_load_abort(struct sf_pg *pg);
+
+/*
+ * Appends o to b as one line of COPY text format with row number n.
+ * Returns 0, or -1 with err set (b unchanged) for a row the loader
+ * refuses: no type or unit, a discharge that is not finite.
+ */
+int sf_pg_copy_obs(struct sf_buf *b, int64_t n, const struct sf_pg_obs *o,
+    struct sf_err *err);
+
+/* Appends s (NULL: \N) to b escaped as a COPY text field. */
+void sf_pg_copy_field(struct sf_buf *b, const char *s);
+
+#endif
