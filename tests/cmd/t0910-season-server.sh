@@ -4,7 +4,7 @@ test_description='the season stand-in of the Water Data API'
 . "$SF_TOP/tests/season/lib.sh"
 
 # tests/server/waterdata-season.py, the service the season test
-# (tests/season/t5000-season.sh) runs sf against for a simulated season:
+# (tests/cmd/t5000-season.sh) runs sf against for a simulated season:
 # its answers in the real shape, its clock, publication, approvals with
 # changed values and a new last_modified, the last_modified filter, the
 # outage, the dead gauge, paging, and that sf-fetch-usgs reads it.
