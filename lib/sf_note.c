@@ -33,3 +33,9 @@ sf_note_rec(sf_note_fn *note, void *arg, const struct sf_rec *rec)
 	else
 		sf_notef(note, arg, SF_NOTE_ERROR, "%s", msg);
 }
+
+void
+sf_note_buf(void *arg, int level, const char *msg)
+{
+	sf_buf_addf(arg, "%d %s\n", level, msg);
+}

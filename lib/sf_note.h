@@ -6,6 +6,7 @@
 #ifndef SF_NOTE_H
 #define SF_NOTE_H
 
+#include "sf_buf.h"
 #include "sf_rec.h"
 
 /* The levels; ERROR is 1 so that a "bad" flag (0 or 1) reads as one. */
@@ -26,5 +27,11 @@ void sf_notef(sf_note_fn *note, void *arg, int level, const char *fmt, ...)
  * that cannot carry the record).
  */
 void sf_note_rec(sf_note_fn *note, void *arg, const struct sf_rec *rec);
+
+/*
+ * An sf_note_fn that keeps the messages: appends "LEVEL MESSAGE\n" to
+ * the struct sf_buf arg (for a server's answer, or a test).
+ */
+void sf_note_buf(void *arg, int level, const char *msg);
 
 #endif

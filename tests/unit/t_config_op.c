@@ -13,32 +13,25 @@
 #include "sf_note.h"
 #include "sf.h"
 
-/* What the last notes said, one per line, "LEVEL message". */
-static char said[4096];
+/* What the notes said: sf_note_buf's lines. */
+static struct sf_buf said = SF_BUF_INIT;
 
-static void
-catch(void *arg, int level, const char *msg)
-{
-	size_t n = strlen(said);
-
-	(void)arg;
-	snprintf(said + n, sizeof(said) - n, "%d %s\n", level, msg);
-}
-
-#define N	catch, NULL
+#define N	sf_note_buf, &said
 
 static void
 test_note(void)
 {
 	struct sf_rec r;
 
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	sf_notef(NULL, NULL, SF_NOTE_ERROR, "nobody %s", "listens");
-	is_str(said, "", "sf_notef: no note function, nothing said");
+	is_str(said.buf, "", "sf_notef: no note function, nothing "
+	    "said");
 	sf_notef(N, SF_NOTE_WARN, "station '%s': %d", "X", 3);
-	is_str(said, "2 station 'X': 3\n", "sf_notef formats, with its level");
+	is_str(said.buf, "2 station 'X': 3\n",
+	    "sf_notef formats, with its level");
 
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	sf_rec_clear(&r, SF_KIND_ERROR);
 	r.f[SF_EREC_STATION] = "01646500";
 	r.f[SF_EREC_MESSAGE] = "HTTP 500";
@@ -47,7 +40,7 @@ test_note(void)
 	sf_note_rec(N, &r);
 	r.f[SF_EREC_MESSAGE] = NULL;
 	sf_note_rec(N, &r);
-	is_str(said, "1 station '01646500': HTTP 500\n1 HTTP 500\n"
+	is_str(said.buf, "1 station '01646500': HTTP 500\n1 HTTP 500\n"
 	    "1 error record without a message\n",
 	    "sf_note_rec: an error record as an error line");
 }
@@ -133,36 +126,36 @@ test_ops(void)
 		printf("#   %s\n", err.msg);
 		return;
 	}
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	is_int(add_potomac(db, now), 0, "add: done");
-	is_str(said, "0 configuration 'potomac': added, next run "
+	is_str(said.buf, "0 configuration 'potomac': added, next run "
 	    "2025-12-01T06:00:00Z\n", "add: says so, with the next run");
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	is_int(add_potomac(db, now), -1, "add again: refused");
-	is_str(said, "1 configuration 'potomac': already defined\n",
+	is_str(said.buf, "1 configuration 'potomac': already defined\n",
 	    "add again: says why");
 
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	is_int(sf_confop_each(db, SF_CONFOP_DISABLE, names, 2, now, N), -1,
 	    "disable nope potomac: a failure");
-	is_str(said, "1 configuration 'nope': not defined\n"
+	is_str(said.buf, "1 configuration 'nope': not defined\n"
 	    "0 configuration 'potomac': disabled\n",
 	    "disable: goes on after a name not defined");
 
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	is_int(stations(db, "potomac", "add", "01646500", "0164650x", NULL,
 	    now), -1, "stations add with a bad id: refused");
-	ok(strstr(said, "nothing added (1 bad station)") != NULL,
+	ok(strstr(said.buf, "nothing added (1 bad station)") != NULL,
 	    "stations add: nothing added");
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	is_int(stations(db, "potomac", "add", "01646500", "01638500", NULL,
 	    now), 0, "stations add: done");
-	is_str(said, "0 configuration 'potomac': 2 stations added, "
+	is_str(said.buf, "0 configuration 'potomac': 2 stations added, "
 	    "0 already there\n", "stations add: counts");
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	is_int(stations(db, "potomac", "rm", "01638500", "09999999", NULL,
 	    now), -1, "stations rm of one not there: a failure");
-	is_str(said, "1 configuration 'potomac': station '09999999': not a "
+	is_str(said.buf, "1 configuration 'potomac': station '09999999': not a "
 	    "station of the configuration\n"
 	    "0 configuration 'potomac': 1 station removed\n",
 	    "stations rm: which were not there, and the count");
@@ -179,15 +172,15 @@ test_ops(void)
 	    NULL, "stations list: the station left");
 	ok(strstr(buf, "potomac,") != NULL, "show: the configuration");
 
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	is_int(sf_confop_show(db, "nope", stdout, SF_REPORT_CSV, N), -1,
 	    "show nope: a failure");
-	is_str(said, "1 configuration 'nope': not defined\n",
+	is_str(said.buf, "1 configuration 'nope': not defined\n",
 	    "show nope: says why");
-	said[0] = '\0';
+	sf_buf_reset(&said);
 	is_int(sf_confop_each(db, SF_CONFOP_RM, names + 1, 1, now, N), 0,
 	    "rm potomac: done");
-	is_str(said, "0 configuration 'potomac': removed\n", "rm: says so");
+	is_str(said.buf, "0 configuration 'potomac': removed\n", "rm: says so");
 	sf_db_close(db);
 }
 
@@ -197,5 +190,6 @@ main(void)
 	test_note();
 	test_add_check();
 	test_ops();
+	sf_buf_release(&said);
 	return tap_done();
 }

@@ -345,17 +345,8 @@ test_import(void)
 	sf_db_close(db);
 }
 
-/* What the notes said, one per line, "LEVEL message". */
-static char said[2048];
-
-static void
-catch(void *arg, int level, const char *msg)
-{
-	size_t n = strlen(said);
-
-	(void)arg;
-	snprintf(said + n, sizeof(said) - n, "%d %s\n", level, msg);
-}
+/* What the notes said: sf_note_buf's lines. */
+static struct sf_buf said = SF_BUF_INIT;
 
 /* Reads back what was written to fp, into buf. */
 static const char *
@@ -387,18 +378,19 @@ test_mapop(void)
 	fputs(SF_MAP_CSV_HEADER "\nUSGS,09999990,NWM,123\nUSGS,x,NWM,1\n",
 	    in);
 	rewind(in);
-	said[0] = '\0';
-	is_int(sf_mapop_import(db, in, "m.csv", 0, 0, catch, NULL), -1,
-	    "mapop import with a bad line: a failure");
+	sf_buf_reset(&said);
+	is_int(sf_mapop_import(db, in, "m.csv", 0, 0, sf_note_buf, &said),
+	    -1, "mapop import with a bad line: a failure");
 	fclose(in);
-	ok(strstr(said, "1 m.csv:3: ") != NULL, "mapop import: the bad line");
-	ok(strstr(said, "0 1 inserted, 0 unchanged, 0 replaced, 0 conflicts, "
-	    "1 bad lines\n") != NULL, "mapop import: the counts");
+	ok(strstr(said.buf, "1 m.csv:3: ") != NULL,
+	    "mapop import: the bad line");
+	ok(strstr(said.buf, "0 1 inserted, 0 unchanged, 0 replaced, "
+	    "0 conflicts, 1 bad lines\n") != NULL, "mapop import: the counts");
 
 	out = tmpfile();
-	said[0] = '\0';
-	f = sf_mapop_filter_new(db, out, SF_FMT_NDJSON, "NWM", NULL, catch,
-	    NULL);
+	sf_buf_reset(&said);
+	f = sf_mapop_filter_new(db, out, SF_FMT_NDJSON, "NWM", NULL,
+	    sf_note_buf, &said);
 	ok(f != NULL, "mapop filter: made");
 	is_int(sf_mapop_filter_station(f, "09999990"), 0, "filter -s: mapped");
 	is_int(sf_mapop_filter_station(f, "09999991"), 0,
@@ -410,25 +402,26 @@ test_mapop(void)
 	ok(strstr(buf, "\"kind\":\"error\"") != NULL &&
 	    strstr(buf, "09999991") != NULL, "filter: an error record in its "
 	    "place");
-	is_str(said, "", "filter NDJSON: no notes");
+	is_str(said.buf, "", "filter NDJSON: no notes");
 
 	out = tmpfile();
 	in = tmpfile();
 	fputs("{\"kind\":\"request\",\"station\":\"09999991\"}\n", in);
 	rewind(in);
-	f = sf_mapop_filter_new(db, out, SF_FMT_CSV, "NWM", NULL, catch,
-	    NULL);
+	f = sf_mapop_filter_new(db, out, SF_FMT_CSV, "NWM", NULL,
+	    sf_note_buf, &said);
 	is_int(sf_mapop_filter_stream(f, in, "r.csv"), 0, "filter stream");
 	is_int(sf_mapop_filter_free(f), -1, "filter stream: one failed");
 	fclose(in);
-	ok(strstr(said, "1 ") == said && strstr(said, "09999991") != NULL,
+	ok(strstr(said.buf, "1 ") == said.buf &&
+	    strstr(said.buf, "09999991") != NULL,
 	    "filter CSV: the failure as an error note");
 	is_str(contents(out, buf, sizeof(buf)), "",
 	    "filter CSV: no record for it");
 
 	out = tmpfile();
-	is_int(sf_mapop_list(db, "USGS", "NWM", out, SF_FMT_CSV, catch, NULL),
-	    0, "mapop list");
+	is_int(sf_mapop_list(db, "USGS", "NWM", out, SF_FMT_CSV,
+	    sf_note_buf, &said), 0, "mapop list");
 	is_str(contents(out, buf, sizeof(buf)), SF_MAP_CSV_HEADER
 	    "\nUSGS,09999990,NWM,123\n", "mapop list: header and mapping");
 	sf_db_close(db);
@@ -442,5 +435,6 @@ main(void)
 	test_check();
 	test_import();
 	test_mapop();
+	sf_buf_release(&said);
 	return tap_done();
 }
