@@ -168,10 +168,7 @@ main(int argc, char *argv[])
 			do_uninstall = 1;
 			break;
 		default:
-			if (c == 'h' || c == 'V')
-				free(f.ids);
-			if (!sf_common_opt(c, usage_text, SF_VERSION))
-				sf_usage_die();
+			sf_cli_opt(c, usage_text, f.ids);
 		}
 	}
 	argc -= optind;

@@ -187,10 +187,7 @@ main(int argc, char *argv[])
 			o.to = optarg;
 			break;
 		default:
-			if (c == 'h' || c == 'V')
-				free(o.ids);
-			if (!sf_common_opt(c, usage_text, SF_VERSION))
-				sf_usage_die();
+			sf_cli_opt(c, usage_text, o.ids);
 		}
 	}
 	argc -= optind;

@@ -3,10 +3,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sf_cli.h"
 #include "sf_log.h"
+#include "sf.h"
 
 void
 sf_cli_note(void *arg, int level, const char *msg)
@@ -37,4 +39,13 @@ sf_cli_close(FILE *fp)
 {
 	if (fp != NULL && fp != stdin)
 		fclose(fp);
+}
+
+void
+sf_cli_opt(int c, const char *usage, void *tofree)
+{
+	if (c == 'h' || c == 'V')
+		free(tofree);
+	if (!sf_common_opt(c, usage, SF_VERSION))
+		sf_usage_die();
 }

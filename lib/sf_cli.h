@@ -24,4 +24,11 @@ FILE *sf_cli_open(const char *name);
 /* Closes what sf_cli_open returned, except stdin; fp may be NULL. */
 void sf_cli_close(FILE *fp);
 
+/*
+ * The default case of a program's getopt loop: an option every program
+ * shares (sf_common_opt), else a usage error. Frees tofree (may be NULL)
+ * first when the option ends the program (-h, -V).
+ */
+void sf_cli_opt(int c, const char *usage, void *tofree);
+
 #endif
