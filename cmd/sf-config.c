@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_cli.h"
 #include "sf_config.h"
+#include "sf_confop.h"
 #include "sf_cronio.h"
-#include "sf_crontab.h"
 #include "sf_db.h"
-#include "sf_id.h"
 #include "sf_log.h"
 #include "sf_report.h"
 #include "sf.h"
@@ -82,325 +82,6 @@ check_name(const char *name)
 	}
 }
 
-/* add, set, show, list, rm, enable, disable */
-
-static int
-cmd_add(struct sf_db *db, const char *name, struct fields *f, int64_t now)
-{
-	char nextbuf[SF_TIME_LEN];
-	struct sf_err err;
-
-	if (sf_config_add(db, name, &f->o.ch, now, &err) == -1) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	sf_info("configuration '%s': added, next run %s", name,
-	    sf_config_next_run(f->o.ch.schedule_type, f->o.ch.schedule, now,
-	    nextbuf));
-	return 0;
-}
-
-static int
-cmd_set(struct sf_db *db, const char *name, struct fields *f, int64_t now)
-{
-	const char *dropped;
-	struct sf_err err;
-	int rc;
-
-	rc = sf_config_set(db, name, &f->o.ch, now, &dropped, &err);
-	if (rc != 0) {
-		sf_error("%s", err.msg);
-		return rc == -2 ? SF_EXIT_USAGE : SF_EXIT_FAIL;
-	}
-	if (dropped != NULL)
-		sf_info("configuration '%s': source %s dropped: not a "
-		    "forecast configuration", name, dropped);
-	sf_info("configuration '%s': changed", name);
-	return 0;
-}
-
-static int
-cmd_show(struct sf_db *db, const char *name, enum sf_report_format fmt)
-{
-	const char *v[SF_CONFIG_NCOLS];
-	struct sf_config_nums nums;
-	struct sf_report rep;
-	struct sf_config *c;
-	struct sf_err err;
-	size_t n, i;
-
-	if (sf_config_list(db, name, &c, &n, &err) == -1) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	if (name != NULL && n == 0) {
-		sf_error("configuration '%s': not defined", name);
-		return SF_EXIT_FAIL;
-	}
-	sf_report_init(&rep, stdout, fmt, "config", sf_config_cols,
-	    SF_CONFIG_NCOLS);
-	for (i = 0; i < n; i++) {
-		sf_config_cells(&c[i], &nums, v);
-		sf_report_put(&rep, v);
-	}
-	sf_report_finish(&rep);
-	sf_report_release(&rep);
-	sf_config_free(c, n);
-	return 0;
-}
-
-/* rm, enable (on 1) or disable (on 0) each name; goes on after one. */
-static int
-cmd_each(struct sf_db *db, int argc, char **argv, int on, int64_t now)
-{
-	struct sf_err err;
-	int i, rc, rval = 0;
-
-	for (i = 0; i < argc; i++) {
-		rc = on == -1 ? sf_config_rm(db, argv[i], &err) :
-		    sf_config_enable(db, argv[i], on, now, &err);
-		if (rc != 0) {
-			sf_error("%s", err.msg);
-			rval = SF_EXIT_FAIL;
-			if (rc == -1)
-				break;
-			continue;
-		}
-		sf_info("configuration '%s': %s", argv[i], on == -1 ?
-		    "removed" : on ? "enabled" : "disabled");
-	}
-	return rval;
-}
-
-/* stations */
-
-static void
-bad_station(void *arg, const char *msg)
-{
-	(void)arg;
-	sf_error("%s", msg);
-}
-
-static int
-stations_add(struct sf_db *db, const struct sf_config *c, int argc,
-    char **argv, int64_t now)
-{
-	struct sf_config_stations s;
-	struct sf_err err;
-	size_t nnew;
-	long bad = 0, b, nrec;
-	int k, stdin_read = 0, rval = SF_EXIT_FAIL;
-
-	memset(&s, 0, sizeof(s));
-	if (c->agency == NULL) {
-		sf_error("configuration '%s': no agency (sf-config set %s "
-		    "--agency USGS|EC)", c->name, c->name);
-		return SF_EXIT_FAIL;
-	}
-	for (k = 0; k < argc; k++) {
-		if (strcmp(argv[k], "-") == 0) {
-			if (stdin_read++)
-				continue;
-			b = sf_config_stations_read(stdin, c, &s, bad_station,
-			    NULL, &nrec);
-			if (b < 0)
-				goto out;
-			if (b == 0 && nrec == 0)
-				sf_warn("configuration '%s': no station "
-				    "records on stdin", c->name);
-			bad += b;
-		} else if (sf_id_check(c->agency, argv[k], &err) == -1) {
-			sf_error("%s", err.msg);
-			bad++;
-		} else
-			sf_config_stations_push(&s, argv[k], NULL, NULL, NULL);
-	}
-	if (bad > 0) {
-		sf_error("configuration '%s': nothing added (%ld bad "
-		    "station%s)", c->name, bad, bad == 1 ? "" : "s");
-		goto out;
-	}
-	if (sf_config_stations_add(db, c, s.v, s.n, now, &nnew,
-	    &err) == -1) {
-		sf_error("%s", err.msg);
-		goto out;
-	}
-	sf_info("configuration '%s': %zu station%s added, %zu already there",
-	    c->name, nnew, nnew == 1 ? "" : "s", s.n - nnew);
-	rval = 0;
-out:
-	sf_config_stations_release(&s);
-	return rval;
-}
-
-static int
-stations_rm(struct sf_db *db, const struct sf_config *c, int argc,
-    char **argv, int64_t now)
-{
-	unsigned char *gone = sf_calloc((size_t)argc, 1);
-	struct sf_err err;
-	int i, removed = 0, rval = 0;
-
-	if (sf_config_stations_rm(db, c, (const char *const *)argv,
-	    (size_t)argc, now, gone, &err) == -1) {
-		sf_error("%s", err.msg);
-		free(gone);
-		return SF_EXIT_FAIL;
-	}
-	for (i = 0; i < argc; i++) {
-		if (gone[i]) {
-			removed++;
-			continue;
-		}
-		sf_error("configuration '%s': station '%s': not a station of "
-		    "the configuration", c->name, argv[i]);
-		rval = SF_EXIT_FAIL;
-	}
-	sf_info("configuration '%s': %d station%s removed", c->name, removed,
-	    removed == 1 ? "" : "s");
-	free(gone);
-	return rval;
-}
-
-struct lister {
-	struct sf_writer *w;
-	int rval;
-};
-
-static int
-list_one(const struct sf_rec *rec, void *arg)
-{
-	struct lister *l = arg;
-	struct sf_err err;
-
-	if (sf_writer_put(l->w, rec, &err) == -1) {
-		sf_error("%s", err.msg);
-		l->rval = SF_EXIT_FAIL;
-	}
-	return 0;
-}
-
-static int
-cmd_stations(struct sf_db *db, int argc, char **argv, enum sf_format fmt,
-    int64_t now)
-{
-	struct sf_config c;
-	struct lister l = { NULL, 0 };
-	struct sf_err err;
-	int r;
-
-	if (sf_config_get(db, argv[0], &c, &err) != 0) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	if (strcmp(argv[1], "add") == 0)
-		r = stations_add(db, &c, argc - 2, argv + 2, now);
-	else if (strcmp(argv[1], "rm") == 0)
-		r = stations_rm(db, &c, argc - 2, argv + 2, now);
-	else {
-		l.w = sf_writer_new(stdout, fmt);
-		if (sf_config_stations_each(db, &c, list_one, &l, &err) == -1) {
-			sf_error("%s", err.msg);
-			l.rval = SF_EXIT_FAIL;
-		}
-		sf_writer_free(l.w);
-		r = l.rval;
-	}
-	sf_config_release(&c);
-	return r;
-}
-
-/* crontab */
-
-static void
-note(void *arg, int bad, const char *msg)
-{
-	(void)arg;
-	if (bad)
-		sf_error("%s", msg);
-	else
-		sf_warn("%s", msg);
-}
-
-/*
- * Replaces the block of the database db in the user's crontab by lines
- * (removes it when lines is empty). Returns 0, or 1 after reporting.
- */
-static int
-install(const char *db, const struct sf_buf *lines)
-{
-	struct sf_err err;
-	int changed;
-
-	if (sf_cronio_install(db, lines->buf, &changed, &err) == -1) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	if (!changed)
-		sf_info("crontab unchanged");
-	else if (lines->len > 0)
-		sf_info("crontab installed");
-	else
-		sf_info("crontab: block of '%s' removed", db);
-	return 0;
-}
-
-static int
-cmd_crontab(struct sf_db *db, int argc, char **argv, int do_install)
-{
-	struct sf_buf lines = SF_BUF_INIT;
-	struct sf_cronio_paths p;
-	struct sf_err err;
-	int rval, n;
-
-	if (sf_cronio_paths(db->path, &p, &err) == -1) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	rval = sf_cronio_lines(db, &p, argv, argc, getenv("XDG_CONFIG_HOME"),
-	    &lines, &n, note, NULL) ? SF_EXIT_FAIL : 0;
-	if (do_install) {
-		if (rval == 0 && n == 0) {
-			sf_error("database '%s': no enabled configuration to "
-			    "run (sf-config crontab --uninstall removes its "
-			    "block)", p.db);
-			rval = SF_EXIT_FAIL;
-		}
-		if (rval != 0)
-			sf_error("crontab not changed");
-		else
-			rval = install(p.db, &lines);
-	} else
-		fwrite(lines.buf, 1, lines.len, stdout);
-	sf_buf_release(&lines);
-	sf_cronio_paths_release(&p);
-	return rval;
-}
-
-/* Removes the block of the database dbopt names from the crontab. */
-static int
-cmd_uninstall(const char *dbopt)
-{
-	struct sf_buf path = SF_BUF_INIT, none = SF_BUF_INIT;
-	struct sf_cronio_paths p;
-	struct sf_err err;
-	int is_default, rval;
-
-	if (sf_db_path(dbopt, &path, &is_default, &err) == -1) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	if (sf_cronio_paths(path.buf, &p, &err) == -1) {
-		sf_error("%s", err.msg);
-		sf_buf_release(&path);
-		return SF_EXIT_FAIL;
-	}
-	rval = install(p.db, &none);
-	sf_cronio_paths_release(&p);
-	sf_buf_release(&path);
-	return rval;
-}
-
 /* main */
 
 enum cmd {
@@ -435,14 +116,13 @@ not_an_option(const char *cmd, const char *dashes, const char *opt)
 int
 main(int argc, char *argv[])
 {
-	const struct sf_config_change *ch;
 	struct fields f;
 	struct sf_db *db;
 	struct sf_err err;
 	enum cmd cmd;
 	enum sf_report_format ofmt;
 	const char *dbpath = NULL, *format = NULL, *fieldopt = NULL;
-	const char *cname;
+	const char *cname, *msg;
 	char **all = NULL;
 	int64_t now;
 	int c, i, do_install = 0, do_uninstall = 0, rval = 0;
@@ -488,10 +168,7 @@ main(int argc, char *argv[])
 			do_uninstall = 1;
 			break;
 		default:
-			if (c == 'h' || c == 'V')
-				free(f.ids);
-			if (!sf_common_opt(c, usage_text, SF_VERSION))
-				sf_usage_die();
+			sf_cli_opt(c, usage_text, f.ids);
 		}
 	}
 	argc -= optind;
@@ -584,28 +261,15 @@ main(int argc, char *argv[])
 	default:
 		break;
 	}
-	if (cmd == ADD) {
-		ch = &f.o.ch;
-		if (ch->type == NULL || ch->agency == NULL ||
-		    ch->start == NULL || ch->schedule == NULL) {
-			sf_error("add: %s is required", ch->type == NULL ?
-			    "--type" : ch->agency == NULL ? "--agency" :
-			    ch->start == NULL ? "--start" : "--schedule");
-			sf_usage_die();
-		}
-		/* a forecast needs a source, and only a forecast takes one */
-		if (!strcmp(ch->type, "forecast") == (ch->source == NULL)) {
-			sf_error("add: %s", ch->source == NULL ? "a forecast "
-			    "configuration needs --source" : "--source is only "
-			    "for forecast configurations");
-			sf_usage_die();
-		}
+	if (cmd == ADD && (msg = sf_confop_add_check(&f.o.ch)) != NULL) {
+		sf_error("add: %s", msg);
+		sf_usage_die();
 	}
 
 	if (sf_time_now(&now, &err) == -1)
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 	if (cmd == CRONTAB && do_uninstall) {
-		rval = cmd_uninstall(dbpath);
+		rval = sf_cronio_uninstall(dbpath, sf_cli_note, NULL);
 		goto done;
 	}
 	/* only add creates a database: a typo elsewhere is an error */
@@ -615,36 +279,42 @@ main(int argc, char *argv[])
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	switch (cmd) {
 	case ADD:
-		rval = cmd_add(db, argv[0], &f, now);
+		rval = sf_confop_add(db, argv[0], &f.o.ch, now, sf_cli_note,
+		    NULL);
 		break;
 	case SET:
-		rval = cmd_set(db, argv[0], &f, now);
+		rval = sf_confop_set(db, argv[0], &f.o.ch, now, sf_cli_note,
+		    NULL);
 		break;
 	case SHOW:
-		rval = cmd_show(db, argv[0], ofmt);
-		break;
 	case LIST:
-		rval = cmd_show(db, NULL, ofmt);
+		rval = sf_confop_show(db, cmd == SHOW ? argv[0] : NULL, stdout,
+		    ofmt, sf_cli_note, NULL);
 		break;
 	case RM:
-		rval = cmd_each(db, argc, argv, -1, now);
-		break;
 	case ENABLE:
 	case DISABLE:
-		rval = cmd_each(db, argc, argv, cmd == ENABLE, now);
+		rval = sf_confop_each(db, cmd == RM ? SF_CONFOP_RM :
+		    cmd == ENABLE ? SF_CONFOP_ENABLE : SF_CONFOP_DISABLE, argv,
+		    argc, now, sf_cli_note, NULL);
 		break;
 	case STATIONS:
-		rval = cmd_stations(db, argc, argv, ofmt == SF_REPORT_CSV ?
-		    SF_FMT_CSV : SF_FMT_NDJSON, now);
+		rval = sf_confop_stations(db, argv, argc, stdin, stdout,
+		    ofmt == SF_REPORT_CSV ? SF_FMT_CSV : SF_FMT_NDJSON, now,
+		    sf_cli_note, NULL);
 		break;
 	case CRONTAB:
-		rval = cmd_crontab(db, argc, argv, do_install);
+		rval = sf_cronio_crontab(db, argv, argc,
+		    getenv("XDG_CONFIG_HOME"), do_install ? NULL : stdout,
+		    sf_cli_note, NULL);
 		break;
 	default:
 		break;
 	}
 	sf_db_close(db);
 done:
+	/* -1 failed, -2 a change that makes no sense */
+	rval = rval == -2 ? SF_EXIT_USAGE : rval ? SF_EXIT_FAIL : 0;
 	sf_config_opts_release(&f.o);
 	free(f.ids);
 	free(all);

@@ -8,17 +8,17 @@
  * a mapping CSV, the HADS crosswalk or the shipped mappings into the
  * table; "list", which prints the table as a mapping CSV.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
+#include "sf_cli.h"
 #include "sf_db.h"
 #include "sf_id.h"
 #include "sf_log.h"
 #include "sf_map.h"
+#include "sf_mapop.h"
 #include "sf.h"
 
 static const char usage_text[] =
@@ -58,16 +58,6 @@ struct opts {
 	int nids;
 };
 
-/* The filter's state. */
-struct filter {
-	struct sf_map *map;
-	struct sf_writer *w;
-	enum sf_format fmt;
-	const char *to;
-	const char *agency;
-	int rval;
-};
-
 /* Refuses an option that the form in use does not take. */
 static void
 only(const struct opts *o, int ok, const char *opt)
@@ -78,227 +68,44 @@ only(const struct opts *o, int ok, const char *opt)
 	}
 }
 
-/*
- * Writes rec; an error record in CSV goes to stderr. Returns 0, or -1
- * when the writer refused it (reported here, with where).
- */
-static int
-put(struct filter *f, const struct sf_rec *rec, const char *where)
-{
-	struct sf_err err;
-	const char *st, *msg;
-
-	if (rec->kind == SF_KIND_ERROR && f->fmt == SF_FMT_CSV) {
-		st = rec->f[SF_EREC_STATION];
-		msg = rec->f[SF_EREC_MESSAGE] ? rec->f[SF_EREC_MESSAGE] :
-		    "error record without a message";
-		if (st != NULL)
-			sf_error("station '%s': %s", st, msg);
-		else
-			sf_error("%s", msg);
-		return 0;
-	}
-	if (sf_writer_put(f->w, rec, &err) == -1) {
-		sf_error("%s: %s", where, err.msg);
-		f->rval = SF_EXIT_FAIL;
-		return -1;
-	}
-	return 0;
-}
-
-/* Emits the error record that takes the place of request rec. */
-static void
-fail_request(struct filter *f, const struct sf_rec *rec, const char *agency,
-    const char *msg, const char *where)
-{
-	struct sf_rec e;
-	char num[SF_NUM_LEN];
-
-	sf_rec_error(&e, rec->f[SF_REQ_CONFIG], rec->f[SF_REQ_STATION], agency,
-	    rec->f[SF_REQ_TYPE], rec->f[SF_REQ_START], 0, num, msg);
-	if (f->fmt == SF_FMT_CSV)
-		sf_error("%s", msg);
-	else
-		put(f, &e, where);
-	f->rval = SF_EXIT_FAIL;
-}
-
-/*
- * Fills the target_id of request rec and writes it, or writes an error
- * record. Returns 0, or -1 when the database failed.
- */
-static int
-map_request(struct filter *f, struct sf_rec *rec, const char *where)
-{
-	struct sf_buf msg = SF_BUF_INIT;
-	struct sf_err err;
-	int r;
-
-	if (rec->f[SF_REQ_STATION] == NULL || *rec->f[SF_REQ_STATION] == '\0') {
-		sf_error("%s: request without a station", where);
-		f->rval = SF_EXIT_FAIL;
-		return 0;
-	}
-	r = sf_map_fill(f->map, rec, f->to, f->agency, &msg, &err);
-	if (r == -1)
-		sf_error("%s", err.msg);
-	else if (r == 0)
-		fail_request(f, rec, rec->f[SF_REQ_AGENCY], msg.buf, where);
-	else
-		put(f, rec, where);
-	sf_buf_release(&msg);
-	return r == -1 ? -1 : 0;
-}
-
-/* Filters one input. Returns 0, or -1 when the database failed. */
-static int
-filter_file(struct filter *f, const char *name)
-{
-	struct sf_reader *rd;
-	struct sf_rec rec;
-	struct sf_err err;
-	struct sf_buf where = SF_BUF_INIT;
-	FILE *fp;
-	int rc, r = 0;
-
-	if (strcmp(name, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(name, "r")) == NULL) {
-		sf_error("cannot open '%s': %s", name, strerror(errno));
-		f->rval = SF_EXIT_FAIL;
-		return 0;
-	}
-	rd = sf_reader_new(fp, name);
-	while ((rc = sf_reader_next(rd, &rec, &err)) != 0) {
-		if (rc < 0) {
-			sf_error("%s", err.msg);
-			f->rval = SF_EXIT_FAIL;
-			if (rc == -2)
-				break;
-			continue;
-		}
-		sf_buf_reset(&where);
-		sf_buf_addf(&where, "%s:%ld", strcmp(name, "-") == 0 ?
-		    "stdin" : name, sf_reader_line(rd));
-		if (rec.kind != SF_KIND_REQUEST)
-			put(f, &rec, where.buf);
-		else if (map_request(f, &rec, where.buf) == -1) {
-			r = -1;
-			break;
-		}
-	}
-	sf_buf_release(&where);
-	sf_reader_free(rd);
-	if (fp != stdin)
-		fclose(fp);
-	return r;
-}
-
 static int
 run_filter(struct sf_db *db, const struct opts *o, int argc, char *argv[])
 {
-	struct filter f = { 0 };
-	struct sf_rec rec;
-	struct sf_err err;
-	int i, r = 0;
+	struct sf_mapop_filter *f;
+	FILE *fp;
+	int i, r = 0, rval = 0;
 
-	if ((f.map = sf_map_new(db, &err)) == NULL) {
-		sf_error("%s", err.msg);
+	if ((f = sf_mapop_filter_new(db, stdout, o->fmt, o->to, o->agency,
+	    sf_cli_note, NULL)) == NULL)
 		return SF_EXIT_FAIL;
-	}
-	f.w = sf_writer_new(stdout, o->fmt);
-	f.fmt = o->fmt;
-	f.to = o->to;
-	f.agency = o->agency;
-	for (i = 0; i < o->nids && r == 0; i++) {
-		sf_rec_clear(&rec, SF_KIND_REQUEST);
-		rec.f[SF_REQ_STATION] = o->ids[i];
-		r = map_request(&f, &rec, "-s");
-	}
+	for (i = 0; i < o->nids && r == 0; i++)
+		r = sf_mapop_filter_station(f, o->ids[i]);
 	for (i = 0; o->nids == 0 && r == 0 &&
-	    (i < argc || (i == 0 && argc == 0)); i++)
-		r = filter_file(&f, argc ? argv[i] : "-");
-	if (r == -1)
-		f.rval = SF_EXIT_FAIL;
-	sf_writer_free(f.w);
-	sf_map_free(f.map);
-	return f.rval;
-}
-
-static void
-import_note(void *arg, int bad, const char *msg)
-{
-	(void)arg;
-	if (bad)
-		sf_error("%s", msg);
-	else
-		sf_info("%s", msg);
+	    (i < argc || (i == 0 && argc == 0)); i++) {
+		if ((fp = sf_cli_open(argc ? argv[i] : "-")) == NULL) {
+			rval = SF_EXIT_FAIL;
+			continue;
+		}
+		r = sf_mapop_filter_stream(f, fp, argc ? argv[i] : "-");
+		sf_cli_close(fp);
+	}
+	if (sf_mapop_filter_free(f) == -1 || r == -1)
+		rval = SF_EXIT_FAIL;
+	return rval;
 }
 
 static int
 run_import(struct sf_db *db, const struct opts *o, const char *file)
 {
-	struct sf_map_counts n;
-	struct sf_err err;
 	FILE *fp = NULL;
 	int r;
 
-	if (file != NULL && strcmp(file, "-") == 0)
-		fp = stdin;
-	else if (file != NULL && (fp = fopen(file, "r")) == NULL) {
-		sf_error("cannot open '%s': %s", file, strerror(errno));
+	if (file != NULL && (fp = sf_cli_open(file)) == NULL)
 		return SF_EXIT_FAIL;
-	}
-	r = sf_map_import_stream(db, fp, o->hads ? SF_MAP_HADS : SF_MAP_CSV,
-	    file ? file : SF_MAP_SHIPPED, o->replace, import_note, NULL, &n,
-	    &err);
-	if (fp != NULL && fp != stdin)
-		fclose(fp);
-	if (r == -1) {
-		sf_error("%s", err.msg);
-		sf_error("nothing imported");
-		return SF_EXIT_FAIL;
-	}
-	sf_info("%ld inserted, %ld unchanged, %ld replaced, %ld conflicts, "
-	    "%ld bad lines", n.inserted, n.unchanged, n.replaced,
-	    n.conflicts, n.bad);
-	return r == 1 ? SF_EXIT_FAIL : 0;
-}
-
-struct lister {
-	enum sf_format fmt;
-	long rows;
-	struct sf_buf b;
-};
-
-static int
-list_row(void *arg, const struct sf_map_row *r)
-{
-	struct lister *l = arg;
-	struct sf_buf *b = &l->b;
-
-	sf_buf_reset(b);
-	sf_map_row_format(r, l->fmt == SF_FMT_NDJSON, l->rows == 0, b);
-	l->rows++;
-	fwrite(b->buf, 1, b->len, stdout);
-	/* A closed pipe ends the listing; sf_fshut reports other errors. */
-	return ferror(stdout) ? 1 : 0;
-}
-
-static int
-run_list(struct sf_db *db, const struct opts *o)
-{
-	struct lister l = { o->fmt, 0, SF_BUF_INIT };
-	struct sf_err err;
-	int r;
-
-	r = sf_map_list(db, o->agency, o->to, list_row, &l, &err);
-	sf_buf_release(&l.b);
-	if (r == -1) {
-		sf_error("%s", err.msg);
-		return SF_EXIT_FAIL;
-	}
-	return 0;
+	r = sf_mapop_import(db, fp, file ? file : SF_MAP_SHIPPED, o->hads,
+	    o->replace, sf_cli_note, NULL);
+	sf_cli_close(fp);
+	return r == 0 ? 0 : SF_EXIT_FAIL;
 }
 
 int
@@ -380,10 +187,7 @@ main(int argc, char *argv[])
 			o.to = optarg;
 			break;
 		default:
-			if (c == 'h' || c == 'V')
-				free(o.ids);
-			if (!sf_common_opt(c, usage_text, SF_VERSION))
-				sf_usage_die();
+			sf_cli_opt(c, usage_text, o.ids);
 		}
 	}
 	argc -= optind;
@@ -420,7 +224,8 @@ main(int argc, char *argv[])
 	if (o.mode == IMPORT)
 		rval = run_import(db, &o, argc ? argv[0] : NULL);
 	else if (o.mode == LIST)
-		rval = run_list(db, &o);
+		rval = sf_mapop_list(db, o.agency, o.to, stdout, o.fmt,
+		    sf_cli_note, NULL) ? SF_EXIT_FAIL : 0;
 	else
 		rval = run_filter(db, &o, argc, argv);
 	sf_db_close(db);

@@ -225,8 +225,7 @@ out:
 int
 sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
     char *const *names, int n, const char *xdg, struct sf_buf *out,
-    int *nlines, void (*note)(void *arg, int bad, const char *msg),
-    void *arg)
+    int *nlines, sf_note_fn *note, void *arg)
 {
 	struct sf_crontab_conf cc;
 	struct sf_crontab_env e = { p->bin, p->db, p->dir, xdg };
@@ -238,12 +237,12 @@ sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
 
 	*nlines = 0;
 	if (n == 0 && sf_config_list(db, NULL, &c, &nc, &err) == -1) {
-		note(arg, 1, err.msg);
+		note(arg, SF_NOTE_ERROR, err.msg);
 		return 1;
 	}
 	for (i = 0; i < (size_t)n; i++) {
 		if (sf_config_list(db, names[i], &one, &k, &err) == -1) {
-			note(arg, 1, err.msg);
+			note(arg, SF_NOTE_ERROR, err.msg);
 			r = 1;
 			break;
 		}
@@ -251,7 +250,7 @@ sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
 		if (k == 0) {
 			sf_buf_addf(&msg, "configuration '%s': not defined",
 			    names[i]);
-			note(arg, 1, msg.buf);
+			note(arg, SF_NOTE_ERROR, msg.buf);
 			r = 1;
 			free(one);
 			continue;
@@ -259,7 +258,7 @@ sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
 		if (!one[0].enabled) {
 			sf_buf_addf(&msg, "configuration '%s' is disabled: no "
 			    "crontab line", names[i]);
-			note(arg, 0, msg.buf);
+			note(arg, SF_NOTE_WARN, msg.buf);
 		}
 		c = sf_realloc(c, (nc + 1) * sizeof(*c));
 		c[nc++] = one[0];
@@ -277,11 +276,87 @@ sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
 		if ((rc = sf_crontab_line(&cc, &e, out, &err)) == 0)
 			++*nlines;
 		else
-			note(arg, rc == -1, err.msg);
+			note(arg, rc == -1 ? SF_NOTE_ERROR : SF_NOTE_WARN,
+			    err.msg);
 		if (rc == -1)
 			r = 1;
 	}
 	sf_buf_release(&msg);
 	sf_config_free(c, nc);
+	return r;
+}
+
+/* Installs lines as the block of db, saying what changed. 0 or -1. */
+static int
+install(const char *db, const char *lines, sf_note_fn *note, void *arg)
+{
+	struct sf_err err;
+	int changed;
+
+	if (sf_cronio_install(db, lines, &changed, &err) == -1) {
+		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
+		return -1;
+	}
+	if (!changed)
+		sf_notef(note, arg, SF_NOTE_INFO, "crontab unchanged");
+	else if (*lines != '\0')
+		sf_notef(note, arg, SF_NOTE_INFO, "crontab installed");
+	else
+		sf_notef(note, arg, SF_NOTE_INFO, "crontab: block of '%s' "
+		    "removed", db);
+	return 0;
+}
+
+int
+sf_cronio_crontab(struct sf_db *db, char *const *names, int n,
+    const char *xdg, FILE *out, sf_note_fn *note, void *arg)
+{
+	struct sf_buf lines = SF_BUF_INIT;
+	struct sf_cronio_paths p;
+	struct sf_err err;
+	int r, nl;
+
+	if (sf_cronio_paths(db->path, &p, &err) == -1) {
+		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
+		return -1;
+	}
+	r = sf_cronio_lines(db, &p, names, n, xdg, &lines, &nl, note, arg) ?
+	    -1 : 0;
+	if (out == NULL) {
+		if (r == 0 && nl == 0) {
+			sf_notef(note, arg, SF_NOTE_ERROR, "database '%s': no "
+			    "enabled configuration to run (sf-config crontab "
+			    "--uninstall removes its block)", p.db);
+			r = -1;
+		}
+		if (r != 0)
+			sf_notef(note, arg, SF_NOTE_ERROR,
+			    "crontab not changed");
+		else
+			r = install(p.db, lines.buf, note, arg);
+	} else if (lines.len > 0)
+		fwrite(lines.buf, 1, lines.len, out);
+	sf_buf_release(&lines);
+	sf_cronio_paths_release(&p);
+	return r;
+}
+
+int
+sf_cronio_uninstall(const char *dbopt, sf_note_fn *note, void *arg)
+{
+	struct sf_buf path = SF_BUF_INIT;
+	struct sf_cronio_paths p;
+	struct sf_err err;
+	int is_default, r = -1;
+
+	if (sf_db_path(dbopt, &path, &is_default, &err) == -1)
+		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
+	else if (sf_cronio_paths(path.buf, &p, &err) == -1)
+		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
+	else {
+		r = install(p.db, "", note, arg);
+		sf_cronio_paths_release(&p);
+	}
+	sf_buf_release(&path);
 	return r;
 }

@@ -6,9 +6,12 @@
 #ifndef SF_CRONIO_H
 #define SF_CRONIO_H
 
+#include <stdio.h>
+
 #include "sf_buf.h"
 #include "sf_db.h"
 #include "sf_err.h"
+#include "sf_note.h"
 
 /* The paths of a crontab line, all absolute; owned. */
 struct sf_cronio_paths {
@@ -31,15 +34,15 @@ void sf_cronio_paths_release(struct sf_cronio_paths *p);
  * configurations of db named by names, or of every enabled one when n is
  * 0, pointing at p; xdg_config_home is $XDG_CONFIG_HOME or NULL. For each
  * named one that gets no line, and each one sf_crontab_line refuses, calls
- * note(arg, bad, msg): bad 0 for a warning (disabled, a manual
- * schedule), 1 for an error (not defined, a value refused, a database
+ * note(arg, level, msg): SF_NOTE_WARN (disabled, a manual
+ * schedule), SF_NOTE_ERROR (not defined, a value refused, a database
  * error). *nlines counts the configurations that got lines. Returns 0, or
  * 1 when there was an error.
  */
 int sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
     char *const *names, int n, const char *xdg_config_home,
     struct sf_buf *out, int *nlines,
-    void (*note)(void *arg, int bad, const char *msg), void *arg);
+    sf_note_fn *note, void *arg);
 
 /*
  * Replaces the block of the database db in the user's crontab by lines
@@ -51,5 +54,21 @@ int sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
  */
 int sf_cronio_install(const char *db, const char *lines, int *changed,
     struct sf_err *err);
+
+/*
+ * "sf-config crontab": writes to out the lines of the n configurations
+ * names (every enabled one when n is 0) for db; or, when out is NULL,
+ * installs the lines of every enabled one as db's block (refused when
+ * there is none). xdg is $XDG_CONFIG_HOME or NULL. Says what it did and
+ * what failed through note. Returns 0, or -1 when something failed.
+ */
+int sf_cronio_crontab(struct sf_db *db, char *const *names, int n,
+    const char *xdg, FILE *out, sf_note_fn *note, void *arg);
+
+/*
+ * Removes from the user's crontab the block of the database dbopt names
+ * (sf_db_path: NULL for the default), through note. Returns 0 or -1.
+ */
+int sf_cronio_uninstall(const char *dbopt, sf_note_fn *note, void *arg);
 
 #endif

@@ -410,7 +410,7 @@ sf_map_import_shipped(struct sf_db *db, struct sf_err *err)
 int
 sf_map_import_stream(struct sf_db *db, FILE *fp, enum sf_map_format fmt,
     const char *name, int replace,
-    void (*note)(void *arg, int bad, const char *msg), void *arg,
+    sf_note_fn *note, void *arg,
     struct sf_map_counts *counts, struct sf_err *err)
 {
 	struct sf_map_import *im;
@@ -446,7 +446,8 @@ sf_map_import_stream(struct sf_db *db, FILE *fp, enum sf_map_format fmt,
 			rc = sf_map_import_line(im, line, (size_t)len, &e2);
 		}
 		if (rc == 2 || rc == -1)
-			note(arg, rc == -1, e2.msg);
+			note(arg, rc == -1 ? SF_NOTE_ERROR : SF_NOTE_INFO,
+			    e2.msg);
 		if (rc == -1)
 			r = 1;
 		if (rc == -2) {

@@ -24,6 +24,7 @@
 #include "sf_buf.h"
 #include "sf_db.h"
 #include "sf_err.h"
+#include "sf_note.h"
 #include "sf_rec.h"
 
 #define SF_MAP_CSV_HEADER "source_agency,source_id,target_agency,target_id"
@@ -136,15 +137,15 @@ int sf_map_import_shipped(struct sf_db *db, struct sf_err *err);
  * Imports every line of fp (NULL: the shipped mappings, sf_hads_csv) in
  * fmt into station_mappings in one transaction of its own. name is used
  * in messages ("-" reads as "stdin"). For each line that has something to
- * say, calls note(arg, bad, msg): bad 0 for a note (a mapping replaced),
- * 1 for a bad line or a conflict, which is skipped. The counts go to
- * *counts. Returns 0; 1 when some lines were bad (the others are in); -1
- * with err when nothing was imported (a read or database error, the CSV
- * header missing).
+ * say, calls note(arg, level, msg): SF_NOTE_INFO for a note (a mapping
+ * replaced), SF_NOTE_ERROR for a bad line or a conflict, which is
+ * skipped. The counts go to *counts. Returns 0; 1 when some lines were
+ * bad (the others are in); -1 with err when nothing was imported (a read
+ * or database error, the CSV header missing).
  */
 int sf_map_import_stream(struct sf_db *db, FILE *fp, enum sf_map_format fmt,
     const char *name, int replace,
-    void (*note)(void *arg, int bad, const char *msg), void *arg,
+    sf_note_fn *note, void *arg,
     struct sf_map_counts *counts, struct sf_err *err);
 
 /*

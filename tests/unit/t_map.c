@@ -1,6 +1,7 @@
 /*
  * t_map: sf_map's line parsers (the HADS crosswalk and the mapping CSV),
- * its checks, and an import and lookups against an in-memory database.
+ * its checks, and an import and lookups against an in-memory database;
+ * sf_mapop's import, filter and listing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "tap.h"
 #include "sf_db.h"
 #include "sf_map.h"
+#include "sf_mapop.h"
 #include "sf.h"
 
 /* A real row of the crosswalk (ALL_USGS-HADS_SITES.txt), padding kept. */
@@ -343,6 +345,88 @@ test_import(void)
 	sf_db_close(db);
 }
 
+/* What the notes said: sf_note_buf's lines. */
+static struct sf_buf said = SF_BUF_INIT;
+
+/* Reads back what was written to fp, into buf. */
+static const char *
+contents(FILE *fp, char *buf, size_t size)
+{
+	size_t len;
+
+	rewind(fp);
+	len = fread(buf, 1, size - 1, fp);
+	buf[len] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static void
+test_mapop(void)
+{
+	struct sf_mapop_filter *f;
+	struct sf_db *db;
+	struct sf_err err;
+	char buf[2048];
+	FILE *in, *out;
+
+	db = sf_db_open(":memory:", SF_DB_CREATE, &err);
+	ok(db != NULL, "mapop: an in-memory database");
+	if (db == NULL)
+		return;
+	in = tmpfile();
+	fputs(SF_MAP_CSV_HEADER "\nUSGS,09999990,NWM,123\nUSGS,x,NWM,1\n",
+	    in);
+	rewind(in);
+	sf_buf_reset(&said);
+	is_int(sf_mapop_import(db, in, "m.csv", 0, 0, sf_note_buf, &said),
+	    -1, "mapop import with a bad line: a failure");
+	fclose(in);
+	ok(strstr(said.buf, "1 m.csv:3: ") != NULL,
+	    "mapop import: the bad line");
+	ok(strstr(said.buf, "0 1 inserted, 0 unchanged, 0 replaced, "
+	    "0 conflicts, 1 bad lines\n") != NULL, "mapop import: the counts");
+
+	out = tmpfile();
+	sf_buf_reset(&said);
+	f = sf_mapop_filter_new(db, out, SF_FMT_NDJSON, "NWM", NULL,
+	    sf_note_buf, &said);
+	ok(f != NULL, "mapop filter: made");
+	is_int(sf_mapop_filter_station(f, "09999990"), 0, "filter -s: mapped");
+	is_int(sf_mapop_filter_station(f, "09999991"), 0,
+	    "filter -s: not mapped");
+	is_int(sf_mapop_filter_free(f), -1, "filter: one failed");
+	contents(out, buf, sizeof(buf));
+	ok(strstr(buf, "\"target_id\":\"123\"") != NULL,
+	    "filter: the request with its target id");
+	ok(strstr(buf, "\"kind\":\"error\"") != NULL &&
+	    strstr(buf, "09999991") != NULL, "filter: an error record in its "
+	    "place");
+	is_str(said.buf, "", "filter NDJSON: no notes");
+
+	out = tmpfile();
+	in = tmpfile();
+	fputs("{\"kind\":\"request\",\"station\":\"09999991\"}\n", in);
+	rewind(in);
+	f = sf_mapop_filter_new(db, out, SF_FMT_CSV, "NWM", NULL,
+	    sf_note_buf, &said);
+	is_int(sf_mapop_filter_stream(f, in, "r.csv"), 0, "filter stream");
+	is_int(sf_mapop_filter_free(f), -1, "filter stream: one failed");
+	fclose(in);
+	ok(strstr(said.buf, "1 ") == said.buf &&
+	    strstr(said.buf, "09999991") != NULL,
+	    "filter CSV: the failure as an error note");
+	is_str(contents(out, buf, sizeof(buf)), "",
+	    "filter CSV: no record for it");
+
+	out = tmpfile();
+	is_int(sf_mapop_list(db, "USGS", "NWM", out, SF_FMT_CSV,
+	    sf_note_buf, &said), 0, "mapop list");
+	is_str(contents(out, buf, sizeof(buf)), SF_MAP_CSV_HEADER
+	    "\nUSGS,09999990,NWM,123\n", "mapop list: header and mapping");
+	sf_db_close(db);
+}
+
 int
 main(void)
 {
@@ -350,5 +434,7 @@ main(void)
 	test_csv();
 	test_check();
 	test_import();
+	test_mapop();
+	sf_buf_release(&said);
 	return tap_done();
 }
