@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "sf_map.h"
 #include "sf_nwps.h"
 
 static int

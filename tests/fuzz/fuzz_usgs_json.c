@@ -1,6 +1,6 @@
 /*
  * fuzz_usgs_json: a JSON body through the Water Data OGC parsers (daily,
- * continuous, monitoring-locations) and the WaterML-JSON ones (dv, iv).
+ * continuous, monitoring-locations).
  */
 #include "fuzz_usgs.h"
 
@@ -10,8 +10,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum sf_usgs_fmt fmts[] = { SF_USGS_DAILY,
-	    SF_USGS_CONTINUOUS, SF_USGS_LOCATIONS, SF_USGS_WML_DV,
-	    SF_USGS_WML_IV };
+	    SF_USGS_CONTINUOUS, SF_USGS_LOCATIONS };
 	size_t i;
 
 	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
