@@ -754,7 +754,7 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 	int64_t start = 0, end = now;
 
 	why[0] = '\0';
-	if (agency != NULL && strcmp(agency, "EC") != 0) {
+	if (!sf_fetch_obs_mine(rec, "EC")) {
 		pass(f, rec, line);
 		return -1;
 	}

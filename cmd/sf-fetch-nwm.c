@@ -240,6 +240,8 @@ add_gauge_job(struct fetch *fx, const char *id, long line)
 	j->f[SF_REQ_TARGET_ID] = sf_strdup(id);
 }
 
+static void add_pass(struct fetch *fx, const struct sf_rec *rec, long line);
+
 /* Takes a request record of the input. */
 static void
 add_request(struct fetch *fx, const struct sf_rec *rec, long line)
@@ -267,6 +269,11 @@ add_request(struct fetch *fx, const struct sf_rec *rec, long line)
 			return;
 		}
 		add_gauge_job(fx, st, line);
+		return;
+	}
+	if (sf_fetch_route(rec) == SF_FETCH_OBS) {
+		/* not mapped to a NOAA id: another fetcher's request */
+		add_pass(fx, rec, line);
 		return;
 	}
 	j = new_job(fx, FORECAST, SF_KIND_REQUEST, line);

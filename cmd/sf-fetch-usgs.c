@@ -939,9 +939,7 @@ read_requests(struct fetch *fx, struct stlist *l, int64_t now)
 				break;
 			continue;
 		}
-		if (rec.kind != SF_KIND_REQUEST ||
-		    (rec.f[SF_REQ_AGENCY] != NULL &&
-		    strcmp(rec.f[SF_REQ_AGENCY], "USGS") != 0)) {
+		if (!sf_fetch_obs_mine(&rec, "USGS")) {
 			r |= pass(fx, &rec, sf_reader_line(rd));
 			continue;
 		}

@@ -48,6 +48,43 @@ sf_fetch_pass(struct sf_writer *w, enum sf_format fmt,
 	return sf_writer_put(w, r, err) == -1 ? -1 : 0;
 }
 
+/* Whether s is NULL or empty. */
+static int
+blank(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
+enum sf_fetch_route
+sf_fetch_route(const struct sf_rec *r)
+{
+	const char *t;
+
+	if (r->kind != SF_KIND_REQUEST)
+		return SF_FETCH_NONE;
+	if (!blank(r->f[SF_REQ_SOURCE]) || !blank(r->f[SF_REQ_TARGET_ID]))
+		return SF_FETCH_FORECAST;
+	t = r->f[SF_REQ_TYPE];
+	if (blank(t) || strcmp(t, "daily_mean") == 0 ||
+	    strcmp(t, "realtime_15min") == 0)
+		return SF_FETCH_OBS;
+	return SF_FETCH_FORECAST;
+}
+
+int
+sf_fetch_obs_mine(const struct sf_rec *r, const char *agency)
+{
+	const char *a;
+
+	if (r->kind != SF_KIND_REQUEST)
+		return 0;
+	/* an unknown type is still ours: it becomes an error record */
+	if (!blank(r->f[SF_REQ_SOURCE]) || !blank(r->f[SF_REQ_TARGET_ID]))
+		return 0;
+	a = r->f[SF_REQ_AGENCY];
+	return a == NULL || strcmp(a, agency) == 0;
+}
+
 /* The key file's path into b. Returns 0, or -1 when there is no home. */
 static int
 key_path(struct sf_buf *b)

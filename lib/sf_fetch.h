@@ -32,6 +32,25 @@ int sf_fetch_pass(struct sf_writer *w, enum sf_format fmt,
     const struct sf_rec *r, struct sf_err *err);
 
 /*
+ * The one rule of which fetcher a record is for. Returns SF_FETCH_NONE
+ * for a record that is no request, SF_FETCH_FORECAST for a request of
+ * sf-fetch-nwm (it names a source or carries a target_id, or its type is
+ * no observation type), SF_FETCH_OBS for a request of observations (its
+ * agency, when given, says whose: sf-fetch-usgs takes USGS or none,
+ * sf-fetch-ec EC or none).
+ */
+enum sf_fetch_route { SF_FETCH_NONE, SF_FETCH_OBS, SF_FETCH_FORECAST };
+
+enum sf_fetch_route sf_fetch_route(const struct sf_rec *r);
+
+/*
+ * Whether r is a request an observation fetcher of agency takes: no
+ * source, no target_id, of that agency or none (of any type: an unknown
+ * one becomes its error record). Everything else passes through.
+ */
+int sf_fetch_obs_mine(const struct sf_rec *r, const char *agency);
+
+/*
  * Reads the USGS API key into key (reset first): $API_USGS_PAT when set
  * and not empty, else the first line of the file
  * $XDG_CONFIG_HOME/sf/usgs.key ($HOME/.config/sf/usgs.key when

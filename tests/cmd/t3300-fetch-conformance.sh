@@ -57,6 +57,32 @@ test_expect_success 'usgs and ec: a request of the other agency passes through' 
 	test "$(wc -l <out)" = 2
 '
 
+# The same rule in all three: a request for observations (no source, no
+# target_id) is sf-fetch-usgs's or sf-fetch-ec's by its agency; one with
+# a source or a target_id is sf-fetch-nwm's. What is not theirs passes
+# through untouched, in its place.
+cat >req.fc <<-\EOF
+{"kind":"request","config":"c","station":"15258000","agency":"USGS","type":"forecast","source":"NOAA_RFC","start":"2024-04-01","end":null,"modified_since":null,"target_id":"AMAT2"}
+EOF
+cat >req.obs <<-\EOF
+{"kind":"request","config":"c","station":"08MF005","agency":"EC","type":"daily_mean","source":null,"start":"2024-04-01","end":"2024-04-10","modified_since":null,"target_id":null}
+{"kind":"request","config":"c","station":"01646500","agency":"USGS","type":"daily_mean","source":null,"start":"2024-04-01","end":"2024-04-10","modified_since":null,"target_id":null}
+{"kind":"request","config":"c","station":"01646500","agency":null,"type":"realtime_15min","source":null,"start":"2024-04-01","end":"2024-04-02","modified_since":null,"target_id":null}
+EOF
+
+test_expect_success 'sf-fetch-nwm: observation requests without a target_id pass through' '
+	sf-fetch-nwm <req.obs >out 2>err &&
+	test_cmp req.obs out &&
+	! test -s err
+'
+
+for p in usgs ec; do
+	test_expect_success "sf-fetch-$p: a forecast request passes through" "
+		sf-fetch-$p <req.fc >out 2>err &&
+		test_cmp req.fc out
+	"
+done
+
 test_expect_success 'a malformed request of its own is an error record in each' '
 	cat >in <<-\EOF &&
 	{"kind":"request","config":"c","station":"1646500","agency":"USGS","type":"daily_mean","source":null,"start":"2024-04-01","end":null,"modified_since":null,"target_id":null}
