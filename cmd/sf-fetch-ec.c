@@ -52,6 +52,7 @@ static const struct option longopts[] = {
 	{ "end", required_argument, NULL, 'E' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "id", required_argument, NULL, 's' },	/* an old name of --station */
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "retries", required_argument, NULL, 'R' },

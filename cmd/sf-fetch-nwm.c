@@ -41,7 +41,7 @@
 static const char usage_text[] =
     "usage: sf-fetch-nwm [-qv] [--backoff MS] [--base-url URL] "
     "[--config NAME] "
-    "[-f FORMAT] [--gauge LID ...] [-j N] [--reach ID ...] [--retries N] "
+    "[-f FORMAT] [-j N] [--reach ID ...] [--retries N] [-s LID ...] "
     "[--series SERIES] [--timeout SECONDS]\n"
     "       sf-fetch-nwm --mappings [-qv] [--backoff MS] [--base-url URL] "
     "[-j N] "
@@ -54,6 +54,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "gauge", required_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "id", required_argument, NULL, 's' },	/* an old name of --station */
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "mappings", no_argument, NULL, 'M' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -942,11 +943,19 @@ main(int argc, char *argv[])
 		    "--format");
 		sf_usage_die();
 	}
-	if (!o.mappings && o.nids > 0) {
-		sf_error("-s is for --mappings; for a forecast, give the NOAA "
-		    "id (sf-map --to NOAA-HADS -s ID | sf-fetch-nwm)");
-		sf_usage_die();
+	/* without --mappings, -s names a gauge as --gauge (its old name) */
+	for (i = 0; !o.mappings && i < o.nids; i++) {
+		if (sf_nwsid_check_lid(o.ids[i], &err) == -1) {
+			sf_error("-s: %s (for a station, give its NOAA id: "
+			    "sf-map --to NOAA-HADS -s ID | sf-fetch-nwm)",
+			    err.msg);
+			free_opts(&o);
+			sf_usage_die();
+		}
+		o.gauges[o.ngauges++] = o.ids[i];
 	}
+	if (!o.mappings)
+		o.nids = 0;
 	if (o.ngauges > 0 && o.series_set && o.series != SF_NWPS_RFC) {
 		sf_error("--gauge asks the rfc series; --series %s is for "
 		    "--reach", sf_nwps_series_name(o.series));

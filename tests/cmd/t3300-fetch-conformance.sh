@@ -110,6 +110,26 @@ test_expect_success 'each closes a request that succeeded with one done record' 
 	echo 1 >want && test_cmp want n
 '
 
+test_expect_success 'one station option: -s, --station and the old names in each' '
+	for p in usgs ec nwm; do
+		case $p in
+		usgs) id=01646500 args="--start 2024-04-01" alts="--station --id" ;;
+		ec) id=08MF005 args="--start 2024-04-01" alts="--station --id" ;;
+		nwm) id=AMAT2 args= alts="--station --id --gauge" ;;
+		esac
+		sf-fetch-$p -s $id $args >want 2>err &&
+		grep "\"kind\":\"done\",\"config\":null,\"station\":\"$id\"" want ||
+		    { echo "$p -s: no done record"; exit 1; }
+		for a in $alts; do
+			sf-fetch-$p $a $id $args >out 2>err &&
+			test_cmp want out || { echo "$p $a"; exit 1; }
+		done
+	done &&
+	rc=0; sf-fetch-nwm -s 01646500 >out 2>err || rc=$? &&
+	test $rc = 2 && test_must_be_empty out &&
+	grep "^sf-fetch-nwm: -s: .*sf-map --to NOAA-HADS" err
+'
+
 test_expect_success 'one option set: --retries, --backoff, --timeout, -j in each' '
 	cat >routes.503 <<-\EOF &&
 	GET /* -> 503
