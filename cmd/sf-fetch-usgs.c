@@ -34,13 +34,12 @@
 #include "sf_str.h"
 #include "sf_time.h"
 #include "sf_usgs.h"
+#include "sf_usgsfetch.h"
 #include "sf.h"
 
 #define DEFAULT_URL	"https://api.waterdata.usgs.gov/ogcapi/v0"
 #define NWIS_URL	"https://waterservices.usgs.gov/nwis"
-#define URL_MAX		7500		/* the API refuses about 8,000 */
-#define PAGE_LIMIT	"50000"
-#define WINDOW_SECS	(365LL * 86400)	/* continuous: a year at most */
+#define URL_MAX		SF_USGSFETCH_URL_MAX
 #define DAILY_SLACK	(31LL * 86400)	/* starts this close share */
 #define CONT_SLACK	86400LL		/* the same, continuous */
 #define RATE_LOW	20		/* X-RateLimit-Remaining to slow at */
@@ -145,6 +144,15 @@ struct fetch {
 	int progress;
 	int rval;
 };
+
+/* What the job asks the service for. */
+static enum sf_usgsfetch_kind
+job_kind(const struct job *j)
+{
+	if (j->locations)
+		return SF_USGSFETCH_LOCATIONS;
+	return j->type == DAILY ? SF_USGSFETCH_DAILY : SF_USGSFETCH_CONTINUOUS;
+}
 
 static void
 note_cb(void *arg, const char *msg)
@@ -338,118 +346,31 @@ flush_page(struct job *j)
 	sf_buf_reset(&j->arena);
 }
 
-/* Appends the comma list of the job's stations, "USGS-" prefixed. */
-static void
-add_sites(struct sf_buf *b, const char *name, struct job *j, int prefix)
-{
-	struct sf_buf v = SF_BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < j->nst; i++) {
-		if (i > 0)
-			sf_buf_addc(&v, ',');
-		if (prefix)
-			sf_buf_adds(&v, "USGS-");
-		sf_buf_adds(&v, j->st[i]->id);
-	}
-	sf_http_url_param(b, name, v.buf);
-	sf_buf_release(&v);
-}
-
-/* The time range of window [a, b] in the service's form. */
-static void
-add_range(struct fetch *fx, struct sf_buf *b, enum type type, int64_t a,
-    int64_t e)
-{
-	char s[SF_TIME_LEN], t[SF_TIME_LEN];
-
-	if (type == DAILY) {
-		sf_time_format_date(a, s);
-		sf_time_format_date(e, t);
-	} else {
-		sf_time_format(a, s);
-		sf_time_format(e, t);
-		if (fx->nwis) {		/* YYYY-MM-DDTHH:MMZ */
-			memmove(s + 16, s + 19, 2);
-			memmove(t + 16, t + 19, 2);
-		}
-	}
-	if (fx->nwis) {
-		sf_http_url_param(b, "startDT", s);
-		sf_http_url_param(b, "endDT", t);
-	} else {
-		sf_buf_addf(&b[1], "%s/%s", s, t);
-		sf_http_url_param(b, "time", b[1].buf);
-		sf_buf_reset(&b[1]);
-	}
-}
-
-/* Builds the URL of the job's current window (b[0]; b[1] is scratch). */
+/* Builds the URL of the job's current window (b[0]; b[1] is unused). */
 static void
 job_url(struct job *j, struct sf_buf *b)
 {
 	struct fetch *fx = j->fx;
-	const char *fips;
+	struct sf_usgsfetch_query q;
+	const char **ids = sf_calloc(j->nst + 1, sizeof(*ids));
+	size_t i;
 
-	sf_buf_reset(&b[0]);
-	sf_buf_adds(&b[0], fx->base);
-	if (j->locations) {
-		if (fx->nwis) {
-			sf_http_url_path(&b[0], "site/");
-			sf_http_url_param(&b[0], "format", "rdb");
-			if (fx->state != NULL)
-				sf_http_url_param(&b[0], "stateCd", fx->state);
-			if (fx->huc != NULL)
-				sf_http_url_param(&b[0], "huc", fx->huc);
-			sf_http_url_param(&b[0], "siteType", fx->site_type);
-			sf_http_url_param(&b[0], "siteOutput", "expanded");
-			return;
-		}
-		sf_http_url_path(&b[0], "collections/monitoring-locations/"
-		    "items");
-		sf_http_url_param(&b[0], "agency_code", "USGS");
-		if (fx->state != NULL) {
-			fips = sf_usgs_state_fips(fx->state);
-			sf_http_url_param(&b[0], "state_code",
-			    fips != NULL ? fips : fx->state);
-		}
-		if (fx->huc != NULL)
-			sf_http_url_param(&b[0], "hydrologic_unit_code",
-			    fx->huc);
-		sf_http_url_param(&b[0], "site_type_code", fx->site_type);
-		sf_http_url_param(&b[0], "limit", "10000");
-		sf_http_url_param(&b[0], "f", "json");
-		return;
-	}
-	if (fx->nwis) {
-		sf_http_url_path(&b[0], j->type == DAILY ? "dv/" : "iv/");
-		sf_http_url_param(&b[0], "format", "rdb");
-		add_sites(&b[0], "sites", j, 0);
-		sf_http_url_param(&b[0], "parameterCd", "00060");
-		if (j->type == DAILY)
-			sf_http_url_param(&b[0], "statCd", "00003");
-		add_range(fx, b, j->type, j->wstart, j->wend);
-		return;
-	}
-	sf_http_url_path(&b[0], j->type == DAILY ? "collections/daily/items" :
-	    "collections/continuous/items");
-	add_sites(&b[0], "monitoring_location_id", j, 1);
-	sf_http_url_param(&b[0], "parameter_code", "00060");
-	if (j->type == DAILY)
-		sf_http_url_param(&b[0], "statistic_id", "00003");
-	add_range(fx, b, j->type, j->wstart, j->wend);
-	if (j->revision) {	/* changed at or after mod */
-		char t[SF_TIME_LEN];
-
-		sf_time_format(j->mod, t);
-		sf_buf_addf(&b[1], "%s/..", t);
-		sf_http_url_param(&b[0], "last_modified", b[1].buf);
-		sf_buf_reset(&b[1]);
-	}
-	sf_http_url_param(&b[0], "sortby", "time");
-	sf_http_url_param(&b[0], "limit", PAGE_LIMIT);
-	sf_http_url_param(&b[0], "skipGeometry", "true");
-	sf_http_url_param(&b[0], "f", "json");
+	for (i = 0; i < j->nst; i++)
+		ids[i] = j->st[i]->id;
+	memset(&q, 0, sizeof(q));
+	q.kind = job_kind(j);
+	q.nwis = fx->nwis;
+	q.stations = ids;
+	q.nstations = j->nst;
+	q.ws = j->wstart;
+	q.we = j->wend;
+	q.revision = j->revision;
+	q.mod = j->mod;
+	q.state = fx->state;
+	q.huc = fx->huc;
+	q.site_type = fx->site_type;
+	sf_usgsfetch_url(&b[0], fx->base, &q);
+	free(ids);
 }
 
 /* Whether every station of j has failed. */
@@ -580,15 +501,10 @@ next_window(struct job *j)
 {
 	struct sf_buf b[2] = { SF_BUF_INIT, SF_BUF_INIT };
 
-	if (j->wend >= j->end) {
+	if (!sf_usgsfetch_next(job_kind(j), j->end, &j->wstart, &j->wend)) {
 		job_done(j);
 		return;
 	}
-	j->wstart = j->wend + (j->type == DAILY ? 86400 : 1);
-	j->wend = j->type == DAILY ? j->end :
-	    j->wstart + WINDOW_SECS - 1;
-	if (j->wend > j->end)
-		j->wend = j->end;
 	job_url(j, b);
 	forget_seen(j);
 	(void)queue(j, b[0].buf);
@@ -725,11 +641,8 @@ job_start(struct job *j)
 {
 	struct sf_buf b[2] = { SF_BUF_INIT, SF_BUF_INIT };
 
-	j->wstart = j->start;
-	j->wend = j->type == DAILY || j->locations ? j->end :
-	    j->start + WINDOW_SECS - 1;
-	if (j->wend > j->end)
-		j->wend = j->end;
+	sf_usgsfetch_first(job_kind(j), j->start, j->end, &j->wstart,
+	    &j->wend);
 	job_url(j, b);
 	(void)queue(j, b[0].buf);
 	sf_buf_release(&b[0]);
