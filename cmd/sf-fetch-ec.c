@@ -680,20 +680,6 @@ parse_type(const char *s, int *type)
 	return 0;
 }
 
-/*
- * Parses an end: a bare date means the end of that day. Returns 0 or -1
- * with err set.
- */
-static int
-parse_end(const char *s, int64_t *t, struct sf_err *err)
-{
-	if (sf_time_parse(s, t, err) == -1)
-		return -1;
-	if (strlen(s) == 10)
-		*t += 86399;
-	return 0;
-}
-
 /* A copy of s, or NULL for NULL or "". */
 static char *
 dup_text(const char *s)
@@ -749,10 +735,9 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 	const char *agency = rec->f[SF_REQ_AGENCY];
 	const char *type = rec->f[SF_REQ_TYPE];
 	struct sf_err err;
+	struct sf_fetch_span sp;
 	struct req *r;
 	char why[SF_ERR_MAX + 16];
-	int t = T_DAILY;
-	int64_t start = 0, end = now;
 
 	why[0] = '\0';
 	if (!sf_fetch_obs_mine(rec, "EC")) {
@@ -763,16 +748,9 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 		snprintf(why, sizeof(why), "no station");
 	else if (sf_id_check("EC", station, &err) == -1)
 		snprintf(why, sizeof(why), "%s", err.msg);
-	else if (parse_type(type, &t) == -1)
-		snprintf(why, sizeof(why), "type '%s': not daily_mean or "
-		    "realtime_15min", type != NULL ? type : "");
-	else if (rec->f[SF_REQ_END] != NULL && *rec->f[SF_REQ_END] != '\0' &&
-	    parse_end(rec->f[SF_REQ_END], &end, &err) == -1)
-		snprintf(why, sizeof(why), "end: %s", err.msg);
-	else if (rec->f[SF_REQ_START] != NULL &&
-	    *rec->f[SF_REQ_START] != '\0' &&
-	    sf_time_parse(rec->f[SF_REQ_START], &start, &err) == -1)
-		snprintf(why, sizeof(why), "start: %s", err.msg);
+	else if (sf_fetch_span(type, rec->f[SF_REQ_START], rec->f[SF_REQ_END],
+	    NULL, now, DEFAULT_DAYS * 86400L, &sp, &err) == -1)
+		snprintf(why, sizeof(why), "%s", err.msg);
 	if (why[0] != '\0') {
 		if (station == NULL || *station == '\0') {
 			sf_error("stdin:%ld: request: %s", line, why);
@@ -782,14 +760,12 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 			    rec->f[SF_REQ_START], 0, why);
 		return -1;
 	}
-	if (rec->f[SF_REQ_START] == NULL || *rec->f[SF_REQ_START] == '\0')
-		start = end - DEFAULT_DAYS * 86400L;
 	r = req_add(rs);
 	r->config = config != NULL ? sf_strdup(config) : NULL;
 	r->station = sf_strdup(station);
-	r->type = t;
-	r->start = start;
-	r->end = end;
+	r->type = sp.realtime ? T_REALTIME : T_DAILY;
+	r->start = sp.start;
+	r->end = sp.end;
 	r->start_text = dup_text(rec->f[SF_REQ_START]);
 	r->end_text = dup_text(rec->f[SF_REQ_END]);
 	r->mod_text = dup_text(rec->f[SF_REQ_MODIFIED_SINCE]);
@@ -1293,7 +1269,7 @@ opt_time(const char *name, const char *s, int end)
 	struct sf_err err;
 	int64_t t;
 
-	if ((end ? parse_end(s, &t, &err) : sf_time_parse(s, &t, &err)) ==
+	if ((end ? sf_fetch_end(s, &t, &err) : sf_time_parse(s, &t, &err)) ==
 	    -1) {
 		sf_error("%s: %s", name, err.msg);
 		sf_usage_die();

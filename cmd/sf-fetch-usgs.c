@@ -759,29 +759,21 @@ add_station(struct stlist *l, const char *config, const char *id,
     int64_t now, struct sf_err *err)
 {
 	struct station *s;
+	struct sf_fetch_span sp;
 	enum type t;
-	int64_t a, e, m = 0;
+	int64_t a, e;
 
 	if (id == NULL)
 		return sf_err_set(err, "no station");
 	if (sf_id_check("USGS", id, err) == -1)
 		return -1;
-	if (parse_type(type, &t) == -1)
-		return sf_err_set(err, "type '%s': unknown (daily_mean or "
-		    "realtime_15min)", type);
-	if (start == NULL || *start == '\0')
-		return sf_err_set(err, "station '%s': no start", id);
-	if (sf_time_parse(start, &a, err) == -1)
+	if (sf_fetch_span(type, start, end, mod, now, 0, &sp, err) == -1)
 		return -1;
-	e = now;
-	if (end != NULL && *end != '\0' && sf_time_parse(end, &e, err) == -1)
-		return -1;
-	if (end != NULL && strlen(end) == 10)
-		e += 86399;	/* a date: the end of that day */
-	if (mod != NULL && *mod == '\0')
+	t = sp.realtime ? CONTINUOUS : DAILY;
+	a = sp.start;
+	e = sp.end;
+	if (!sp.has_mod)
 		mod = NULL;
-	if (mod != NULL && sf_time_parse(mod, &m, err) == -1)
-		return -1;
 	if (t == DAILY) {	/* whole days */
 		a -= ((a % 86400) + 86400) % 86400;
 		e -= ((e % 86400) + 86400) % 86400;
@@ -800,7 +792,7 @@ add_station(struct stlist *l, const char *config, const char *id,
 	s->start_text = sf_strdup(start);
 	s->end_text = end != NULL && *end != '\0' ? sf_strdup(end) : NULL;
 	s->mod_text = mod != NULL ? sf_strdup(mod) : NULL;
-	s->mod = m;
+	s->mod = sp.mod;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = sf_realloc(l->v, l->cap * sizeof(*l->v));
@@ -897,7 +889,7 @@ main(int argc, char *argv[])
 	char **ids = NULL;
 	size_t nids = 0, nj = 0, i;
 	int c, stations = 0;
-	int64_t now;
+	int64_t now, tend;
 
 	sf_log_init(argv[0]);
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
@@ -995,8 +987,10 @@ main(int argc, char *argv[])
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 	if (start != NULL)
 		(void)opt_time("--start", start);
-	if (end != NULL)
-		(void)opt_time("--end", end);
+	if (end != NULL && sf_fetch_end(end, &tend, &err) == -1) {
+		sf_error("--end: %s", err.msg);
+		sf_usage_die();
+	}
 	if (type != NULL) {
 		enum type t;
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sf_fetch.h"
+#include "sf_time.h"
 
 #define KEY_MAX 512		/* longer is no key */
 
@@ -83,6 +84,50 @@ sf_fetch_obs_mine(const struct sf_rec *r, const char *agency)
 		return 0;
 	a = r->f[SF_REQ_AGENCY];
 	return a == NULL || strcmp(a, agency) == 0;
+}
+
+int
+sf_fetch_end(const char *s, int64_t *t, struct sf_err *err)
+{
+	if (sf_time_parse(s, t, err) == -1)
+		return -1;
+	if (strlen(s) == 10)
+		*t += 86399;	/* a date: the end of that day */
+	return 0;
+}
+
+int
+sf_fetch_span(const char *type, const char *start, const char *end,
+    const char *mod, int64_t now, int64_t back, struct sf_fetch_span *sp,
+    struct sf_err *err)
+{
+	struct sf_err e;
+
+	memset(sp, 0, sizeof(*sp));
+	if (blank(type) || strcmp(type, "daily_mean") == 0)
+		sp->realtime = 0;
+	else if (strcmp(type, "realtime_15min") == 0)
+		sp->realtime = 1;
+	else
+		return sf_err_set(err, "type '%s': not daily_mean or "
+		    "realtime_15min", type);
+	sp->end = now;
+	if (!blank(end)) {
+		if (sf_fetch_end(end, &sp->end, &e) == -1)
+			return sf_err_set(err, "end: %s", e.msg);
+	}
+	if (blank(start)) {
+		if (back == 0)
+			return sf_err_set(err, "no start");
+		sp->start = sp->end - back;
+	} else if (sf_time_parse(start, &sp->start, &e) == -1)
+		return sf_err_set(err, "start: %s", e.msg);
+	if (!blank(mod)) {
+		if (sf_time_parse(mod, &sp->mod, &e) == -1)
+			return sf_err_set(err, "modified_since: %s", e.msg);
+		sp->has_mod = 1;
+	}
+	return 0;
 }
 
 /* The key file's path into b. Returns 0, or -1 when there is no home. */

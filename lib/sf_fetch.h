@@ -5,6 +5,8 @@
 #ifndef SF_FETCH_H
 #define SF_FETCH_H
 
+#include <stdint.h>
+
 #include "sf_buf.h"
 #include "sf_err.h"
 #include "sf_rec.h"
@@ -49,6 +51,35 @@ enum sf_fetch_route sf_fetch_route(const struct sf_rec *r);
  * one becomes its error record). Everything else passes through.
  */
 int sf_fetch_obs_mine(const struct sf_rec *r, const char *agency);
+
+/*
+ * Parses s, an end time, into *t: a date without a time is the end of that
+ * day (23:59:59). Returns 0, or -1 with err set (sf_time_parse's message).
+ */
+int sf_fetch_end(const char *s, int64_t *t, struct sf_err *err);
+
+/* What an observation request asks for, read by sf_fetch_span. */
+struct sf_fetch_span {
+	int realtime;		/* 0: daily_mean, 1: realtime_15min */
+	int64_t start, end;	/* UTC seconds, both included */
+	int has_mod;		/* modified_since given */
+	int64_t mod;		/* modified_since */
+};
+
+/*
+ * The one reading of an observation request's type, start, end and
+ * modified_since (NULL or "" is not given), for the requests on the input
+ * and for the options alike. type: daily_mean (also when not given) or
+ * realtime_15min. end: not given is now; a date without a time is the end
+ * of that day (23:59:59), so that --end 2024-04-10 takes that day's values
+ * in every fetcher. start: not given is back seconds before the end, or an
+ * error ("no start") when back is 0. Returns 0 with sp set, or -1 with err:
+ * "type 'X': not daily_mean or realtime_15min", "end: ...", "start: ...",
+ * "modified_since: ...". A start after the end is not an error here.
+ */
+int sf_fetch_span(const char *type, const char *start, const char *end,
+    const char *mod, int64_t now, int64_t back, struct sf_fetch_span *sp,
+    struct sf_err *err);
 
 /*
  * Reads the USGS API key into key (reset first): $API_USGS_PAT when set
