@@ -7,18 +7,9 @@
 #include <string.h>
 
 #include "tap.h"
+#include "tap_time.h"
 #include "sf_fetch.h"
 #include "sf.h"
-
-static int64_t
-T(const char *s)
-{
-	int64_t t = 0;
-
-	if (sf_time_parse(s, &t, NULL) == -1)
-		printf("# bad time in the test: %s\n", s);
-	return t;
-}
 
 static void
 req(struct sf_rec *r, const char *agency, const char *type,
