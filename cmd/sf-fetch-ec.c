@@ -143,9 +143,17 @@ struct fetch {
 	size_t ngroups, gnext;		/* groups; the first not all launched */
 	int held, maxheld;		/* jobs launched and not yet freed */
 	int running;			/* inside sf_http_run */
-	long requests, rows, failed;
+	long failed;
+	struct sf_fetch_tally tally;	/* the progress line */
 	int rval;
 };
+
+/* The progress line on a terminal (see sf_fetch_tally_show). */
+static void
+show_progress(struct fetch *f, int last)
+{
+	sf_fetch_tally_show(&f->tally, stderr, sf_log_progname(), last);
+}
 
 static void
 note_cb(void *arg, const char *msg)
@@ -173,6 +181,7 @@ put_error_agency(struct fetch *f, const char *config, const char *station,
 	snprintf(text, sizeof(text), "%s", msg);
 	sf_http_scrub(f->h, text, sizeof(text));
 	msg = text;
+	show_progress(f, -1);
 	sf_error("station '%s': %s", station != NULL ? station : "", msg);
 	f->rval = SF_EXIT_FAIL;
 	f->failed++;
@@ -204,6 +213,7 @@ group_errors(struct fetch *f, struct group *g, const struct job *j)
 	char when[SF_TIME_LEN];
 	size_t i;
 
+	f->tally.done += (long)g->n;
 	for (i = 0; i < g->n; i++) {
 		sf_time_format(g->starts[i] > j->ws ? g->starts[i] : j->ws,
 		    when);
@@ -375,7 +385,7 @@ rows_write(struct fetch *f, const struct job *j, const char *before)
 			f->rval = SF_EXIT_FAIL;
 			continue;
 		}
-		f->rows++;
+		f->tally.rows++;
 		g->rows[k]++;
 		if (strcmp(t, g->newest[k]) > 0)
 			memcpy(g->newest[k], t, SF_TIME_LEN);
@@ -396,6 +406,7 @@ group_done(struct fetch *f, const struct group *g)
 	char num[SF_NUM_LEN];
 	size_t i;
 
+	f->tally.done += (long)g->n;
 	if (f->fmt != SF_FMT_NDJSON)
 		return;
 	for (i = 0; i < g->n; i++) {
@@ -585,7 +596,7 @@ launch(struct fetch *f, struct group *g, long win)
 	sf_info("GET %s", url.buf);
 	if (f->running)
 		sf_http_hold(f->h, PACE_MS);
-	f->requests++;
+	f->tally.requests++;
 	if (sf_http_add(f->h, &rq, &j->err) == -1) {
 		j->done = j->failed = 1;
 		if (g->kind != K_DATAMART)
@@ -634,6 +645,7 @@ flush_datamart(struct fetch *f, struct group *g)
 	g->head = g->tail = NULL;
 	job_free(f, hr);
 	job_free(f, dy);
+	show_progress(f, 0);
 }
 
 /* Writes what g's finished jobs hold, in window order. */
@@ -662,6 +674,7 @@ flush(struct fetch *f, struct group *g)
 		}
 		job_free(f, j);
 	}
+	show_progress(f, 0);
 }
 
 /* Requests */
@@ -1059,7 +1072,7 @@ list_fetch(struct fetch *f, const char *base,
 	rq.arg = &l;
 	rq.restart = 1;
 	sf_info("GET %s", url.buf);
-	f->requests++;
+	f->tally.requests++;
 	rc = sf_http_get(f->h, &rq, &res, err);
 	*status = res != NULL ? sf_http_error_status(res) : 0;
 	if (rc == 0 && sf_ec_finish(l.p, err) == -1)
@@ -1234,7 +1247,7 @@ run_stations(struct fetch *f, char **only, size_t nonly)
 				sf_error("%s", err.msg);
 				f->rval = SF_EXIT_FAIL;
 			} else
-				f->rows++;
+				f->tally.rows++;
 		}
 		for (k = 0; k < nonly; k++)
 			if (!s.seen[k]) {
@@ -1288,7 +1301,7 @@ main(int argc, char *argv[])
 	const char *base_opt = NULL, *config = NULL, *start_opt = NULL;
 	const char *end_opt = NULL, *type_opt = NULL;
 	char **only = NULL;
-	size_t nonly = 0, i;
+	size_t nonly = 0, i, gi;
 	long long jobs = DEFAULT_JOBS, backoff = -1, retries = 4;
 	double timeout = 0;
 	int c, stations = 0, type = -1;
@@ -1442,18 +1455,22 @@ main(int argc, char *argv[])
 		read_requests(&f, &rs, now);
 	f.rs = &rs;
 	normalise(&f, &rs, now);
+	sf_fetch_tally_start(&f.tally, 0, 2, sf_log_level() >= 0);
 	if (f.service == SVC_DATAMART)
 		provinces(&f, &rs);
 	groups_plan(&f, &rs);
+	for (gi = 0; gi < f.ngroups; gi++)
+		f.tally.total += f.groups[gi].n;
 	pump(&f);
 	f.running = 1;
 	if (sf_http_run(f.h, &err) == -1)
 		run_failed(&f, &err);
 	f.running = 0;
+	show_progress(&f, 1);
 
 out:
-	sf_info("%ld requests, %ld records, %ld stations failed", f.requests,
-	    f.rows, f.failed);
+	sf_info("%ld requests, %ld records, %ld stations failed",
+	    f.tally.requests, f.tally.rows, f.failed);
 	sf_writer_free(f.w);
 	sf_http_free(f.h);
 	sf_http_global_cleanup();

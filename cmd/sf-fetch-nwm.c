@@ -128,8 +128,16 @@ struct fetch {
 	size_t next_out;		/* the next job to write */
 	size_t ahead;			/* at most asked and not written */
 	long records, stations, empty, failed, mapped;
+	struct sf_fetch_tally tally;	/* the progress line */
 	int rval;
 };
+
+/* The progress line on a terminal (see sf_fetch_tally_show). */
+static void
+show_progress(struct fetch *fx, int last)
+{
+	sf_fetch_tally_show(&fx->tally, stderr, sf_log_progname(), last);
+}
 
 static char *
 dup_or_null(const char *s)
@@ -421,6 +429,7 @@ fail_job(struct fetch *fx, struct job *j, long status, const char *msg)
 	snprintf(text, sizeof(text), "%s", msg);
 	sf_http_scrub(fx->h, text, sizeof(text));
 	msg = text;
+	show_progress(fx, -1);
 	if (tg != NULL && strcmp(st, tg) == 0)
 		sf_error("%s", msg);
 	else
@@ -614,6 +623,11 @@ out_job(struct fetch *fx, struct job *j)
 		out_gauge(fx, j);
 		break;
 	}
+	if (j->what != PASS) {
+		fx->tally.done++;
+		fx->tally.rows = fx->o->mappings ? fx->mapped : fx->records;
+		show_progress(fx, 0);
+	}
 	job_release(j);
 }
 
@@ -715,7 +729,8 @@ ask(struct fetch *fx, struct job *j)
 		j->rc = -1;
 		j->msg = sf_strdup(err.msg);
 		j->state = DONE;
-	}
+	} else
+		fx->tally.requests++;
 }
 
 /*
@@ -774,11 +789,16 @@ run(struct fetch *fx)
 		fputs(SF_MAP_CSV_HEADER "\n", stdout);
 	else
 		fx->w = sf_writer_new(stdout, o->fmt);
+	sf_fetch_tally_start(&fx->tally, 0, 2, sf_log_level() >= 0);
+	for (i = 0; i < fx->n; i++)
+		if (fx->jobs[i].what != PASS)
+			fx->tally.total++;
 	pump(fx);
 	if (sf_http_run(fx->h, &err) == -1) {
 		sf_error("%s", err.msg);
 		fx->rval = SF_EXIT_FAIL;
 	}
+	show_progress(fx, 1);
 	/* Whatever a failed run left unwritten. */
 	for (i = fx->next_out; i < fx->n; i++)
 		job_release(&fx->jobs[i]);

@@ -138,10 +138,8 @@ struct fetch {
 	int nwis;
 	const char *base;
 	const char *state, *huc, *site_type;
-	long requests, rows, failed, stations_done;
-	size_t nstations;
-	time_t t0;
-	int progress;
+	long failed;
+	struct sf_fetch_tally tally;	/* the progress line */
 	int rval;
 };
 
@@ -164,12 +162,7 @@ note_cb(void *arg, const char *msg)
 static void
 show_progress(struct fetch *fx, int last)
 {
-	if (!fx->progress)
-		return;
-	fprintf(stderr, "\r%s: %ld/%zu stations, %ld requests, %ld rows, "
-	    "%lds%s", sf_log_progname(), fx->stations_done, fx->nstations,
-	    fx->requests, fx->rows, (long)(time(NULL) - fx->t0),
-	    last ? "\n" : "");
+	sf_fetch_tally_show(&fx->tally, stderr, sf_log_progname(), last);
 }
 
 /* Reports station s failed: a line on stderr and an error record. */
@@ -189,8 +182,7 @@ fail_station(struct fetch *fx, struct station *s, long status,
 	s->failed = 1;
 	fx->failed++;
 	fx->rval = SF_EXIT_FAIL;
-	if (fx->progress)
-		fputc('\n', stderr);
+	show_progress(fx, -1);
 	sf_error("station '%s': %s", s->id, msg);
 	if (fx->fmt != SF_FMT_NDJSON)
 		return;
@@ -337,7 +329,7 @@ flush_page(struct job *j)
 		if (sf_writer_put(fx->w, &rec, &err) == -1)
 			sf_error("%s", err.msg);
 		else {
-			fx->rows++;
+			fx->tally.rows++;
 			if (s != NULL && !j->locations)
 				s->rows++;
 		}
@@ -461,7 +453,7 @@ queue(struct job *j, const char *url)
 	}
 	j->seen = sf_realloc(j->seen, (j->nseen + 1) * sizeof(*j->seen));
 	j->seen[j->nseen++] = sf_strdup(url);
-	j->fx->requests++;
+	j->fx->tally.requests++;
 	return 0;
 }
 
@@ -479,7 +471,7 @@ job_done(struct job *j)
 	char num[SF_NUM_LEN];
 	size_t i;
 
-	fx->stations_done += (long)j->nst;
+	fx->tally.done += (long)j->nst;
 	if (fx->fmt != SF_FMT_NDJSON)
 		return;
 	for (i = 0; i < j->nst; i++) {
@@ -595,13 +587,13 @@ done_cb(void *arg, const struct sf_http_res *res)
 	flush_page(j);
 	next = sf_usgs_next(j->parser);
 	if (!j->locations && job_failed(j))	/* nothing to go on */
-		j->fx->stations_done += (long)j->nst;
+		j->fx->tally.done += (long)j->nst;
 	else if (next != NULL && st.items > 0) {
 		url = sf_strdup(next);
 		if (check_next(j, url, &m) == -1) {
 			fail_job(j, 0, m.buf);
 			sf_buf_release(&m);
-			j->fx->stations_done += (long)j->nst;
+			j->fx->tally.done += (long)j->nst;
 		} else
 			(void)queue(j, url);
 		free(url);
@@ -1065,8 +1057,7 @@ main(int argc, char *argv[])
 	fx.w = sf_writer_new(stdout, fx.fmt);
 	if (!stations && nids == 0 && read_requests(&fx, &l, now) != 0)
 		fx.rval = SF_EXIT_FAIL;
-	fx.t0 = time(NULL);
-	fx.progress = isatty(2) && sf_log_level() >= 0;
+	sf_fetch_tally_start(&fx.tally, l.n, 2, sf_log_level() >= 0);
 
 	if (stations) {
 		loc = job_new(&fx, fx.nwis ? SF_USGS_RDB_SITE :
@@ -1074,7 +1065,6 @@ main(int argc, char *argv[])
 		loc->locations = 1;
 		job_start(loc);
 	} else {
-		fx.nstations = l.n;
 		nj = make_jobs(&fx, l.v, l.n, &jobs);
 		for (i = 0; i < nj; i++)
 			job_start(jobs[i]);
@@ -1085,7 +1075,7 @@ main(int argc, char *argv[])
 	}
 	show_progress(&fx, 1);
 	sf_info("%zu stations, %ld requests, %ld rows, %ld failed", l.n,
-	    fx.requests, fx.rows, fx.failed);
+	    fx.tally.requests, fx.tally.rows, fx.failed);
 
 	for (i = 0; i < nj; i++)
 		job_free(jobs[i]);

@@ -130,6 +130,30 @@ sf_fetch_span(const char *type, const char *start, const char *end,
 	return 0;
 }
 
+void
+sf_fetch_tally_start(struct sf_fetch_tally *t, size_t total, int fd, int on)
+{
+	memset(t, 0, sizeof(*t));
+	t->total = total;
+	t->t0 = time(NULL);
+	t->on = on && isatty(fd);
+}
+
+void
+sf_fetch_tally_show(const struct sf_fetch_tally *t, FILE *fp,
+    const char *prog, int last)
+{
+	if (!t->on)
+		return;
+	if (last == -1) {
+		fputc('\n', fp);
+		return;
+	}
+	fprintf(fp, "\r%s: %ld/%zu stations, %ld requests, %ld rows, %lds%s",
+	    prog, t->done, t->total, t->requests, t->rows,
+	    (long)(time(NULL) - t->t0), last ? "\n" : "");
+}
+
 /* The key file's path into b. Returns 0, or -1 when there is no home. */
 static int
 key_path(struct sf_buf *b)

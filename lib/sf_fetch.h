@@ -6,6 +6,8 @@
 #define SF_FETCH_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "sf_buf.h"
 #include "sf_err.h"
@@ -80,6 +82,34 @@ struct sf_fetch_span {
 int sf_fetch_span(const char *type, const char *start, const char *end,
     const char *mod, int64_t now, int64_t back, struct sf_fetch_span *sp,
     struct sf_err *err);
+
+/*
+ * What a fetch has done so far, for the progress line the three fetchers
+ * keep on a terminal: stations finished (fetched or failed) of total, HTTP
+ * requests sent, records written, seconds since t0.
+ */
+struct sf_fetch_tally {
+	size_t total;
+	long done, requests, rows;
+	time_t t0;
+	int on;			/* show the line at all */
+};
+
+/*
+ * Starts t at now with total stations. The line is on only when on is
+ * set and fd is a terminal: the caller passes stderr's descriptor and
+ * whether warnings are wanted (not -q), so that cron never gets it.
+ */
+void sf_fetch_tally_start(struct sf_fetch_tally *t, size_t total, int fd,
+    int on);
+
+/*
+ * When t is on, rewrites the line on fp (the caller's stderr):
+ * "\rPROG: D/N stations, R requests, K rows, Ss", ended by a newline when
+ * last is set; with last -1, only ends the line (before a message).
+ */
+void sf_fetch_tally_show(const struct sf_fetch_tally *t, FILE *fp,
+    const char *prog, int last);
 
 /*
  * Reads the USGS API key into key (reset first): $API_USGS_PAT when set

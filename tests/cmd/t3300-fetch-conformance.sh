@@ -130,6 +130,24 @@ test_expect_success 'one station option: -s, --station and the old names in each
 	grep "^sf-fetch-nwm: -s: .*sf-map --to NOAA-HADS" err
 '
 
+test_expect_success 'the same progress line in each, on a terminal only' '
+	for p in usgs ec nwm; do
+		case $p in
+		usgs) args="-s 01646500 --start 2024-04-01" ;;
+		ec) args="-s 08MF005 --start 2024-04-01" ;;
+		nwm) args="-s AMAT2" ;;
+		esac
+		script -qec "sf-fetch-$p $args >out.tty" /dev/null >tty </dev/null &&
+		grep "sf-fetch-$p: 1/1 stations, 1 requests, 0 rows, [0-9]*s" tty ||
+		    { echo "$p: no progress on a terminal"; cat tty; exit 1; }
+		sf-fetch-$p $args >out 2>err &&
+		test_cmp out.tty out &&
+		! grep "stations, " err || { echo "$p: progress off a terminal"; exit 1; }
+		script -qec "sf-fetch-$p -q $args >out.tty" /dev/null >tty </dev/null &&
+		! grep "stations, " tty || { echo "$p: progress with -q"; exit 1; }
+	done
+'
+
 test_expect_success 'one option set: --retries, --backoff, --timeout, -j in each' '
 	cat >routes.503 <<-\EOF &&
 	GET /* -> 503
