@@ -451,8 +451,10 @@ job_begin(void *arg, const struct sf_http_res *res)
 {
 	struct job *j = arg;
 	size_t i;
+	long n;
 
-	(void)res;
+	if ((n = sf_fetch_pace(j->f->h, res)) >= 0)
+		sf_info("X-RateLimit-Remaining %ld: slowing down", n);
 	sf_ec_free(j->p);
 	j->p = sf_ec_new(job_layout(j), NULL, row_put, j);
 	sf_buf_reset(&j->rows);

@@ -635,8 +635,10 @@ static int
 on_begin(void *arg, const struct sf_http_res *res)
 {
 	struct job *j = arg;
+	long n;
 
-	(void)res;
+	if ((n = sf_fetch_pace(j->fx->h, res)) >= 0)
+		sf_info("X-RateLimit-Remaining %ld: slowing down", n);
 	sf_nwps_reset(j->body);
 	return 0;
 }

@@ -42,7 +42,6 @@
 #define URL_MAX		SF_USGSFETCH_URL_MAX
 #define DAILY_SLACK	(31LL * 86400)	/* starts this close share */
 #define CONT_SLACK	86400LL		/* the same, continuous */
-#define RATE_LOW	20		/* X-RateLimit-Remaining to slow at */
 /*
  * Pages one window may take. The most a window asks for is a batch of
  * stations as long as URL_MAX allows (about 440) times a year of 15-minute
@@ -504,19 +503,14 @@ next_window(struct job *j)
 	sf_buf_release(&b[1]);
 }
 
+/* Paces the requests by the rate limit the API announces. */
 static void
 slow_down(struct fetch *fx, const struct sf_http_res *res)
 {
-	const char *v;
-	long long n;
+	long n;
 
-	v = sf_http_res_header(res, "X-RateLimit-Remaining");
-	if (v == NULL || sf_str_toll(v, 0, LLONG_MAX, &n, NULL) == -1)
-		return;
-	if (n < RATE_LOW) {
-		sf_info("X-RateLimit-Remaining %lld: slowing down", n);
-		sf_http_hold(fx->h, (RATE_LOW - (long)n) * 500L);
-	}
+	if ((n = sf_fetch_pace(fx->h, res)) >= 0)
+		sf_info("X-RateLimit-Remaining %ld: slowing down", n);
 }
 
 static int

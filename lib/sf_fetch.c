@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,20 @@ sf_fetch_tally_show(const struct sf_fetch_tally *t, FILE *fp,
 	fprintf(fp, "\r%s: %ld/%zu stations, %ld requests, %ld rows, %lds%s",
 	    prog, t->done, t->total, t->requests, t->rows,
 	    (long)(time(NULL) - t->t0), last ? "\n" : "");
+}
+
+long
+sf_fetch_pace(struct sf_http *h, const struct sf_http_res *res)
+{
+	const char *v;
+	long long n;
+
+	v = sf_http_res_header(res, "X-RateLimit-Remaining");
+	if (v == NULL || sf_str_toll(v, 0, LLONG_MAX, &n, NULL) == -1 ||
+	    n >= SF_FETCH_RATE_LOW)
+		return -1;
+	sf_http_hold(h, (SF_FETCH_RATE_LOW - (long)n) * 500L);
+	return (long)n;
 }
 
 /* The key file's path into b. Returns 0, or -1 when there is no home. */

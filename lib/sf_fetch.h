@@ -11,6 +11,7 @@
 
 #include "sf_buf.h"
 #include "sf_err.h"
+#include "sf_http.h"
 #include "sf_rec.h"
 #include "sf_str.h"
 
@@ -110,6 +111,17 @@ void sf_fetch_tally_start(struct sf_fetch_tally *t, size_t total, int fd,
  */
 void sf_fetch_tally_show(const struct sf_fetch_tally *t, FILE *fp,
     const char *prog, int last);
+
+#define SF_FETCH_RATE_LOW	20	/* X-RateLimit-Remaining to slow at */
+
+/*
+ * Paces h by the rate limit res (a response whose headers are in)
+ * announces: when its X-RateLimit-Remaining falls under
+ * SF_FETCH_RATE_LOW, holds every request half a second for each request
+ * under it. Returns the remaining count when it slowed down (the caller
+ * may say so), else -1.
+ */
+long sf_fetch_pace(struct sf_http *h, const struct sf_http_res *res);
 
 /*
  * Reads the USGS API key into key (reset first): $API_USGS_PAT when set

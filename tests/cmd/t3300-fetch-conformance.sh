@@ -148,6 +148,28 @@ test_expect_success 'the same progress line in each, on a terminal only' '
 	done
 '
 
+test_expect_success 'each slows down when X-RateLimit-Remaining runs low' '
+	cat >routes.rate <<-EOF &&
+	GET /collections/daily/items -> 200 '\''$E'\'' X-RateLimit-Remaining: 18
+	GET /services/daily_data/csv/inline
+	  -> 200 '\''\$FIXTURES/ec/wateroffice/daily_data_header_only.csv'\'' X-RateLimit-Remaining: 18
+	GET /gauges/AMAT2/stageflow/forecast
+	  -> 200 \$FIXTURES/noaa/nwps/sample_stageflow_forecast_empty_HNFT2_feetball.json X-RateLimit-Remaining: 18
+	EOF
+	start_server routes.rate &&
+	for p in usgs ec nwm; do
+		case $p in
+		usgs) args="-s 01646500 --start 2024-04-01" ;;
+		ec) args="-s 08MF005 --start 2024-04-01" ;;
+		nwm) args="-s AMAT2" ;;
+		esac
+		SF_USGS_URL=$SERVER_URL SF_EC_URL=$SERVER_URL/services \
+		    SF_NWPS_URL=$SERVER_URL sf-fetch-$p -v $args >out 2>err &&
+		grep "^sf-fetch-$p: X-RateLimit-Remaining 18: slowing down" err ||
+		    { echo "$p: did not slow down"; cat err; exit 1; }
+	done
+'
+
 test_expect_success 'one option set: --retries, --backoff, --timeout, -j in each' '
 	cat >routes.503 <<-\EOF &&
 	GET /* -> 503
