@@ -28,6 +28,15 @@ cat >foreign <<-\EOF
 {"kind":"station","station":"01646500","agency":"USGS","name":"POTOMAC RIVER","latitude":38.9,"longitude":-77.1,"state":"MD","huc_code":null,"drainage_area_sqmi":11560,"altitude_ft":null,"utc_offset":"-05:00","uses_dst":true}
 EOF
 
+# The options that ask fetcher $1 for one station of the stand-in.
+one_station() {
+	case $1 in
+	usgs) echo "-s 01646500 --start 2024-04-01" ;;
+	ec) echo "-s 08MF005 --start 2024-04-01" ;;
+	nwm) echo "-s AMAT2" ;;
+	esac
+}
+
 for p in usgs ec nwm; do
 	test_expect_success "sf-fetch-$p: other kinds pass through untouched, in order" "
 		{ cat foreign; echo 'not json'; } >in &&
@@ -132,11 +141,7 @@ test_expect_success 'one station option: -s, --station and the old names in each
 
 test_expect_success 'the same progress line in each, on a terminal only' '
 	for p in usgs ec nwm; do
-		case $p in
-		usgs) args="-s 01646500 --start 2024-04-01" ;;
-		ec) args="-s 08MF005 --start 2024-04-01" ;;
-		nwm) args="-s AMAT2" ;;
-		esac
+		args=$(one_station $p)
 		script -qec "sf-fetch-$p $args >out.tty" /dev/null >tty </dev/null &&
 		grep "sf-fetch-$p: 1/1 stations, 1 requests, 0 rows, [0-9]*s" tty ||
 		    { echo "$p: no progress on a terminal"; cat tty; exit 1; }
@@ -158,11 +163,7 @@ test_expect_success 'each slows down when X-RateLimit-Remaining runs low' '
 	EOF
 	start_server routes.rate &&
 	for p in usgs ec nwm; do
-		case $p in
-		usgs) args="-s 01646500 --start 2024-04-01" ;;
-		ec) args="-s 08MF005 --start 2024-04-01" ;;
-		nwm) args="-s AMAT2" ;;
-		esac
+		args=$(one_station $p)
 		SF_USGS_URL=$SERVER_URL SF_EC_URL=$SERVER_URL/services \
 		    SF_NWPS_URL=$SERVER_URL sf-fetch-$p -v $args >out 2>err &&
 		grep "^sf-fetch-$p: X-RateLimit-Remaining 18: slowing down" err ||
