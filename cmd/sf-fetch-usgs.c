@@ -4,9 +4,10 @@
  *
  * Requests (stdin or options) are grouped into jobs: stations of one
  * configuration and type whose start dates are close share a request (a
- * comma list, the URL kept under URL_MAX bytes). A job runs its time
- * windows (one for daily means, a year at most for continuous values) in
- * order and follows each window's next links to the end. Each page is
+ * comma list, the URL kept under SF_USGSFETCH_URL_MAX bytes; see
+ * sf_usgsfetch). A job runs its time windows (one for daily means, a year
+ * at most for continuous values) in order and follows each window's next
+ * links to the end. Each page is
  * parsed as it arrives into a buffer, and written only once it is whole:
  * a page cut short is retried from its start or fails, never half
  * written. The buffered rows are sorted by station and time (a stable
@@ -39,15 +40,12 @@
 
 #define DEFAULT_URL	"https://api.waterdata.usgs.gov/ogcapi/v0"
 #define NWIS_URL	"https://waterservices.usgs.gov/nwis"
-#define URL_MAX		SF_USGSFETCH_URL_MAX
-#define DAILY_SLACK	(31LL * 86400)	/* starts this close share */
-#define CONT_SLACK	86400LL		/* the same, continuous */
 /*
  * Pages one window may take. The most a window asks for is a batch of
- * stations as long as URL_MAX allows (about 440) times a year of 15-minute
- * values (35,136): 15.5 M rows, 310 pages of 50,000; a decade of 15-minute
- * values of one station is 350,000 rows, 7 pages. A window that goes on
- * longer is a service that does not stop.
+ * stations as long as SF_USGSFETCH_URL_MAX allows (about 440) times a
+ * year of 15-minute values (35,136): 15.5 M rows, 310 pages of 50,000; a
+ * decade of 15-minute values of one station is 350,000 rows, 7 pages. A
+ * window that goes on longer is a service that does not stop.
  */
 #define PAGES_MAX	1000
 
@@ -635,71 +633,48 @@ job_start(struct job *j)
 	sf_buf_release(&b[1]);
 }
 
-static int
-station_cmp(const void *a, const void *b)
-{
-	const struct station *x = *(struct station *const *)a;
-	const struct station *y = *(struct station *const *)b;
-	int c;
-
-	if ((c = strcmp(x->config ? x->config : "",
-	    y->config ? y->config : "")) != 0)
-		return c;
-	if (x->type != y->type)
-		return x->type < y->type ? -1 : 1;
-	if ((x->mod_text != NULL) != (y->mod_text != NULL))
-		return x->mod_text == NULL ? -1 : 1;
-	if (x->end != y->end)
-		return x->end < y->end ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
-static int
-same_group(const struct station *a, const struct station *b)
-{
-	int64_t slack = a->type == DAILY ? DAILY_SLACK : CONT_SLACK;
-
-	return strcmp(a->config ? a->config : "",
-	    b->config ? b->config : "") == 0 && a->type == b->type &&
-	    (a->mod_text != NULL) == (b->mod_text != NULL) &&
-	    a->end == b->end && b->start - a->start <= slack;
-}
-
-/* Splits the stations into jobs; returns how many. */
+/* Splits the stations into jobs (sf_usgsfetch_group); returns how many. */
 static size_t
 make_jobs(struct fetch *fx, struct station **st, size_t n,
     struct job ***jobsp)
 {
-	struct job **jobs = NULL, *j = NULL;
-	size_t i, nj = 0, len = 0, base;
+	struct sf_usgsfetch_req *r = sf_calloc(n + 1, sizeof(*r));
+	struct job **jobs, *j = NULL;
+	struct station *s;
+	size_t i, nj;
 
-	base = strlen(fx->base) + 300;
-	if (n > 1)
-		qsort(st, n, sizeof(*st), station_cmp);
-	jobs = sf_calloc(n + 1, sizeof(*jobs));
 	for (i = 0; i < n; i++) {
-		if (j == NULL || !same_group(j->st[0], st[i]) ||
-		    base + len + strlen(st[i]->id) + 8 > URL_MAX) {
-			j = job_new(fx, fx->nwis ? (st[i]->type == DAILY ?
-			    SF_USGS_RDB_DV : SF_USGS_RDB_IV) :
-			    (st[i]->type == DAILY ? SF_USGS_DAILY :
-			    SF_USGS_CONTINUOUS), st[i]->config);
-			j->st = sf_calloc(n - i, sizeof(*j->st));
-			j->type = st[i]->type;
-			j->start = st[i]->start;
-			j->end = st[i]->end;
-			j->revision = st[i]->mod_text != NULL && !fx->nwis;
-			j->mod = st[i]->mod;
-			jobs[nj++] = j;
-			len = 0;
-		}
-		if (st[i]->mod_text != NULL && st[i]->mod < j->mod)
-			j->mod = st[i]->mod;	/* the earliest of the batch */
-		j->st[j->nst++] = st[i];
-		len += strlen(st[i]->id) + 8;	/* "USGS-" and "%2C" */
+		r[i].config = st[i]->config;
+		r[i].station = st[i]->id;
+		r[i].kind = st[i]->type == DAILY ? SF_USGSFETCH_DAILY :
+		    SF_USGSFETCH_CONTINUOUS;
+		r[i].revision = st[i]->mod_text != NULL;
+		r[i].start = st[i]->start;
+		r[i].end = st[i]->end;
+		r[i].order = i;
 	}
+	nj = sf_usgsfetch_group(r, n, strlen(fx->base));
+	jobs = sf_calloc(nj + 1, sizeof(*jobs));
+	for (i = 0; i < n; i++) {
+		s = st[r[i].order];
+		if (jobs[r[i].group] == NULL) {
+			j = job_new(fx, fx->nwis ? (s->type == DAILY ?
+			    SF_USGS_RDB_DV : SF_USGS_RDB_IV) :
+			    (s->type == DAILY ? SF_USGS_DAILY :
+			    SF_USGS_CONTINUOUS), s->config);
+			j->st = sf_calloc(n - i, sizeof(*j->st));
+			j->type = s->type;
+			j->start = s->start;
+			j->end = s->end;
+			j->revision = s->mod_text != NULL && !fx->nwis;
+			j->mod = s->mod;
+			jobs[r[i].group] = j;
+		}
+		if (s->mod_text != NULL && s->mod < j->mod)
+			j->mod = s->mod;	/* the earliest of the batch */
+		j->st[j->nst++] = s;
+	}
+	free(r);
 	*jobsp = jobs;
 	return nj;
 }

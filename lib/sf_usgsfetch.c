@@ -2,12 +2,69 @@
  * sf_usgsfetch: the windows and URLs of sf-fetch-usgs (see
  * sf_usgsfetch.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sf_http.h"
 #include "sf_time.h"
 #include "sf_usgs.h"
 #include "sf_usgsfetch.h"
+
+static int
+req_cmp(const void *a, const void *b)
+{
+	const struct sf_usgsfetch_req *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->config ? x->config : "",
+	    y->config ? y->config : "")) != 0)
+		return c;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->revision != y->revision)
+		return x->revision < y->revision ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if ((c = strcmp(x->station, y->station)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Whether b may join the batch that a opened. */
+static int
+same_batch(const struct sf_usgsfetch_req *a, const struct sf_usgsfetch_req *b)
+{
+	int64_t slack = a->kind == SF_USGSFETCH_DAILY ?
+	    SF_USGSFETCH_DAILY_SLACK : SF_USGSFETCH_CONT_SLACK;
+
+	return strcmp(a->config ? a->config : "",
+	    b->config ? b->config : "") == 0 && a->kind == b->kind &&
+	    a->revision == b->revision && a->end == b->end &&
+	    b->start - a->start <= slack;
+}
+
+size_t
+sf_usgsfetch_group(struct sf_usgsfetch_req *r, size_t n, size_t base_len)
+{
+	size_t i, first = 0, ng = 0, len = 0, base = base_len + 300;
+
+	if (n > 1)
+		qsort(r, n, sizeof(*r), req_cmp);
+	for (i = 0; i < n; i++) {
+		if (i == 0 || !same_batch(&r[first], &r[i]) ||
+		    base + len + strlen(r[i].station) + 8 >
+		    SF_USGSFETCH_URL_MAX) {
+			first = i;
+			ng++;
+			len = 0;
+		}
+		r[i].group = ng - 1;
+		len += strlen(r[i].station) + 8;	/* "USGS-", "%2C" */
+	}
+	return ng;
+}
 
 void
 sf_usgsfetch_first(enum sf_usgsfetch_kind kind, int64_t start, int64_t end,

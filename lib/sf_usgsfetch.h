@@ -45,6 +45,31 @@ struct sf_usgsfetch_query {
 	const char *site_type;	/* LOCATIONS: the site type code */
 };
 
+#define SF_USGSFETCH_DAILY_SLACK	(31LL * 86400)	/* starts this close share */
+#define SF_USGSFETCH_CONT_SLACK	86400LL		/* the same, continuous */
+
+/* One station's part of the work, as the caller normalised it. */
+struct sf_usgsfetch_req {
+	const char *config;	/* borrowed; may be NULL */
+	const char *station;	/* borrowed */
+	enum sf_usgsfetch_kind kind;	/* DAILY or CONTINUOUS */
+	int revision;		/* asks only values modified since */
+	int64_t start, end;	/* both included */
+	size_t order;		/* the caller's index, kept through the sort */
+	size_t group;		/* set by sf_usgsfetch_group */
+};
+
+/*
+ * Sorts r by config, kind, revision, end, start and station, and numbers
+ * the batches in r[i].group from 0: consecutive requests share a batch
+ * when they have the same config, kind, revision and end, their starts
+ * are within the kind's slack of the batch's first (earliest) start, and
+ * the batch's URL (base_len bytes of base URL) stays under
+ * SF_USGSFETCH_URL_MAX. Returns the number of batches.
+ */
+size_t sf_usgsfetch_group(struct sf_usgsfetch_req *r, size_t n,
+    size_t base_len);
+
 /*
  * The first window of a batch of kind from start to end (both included)
  * into *ws and *we: the whole range for daily means and the catalog, at

@@ -120,10 +120,52 @@ test_urls(void)
 	sf_buf_release(&b);
 }
 
+static void
+test_groups(void)
+{
+	struct sf_usgsfetch_req r[600];
+	char ids[600][16];
+	size_t i, n, ng;
+
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < 4; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "0164650%zu", 3 - i);
+		r[i].station = ids[i];
+		r[i].kind = SF_USGSFETCH_DAILY;
+		r[i].start = T("2024-01-01") + (int64_t)i * 86400;
+		r[i].end = T("2024-12-31");
+		r[i].order = i;
+	}
+	r[2].start = T("2024-03-01");	/* too far from the others */
+	r[3].revision = 1;		/* a revision pass: a batch alone */
+	ng = sf_usgsfetch_group(r, 4, 20);
+	is_int(ng, 3, "the same end and near starts share a batch");
+	ok(r[0].group == 0 && r[1].group == 0 && r[0].order == 0 &&
+	    r[1].order == 1, "by start, the caller's index kept");
+	ok(r[2].order == 2 && r[2].group == 1, "a start 59 days on: alone");
+	ok(r[3].order == 3 && r[3].group == 2, "the revision pass last");
+
+	n = 600;
+	for (i = 0; i < n; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "%08zu", 10000000 + i);
+		r[i].config = "c";
+		r[i].station = ids[i];
+		r[i].kind = SF_USGSFETCH_CONTINUOUS;
+		r[i].revision = 0;
+		r[i].start = T("2024-01-01T00:00:00Z");
+		r[i].end = T("2024-01-31T00:00:00Z");
+		r[i].order = i;
+	}
+	ng = sf_usgsfetch_group(r, n, 40);
+	ok(ng == 2 && r[n - 1].group == 1 && r[0].group == 0,
+	    "600 stations: two batches, each URL under the limit");
+}
+
 int
 main(void)
 {
 	test_windows();
+	test_groups();
 	test_urls();
 	return tap_done();
 }
