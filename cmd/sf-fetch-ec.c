@@ -52,6 +52,7 @@ static const struct option longopts[] = {
 	{ "end", required_argument, NULL, 'E' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "id", required_argument, NULL, 's' },	/* an old name of --station */
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "retries", required_argument, NULL, 'R' },
@@ -142,9 +143,17 @@ struct fetch {
 	size_t ngroups, gnext;		/* groups; the first not all launched */
 	int held, maxheld;		/* jobs launched and not yet freed */
 	int running;			/* inside sf_http_run */
-	long requests, rows, failed;
+	long failed;
+	struct sf_fetch_tally tally;	/* the progress line */
 	int rval;
 };
+
+/* The progress line on a terminal (see sf_fetch_tally_show). */
+static void
+show_progress(struct fetch *f, int last)
+{
+	sf_fetch_tally_show(&f->tally, stderr, sf_log_progname(), last);
+}
 
 static void
 note_cb(void *arg, const char *msg)
@@ -172,6 +181,7 @@ put_error_agency(struct fetch *f, const char *config, const char *station,
 	snprintf(text, sizeof(text), "%s", msg);
 	sf_http_scrub(f->h, text, sizeof(text));
 	msg = text;
+	show_progress(f, -1);
 	sf_error("station '%s': %s", station != NULL ? station : "", msg);
 	f->rval = SF_EXIT_FAIL;
 	f->failed++;
@@ -203,6 +213,7 @@ group_errors(struct fetch *f, struct group *g, const struct job *j)
 	char when[SF_TIME_LEN];
 	size_t i;
 
+	f->tally.done += (long)g->n;
 	for (i = 0; i < g->n; i++) {
 		sf_time_format(g->starts[i] > j->ws ? g->starts[i] : j->ws,
 		    when);
@@ -374,7 +385,7 @@ rows_write(struct fetch *f, const struct job *j, const char *before)
 			f->rval = SF_EXIT_FAIL;
 			continue;
 		}
-		f->rows++;
+		f->tally.rows++;
 		g->rows[k]++;
 		if (strcmp(t, g->newest[k]) > 0)
 			memcpy(g->newest[k], t, SF_TIME_LEN);
@@ -395,6 +406,7 @@ group_done(struct fetch *f, const struct group *g)
 	char num[SF_NUM_LEN];
 	size_t i;
 
+	f->tally.done += (long)g->n;
 	if (f->fmt != SF_FMT_NDJSON)
 		return;
 	for (i = 0; i < g->n; i++) {
@@ -439,8 +451,10 @@ job_begin(void *arg, const struct sf_http_res *res)
 {
 	struct job *j = arg;
 	size_t i;
+	long n;
 
-	(void)res;
+	if ((n = sf_fetch_pace(j->f->h, res)) >= 0)
+		sf_info("X-RateLimit-Remaining %ld: slowing down", n);
 	sf_ec_free(j->p);
 	j->p = sf_ec_new(job_layout(j), NULL, row_put, j);
 	sf_buf_reset(&j->rows);
@@ -584,7 +598,7 @@ launch(struct fetch *f, struct group *g, long win)
 	sf_info("GET %s", url.buf);
 	if (f->running)
 		sf_http_hold(f->h, PACE_MS);
-	f->requests++;
+	f->tally.requests++;
 	if (sf_http_add(f->h, &rq, &j->err) == -1) {
 		j->done = j->failed = 1;
 		if (g->kind != K_DATAMART)
@@ -633,6 +647,7 @@ flush_datamart(struct fetch *f, struct group *g)
 	g->head = g->tail = NULL;
 	job_free(f, hr);
 	job_free(f, dy);
+	show_progress(f, 0);
 }
 
 /* Writes what g's finished jobs hold, in window order. */
@@ -661,6 +676,7 @@ flush(struct fetch *f, struct group *g)
 		}
 		job_free(f, j);
 	}
+	show_progress(f, 0);
 }
 
 /* Requests */
@@ -676,20 +692,6 @@ parse_type(const char *s, int *type)
 		*type = T_REALTIME;
 	else
 		return -1;
-	return 0;
-}
-
-/*
- * Parses an end: a bare date means the end of that day. Returns 0 or -1
- * with err set.
- */
-static int
-parse_end(const char *s, int64_t *t, struct sf_err *err)
-{
-	if (sf_time_parse(s, t, err) == -1)
-		return -1;
-	if (strlen(s) == 10)
-		*t += 86399;
 	return 0;
 }
 
@@ -748,13 +750,12 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 	const char *agency = rec->f[SF_REQ_AGENCY];
 	const char *type = rec->f[SF_REQ_TYPE];
 	struct sf_err err;
+	struct sf_fetch_span sp;
 	struct req *r;
 	char why[SF_ERR_MAX + 16];
-	int t = T_DAILY;
-	int64_t start = 0, end = now;
 
 	why[0] = '\0';
-	if (agency != NULL && strcmp(agency, "EC") != 0) {
+	if (!sf_fetch_obs_mine(rec, "EC")) {
 		pass(f, rec, line);
 		return -1;
 	}
@@ -762,16 +763,9 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 		snprintf(why, sizeof(why), "no station");
 	else if (sf_id_check("EC", station, &err) == -1)
 		snprintf(why, sizeof(why), "%s", err.msg);
-	else if (parse_type(type, &t) == -1)
-		snprintf(why, sizeof(why), "type '%s': not daily_mean or "
-		    "realtime_15min", type != NULL ? type : "");
-	else if (rec->f[SF_REQ_END] != NULL && *rec->f[SF_REQ_END] != '\0' &&
-	    parse_end(rec->f[SF_REQ_END], &end, &err) == -1)
-		snprintf(why, sizeof(why), "end: %s", err.msg);
-	else if (rec->f[SF_REQ_START] != NULL &&
-	    *rec->f[SF_REQ_START] != '\0' &&
-	    sf_time_parse(rec->f[SF_REQ_START], &start, &err) == -1)
-		snprintf(why, sizeof(why), "start: %s", err.msg);
+	else if (sf_fetch_span(type, rec->f[SF_REQ_START], rec->f[SF_REQ_END],
+	    NULL, now, DEFAULT_DAYS * 86400L, &sp, &err) == -1)
+		snprintf(why, sizeof(why), "%s", err.msg);
 	if (why[0] != '\0') {
 		if (station == NULL || *station == '\0') {
 			sf_error("stdin:%ld: request: %s", line, why);
@@ -781,14 +775,12 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 			    rec->f[SF_REQ_START], 0, why);
 		return -1;
 	}
-	if (rec->f[SF_REQ_START] == NULL || *rec->f[SF_REQ_START] == '\0')
-		start = end - DEFAULT_DAYS * 86400L;
 	r = req_add(rs);
 	r->config = config != NULL ? sf_strdup(config) : NULL;
 	r->station = sf_strdup(station);
-	r->type = t;
-	r->start = start;
-	r->end = end;
+	r->type = sp.realtime ? T_REALTIME : T_DAILY;
+	r->start = sp.start;
+	r->end = sp.end;
 	r->start_text = dup_text(rec->f[SF_REQ_START]);
 	r->end_text = dup_text(rec->f[SF_REQ_END]);
 	r->mod_text = dup_text(rec->f[SF_REQ_MODIFIED_SINCE]);
@@ -1082,7 +1074,7 @@ list_fetch(struct fetch *f, const char *base,
 	rq.arg = &l;
 	rq.restart = 1;
 	sf_info("GET %s", url.buf);
-	f->requests++;
+	f->tally.requests++;
 	rc = sf_http_get(f->h, &rq, &res, err);
 	*status = res != NULL ? sf_http_error_status(res) : 0;
 	if (rc == 0 && sf_ec_finish(l.p, err) == -1)
@@ -1257,7 +1249,7 @@ run_stations(struct fetch *f, char **only, size_t nonly)
 				sf_error("%s", err.msg);
 				f->rval = SF_EXIT_FAIL;
 			} else
-				f->rows++;
+				f->tally.rows++;
 		}
 		for (k = 0; k < nonly; k++)
 			if (!s.seen[k]) {
@@ -1292,7 +1284,7 @@ opt_time(const char *name, const char *s, int end)
 	struct sf_err err;
 	int64_t t;
 
-	if ((end ? parse_end(s, &t, &err) : sf_time_parse(s, &t, &err)) ==
+	if ((end ? sf_fetch_end(s, &t, &err) : sf_time_parse(s, &t, &err)) ==
 	    -1) {
 		sf_error("%s: %s", name, err.msg);
 		sf_usage_die();
@@ -1311,7 +1303,7 @@ main(int argc, char *argv[])
 	const char *base_opt = NULL, *config = NULL, *start_opt = NULL;
 	const char *end_opt = NULL, *type_opt = NULL;
 	char **only = NULL;
-	size_t nonly = 0, i;
+	size_t nonly = 0, i, gi;
 	long long jobs = DEFAULT_JOBS, backoff = -1, retries = 4;
 	double timeout = 0;
 	int c, stations = 0, type = -1;
@@ -1465,18 +1457,22 @@ main(int argc, char *argv[])
 		read_requests(&f, &rs, now);
 	f.rs = &rs;
 	normalise(&f, &rs, now);
+	sf_fetch_tally_start(&f.tally, 0, 2, sf_log_level() >= 0);
 	if (f.service == SVC_DATAMART)
 		provinces(&f, &rs);
 	groups_plan(&f, &rs);
+	for (gi = 0; gi < f.ngroups; gi++)
+		f.tally.total += f.groups[gi].n;
 	pump(&f);
 	f.running = 1;
 	if (sf_http_run(f.h, &err) == -1)
 		run_failed(&f, &err);
 	f.running = 0;
+	show_progress(&f, 1);
 
 out:
-	sf_info("%ld requests, %ld records, %ld stations failed", f.requests,
-	    f.rows, f.failed);
+	sf_info("%ld requests, %ld records, %ld stations failed",
+	    f.tally.requests, f.tally.rows, f.failed);
 	sf_writer_free(f.w);
 	sf_http_free(f.h);
 	sf_http_global_cleanup();

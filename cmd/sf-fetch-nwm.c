@@ -41,7 +41,7 @@
 static const char usage_text[] =
     "usage: sf-fetch-nwm [-qv] [--backoff MS] [--base-url URL] "
     "[--config NAME] "
-    "[-f FORMAT] [--gauge LID ...] [-j N] [--reach ID ...] [--retries N] "
+    "[-f FORMAT] [-j N] [--reach ID ...] [--retries N] [-s LID ...] "
     "[--series SERIES] [--timeout SECONDS]\n"
     "       sf-fetch-nwm --mappings [-qv] [--backoff MS] [--base-url URL] "
     "[-j N] "
@@ -54,6 +54,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "gauge", required_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "id", required_argument, NULL, 's' },	/* an old name of --station */
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "mappings", no_argument, NULL, 'M' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -127,8 +128,16 @@ struct fetch {
 	size_t next_out;		/* the next job to write */
 	size_t ahead;			/* at most asked and not written */
 	long records, stations, empty, failed, mapped;
+	struct sf_fetch_tally tally;	/* the progress line */
 	int rval;
 };
+
+/* The progress line on a terminal (see sf_fetch_tally_show). */
+static void
+show_progress(struct fetch *fx, int last)
+{
+	sf_fetch_tally_show(&fx->tally, stderr, sf_log_progname(), last);
+}
 
 static char *
 dup_or_null(const char *s)
@@ -240,6 +249,8 @@ add_gauge_job(struct fetch *fx, const char *id, long line)
 	j->f[SF_REQ_TARGET_ID] = sf_strdup(id);
 }
 
+static void add_pass(struct fetch *fx, const struct sf_rec *rec, long line);
+
 /* Takes a request record of the input. */
 static void
 add_request(struct fetch *fx, const struct sf_rec *rec, long line)
@@ -267,6 +278,11 @@ add_request(struct fetch *fx, const struct sf_rec *rec, long line)
 			return;
 		}
 		add_gauge_job(fx, st, line);
+		return;
+	}
+	if (sf_fetch_route(rec) == SF_FETCH_OBS) {
+		/* not mapped to a NOAA id: another fetcher's request */
+		add_pass(fx, rec, line);
 		return;
 	}
 	j = new_job(fx, FORECAST, SF_KIND_REQUEST, line);
@@ -413,6 +429,7 @@ fail_job(struct fetch *fx, struct job *j, long status, const char *msg)
 	snprintf(text, sizeof(text), "%s", msg);
 	sf_http_scrub(fx->h, text, sizeof(text));
 	msg = text;
+	show_progress(fx, -1);
 	if (tg != NULL && strcmp(st, tg) == 0)
 		sf_error("%s", msg);
 	else
@@ -606,6 +623,11 @@ out_job(struct fetch *fx, struct job *j)
 		out_gauge(fx, j);
 		break;
 	}
+	if (j->what != PASS) {
+		fx->tally.done++;
+		fx->tally.rows = fx->o->mappings ? fx->mapped : fx->records;
+		show_progress(fx, 0);
+	}
 	job_release(j);
 }
 
@@ -613,8 +635,10 @@ static int
 on_begin(void *arg, const struct sf_http_res *res)
 {
 	struct job *j = arg;
+	long n;
 
-	(void)res;
+	if ((n = sf_fetch_pace(j->fx->h, res)) >= 0)
+		sf_info("X-RateLimit-Remaining %ld: slowing down", n);
 	sf_nwps_reset(j->body);
 	return 0;
 }
@@ -707,7 +731,8 @@ ask(struct fetch *fx, struct job *j)
 		j->rc = -1;
 		j->msg = sf_strdup(err.msg);
 		j->state = DONE;
-	}
+	} else
+		fx->tally.requests++;
 }
 
 /*
@@ -766,11 +791,16 @@ run(struct fetch *fx)
 		fputs(SF_MAP_CSV_HEADER "\n", stdout);
 	else
 		fx->w = sf_writer_new(stdout, o->fmt);
+	sf_fetch_tally_start(&fx->tally, 0, 2, sf_log_level() >= 0);
+	for (i = 0; i < fx->n; i++)
+		if (fx->jobs[i].what != PASS)
+			fx->tally.total++;
 	pump(fx);
 	if (sf_http_run(fx->h, &err) == -1) {
 		sf_error("%s", err.msg);
 		fx->rval = SF_EXIT_FAIL;
 	}
+	show_progress(fx, 1);
 	/* Whatever a failed run left unwritten. */
 	for (i = fx->next_out; i < fx->n; i++)
 		job_release(&fx->jobs[i]);
@@ -935,11 +965,19 @@ main(int argc, char *argv[])
 		    "--format");
 		sf_usage_die();
 	}
-	if (!o.mappings && o.nids > 0) {
-		sf_error("-s is for --mappings; for a forecast, give the NOAA "
-		    "id (sf-map --to NOAA-HADS -s ID | sf-fetch-nwm)");
-		sf_usage_die();
+	/* without --mappings, -s names a gauge as --gauge (its old name) */
+	for (i = 0; !o.mappings && i < o.nids; i++) {
+		if (sf_nwsid_check_lid(o.ids[i], &err) == -1) {
+			sf_error("-s: %s (for a station, give its NOAA id: "
+			    "sf-map --to NOAA-HADS -s ID | sf-fetch-nwm)",
+			    err.msg);
+			free_opts(&o);
+			sf_usage_die();
+		}
+		o.gauges[o.ngauges++] = o.ids[i];
 	}
+	if (!o.mappings)
+		o.nids = 0;
 	if (o.ngauges > 0 && o.series_set && o.series != SF_NWPS_RFC) {
 		sf_error("--gauge asks the rfc series; --series %s is for "
 		    "--reach", sf_nwps_series_name(o.series));

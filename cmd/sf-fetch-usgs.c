@@ -4,9 +4,10 @@
  *
  * Requests (stdin or options) are grouped into jobs: stations of one
  * configuration and type whose start dates are close share a request (a
- * comma list, the URL kept under URL_MAX bytes). A job runs its time
- * windows (one for daily means, a year at most for continuous values) in
- * order and follows each window's next links to the end. Each page is
+ * comma list, the URL kept under SF_USGSFETCH_URL_MAX bytes; see
+ * sf_usgsfetch). A job runs its time windows (one for daily means, a year
+ * at most for continuous values) in order and follows each window's next
+ * links to the end. Each page is
  * parsed as it arrives into a buffer, and written only once it is whole:
  * a page cut short is retried from its start or fails, never half
  * written. The buffered rows are sorted by station and time (a stable
@@ -34,22 +35,17 @@
 #include "sf_str.h"
 #include "sf_time.h"
 #include "sf_usgs.h"
+#include "sf_usgsfetch.h"
 #include "sf.h"
 
 #define DEFAULT_URL	"https://api.waterdata.usgs.gov/ogcapi/v0"
 #define NWIS_URL	"https://waterservices.usgs.gov/nwis"
-#define URL_MAX		7500		/* the API refuses about 8,000 */
-#define PAGE_LIMIT	"50000"
-#define WINDOW_SECS	(365LL * 86400)	/* continuous: a year at most */
-#define DAILY_SLACK	(31LL * 86400)	/* starts this close share */
-#define CONT_SLACK	86400LL		/* the same, continuous */
-#define RATE_LOW	20		/* X-RateLimit-Remaining to slow at */
 /*
  * Pages one window may take. The most a window asks for is a batch of
- * stations as long as URL_MAX allows (about 440) times a year of 15-minute
- * values (35,136): 15.5 M rows, 310 pages of 50,000; a decade of 15-minute
- * values of one station is 350,000 rows, 7 pages. A window that goes on
- * longer is a service that does not stop.
+ * stations as long as SF_USGSFETCH_URL_MAX allows (about 440) times a
+ * year of 15-minute values (35,136): 15.5 M rows, 310 pages of 50,000; a
+ * decade of 15-minute values of one station is 350,000 rows, 7 pages. A
+ * window that goes on longer is a service that does not stop.
  */
 #define PAGES_MAX	1000
 
@@ -66,6 +62,7 @@ static const struct option longopts[] = {
 	{ "end", required_argument, NULL, 'e' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "id", required_argument, NULL, 's' },	/* an old name of --station */
 	{ "huc", required_argument, NULL, 'H' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -138,12 +135,19 @@ struct fetch {
 	int nwis;
 	const char *base;
 	const char *state, *huc, *site_type;
-	long requests, rows, failed, stations_done;
-	size_t nstations;
-	time_t t0;
-	int progress;
+	long failed;
+	struct sf_fetch_tally tally;	/* the progress line */
 	int rval;
 };
+
+/* What the job asks the service for. */
+static enum sf_usgsfetch_kind
+job_kind(const struct job *j)
+{
+	if (j->locations)
+		return SF_USGSFETCH_LOCATIONS;
+	return j->type == DAILY ? SF_USGSFETCH_DAILY : SF_USGSFETCH_CONTINUOUS;
+}
 
 static void
 note_cb(void *arg, const char *msg)
@@ -155,12 +159,7 @@ note_cb(void *arg, const char *msg)
 static void
 show_progress(struct fetch *fx, int last)
 {
-	if (!fx->progress)
-		return;
-	fprintf(stderr, "\r%s: %ld/%zu stations, %ld requests, %ld rows, "
-	    "%lds%s", sf_log_progname(), fx->stations_done, fx->nstations,
-	    fx->requests, fx->rows, (long)(time(NULL) - fx->t0),
-	    last ? "\n" : "");
+	sf_fetch_tally_show(&fx->tally, stderr, sf_log_progname(), last);
 }
 
 /* Reports station s failed: a line on stderr and an error record. */
@@ -180,8 +179,7 @@ fail_station(struct fetch *fx, struct station *s, long status,
 	s->failed = 1;
 	fx->failed++;
 	fx->rval = SF_EXIT_FAIL;
-	if (fx->progress)
-		fputc('\n', stderr);
+	show_progress(fx, -1);
 	sf_error("station '%s': %s", s->id, msg);
 	if (fx->fmt != SF_FMT_NDJSON)
 		return;
@@ -328,7 +326,7 @@ flush_page(struct job *j)
 		if (sf_writer_put(fx->w, &rec, &err) == -1)
 			sf_error("%s", err.msg);
 		else {
-			fx->rows++;
+			fx->tally.rows++;
 			if (s != NULL && !j->locations)
 				s->rows++;
 		}
@@ -337,118 +335,31 @@ flush_page(struct job *j)
 	sf_buf_reset(&j->arena);
 }
 
-/* Appends the comma list of the job's stations, "USGS-" prefixed. */
-static void
-add_sites(struct sf_buf *b, const char *name, struct job *j, int prefix)
-{
-	struct sf_buf v = SF_BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < j->nst; i++) {
-		if (i > 0)
-			sf_buf_addc(&v, ',');
-		if (prefix)
-			sf_buf_adds(&v, "USGS-");
-		sf_buf_adds(&v, j->st[i]->id);
-	}
-	sf_http_url_param(b, name, v.buf);
-	sf_buf_release(&v);
-}
-
-/* The time range of window [a, b] in the service's form. */
-static void
-add_range(struct fetch *fx, struct sf_buf *b, enum type type, int64_t a,
-    int64_t e)
-{
-	char s[SF_TIME_LEN], t[SF_TIME_LEN];
-
-	if (type == DAILY) {
-		sf_time_format_date(a, s);
-		sf_time_format_date(e, t);
-	} else {
-		sf_time_format(a, s);
-		sf_time_format(e, t);
-		if (fx->nwis) {		/* YYYY-MM-DDTHH:MMZ */
-			memmove(s + 16, s + 19, 2);
-			memmove(t + 16, t + 19, 2);
-		}
-	}
-	if (fx->nwis) {
-		sf_http_url_param(b, "startDT", s);
-		sf_http_url_param(b, "endDT", t);
-	} else {
-		sf_buf_addf(&b[1], "%s/%s", s, t);
-		sf_http_url_param(b, "time", b[1].buf);
-		sf_buf_reset(&b[1]);
-	}
-}
-
-/* Builds the URL of the job's current window (b[0]; b[1] is scratch). */
+/* Builds the URL of the job's current window (b[0]; b[1] is unused). */
 static void
 job_url(struct job *j, struct sf_buf *b)
 {
 	struct fetch *fx = j->fx;
-	const char *fips;
+	struct sf_usgsfetch_query q;
+	const char **ids = sf_calloc(j->nst + 1, sizeof(*ids));
+	size_t i;
 
-	sf_buf_reset(&b[0]);
-	sf_buf_adds(&b[0], fx->base);
-	if (j->locations) {
-		if (fx->nwis) {
-			sf_http_url_path(&b[0], "site/");
-			sf_http_url_param(&b[0], "format", "rdb");
-			if (fx->state != NULL)
-				sf_http_url_param(&b[0], "stateCd", fx->state);
-			if (fx->huc != NULL)
-				sf_http_url_param(&b[0], "huc", fx->huc);
-			sf_http_url_param(&b[0], "siteType", fx->site_type);
-			sf_http_url_param(&b[0], "siteOutput", "expanded");
-			return;
-		}
-		sf_http_url_path(&b[0], "collections/monitoring-locations/"
-		    "items");
-		sf_http_url_param(&b[0], "agency_code", "USGS");
-		if (fx->state != NULL) {
-			fips = sf_usgs_state_fips(fx->state);
-			sf_http_url_param(&b[0], "state_code",
-			    fips != NULL ? fips : fx->state);
-		}
-		if (fx->huc != NULL)
-			sf_http_url_param(&b[0], "hydrologic_unit_code",
-			    fx->huc);
-		sf_http_url_param(&b[0], "site_type_code", fx->site_type);
-		sf_http_url_param(&b[0], "limit", "10000");
-		sf_http_url_param(&b[0], "f", "json");
-		return;
-	}
-	if (fx->nwis) {
-		sf_http_url_path(&b[0], j->type == DAILY ? "dv/" : "iv/");
-		sf_http_url_param(&b[0], "format", "rdb");
-		add_sites(&b[0], "sites", j, 0);
-		sf_http_url_param(&b[0], "parameterCd", "00060");
-		if (j->type == DAILY)
-			sf_http_url_param(&b[0], "statCd", "00003");
-		add_range(fx, b, j->type, j->wstart, j->wend);
-		return;
-	}
-	sf_http_url_path(&b[0], j->type == DAILY ? "collections/daily/items" :
-	    "collections/continuous/items");
-	add_sites(&b[0], "monitoring_location_id", j, 1);
-	sf_http_url_param(&b[0], "parameter_code", "00060");
-	if (j->type == DAILY)
-		sf_http_url_param(&b[0], "statistic_id", "00003");
-	add_range(fx, b, j->type, j->wstart, j->wend);
-	if (j->revision) {	/* changed at or after mod */
-		char t[SF_TIME_LEN];
-
-		sf_time_format(j->mod, t);
-		sf_buf_addf(&b[1], "%s/..", t);
-		sf_http_url_param(&b[0], "last_modified", b[1].buf);
-		sf_buf_reset(&b[1]);
-	}
-	sf_http_url_param(&b[0], "sortby", "time");
-	sf_http_url_param(&b[0], "limit", PAGE_LIMIT);
-	sf_http_url_param(&b[0], "skipGeometry", "true");
-	sf_http_url_param(&b[0], "f", "json");
+	for (i = 0; i < j->nst; i++)
+		ids[i] = j->st[i]->id;
+	memset(&q, 0, sizeof(q));
+	q.kind = job_kind(j);
+	q.nwis = fx->nwis;
+	q.stations = ids;
+	q.nstations = j->nst;
+	q.ws = j->wstart;
+	q.we = j->wend;
+	q.revision = j->revision;
+	q.mod = j->mod;
+	q.state = fx->state;
+	q.huc = fx->huc;
+	q.site_type = fx->site_type;
+	sf_usgsfetch_url(&b[0], fx->base, &q);
+	free(ids);
 }
 
 /* Whether every station of j has failed. */
@@ -539,7 +450,7 @@ queue(struct job *j, const char *url)
 	}
 	j->seen = sf_realloc(j->seen, (j->nseen + 1) * sizeof(*j->seen));
 	j->seen[j->nseen++] = sf_strdup(url);
-	j->fx->requests++;
+	j->fx->tally.requests++;
 	return 0;
 }
 
@@ -557,7 +468,7 @@ job_done(struct job *j)
 	char num[SF_NUM_LEN];
 	size_t i;
 
-	fx->stations_done += (long)j->nst;
+	fx->tally.done += (long)j->nst;
 	if (fx->fmt != SF_FMT_NDJSON)
 		return;
 	for (i = 0; i < j->nst; i++) {
@@ -579,15 +490,10 @@ next_window(struct job *j)
 {
 	struct sf_buf b[2] = { SF_BUF_INIT, SF_BUF_INIT };
 
-	if (j->wend >= j->end) {
+	if (!sf_usgsfetch_next(job_kind(j), j->end, &j->wstart, &j->wend)) {
 		job_done(j);
 		return;
 	}
-	j->wstart = j->wend + (j->type == DAILY ? 86400 : 1);
-	j->wend = j->type == DAILY ? j->end :
-	    j->wstart + WINDOW_SECS - 1;
-	if (j->wend > j->end)
-		j->wend = j->end;
 	job_url(j, b);
 	forget_seen(j);
 	(void)queue(j, b[0].buf);
@@ -595,19 +501,14 @@ next_window(struct job *j)
 	sf_buf_release(&b[1]);
 }
 
+/* Paces the requests by the rate limit the API announces. */
 static void
 slow_down(struct fetch *fx, const struct sf_http_res *res)
 {
-	const char *v;
-	long long n;
+	long n;
 
-	v = sf_http_res_header(res, "X-RateLimit-Remaining");
-	if (v == NULL || sf_str_toll(v, 0, LLONG_MAX, &n, NULL) == -1)
-		return;
-	if (n < RATE_LOW) {
-		sf_info("X-RateLimit-Remaining %lld: slowing down", n);
-		sf_http_hold(fx->h, (RATE_LOW - (long)n) * 500L);
-	}
+	if ((n = sf_fetch_pace(fx->h, res)) >= 0)
+		sf_info("X-RateLimit-Remaining %ld: slowing down", n);
 }
 
 static int
@@ -678,13 +579,13 @@ done_cb(void *arg, const struct sf_http_res *res)
 	flush_page(j);
 	next = sf_usgs_next(j->parser);
 	if (!j->locations && job_failed(j))	/* nothing to go on */
-		j->fx->stations_done += (long)j->nst;
+		j->fx->tally.done += (long)j->nst;
 	else if (next != NULL && st.items > 0) {
 		url = sf_strdup(next);
 		if (check_next(j, url, &m) == -1) {
 			fail_job(j, 0, m.buf);
 			sf_buf_release(&m);
-			j->fx->stations_done += (long)j->nst;
+			j->fx->tally.done += (long)j->nst;
 		} else
 			(void)queue(j, url);
 		free(url);
@@ -724,82 +625,56 @@ job_start(struct job *j)
 {
 	struct sf_buf b[2] = { SF_BUF_INIT, SF_BUF_INIT };
 
-	j->wstart = j->start;
-	j->wend = j->type == DAILY || j->locations ? j->end :
-	    j->start + WINDOW_SECS - 1;
-	if (j->wend > j->end)
-		j->wend = j->end;
+	sf_usgsfetch_first(job_kind(j), j->start, j->end, &j->wstart,
+	    &j->wend);
 	job_url(j, b);
 	(void)queue(j, b[0].buf);
 	sf_buf_release(&b[0]);
 	sf_buf_release(&b[1]);
 }
 
-static int
-station_cmp(const void *a, const void *b)
-{
-	const struct station *x = *(struct station *const *)a;
-	const struct station *y = *(struct station *const *)b;
-	int c;
-
-	if ((c = strcmp(x->config ? x->config : "",
-	    y->config ? y->config : "")) != 0)
-		return c;
-	if (x->type != y->type)
-		return x->type < y->type ? -1 : 1;
-	if ((x->mod_text != NULL) != (y->mod_text != NULL))
-		return x->mod_text == NULL ? -1 : 1;
-	if (x->end != y->end)
-		return x->end < y->end ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
-static int
-same_group(const struct station *a, const struct station *b)
-{
-	int64_t slack = a->type == DAILY ? DAILY_SLACK : CONT_SLACK;
-
-	return strcmp(a->config ? a->config : "",
-	    b->config ? b->config : "") == 0 && a->type == b->type &&
-	    (a->mod_text != NULL) == (b->mod_text != NULL) &&
-	    a->end == b->end && b->start - a->start <= slack;
-}
-
-/* Splits the stations into jobs; returns how many. */
+/* Splits the stations into jobs (sf_usgsfetch_group); returns how many. */
 static size_t
 make_jobs(struct fetch *fx, struct station **st, size_t n,
     struct job ***jobsp)
 {
-	struct job **jobs = NULL, *j = NULL;
-	size_t i, nj = 0, len = 0, base;
+	struct sf_usgsfetch_req *r = sf_calloc(n + 1, sizeof(*r));
+	struct job **jobs, *j = NULL;
+	struct station *s;
+	size_t i, nj;
 
-	base = strlen(fx->base) + 300;
-	if (n > 1)
-		qsort(st, n, sizeof(*st), station_cmp);
-	jobs = sf_calloc(n + 1, sizeof(*jobs));
 	for (i = 0; i < n; i++) {
-		if (j == NULL || !same_group(j->st[0], st[i]) ||
-		    base + len + strlen(st[i]->id) + 8 > URL_MAX) {
-			j = job_new(fx, fx->nwis ? (st[i]->type == DAILY ?
-			    SF_USGS_RDB_DV : SF_USGS_RDB_IV) :
-			    (st[i]->type == DAILY ? SF_USGS_DAILY :
-			    SF_USGS_CONTINUOUS), st[i]->config);
-			j->st = sf_calloc(n - i, sizeof(*j->st));
-			j->type = st[i]->type;
-			j->start = st[i]->start;
-			j->end = st[i]->end;
-			j->revision = st[i]->mod_text != NULL && !fx->nwis;
-			j->mod = st[i]->mod;
-			jobs[nj++] = j;
-			len = 0;
-		}
-		if (st[i]->mod_text != NULL && st[i]->mod < j->mod)
-			j->mod = st[i]->mod;	/* the earliest of the batch */
-		j->st[j->nst++] = st[i];
-		len += strlen(st[i]->id) + 8;	/* "USGS-" and "%2C" */
+		r[i].config = st[i]->config;
+		r[i].station = st[i]->id;
+		r[i].kind = st[i]->type == DAILY ? SF_USGSFETCH_DAILY :
+		    SF_USGSFETCH_CONTINUOUS;
+		r[i].revision = st[i]->mod_text != NULL;
+		r[i].start = st[i]->start;
+		r[i].end = st[i]->end;
+		r[i].order = i;
 	}
+	nj = sf_usgsfetch_group(r, n, strlen(fx->base));
+	jobs = sf_calloc(nj + 1, sizeof(*jobs));
+	for (i = 0; i < n; i++) {
+		s = st[r[i].order];
+		if (jobs[r[i].group] == NULL) {
+			j = job_new(fx, fx->nwis ? (s->type == DAILY ?
+			    SF_USGS_RDB_DV : SF_USGS_RDB_IV) :
+			    (s->type == DAILY ? SF_USGS_DAILY :
+			    SF_USGS_CONTINUOUS), s->config);
+			j->st = sf_calloc(n - i, sizeof(*j->st));
+			j->type = s->type;
+			j->start = s->start;
+			j->end = s->end;
+			j->revision = s->mod_text != NULL && !fx->nwis;
+			j->mod = s->mod;
+			jobs[r[i].group] = j;
+		}
+		if (s->mod_text != NULL && s->mod < j->mod)
+			j->mod = s->mod;	/* the earliest of the batch */
+		j->st[j->nst++] = s;
+	}
+	free(r);
 	*jobsp = jobs;
 	return nj;
 }
@@ -845,29 +720,21 @@ add_station(struct stlist *l, const char *config, const char *id,
     int64_t now, struct sf_err *err)
 {
 	struct station *s;
+	struct sf_fetch_span sp;
 	enum type t;
-	int64_t a, e, m = 0;
+	int64_t a, e;
 
 	if (id == NULL)
 		return sf_err_set(err, "no station");
 	if (sf_id_check("USGS", id, err) == -1)
 		return -1;
-	if (parse_type(type, &t) == -1)
-		return sf_err_set(err, "type '%s': unknown (daily_mean or "
-		    "realtime_15min)", type);
-	if (start == NULL || *start == '\0')
-		return sf_err_set(err, "station '%s': no start", id);
-	if (sf_time_parse(start, &a, err) == -1)
+	if (sf_fetch_span(type, start, end, mod, now, 0, &sp, err) == -1)
 		return -1;
-	e = now;
-	if (end != NULL && *end != '\0' && sf_time_parse(end, &e, err) == -1)
-		return -1;
-	if (end != NULL && strlen(end) == 10)
-		e += 86399;	/* a date: the end of that day */
-	if (mod != NULL && *mod == '\0')
+	t = sp.realtime ? CONTINUOUS : DAILY;
+	a = sp.start;
+	e = sp.end;
+	if (!sp.has_mod)
 		mod = NULL;
-	if (mod != NULL && sf_time_parse(mod, &m, err) == -1)
-		return -1;
 	if (t == DAILY) {	/* whole days */
 		a -= ((a % 86400) + 86400) % 86400;
 		e -= ((e % 86400) + 86400) % 86400;
@@ -886,7 +753,7 @@ add_station(struct stlist *l, const char *config, const char *id,
 	s->start_text = sf_strdup(start);
 	s->end_text = end != NULL && *end != '\0' ? sf_strdup(end) : NULL;
 	s->mod_text = mod != NULL ? sf_strdup(mod) : NULL;
-	s->mod = m;
+	s->mod = sp.mod;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = sf_realloc(l->v, l->cap * sizeof(*l->v));
@@ -939,9 +806,7 @@ read_requests(struct fetch *fx, struct stlist *l, int64_t now)
 				break;
 			continue;
 		}
-		if (rec.kind != SF_KIND_REQUEST ||
-		    (rec.f[SF_REQ_AGENCY] != NULL &&
-		    strcmp(rec.f[SF_REQ_AGENCY], "USGS") != 0)) {
+		if (!sf_fetch_obs_mine(&rec, "USGS")) {
 			r |= pass(fx, &rec, sf_reader_line(rd));
 			continue;
 		}
@@ -985,7 +850,7 @@ main(int argc, char *argv[])
 	char **ids = NULL;
 	size_t nids = 0, nj = 0, i;
 	int c, stations = 0;
-	int64_t now;
+	int64_t now, tend;
 
 	sf_log_init(argv[0]);
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
@@ -1083,8 +948,10 @@ main(int argc, char *argv[])
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 	if (start != NULL)
 		(void)opt_time("--start", start);
-	if (end != NULL)
-		(void)opt_time("--end", end);
+	if (end != NULL && sf_fetch_end(end, &tend, &err) == -1) {
+		sf_error("--end: %s", err.msg);
+		sf_usage_die();
+	}
 	if (type != NULL) {
 		enum type t;
 
@@ -1159,8 +1026,7 @@ main(int argc, char *argv[])
 	fx.w = sf_writer_new(stdout, fx.fmt);
 	if (!stations && nids == 0 && read_requests(&fx, &l, now) != 0)
 		fx.rval = SF_EXIT_FAIL;
-	fx.t0 = time(NULL);
-	fx.progress = isatty(2) && sf_log_level() >= 0;
+	sf_fetch_tally_start(&fx.tally, l.n, 2, sf_log_level() >= 0);
 
 	if (stations) {
 		loc = job_new(&fx, fx.nwis ? SF_USGS_RDB_SITE :
@@ -1168,7 +1034,6 @@ main(int argc, char *argv[])
 		loc->locations = 1;
 		job_start(loc);
 	} else {
-		fx.nstations = l.n;
 		nj = make_jobs(&fx, l.v, l.n, &jobs);
 		for (i = 0; i < nj; i++)
 			job_start(jobs[i]);
@@ -1179,7 +1044,7 @@ main(int argc, char *argv[])
 	}
 	show_progress(&fx, 1);
 	sf_info("%zu stations, %ld requests, %ld rows, %ld failed", l.n,
-	    fx.requests, fx.rows, fx.failed);
+	    fx.tally.requests, fx.tally.rows, fx.failed);
 
 	for (i = 0; i < nj; i++)
 		job_free(jobs[i]);

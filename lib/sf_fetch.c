@@ -11,12 +11,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sf_fetch.h"
+#include "sf_time.h"
 
 #define KEY_MAX 512		/* longer is no key */
 
@@ -46,6 +48,125 @@ sf_fetch_pass(struct sf_writer *w, enum sf_format fmt,
 	if (fmt != SF_FMT_NDJSON)
 		return 1;
 	return sf_writer_put(w, r, err) == -1 ? -1 : 0;
+}
+
+/* Whether s is NULL or empty. */
+static int
+blank(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
+enum sf_fetch_route
+sf_fetch_route(const struct sf_rec *r)
+{
+	const char *t;
+
+	if (r->kind != SF_KIND_REQUEST)
+		return SF_FETCH_NONE;
+	if (!blank(r->f[SF_REQ_SOURCE]) || !blank(r->f[SF_REQ_TARGET_ID]))
+		return SF_FETCH_FORECAST;
+	t = r->f[SF_REQ_TYPE];
+	if (blank(t) || strcmp(t, "daily_mean") == 0 ||
+	    strcmp(t, "realtime_15min") == 0)
+		return SF_FETCH_OBS;
+	return SF_FETCH_FORECAST;
+}
+
+int
+sf_fetch_obs_mine(const struct sf_rec *r, const char *agency)
+{
+	const char *a;
+
+	if (r->kind != SF_KIND_REQUEST)
+		return 0;
+	/* an unknown type is still ours: it becomes an error record */
+	if (!blank(r->f[SF_REQ_SOURCE]) || !blank(r->f[SF_REQ_TARGET_ID]))
+		return 0;
+	a = r->f[SF_REQ_AGENCY];
+	return a == NULL || strcmp(a, agency) == 0;
+}
+
+int
+sf_fetch_end(const char *s, int64_t *t, struct sf_err *err)
+{
+	if (sf_time_parse(s, t, err) == -1)
+		return -1;
+	if (strlen(s) == 10)
+		*t += 86399;	/* a date: the end of that day */
+	return 0;
+}
+
+int
+sf_fetch_span(const char *type, const char *start, const char *end,
+    const char *mod, int64_t now, int64_t back, struct sf_fetch_span *sp,
+    struct sf_err *err)
+{
+	struct sf_err e;
+
+	memset(sp, 0, sizeof(*sp));
+	if (blank(type) || strcmp(type, "daily_mean") == 0)
+		sp->realtime = 0;
+	else if (strcmp(type, "realtime_15min") == 0)
+		sp->realtime = 1;
+	else
+		return sf_err_set(err, "type '%s': not daily_mean or "
+		    "realtime_15min", type);
+	sp->end = now;
+	if (!blank(end)) {
+		if (sf_fetch_end(end, &sp->end, &e) == -1)
+			return sf_err_set(err, "end: %s", e.msg);
+	}
+	if (blank(start)) {
+		if (back == 0)
+			return sf_err_set(err, "no start");
+		sp->start = sp->end - back;
+	} else if (sf_time_parse(start, &sp->start, &e) == -1)
+		return sf_err_set(err, "start: %s", e.msg);
+	if (!blank(mod)) {
+		if (sf_time_parse(mod, &sp->mod, &e) == -1)
+			return sf_err_set(err, "modified_since: %s", e.msg);
+		sp->has_mod = 1;
+	}
+	return 0;
+}
+
+void
+sf_fetch_tally_start(struct sf_fetch_tally *t, size_t total, int fd, int on)
+{
+	memset(t, 0, sizeof(*t));
+	t->total = total;
+	t->t0 = time(NULL);
+	t->on = on && isatty(fd);
+}
+
+void
+sf_fetch_tally_show(const struct sf_fetch_tally *t, FILE *fp,
+    const char *prog, int last)
+{
+	if (!t->on)
+		return;
+	if (last == -1) {
+		fputc('\n', fp);
+		return;
+	}
+	fprintf(fp, "\r%s: %ld/%zu stations, %ld requests, %ld rows, %lds%s",
+	    prog, t->done, t->total, t->requests, t->rows,
+	    (long)(time(NULL) - t->t0), last ? "\n" : "");
+}
+
+long
+sf_fetch_pace(struct sf_http *h, const struct sf_http_res *res)
+{
+	const char *v;
+	long long n;
+
+	v = sf_http_res_header(res, "X-RateLimit-Remaining");
+	if (v == NULL || sf_str_toll(v, 0, LLONG_MAX, &n, NULL) == -1 ||
+	    n >= SF_FETCH_RATE_LOW)
+		return -1;
+	sf_http_hold(h, (SF_FETCH_RATE_LOW - (long)n) * 500L);
+	return (long)n;
 }
 
 /* The key file's path into b. Returns 0, or -1 when there is no home. */

@@ -7,29 +7,9 @@
 #include <string.h>
 
 #include "tap.h"
+#include "tap_time.h"
 #include "sf_ecfetch.h"
 #include "sf.h"
-
-static int64_t
-T(const char *s)
-{
-	int64_t t = 0;
-
-	if (sf_time_parse(s, &t, NULL) == -1)
-		printf("# bad time in the test: %s\n", s);
-	return t;
-}
-
-static const char *
-S(int64_t t)
-{
-	static char buf[4][SF_TIME_LEN];
-	static int i;
-
-	i = (i + 1) % 4;
-	sf_time_format(t, buf[i]);
-	return buf[i];
-}
 
 static void
 test_months(void)
