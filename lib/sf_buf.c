@@ -157,3 +157,32 @@ sf_buf_add_csv_field(struct sf_buf *b, const char *s)
 	}
 	sf_buf_addc(b, '"');
 }
+
+void
+sf_buf_add_xml(struct sf_buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL)
+		return;
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '<':
+			sf_buf_add(b, "&lt;", 4);
+			break;
+		case '>':
+			sf_buf_add(b, "&gt;", 4);
+			break;
+		case '&':
+			sf_buf_add(b, "&amp;", 5);
+			break;
+		case '"':
+			sf_buf_add(b, "&quot;", 6);
+			break;
+		default:
+			if (*p >= 0x20 || *p == '\t' || *p == '\n' ||
+			    *p == '\r')
+				sf_buf_addc(b, *p);
+		}
+	}
+}

@@ -35,5 +35,11 @@ void sf_buf_addf(struct sf_buf *b, const char *fmt, ...)
 void sf_buf_add_json_str(struct sf_buf *b, const char *s);
 /* Appends s as an RFC 4180 CSV field, quoted only when it must be. */
 void sf_buf_add_csv_field(struct sf_buf *b, const char *s);
+/*
+ * Appends s escaped for XML/HTML text and attribute values (< > & ");
+ * control characters other than tab, newline and CR, which XML 1.0
+ * forbids, are dropped. s may be NULL: nothing is appended.
+ */
+void sf_buf_add_xml(struct sf_buf *b, const char *s);
 
 #endif

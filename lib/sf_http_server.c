@@ -477,28 +477,6 @@ struct collect {
 	struct sf_buf *html;	/* latest values: table rows */
 };
 
-static void
-esc_html(struct sf_buf *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '<':
-			sf_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			sf_buf_adds(b, "&gt;");
-			break;
-		case '&':
-			sf_buf_adds(b, "&amp;");
-			break;
-		case '"':
-			sf_buf_adds(b, "&quot;");
-			break;
-		default:
-			sf_buf_addc(b, *s);
-		}
-}
-
 static int
 collect_put(void *arg, const struct sf_rec *rec)
 {
@@ -507,16 +485,16 @@ collect_put(void *arg, const struct sf_rec *rec)
 
 	if (c->html != NULL && rec->kind == SF_KIND_OBS) {
 		sf_buf_adds(c->html, "<tr><td>");
-		esc_html(c->html, rec->f[SF_OBS_TYPE]);
+		sf_buf_add_xml(c->html, rec->f[SF_OBS_TYPE]);
 		sf_buf_adds(c->html, "</td><td>");
-		esc_html(c->html, rec->f[SF_OBS_OBSERVED_AT]);
+		sf_buf_add_xml(c->html, rec->f[SF_OBS_OBSERVED_AT]);
 		sf_buf_adds(c->html, "</td><td class=\"num\">");
-		esc_html(c->html, rec->f[SF_OBS_DISCHARGE] ?
+		sf_buf_add_xml(c->html, rec->f[SF_OBS_DISCHARGE] ?
 		    rec->f[SF_OBS_DISCHARGE] : "-");
 		sf_buf_adds(c->html, " ");
-		esc_html(c->html, rec->f[SF_OBS_UNIT]);
+		sf_buf_add_xml(c->html, rec->f[SF_OBS_UNIT]);
 		sf_buf_adds(c->html, "</td><td>");
-		esc_html(c->html, rec->f[SF_OBS_QUALITY_CODE]);
+		sf_buf_add_xml(c->html, rec->f[SF_OBS_QUALITY_CODE]);
 		sf_buf_adds(c->html, "</td></tr>\n");
 	}
 	if (c->n++ == 0) {
@@ -1228,15 +1206,15 @@ index_put(void *arg, const struct sf_rec *rec)
 	if (il->n++ >= INDEX_STATIONS_MAX)
 		return 1;
 	sf_buf_adds(b, "<tr><td><a href=\"/stations/");
-	esc_html(b, rec->f[SF_ST_STATION]);
+	sf_buf_add_xml(b, rec->f[SF_ST_STATION]);
 	sf_buf_adds(b, ".html\">");
-	esc_html(b, rec->f[SF_ST_STATION]);
+	sf_buf_add_xml(b, rec->f[SF_ST_STATION]);
 	sf_buf_adds(b, "</a></td><td>");
-	esc_html(b, rec->f[SF_ST_AGENCY]);
+	sf_buf_add_xml(b, rec->f[SF_ST_AGENCY]);
 	sf_buf_adds(b, "</td><td>");
-	esc_html(b, rec->f[SF_ST_NAME]);
+	sf_buf_add_xml(b, rec->f[SF_ST_NAME]);
 	sf_buf_adds(b, "</td><td>");
-	esc_html(b, rec->f[SF_ST_STATE]);
+	sf_buf_add_xml(b, rec->f[SF_ST_STATE]);
 	sf_buf_adds(b, "</td></tr>\n");
 	return 0;
 }
@@ -1262,11 +1240,11 @@ reply_index(struct sf_http_server *s, struct sf_db *db, struct reply *rp)
 		const struct sf_health *h = &hs[i];
 
 		sf_buf_adds(b, "<h3>");
-		esc_html(b, h->config);
+		sf_buf_add_xml(b, h->config);
 		sf_buf_adds(b, "</h3>\n<p>");
-		esc_html(b, h->type);
+		sf_buf_add_xml(b, h->type);
 		sf_buf_adds(b, h->schedule ? ", schedule " : ", manual");
-		esc_html(b, h->schedule);
+		sf_buf_add_xml(b, h->schedule);
 		sf_buf_adds(b, h->enabled ? "" : ", disabled");
 		sf_buf_adds(b, "</p>\n<table><tr><th>station</th><th>state"
 		    "</th><th>failures</th><th>rows</th></tr>\n");
@@ -1276,9 +1254,9 @@ reply_index(struct sf_http_server *s, struct sf_db *db, struct reply *rp)
 
 			sf_buf_addf(b, "<tr class=\"%s\"><td><a href=\""
 			    "/stations/", sn);
-			esc_html(b, t->station);
+			sf_buf_add_xml(b, t->station);
 			sf_buf_adds(b, ".html\">");
-			esc_html(b, t->station);
+			sf_buf_add_xml(b, t->station);
 			sf_buf_addf(b, "</a></td><td>%s</td><td class=\"num\">"
 			    "%lld</td><td class=\"num\">%lld</td></tr>\n", sn,
 			    t->failures, t->rows);
@@ -1350,15 +1328,15 @@ reply_station_html(struct sf_http_server *s, const struct sf_serve_req *r,
 	sf_buf_addf(&rp->body, "<p><a href=\"/\">sf archive</a></p>\n"
 	    "<h1>%s ", r->id);
 	if (c.n > 0) {
-		esc_html(&rp->body, c.rec.f[SF_ST_NAME]);
+		sf_buf_add_xml(&rp->body, c.rec.f[SF_ST_NAME]);
 		sf_buf_adds(&rp->body, "</h1>\n<p>");
-		esc_html(&rp->body, c.rec.f[SF_ST_AGENCY]);
+		sf_buf_add_xml(&rp->body, c.rec.f[SF_ST_AGENCY]);
 		sf_buf_adds(&rp->body, ", ");
-		esc_html(&rp->body, c.rec.f[SF_ST_STATE]);
+		sf_buf_add_xml(&rp->body, c.rec.f[SF_ST_STATE]);
 		sf_buf_adds(&rp->body, ", latitude ");
-		esc_html(&rp->body, c.rec.f[SF_ST_LATITUDE]);
+		sf_buf_add_xml(&rp->body, c.rec.f[SF_ST_LATITUDE]);
 		sf_buf_adds(&rp->body, ", longitude ");
-		esc_html(&rp->body, c.rec.f[SF_ST_LONGITUDE]);
+		sf_buf_add_xml(&rp->body, c.rec.f[SF_ST_LONGITUDE]);
 		sf_buf_adds(&rp->body, "</p>\n");
 	} else
 		sf_buf_adds(&rp->body, "</h1>\n");

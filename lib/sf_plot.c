@@ -395,30 +395,6 @@ flush(struct svg *g, int force)
 	sf_buf_reset(&g->b);
 }
 
-static void
-add_xml(struct sf_buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '<':
-			sf_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			sf_buf_adds(b, "&gt;");
-			break;
-		case '&':
-			sf_buf_adds(b, "&amp;");
-			break;
-		case '"':
-			sf_buf_adds(b, "&quot;");
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\t')
-				sf_buf_addc(b, *s);
-		}
-	}
-}
-
 static double
 px(const struct svg *g, double t)
 {
@@ -834,17 +810,17 @@ sf_plot_svg(struct sf_plot *p, size_t idx,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
 	    "font-size=\"12\">\n<title>", W, H, W, H);
-	add_xml(&g.b, st->name != NULL ? st->name : st->id);
+	sf_buf_add_xml(&g.b, st->name != NULL ? st->name : st->id);
 	sf_buf_adds(&g.b, "</title>\n");
 	sf_buf_addf(&g.b, "<rect width=\"%d\" height=\"%d\" "
 	    "fill=\"#ffffff\"/>\n", W, H);
 	sf_buf_addf(&g.b, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" "
 	    "font-size=\"16\" font-weight=\"bold\">", W / 2);
-	add_xml(&g.b, st->name != NULL ? st->name : "");
+	sf_buf_add_xml(&g.b, st->name != NULL ? st->name : "");
 	sf_buf_adds(&g.b, st->name != NULL ? " (" : "");
-	add_xml(&g.b, st->agency);
+	sf_buf_add_xml(&g.b, st->agency);
 	sf_buf_adds(&g.b, " ");
-	add_xml(&g.b, st->id);
+	sf_buf_add_xml(&g.b, st->id);
 	sf_buf_adds(&g.b, st->name != NULL ? ")" : "");
 	sf_buf_adds(&g.b, "</text>\n");
 	sf_buf_addf(&g.b, "<rect class=\"area\" x=\"%.0f\" y=\"%.0f\" "
@@ -877,7 +853,7 @@ sf_plot_svg(struct sf_plot *p, size_t idx,
 		sf_buf_addf(&g.b, "<g class=\"series\" data-kind=\"%s\" "
 		    "data-label=\"", s->kind == S_OBS ? "obs" :
 		    s->kind == S_RUN ? "forecast" : "ensemble");
-		add_xml(&g.b, s->label);
+		sf_buf_add_xml(&g.b, s->label);
 		sf_buf_adds(&g.b, "\">\n");
 		if (s->n == 1) {
 			sf_buf_addf(&g.b, "<circle cx=\"%.1f\" cy=\"%.1f\" "
@@ -934,7 +910,7 @@ sf_plot_svg(struct sf_plot *p, size_t idx,
 		    "<text x=\"%.1f\" y=\"%.1f\">", lx + 8, yy - 4, lx + 32,
 		    yy - 4, c, s->kind == S_RUN ?
 		    " stroke-dasharray=\"6 3\"" : "", lx + 40, yy);
-		add_xml(&g.b, s->label);
+		sf_buf_add_xml(&g.b, s->label);
 		if (s->kind == S_ENS)
 			sf_buf_adds(&g.b, ": min-max, mean");
 		sf_buf_adds(&g.b, "</text>\n");

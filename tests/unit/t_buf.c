@@ -112,6 +112,17 @@ csv(const char *in, const char *want, const char *what)
 	sf_buf_release(&b);
 }
 
+static void
+xml(const char *in, const char *want, const char *what)
+{
+	struct sf_buf b = SF_BUF_INIT;
+
+	sf_buf_adds(&b, "x");
+	sf_buf_add_xml(&b, in);
+	is_str(b.buf, want, what);
+	sf_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -139,5 +150,17 @@ main(void)
 	csv("a\nb", "x,\"a\nb\"", "csv LF quoted");
 	csv("\xc3\xa9", "x,\xc3\xa9", "csv UTF-8 unquoted");
 	csv("", "x,", "csv empty string writes nothing");
+
+	xml("", "x", "xml empty string");
+	xml(NULL, "x", "xml NULL appends nothing");
+	xml("Potomac R", "xPotomac R", "xml plain");
+	xml("a<b>c", "xa&lt;b&gt;c", "xml angle brackets");
+	xml("R&D \"x\"", "xR&amp;D &quot;x&quot;", "xml ampersand, quotes");
+	xml("&amp;", "x&amp;amp;", "xml escapes an entity again");
+	xml("it's", "xit's", "xml apostrophe passes");
+	xml("a\tb\nc\rd", "xa\tb\nc\rd", "xml tab, newline, CR pass");
+	xml("a\x01" "b\x1f\x08" "c", "xabc",
+	    "xml other control characters dropped");
+	xml("\xc3\xa9t\xc3\xa9", "x\xc3\xa9t\xc3\xa9", "xml UTF-8 passes");
 	return tap_done();
 }
