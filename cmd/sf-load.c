@@ -5,13 +5,13 @@
  * files named, or stdin, and hands each to sf_store; a bad record is
  * reported with its line number and skipped, and the rest go on.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sf_db.h"
+#include "sf_cli.h"
 #include "sf_log.h"
 #include "sf_store.h"
 #include "sf.h"
@@ -55,12 +55,8 @@ load(struct sf_store *st, const char *name, int strict, long *bad)
 	FILE *fp;
 	int rc, r = 0;
 
-	if (strcmp(name, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(name, "r")) == NULL) {
-		sf_error("cannot open '%s': %s", name, strerror(errno));
+	if ((fp = sf_cli_open(name)) == NULL)
 		return strict ? -1 : 1;
-	}
 	rd = sf_reader_new(fp, name);
 	for (;;) {
 		rc = sf_reader_next(rd, &rec, &err);
@@ -97,8 +93,7 @@ load(struct sf_store *st, const char *name, int strict, long *bad)
 		}
 	}
 	sf_reader_free(rd);
-	if (fp != stdin)
-		fclose(fp);
+	sf_cli_close(fp);
 	return r;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_cli.h"
 #include "sf_log.h"
 #include "sf_plot.h"
 #include "sf.h"
@@ -47,12 +48,8 @@ read_input(struct sf_plot *p, const char *name)
 	FILE *fp;
 	int rc, r = 0;
 
-	if (strcmp(name, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(name, "r")) == NULL) {
-		sf_error("cannot open '%s': %s", name, strerror(errno));
+	if ((fp = sf_cli_open(name)) == NULL)
 		return 1;
-	}
 	rd = sf_reader_new(fp, name);
 	while ((rc = sf_reader_next(rd, &rec, &err)) != 0) {
 		if (rc < 0) {
@@ -69,8 +66,7 @@ read_input(struct sf_plot *p, const char *name)
 		}
 	}
 	sf_reader_free(rd);
-	if (fp != stdin)
-		fclose(fp);
+	sf_cli_close(fp);
 	return r;
 }
 
