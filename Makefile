@@ -22,7 +22,10 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-ALL_CFLAGS = $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(DEPS_CFLAGS)
+# The one version (config.mk's VERSION) reaches the code as SF_VERSION.
+VERSION_DEF = -DSF_VERSION='"$(VERSION)"'
+ALL_CFLAGS = $(CPPFLAGS) $(VERSION_DEF) $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib \
+	$(DEPS_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 LIB_SRC = $(sort $(wildcard lib/*.c)) $(O)/gen/sf_schema.c $(O)/gen/sf_hads.c
@@ -117,7 +120,7 @@ FUZZ_SECONDS = 60
 FUZZ_JOBS = 1
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
-FUZZ_CFLAGS = $(CPPFLAGS) $(WARN) -g -O1 $(FUZZ_SAN) -Ilib $(DEPS_CFLAGS)
+FUZZ_CFLAGS = $(CPPFLAGS) $(VERSION_DEF) $(WARN) -g -O1 $(FUZZ_SAN) -Ilib $(DEPS_CFLAGS)
 FUZZ_LIB_OBJ = $(patsubst %.c,$(FZ)/%.o,$(notdir $(LIB_SRC)))
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,\
 	$(sort $(wildcard tests/fuzz/fuzz_*.c)))

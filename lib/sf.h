@@ -12,7 +12,10 @@
 #include "sf_str.h"
 #include "sf_time.h"
 
-#define SF_VERSION "0.1.0"
+/* The build passes SF_VERSION, config.mk's VERSION: one place. */
+#ifndef SF_VERSION
+#error "SF_VERSION is not defined: build with make (config.mk VERSION)"
+#endif
 
 #include "sf_banned.h"
 

@@ -2,9 +2,6 @@
 test_description='sf-load: Smart Append progress, failures and the run log'
 . "$(dirname "$0")/test-lib.sh"
 
-err_rec() {
-	printf '{"kind":"error","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","start":"2024-01-01T00:00:00Z","status":503,"message":"%s"}\n' "$@"
-}
 
 test_expect_success 'setup: a configuration' '
 	add_config potomac

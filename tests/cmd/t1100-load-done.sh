@@ -5,9 +5,6 @@ test_description='sf-load: done records close requests; every run is logged'
 done_rec() {
 	printf '{"kind":"done","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","start":"2024-01-01T00:00:00Z","end":%s,"modified_since":%s,"rows":%s,"newest":%s}\n' "$@"
 }
-err_rec() {
-	printf '{"kind":"error","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","start":"2024-01-01T00:00:00Z","status":503,"message":"%s"}\n' "$@"
-}
 
 test_expect_success 'setup: a configuration' '
 	add_config potomac

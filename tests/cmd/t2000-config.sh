@@ -311,7 +311,7 @@ test_expect_success 'options may come first; -V and --help' '
 	    --start 2024-01-01 --schedule 1d && sf-config --db other.db rm x &&
 	sf-config --db other.db -f csv list >out &&
 	test_must_be_empty out &&
-	sf-config -V >out && echo "sf-config 0.1.0" >expect &&
+	sf-config -V >out && echo "sf-config $SF_VERSION" >expect &&
 	test_cmp expect out &&
 	sf-config --help >out && grep "^usage: sf-config add" out
 '

@@ -2,9 +2,6 @@
 test_description='sf-progress: plan, show and reset one by one; errors and usage'
 . "$(dirname "$0")/test-lib.sh"
 
-err_rec() {
-	printf '{"kind":"error","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","start":"2024-01-01T00:00:00Z","status":503,"message":"%s"}\n' "$@"
-}
 
 test_expect_success 'setup: configurations of every kind' '
 	sf-load </dev/null &&

@@ -2,7 +2,7 @@
 test_description='sf-progress: the circuit breaker half-opens after a cool-down'
 . "$(dirname "$0")/test-lib.sh"
 
-err_rec() {
+err_daily() {
 	printf '{"kind":"error","config":"potomac","station":"%s","agency":"USGS","type":"daily_mean","start":"2024-01-01T00:00:00Z","status":503,"message":"HTTP 503"}\n' "$1"
 }
 done_rec() {
@@ -25,9 +25,9 @@ test_expect_success 'setup: a configuration of two stations, one failing 5 times
 	printf "{\"kind\":\"obs\",\"config\":\"potomac\",\"station\":\"01000001\",\"agency\":\"USGS\",\"type\":\"daily_mean\",\"observed_at\":\"2024-01-05\",\"discharge\":1,\"unit\":\"cfs\",\"quality_code\":\"P\"}\n" |
 	    SF_NOW=2026-11-25T10:00:00Z sf-load &&
 	for m in 00 15 30 45; do
-		err_rec 01000001 | SF_NOW=2026-11-25T11:$m:00Z sf-load 2>/dev/null
+		err_daily 01000001 | SF_NOW=2026-11-25T11:$m:00Z sf-load 2>/dev/null
 	done;
-	err_rec 01000001 | SF_NOW=2026-11-25T12:00:00Z sf-load 2>/dev/null;
+	err_daily 01000001 | SF_NOW=2026-11-25T12:00:00Z sf-load 2>/dev/null;
 	test "$(sql "SELECT consecutive_failures FROM pull_station_progress
 	    WHERE station_number = \"01000001\"")" = 5
 '
@@ -47,10 +47,10 @@ test_expect_success 'half-open: one probe request, from where the data end' '
 '
 
 test_expect_success 'a failed probe doubles the cool-down, up to 24 hours' '
-	err_rec 01000001 | SF_NOW=2026-11-25T13:00:00Z sf-load 2>/dev/null;
+	err_daily 01000001 | SF_NOW=2026-11-25T13:00:00Z sf-load 2>/dev/null;
 	test "$(stations 2026-11-25T14:59:59Z)" = 01000002 &&
 	test "$(stations 2026-11-25T15:00:00Z | wc -l)" = 2 &&
-	err_rec 01000001 | SF_NOW=2026-11-25T15:00:00Z sf-load 2>/dev/null;
+	err_daily 01000001 | SF_NOW=2026-11-25T15:00:00Z sf-load 2>/dev/null;
 	test "$(stations 2026-11-25T18:59:59Z)" = 01000002 &&
 	test "$(stations 2026-11-25T19:00:00Z | wc -l)" = 2 &&
 	sql "UPDATE pull_station_progress SET consecutive_failures = 40
@@ -70,7 +70,7 @@ test_expect_success 'a probe that succeeds closes the breaker, progress kept' '
 '
 
 test_expect_success 'reset closes it at once and keeps progress; --from-start starts over' '
-	for i in 1 2 3 4 5; do err_rec 01000001 | sf-load 2>/dev/null; done;
+	for i in 1 2 3 4 5; do err_daily 01000001 | sf-load 2>/dev/null; done;
 	test "$(stations 2026-11-25T12:00:00Z)" = 01000002 &&
 	sf-progress reset potomac 01000001 &&
 	SF_NOW=2026-11-25T12:00:00Z sf-progress plan potomac >out &&
@@ -81,10 +81,10 @@ test_expect_success 'reset closes it at once and keeps progress; --from-start st
 '
 
 test_expect_success 'one failure per station and run, however many requests failed' '
-	{ err_rec 01000002; err_rec 01000002; } | sf-load 2>/dev/null;
+	{ err_daily 01000002; err_daily 01000002; } | sf-load 2>/dev/null;
 	test "$(sql "SELECT consecutive_failures FROM pull_station_progress
 	    WHERE station_number = \"01000002\"")" = 1 &&
-	{ err_rec 01000002; done_rec 01000002; } | sf-load 2>/dev/null;
+	{ err_daily 01000002; done_rec 01000002; } | sf-load 2>/dev/null;
 	test "$(sql "SELECT consecutive_failures FROM pull_station_progress
 	    WHERE station_number = \"01000002\"")" = 2
 '

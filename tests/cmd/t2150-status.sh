@@ -10,9 +10,6 @@ test_description='sf-status: health of configurations and stations, --check, --p
 o() {
 	printf '{"kind":"obs","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","observed_at":"%s","discharge":7,"unit":"cfs","quality_code":"P"}\n' "$@"
 }
-err_rec() {
-	printf '{"kind":"error","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","start":"2024-01-01T00:00:00Z","status":503,"message":"%s"}\n' "$@"
-}
 done_rec() {
 	printf '{"kind":"done","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","start":"2026-11-25T00:00:00Z","end":null,"modified_since":null,"rows":0,"newest":null}\n' "$@"
 }

@@ -114,6 +114,12 @@ add_config() {
 	    'append', '1900-01-01T00:00:00Z', 'manual')"
 }
 
+# err_rec CONFIG STATION MESSAGE: an error record of a USGS realtime request,
+# as a fetcher writes one for a failed station
+err_rec() {
+	printf '{"kind":"error","config":"%s","station":"%s","agency":"USGS","type":"realtime_15min","start":"2024-01-01T00:00:00Z","status":503,"message":"%s"}\n' "$@"
+}
+
 # dump: the archive's contents that a load decides, one table after another
 dump() {
 	sql "SELECT * FROM discharge_observations ORDER BY station_id, type, observed_at;
@@ -123,6 +129,9 @@ dump() {
 	        p.consecutive_failures FROM pull_station_progress p
 	        JOIN pull_configurations c ON c.id = p.config_id ORDER BY 1, 2;"
 }
+
+# The version the build passes (config.mk), for -V and User-Agent checks
+SF_VERSION=$(sed -n 's/^VERSION = //p' "$SF_TOP/config.mk")
 
 test_must_be_empty() {
 	if [ -s "$1" ]; then
