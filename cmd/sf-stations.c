@@ -19,7 +19,7 @@
 
 static const char usage_text[] =
     "usage: sf-stations [-qv] [--agency A] [--db PATH] [-f ndjson|csv] "
-    "[--huc NN] [--id ID] [--name TEXT] [--state XX]\n";
+    "[--huc NN] [--name TEXT] [-s ID ...] [--state XX]\n";
 
 static const struct option longopts[] = {
 	{ "agency", required_argument, NULL, 'a' },
@@ -27,10 +27,11 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "huc", required_argument, NULL, 'u' },
-	{ "id", required_argument, NULL, 'i' },
+	{ "id", required_argument, NULL, 'i' },	/* an old name of --station */
 	{ "name", required_argument, NULL, 'n' },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "state", required_argument, NULL, 's' },
+	{ "state", required_argument, NULL, 'S' },
+	{ "station", required_argument, NULL, 'i' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -89,7 +90,7 @@ main(int argc, char *argv[])
 {
 	static const char *const optname[SF_STS_NFILTERS] = {
 		[SF_STS_STATE] = "state", [SF_STS_HUC] = "huc",
-		[SF_STS_NAME] = "name", [SF_STS_ID] = "id",
+		[SF_STS_NAME] = "name", [SF_STS_ID] = "station",
 		[SF_STS_AGENCY] = "agency"
 	};
 	struct filter f[SF_STS_NFILTERS] = { { NULL, 0 } };
@@ -105,7 +106,7 @@ main(int argc, char *argv[])
 
 	sf_log_init(argv[0]);
 	argv[0] = (char *)sf_log_progname();	/* for getopt's messages */
-	while ((c = getopt_long(argc, argv, "f:hqvV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:hqs:vV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			need_value(optname[SF_STS_AGENCY], optarg);
@@ -129,6 +130,7 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'i':
+		case 's':
 			need_value(optname[SF_STS_ID], optarg);
 			filter_add(&f[SF_STS_ID], optarg, argc);
 			break;
@@ -136,7 +138,7 @@ main(int argc, char *argv[])
 			need_value(optname[SF_STS_NAME], optarg);
 			filter_add(&f[SF_STS_NAME], optarg, argc);
 			break;
-		case 's':
+		case 'S':
 			need_value(optname[SF_STS_STATE], optarg);
 			filter_add(&f[SF_STS_STATE], optarg, argc);
 			break;

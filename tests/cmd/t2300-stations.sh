@@ -136,7 +136,9 @@ test_expect_success '--name: % and _ are not wildcards' '
 	test_cmp expect out
 '
 
-test_expect_success '--id: exact' '
+test_expect_success '-s/--station: exact, --id its old name' '
+	expect_ids "-s 08GA043" 08GA043 &&
+	expect_ids "--station 01646500 -s 08GA043" 01646500 08GA043 &&
 	expect_ids "--id 08GA043" 08GA043 &&
 	expect_ids "--id 08ga043" &&
 	expect_ids "--id 8GA043" &&
@@ -316,7 +318,7 @@ test_expect_success 'bad --agency, --format or an empty value is a usage error' 
 '
 
 test_expect_success 'unknown options and arguments are usage errors' '
-	bad_usage --station 01646500 &&
+	bad_usage --site 01646500 &&
 	bad_usage 01646500 && grep "unexpected argument .01646500." err &&
 	bad_usage --state VA extra &&
 	bad_usage -x
