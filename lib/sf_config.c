@@ -75,7 +75,7 @@ schedule_opt(struct sf_config_opts *o, const char *arg, struct sf_err *err)
 
 	if (sf_sched_parse(arg, &sc, err) == -1)
 		return -1;
-	/* a schedule that runs at all runs within any 8 years */
+	/* sf_sched_next says -1 only of a schedule that never runs */
 	if (sf_sched_next(&sc, 0) == -1)
 		return sf_err_set(err, "schedule '%s': never runs", arg);
 	sf_buf_reset(&o->schedule);

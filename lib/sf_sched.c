@@ -17,7 +17,14 @@
 #include "sf.h"
 
 #define MAX_TEXT	256		/* longest schedule accepted */
-#define SEARCH_DAYS	(8 * 366 + 1)	/* the 8-year bound, in days */
+/*
+ * How far to search, in days: 400 Gregorian years, after which dates and
+ * weekdays repeat exactly (146,097 days is 20,871 weeks), so a schedule
+ * that runs at all runs within it. Eight years were not enough for a
+ * day of month and a weekday that must meet: Feb 29 on a Sunday comes
+ * every 28 years.
+ */
+#define SEARCH_DAYS	146097
 #define MAX_INTERVAL	(366 * 86400LL)	/* "366d" */
 #define MAX_DURATION	(3660 * 86400LL) /* "3660d", ten years */
 

@@ -42,12 +42,12 @@ struct sf_sched {
 int sf_sched_parse(const char *s, struct sf_sched *sc, struct sf_err *err);
 
 /*
- * The first run time after t (strictly), or -1 if none in 8 years (enough
- * for every February 29th). Seconds are never part of a run time.
+ * The first run time after t (strictly), or -1 if it never runs (none in
+ * 400 years, the period of the Gregorian calendar). Seconds are never part of a run time.
  */
 int64_t sf_sched_next(const struct sf_sched *sc, int64_t t);
 
-/* The last run time before t (strictly), or -1 if none in 8 years. */
+/* The last run time before t (strictly), or -1 if none in 400 years. */
 int64_t sf_sched_prev(const struct sf_sched *sc, int64_t t);
 
 /* "cron" or "interval": the seed's schedule_type for sc. */
