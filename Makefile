@@ -5,6 +5,7 @@
 #   make WERROR=1   warnings are errors (CI)
 #   make lint       mandoc -Tlint on every page
 #   make bench      the benchmarks (not part of make test)
+#   make test-citus the archive on a Citus cluster (needs Citus installed)
 #   make demo       build, create a database, load a sample, show it
 #   make fuzz       build the libFuzzer targets of tests/fuzz with clang
 #                   (build/fuzz) and run each FUZZ_SECONDS from its seeds
@@ -197,9 +198,16 @@ $(O)/tests/pgload: tests/pg/pgload.c $(LIB) $(LIB_HDR)
 # built by make test with the unit tests; tests/run runs only t_*
 UNIT += $(O)/tests/pgload
 
+# The archive on a Citus cluster (coordinator and two workers on loopback).
+# Not part of make test: Citus is not packaged by Debian, and this fails
+# when it is not installed (see scripts/README).
+test-citus: deps
+	@$(MAKE) --no-print-directory $(BINS) $(O)/tests/pgload
+	@SF_BUILD=$(O) SF_SUITE=citus sh tests/run
+
 bench-pg: all $(O)/tests/pgload
 	@SF_BUILD=$(O) sh scripts/bench-pg
 
 bench: bench-pg
 
-.PHONY: bench-pg
+.PHONY: bench-pg test-citus

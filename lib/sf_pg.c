@@ -35,10 +35,15 @@ struct sf_pg {
 	int loading;		/* a batch is open: transaction and COPY */
 	int unordered;		/* the batch may repeat a key */
 	int64_t rows;		/* rows in the batch */
+	int citus;		/* -1 not known yet, 0 no, 1 distributed */
 	int64_t prev_station, prev_t;	/* the last row's key */
 	struct sf_buf prev_type;
 	struct sf_buf copy;	/* COPY text not sent yet */
 };
+
+static int citus_is(struct sf_pg *, int *, struct sf_err *);
+static int citus_apply(struct sf_pg *, int64_t, struct sf_pg_counts *,
+    struct sf_err *);
 
 static void
 quiet(void *arg, const char *msg)
@@ -111,6 +116,7 @@ sf_pg_open(const char *conninfo, struct sf_err *err)
 		return NULL;
 	}
 	pg = sf_calloc(1, sizeof(*pg));
+	pg->citus = -1;
 	sf_buf_init(&pg->prev_type);
 	sf_buf_init(&pg->copy);
 	pg->conn = PQconnectdb(conninfo);
@@ -182,6 +188,20 @@ sf_pg_exec(struct sf_pg *pg, const char *sql, int n,
 }
 
 int
+sf_pg_exec_rows(struct sf_pg *pg, const char *sql, int n,
+    const char *const *params, int64_t *rows, struct sf_err *err)
+{
+	PGresult *r;
+
+	r = PQexecParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		return res_err(pg, r, "statement", err);
+	*rows = strtoll(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+int
 sf_pg_schema_version(struct sf_pg *pg, int *version, struct sf_err *err)
 {
 	int64_t v;
@@ -245,6 +265,9 @@ sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err)
 		goto fail;
 	}
 	if (v == 0 && run_script(pg, err) == -1)
+		goto fail;
+	/* on a Citus coordinator, distribute the tables (once) */
+	if (sf_pg_citus_distribute(pg, NULL, err) == -1)
 		goto fail;
 	/* versions after 2 migrate here, one step each, as in sf_db */
 	if (sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
@@ -553,12 +576,21 @@ sf_pg_load_commit(struct sf_pg *pg, struct sf_pg_counts *c,
 	if (sf_pg_exec(pg, "SET LOCAL work_mem = '64MB'", 0, NULL, NULL,
 	    NULL, err) == -1 ||
 	    (pg->unordered && apply(pg, dedup_sql, &dups, err) == -1) ||
-	    found(pg, &nfound, &k.updated, err) == -1)
+	    (pg->citus == -1 &&
+	    citus_is(pg, &pg->citus, err) == -1))
 		goto fail;
-	/* a batch that was all there (a reload) needs no second pass */
-	if (nfound < pg->rows - dups &&
-	    apply(pg, new_sql, &k.inserted, err) == -1)
-		goto fail;
+	if (pg->citus) {
+		/* on a cluster: the same steps, co-located on the workers */
+		if (citus_apply(pg, pg->rows - dups, &k, err) == -1)
+			goto fail;
+	} else {
+		if (found(pg, &nfound, &k.updated, err) == -1)
+			goto fail;
+		/* a batch that was all there (a reload) needs no second pass */
+		if (nfound < pg->rows - dups &&
+		    apply(pg, new_sql, &k.inserted, err) == -1)
+			goto fail;
+	}
 	if (sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
 		goto fail;
 	pg->staged = 1;
@@ -587,4 +619,204 @@ sf_pg_load_abort(struct sf_pg *pg)
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
 	if (pg->staged == 2)
 		pg->staged = 0;
+}
+
+/*
+ * Citus: the archive distributed over a cluster (see sf_pg.h,
+ * sf_pg_citus_distribute).
+ */
+
+/* Copied to every node, in the order their foreign keys need. */
+static const char *const citus_reference[] = {
+	"sf_schema_version", "stations", "pull_configurations",
+	"pull_configuration_stations", "data_pull_logs",
+	"pull_station_progress", "master_stations", "station_mappings",
+	NULL
+};
+
+/*
+ * The loader's staging table on a cluster: a batch is moved here from the
+ * session's temporary table under its transaction id (load_id), so that
+ * it sits on the workers beside the rows it changes.
+ */
+static const char citus_stage_sql[] =
+"CREATE UNLOGGED TABLE sf_obs_stage_d (load_id bigint NOT NULL,"
+" station_id integer NOT NULL, type text NOT NULL, t bigint NOT NULL,"
+" discharge double precision, unit text, quality_code text)";
+
+/* Distributed by station_id and co-located with the first. */
+static const char *const citus_distributed[] = {
+	"discharge_observations", "discharge_observation_revisions",
+	"forecast_runs", "sf_obs_stage_d", NULL
+};
+
+/*
+ * Drops (add 0) or adds (add 1) the foreign key of table to stations. The
+ * statement is made from this file's table names, never from data.
+ */
+static int
+citus_fkey(struct sf_pg *pg, const char *table, int add, struct sf_err *err)
+{
+	char sql[256];
+
+	if (add)
+		snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD CONSTRAINT "
+		    "%s_station_id_fkey FOREIGN KEY (station_id) "
+		    "REFERENCES stations(id)", table, table);
+	else
+		snprintf(sql, sizeof(sql), "ALTER TABLE %s DROP CONSTRAINT "
+		    "%s_station_id_fkey", table, table);
+	return sf_pg_exec(pg, sql, 0, NULL, NULL, NULL, err);
+}
+
+int
+sf_pg_citus_distribute(struct sf_pg *pg, int *done, struct sf_err *err)
+{
+	const char *p[1];
+	int64_t v;
+	size_t i;
+
+	if (done != NULL)
+		*done = 0;
+	if (sf_pg_exec(pg, "SELECT count(*) FROM pg_extension "
+	    "WHERE extname = 'citus'", 0, NULL, &v, NULL, err) == -1)
+		return -1;
+	if (v == 0)
+		return 0;
+	p[0] = citus_distributed[0];
+	if (sf_pg_exec(pg, "SELECT count(*) FROM pg_dist_partition "
+	    "WHERE logicalrelid = $1::regclass", 1, p, &v, NULL, err) == -1)
+		return -1;
+	if (v > 0)
+		return 0;
+	/*
+	 * The tables were created in this transaction: Citus must copy
+	 * them over one connection per node to see them.
+	 */
+	if (sf_pg_exec(pg, "SET LOCAL citus.multi_shard_modify_mode "
+	    "TO 'sequential'", 0, NULL, NULL, NULL, err) == -1)
+		return -1;
+	/*
+	 * A table that references a reference table becomes a Citus local
+	 * table, which cannot then be distributed with its identity column:
+	 * the foreign keys to stations go while the tables are distributed
+	 * and come back after, now from each shard to the local copy of
+	 * stations on its worker.
+	 */
+	for (i = 0; citus_distributed[i + 1] != NULL; i++)
+		if (citus_fkey(pg, citus_distributed[i], 0, err) == -1)
+			return -1;
+	if (sf_pg_exec(pg, citus_stage_sql, 0, NULL, NULL, NULL, err) == -1 ||
+	    sf_pg_exec(pg, "CREATE INDEX sf_obs_stage_d_load"
+	    " ON sf_obs_stage_d (load_id)", 0, NULL, NULL, NULL, err) == -1)
+		return -1;
+	for (i = 0; citus_reference[i] != NULL; i++) {
+		p[0] = citus_reference[i];
+		if (sf_pg_exec(pg, "SELECT create_reference_table($1)", 1, p,
+		    NULL, NULL, err) == -1)
+			return -1;
+	}
+	for (i = 0; citus_distributed[i] != NULL; i++) {
+		p[0] = citus_distributed[i];
+		if (sf_pg_exec(pg, i == 0 ?
+		    "SELECT create_distributed_table($1, 'station_id')" :
+		    "SELECT create_distributed_table($1, 'station_id', "
+		    "colocate_with => 'discharge_observations')", 1, p, NULL,
+		    NULL, err) == -1 ||
+		    (citus_distributed[i + 1] != NULL &&
+		    citus_fkey(pg, citus_distributed[i], 1, err) == -1))
+			return -1;
+	}
+	if (done != NULL)
+		*done = 1;
+	return 0;
+}
+
+static int
+citus_is(struct sf_pg *pg, int *is, struct sf_err *err)
+{
+	int64_t v;
+
+	*is = 0;
+	if (sf_pg_exec(pg, "SELECT count(*) FROM pg_extension "
+	    "WHERE extname = 'citus'", 0, NULL, &v, NULL, err) == -1)
+		return -1;
+	if (v == 0)
+		return 0;
+	if (sf_pg_exec(pg, "SELECT (to_regclass('sf_obs_stage_d') IS NOT NULL)"
+	    "::int", 0, NULL, &v, NULL, err) == -1)
+		return -1;
+	*is = v != 0;
+	return 0;
+}
+
+/* The steps of a batch; $1 is its load id, $2 now in microseconds. */
+static const char citus_move_sql[] =
+"INSERT INTO sf_obs_stage_d (load_id, station_id, type, t, discharge,"
+" unit, quality_code) SELECT $1::bigint, station_id, type, t, discharge,"
+" unit, quality_code FROM sf_obs_stage";
+
+#define JOIN_STAGE \
+" FROM sf_obs_stage_d s JOIN discharge_observations o" \
+"  ON o.station_id = s.station_id AND o.type = s.type" \
+"  AND o.observed_at = to_timestamp(s.t) WHERE s.load_id = $1::bigint"
+#define CHANGED \
+" AND (o.discharge IS DISTINCT FROM s.discharge" \
+"  OR o.unit IS DISTINCT FROM s.unit" \
+"  OR o.quality_code IS DISTINCT FROM s.quality_code)"
+#define NOW " to_timestamp($2::bigint / 1e6)"
+
+static const char citus_found_sql[] = "SELECT count(*)" JOIN_STAGE;
+
+static const char citus_rev_sql[] =
+"INSERT INTO discharge_observation_revisions (station_id, observed_at,"
+" type, discharge, unit, quality_code, loaded_at, replaced_at)"
+" SELECT o.station_id, o.observed_at, o.type, o.discharge, o.unit,"
+" o.quality_code, o.loaded_at," NOW JOIN_STAGE CHANGED;
+
+static const char citus_upd_sql[] =
+"UPDATE discharge_observations o SET discharge = s.discharge,"
+" unit = s.unit, quality_code = s.quality_code, loaded_at =" NOW
+" FROM sf_obs_stage_d s WHERE s.load_id = $1::bigint"
+" AND o.station_id = s.station_id AND o.type = s.type"
+" AND o.observed_at = to_timestamp(s.t)" CHANGED;
+
+static const char citus_new_sql[] =
+"INSERT INTO discharge_observations (station_id, observed_at, discharge,"
+" unit, type, quality_code, loaded_at)"
+" SELECT s.station_id, to_timestamp(s.t), s.discharge, s.unit, s.type,"
+" s.quality_code," NOW " FROM sf_obs_stage_d s WHERE s.load_id = $1::bigint"
+" AND NOT EXISTS (SELECT 1 FROM discharge_observations o"
+"  WHERE o.station_id = s.station_id AND o.type = s.type"
+"  AND o.observed_at = to_timestamp(s.t))"
+" ON CONFLICT (station_id, type, observed_at) DO NOTHING";
+
+static int
+citus_apply(struct sf_pg *pg, int64_t rows, struct sf_pg_counts *k,
+    struct sf_err *err)
+{
+	char id[24], now[24];
+	const char *p[] = { id, now };
+	int64_t v, nfound, moved, dummy;
+
+	/* now() of the transaction, as the single-server loader writes it */
+	if (sf_pg_exec(pg, "SELECT txid_current()", 0, NULL, &v, NULL,
+	    err) == -1)
+		return -1;
+	snprintf(id, sizeof(id), "%" PRId64, v);
+	if (sf_pg_exec(pg, "SELECT (extract(epoch FROM now()) * 1000000)"
+	    "::bigint", 0, NULL, &v, NULL, err) == -1)
+		return -1;
+	snprintf(now, sizeof(now), "%" PRId64, v);
+	if (sf_pg_exec_rows(pg, citus_move_sql, 1, p, &moved, err) == -1 ||
+	    sf_pg_exec(pg, citus_found_sql, 1, p, &nfound, NULL, err) == -1 ||
+	    sf_pg_exec_rows(pg, citus_rev_sql, 2, p, &dummy, err) == -1 ||
+	    sf_pg_exec_rows(pg, citus_upd_sql, 2, p, &k->updated, err) == -1)
+		return -1;
+	k->inserted = 0;
+	if (nfound < rows &&
+	    sf_pg_exec_rows(pg, citus_new_sql, 2, p, &k->inserted, err) == -1)
+		return -1;
+	return sf_pg_exec_rows(pg, "DELETE FROM sf_obs_stage_d"
+	    " WHERE load_id = $1::bigint", 1, p, &dummy, err);
 }

@@ -83,6 +83,33 @@ int sf_pg_schema_version(struct sf_pg *pg, int *version,
  */
 int sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err);
 
+/*
+ * Citus. When the database sf connects to has the citus extension (the
+ * coordinator of a cluster), the observation, revision and forecast
+ * tables are distributed by station and co-located, so one station's
+ * rows, their revisions and its forecasts sit on one worker and the
+ * loader's set-wise statements run there; the small tables (stations,
+ * configurations, progress, the run log, mappings, the schema version)
+ * become reference tables, copied to every node. Every unique and
+ * foreign key of the distributed tables includes station_id, which is
+ * what Citus requires. sf_pg_migrate does this when it creates the
+ * schema or finds it not yet distributed; without the extension nothing
+ * changes. A batch of the loader then moves from the session's temporary
+ * table into the distributed staging table sf_obs_stage_d under its
+ * transaction id, beside the rows of its stations, and the revision
+ * history, the update of changed rows and the insert of new rows each run
+ * there as one co-located statement.
+ */
+/*
+ * Distributes the archive's tables when the database has the citus
+ * extension and they are not distributed yet; runs inside the caller's
+ * transaction (sf_pg_migrate's, right after the schema is created or
+ * found). *done (may be NULL) is 1 when this call distributed them.
+ * Returns 0 (also without Citus, or when already distributed), or -1 with
+ * err set.
+ */
+int sf_pg_citus_distribute(struct sf_pg *pg, int *done, struct sf_err *err);
+
 /* The advisory lock key of configuration name (FNV-1a, 32 bits). */
 int32_t sf_pg_config_key(const char *name);
 
@@ -135,6 +162,14 @@ void sf_pg_load_abort(struct sf_pg *pg);
  */
 int sf_pg_copy_obs(struct sf_buf *b, int64_t n, const struct sf_pg_obs *o,
     struct sf_err *err);
+
+/*
+ * Runs sql with n text parameters like sf_pg_exec, a statement that
+ * returns no rows; *rows gets the number of rows it touched. Returns 0,
+ * or -1 with err set.
+ */
+int sf_pg_exec_rows(struct sf_pg *pg, const char *sql, int n,
+    const char *const *params, int64_t *rows, struct sf_err *err);
 
 /* Appends s (NULL: \N) to b escaped as a COPY text field. */
 void sf_pg_copy_field(struct sf_buf *b, const char *s);
