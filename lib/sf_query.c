@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sf_query.h"
@@ -107,11 +108,15 @@ static const char points_sql[] =
     "AND (?3 IS NULL OR json_extract(j.value, '$.date') <= ?3)";
 
 enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_ASOF_SCAN, ST_HISTORY,
-    ST_STATION, ST_RUNS, ST_POINTS, ST_COUNT };
+    ST_STATION, ST_RUNS, ST_POINTS, ST_CONFIG, ST_COUNT };
 
 static const char *const sqls[ST_COUNT] = {
 	series_sql, obs_sql, obs_desc_sql, asof_sql, asof_scan_sql, history_sql,
-	station_sql, runs_sql, points_sql
+	station_sql, runs_sql, points_sql, config_sql
+};
+
+struct sf_query_stmts {
+	sqlite3_stmt *st[ST_COUNT];
 };
 
 /* One series, as series_sql gives it (strings copied). */
@@ -138,7 +143,8 @@ struct q {
 	struct sf_db *db;
 	const struct sf_query *q;
 	struct sf_err *err;
-	sqlite3_stmt *st[ST_COUNT];
+	sqlite3_stmt **st;	/* own[], or the kept q->stmts */
+	sqlite3_stmt *own[ST_COUNT];
 	const char *config_out;	/* the config field of obs records */
 	const char *type;	/* q->type, or the configuration's */
 	const char *source;
@@ -897,19 +903,15 @@ check(struct q *x)
 		return sf_err_set(x->err, "start is after end");
 	if (q->config == NULL)
 		return 0;
-	if ((st = sf_db_prepare(x->db, config_sql, x->err)) == NULL)
+	if ((st = stmt(x, ST_CONFIG)) == NULL)
 		return -2;
 	sqlite3_bind_text(st, 1, q->config, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
 		return sf_err_set(x->err, "configuration '%s': not defined",
 		    q->config);
-	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
 		return dbfail(x, "reading pull_configurations");
-	}
 	t = (const char *)sqlite3_column_text(st, 0);
 	if (x->type == NULL && t != NULL && strcmp(t, "daily_mean") == 0)
 		x->type = "daily_mean";
@@ -921,7 +923,7 @@ check(struct q *x)
 		snprintf(x->srcbuf, sizeof(x->srcbuf), "%s", t);
 		x->source = x->srcbuf;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return 0;
 }
 
@@ -939,8 +941,9 @@ sf_query_run(struct sf_db *db, const struct sf_query *q, struct sf_err *err)
 	x.config_out = q->config;
 	x.type = q->type;
 	x.source = q->source;
+	x.st = q->stmts != NULL ? q->stmts->st : x.own;
 	if ((r = check(&x)) != 0)
-		return r;
+		goto out;
 	n = q->nstations > 0 ? q->nstations : 1;
 	for (r = 0, i = 0; r == 0 && !x.stopped && i < n; i++) {
 		const char *s = q->nstations > 0 ? q->stations[i] : NULL;
@@ -956,9 +959,36 @@ sf_query_run(struct sf_db *db, const struct sf_query *q, struct sf_err *err)
 			r = do_series(&x, s);
 		}
 	}
-	for (k = 0; k < ST_COUNT; k++)
-		sqlite3_finalize(x.st[k]);
 	if (r != 0)
-		return -2;
-	return x.stopped ? 1 : 0;
+		r = -2;
+	else if (x.stopped)
+		r = 1;
+out:
+	for (k = 0; k < ST_COUNT; k++) {
+		if (q->stmts == NULL) {
+			sqlite3_finalize(x.own[k]);
+		} else if (x.st[k] != NULL) {
+			sqlite3_reset(x.st[k]);
+			sqlite3_clear_bindings(x.st[k]);
+		}
+	}
+	return r;
+}
+
+struct sf_query_stmts *
+sf_query_stmts_new(void)
+{
+	return sf_calloc(1, sizeof(struct sf_query_stmts));
+}
+
+void
+sf_query_stmts_free(struct sf_query_stmts *qs)
+{
+	int k;
+
+	if (qs == NULL)
+		return;
+	for (k = 0; k < ST_COUNT; k++)
+		sqlite3_finalize(qs->st[k]);
+	free(qs);
 }
