@@ -37,15 +37,20 @@ static const char series_sql[] =
     "ON p.id = c.config_id WHERE p.name = ?4)) "
     "ORDER BY st.station_number, s.type";
 
+/*
+ * The scans give the quality code's id, not its text: a series has a few
+ * codes, and next_row looks each up once a change (qc_sql) rather than
+ * joining quality_codes a row, which cost a b-tree search each.
+ */
 static const char obs_sql[] =
-    "SELECT o.t, o.value, q.code, o.loaded_at FROM obs o "
-    "LEFT JOIN quality_codes q ON q.id = o.qc "
+    "SELECT o.t, o.value, o.qc, o.loaded_at FROM obs o "
     "WHERE o.series = ?1 AND o.t >= ?2 AND o.t <= ?3 ORDER BY o.t";
 
 static const char obs_desc_sql[] =
-    "SELECT o.t, o.value, q.code, o.loaded_at FROM obs o "
-    "LEFT JOIN quality_codes q ON q.id = o.qc "
+    "SELECT o.t, o.value, o.qc, o.loaded_at FROM obs o "
     "WHERE o.series = ?1 AND o.t >= ?2 AND o.t <= ?3 ORDER BY o.t DESC";
+
+static const char qc_sql[] = "SELECT code FROM quality_codes WHERE id = ?1";
 
 /* The value current at ?3 of a value loaded after it. */
 static const char asof_sql[] =
@@ -108,11 +113,11 @@ static const char points_sql[] =
     "AND (?3 IS NULL OR json_extract(j.value, '$.date') <= ?3)";
 
 enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_ASOF_SCAN, ST_HISTORY,
-    ST_STATION, ST_RUNS, ST_POINTS, ST_CONFIG, ST_COUNT };
+    ST_STATION, ST_RUNS, ST_POINTS, ST_CONFIG, ST_QC, ST_COUNT };
 
 static const char *const sqls[ST_COUNT] = {
 	series_sql, obs_sql, obs_desc_sql, asof_sql, asof_scan_sql, history_sql,
-	station_sql, runs_sql, points_sql, config_sql
+	station_sql, runs_sql, points_sql, config_sql, qc_sql
 };
 
 struct sf_query_stmts {
@@ -136,7 +141,7 @@ struct row {
 	int64_t t;
 	int has_value;
 	double value;
-	const char *qc;		/* borrowed from the statement */
+	const char *qc;		/* borrowed until the next row */
 };
 
 struct q {
@@ -158,6 +163,10 @@ struct q {
 	int64_t day;		/* the day whose date is in tbuf */
 	char tbuf[SF_TIME_LEN];
 	char qcbuf[64];
+	int qc_known;		/* qc_id's code is in qc (NULL: none) */
+	int64_t qc_id;
+	const char *qc;
+	struct sf_buf qcb;
 	char srcbuf[64];
 };
 
@@ -316,6 +325,45 @@ fmt_time(struct q *x, int64_t t)
 }
 
 /*
+ * The code of column c of st, a quality_codes id, as the LEFT JOIN gave
+ * it: NULL for a NULL id or one not in the table. Returns 0, or -2.
+ */
+static int
+qc_of(struct q *x, sqlite3_stmt *st, int c, const char **out)
+{
+	sqlite3_stmt *a;
+	const unsigned char *t;
+	int rc;
+
+	if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+		*out = NULL;
+		return 0;
+	}
+	if (x->qc_known && sqlite3_column_int64(st, c) == x->qc_id) {
+		*out = x->qc;
+		return 0;
+	}
+	x->qc_known = 0;
+	x->qc_id = sqlite3_column_int64(st, c);
+	if ((a = stmt(x, ST_QC)) == NULL)
+		return -2;
+	sqlite3_bind_int64(a, 1, x->qc_id);
+	rc = sqlite3_step(a);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dbfail(x, "reading quality_codes");
+	x->qc = NULL;
+	if (rc == SQLITE_ROW && (t = sqlite3_column_text(a, 0)) != NULL) {
+		sf_buf_reset(&x->qcb);
+		sf_buf_adds(&x->qcb, (const char *)t);
+		x->qc = x->qcb.buf;
+	}
+	sqlite3_reset(a);
+	x->qc_known = 1;
+	*out = x->qc;
+	return 0;
+}
+
+/*
  * Reads the next value of the scan st of series s into r, as the archive
  * held it at q->as_of when that is set. Returns 1, 0 at the end, -2.
  */
@@ -338,8 +386,7 @@ next_row(struct q *x, sqlite3_stmt *st, const struct series *s,
 			r->has_value = sqlite3_column_type(st, 1) !=
 			    SQLITE_NULL;
 			r->value = sqlite3_column_double(st, 1);
-			r->qc = (const char *)sqlite3_column_text(st, 2);
-			return 1;
+			return qc_of(x, st, 2, &r->qc) == 0 ? 1 : -2;
 		}
 		/* loaded after the instant: what did it replace? */
 		if (x->merge) {
@@ -503,8 +550,8 @@ do_history(struct q *x, const struct series *s)
 			    nb);
 			rec.f[SF_REV_VALUE] = nb;
 		}
-		rec.f[SF_REV_QUALITY_CODE] =
-		    (const char *)sqlite3_column_text(st, 2);
+		if (qc_of(x, st, 2, &rec.f[SF_REV_QUALITY_CODE]) != 0)
+			return -2;
 		sf_time_format(sqlite3_column_int64(st, 3), lb);
 		rec.f[SF_REV_LOADED_AT] = lb;
 		rec.f[SF_REV_REPLACED_AT] = NULL;
@@ -942,6 +989,7 @@ sf_query_run(struct sf_db *db, const struct sf_query *q, struct sf_err *err)
 	x.type = q->type;
 	x.source = q->source;
 	x.st = q->stmts != NULL ? q->stmts->st : x.own;
+	sf_buf_init(&x.qcb);
 	if ((r = check(&x)) != 0)
 		goto out;
 	n = q->nstations > 0 ? q->nstations : 1;
@@ -964,6 +1012,7 @@ sf_query_run(struct sf_db *db, const struct sf_query *q, struct sf_err *err)
 	else if (x.stopped)
 		r = 1;
 out:
+	sf_buf_release(&x.qcb);
 	for (k = 0; k < ST_COUNT; k++) {
 		if (q->stmts == NULL) {
 			sqlite3_finalize(x.own[k]);
