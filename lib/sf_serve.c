@@ -479,22 +479,27 @@ put_json_str(char *p, const char *s)
 	return p;
 }
 
-/* Writes s as a CSV field at p; returns the end. Room: 2 a byte + 2. */
+/* Writes s (n bytes) as a CSV field at p; returns the end. Room: 2n + 2. */
 static char *
-put_csv(char *p, const char *s)
+put_csv(char *p, const char *s, size_t n)
 {
-	size_t n;
+	char *start = p;
+	size_t i;
 
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		n = strlen(s);
-		memcpy(p, s, n);
-		return p + n;
+	for (i = 0; i < n; i++) {
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
+		    s[i] == '\n')
+			break;
+		*p++ = s[i];
 	}
+	if (i == n)
+		return p;
+	p = start;
 	*p++ = '"';
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
 			*p++ = '"';
-		*p++ = *s;
+		*p++ = s[i];
 	}
 	*p++ = '"';
 	return p;
@@ -525,24 +530,31 @@ put_num(char *p, const char *s)
 	return put_raw(p, "null");
 }
 
-/* The room rec takes at most, every byte escaped. */
+/*
+ * The room rec takes at most in fmt, every byte escaped, the header of
+ * the first CSV row included; the fields' lengths into len.
+ */
 static size_t
-rec_room(const struct sf_kind_info *ki, const struct sf_rec *rec)
+rec_room(enum sf_serve_fmt fmt, const struct sf_kind_info *ki,
+    const struct sf_rec *rec, size_t n, size_t len[SF_REC_MAXF])
 {
-	size_t n = 16 + 6 * strlen(ki->name);
-	int i;
+	size_t room = 16;
+	int i, keys = fmt != SF_SERVE_CSV || n == 0;
 
+	if (keys)
+		room += 6 * strlen(ki->name);
 	for (i = 0; i < ki->nfields; i++) {
-		n += 6 * strlen(ki->fields[i]) + 8 + SF_NUM_LEN;
-		if (rec->f[i] != NULL)
-			n += 6 * strlen(rec->f[i]);
+		len[i] = rec->f[i] != NULL ? strlen(rec->f[i]) : 0;
+		room += 6 * len[i] + 8 + SF_NUM_LEN;
+		if (keys)
+			room += 6 * strlen(ki->fields[i]);
 	}
-	return n;
+	return room;
 }
 
 static char *
 csv_rec(char *p, const struct sf_kind_info *ki, const struct sf_rec *rec,
-    size_t n)
+    const size_t len[SF_REC_MAXF], size_t n)
 {
 	int i;
 
@@ -558,7 +570,7 @@ csv_rec(char *p, const struct sf_kind_info *ki, const struct sf_rec *rec,
 		if (i > 0)
 			*p++ = ',';
 		if (rec->f[i] != NULL)
-			p = put_csv(p, rec->f[i]);
+			p = put_csv(p, rec->f[i], len[i]);
 	}
 	*p++ = '\n';
 	return p;
@@ -601,14 +613,15 @@ sf_serve_encode(struct sf_buf *b, enum sf_serve_fmt fmt,
     const struct sf_rec *rec, size_t n)
 {
 	const struct sf_kind_info *ki = sf_kind_info(rec->kind);
+	size_t len[SF_REC_MAXF];
 	char *p;
 
 	if (ki == NULL)
 		return -1;
-	sf_buf_grow(b, rec_room(ki, rec));
+	sf_buf_grow(b, rec_room(fmt, ki, rec, n, len));
 	p = b->buf + b->len;
 	if (fmt == SF_SERVE_CSV)
-		p = csv_rec(p, ki, rec, n);
+		p = csv_rec(p, ki, rec, len, n);
 	else
 		p = json_rec(p, fmt, ki, rec, n);
 	b->len = (size_t)(p - b->buf);
