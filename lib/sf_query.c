@@ -245,50 +245,6 @@ floordiv(int64_t a, int64_t b)
 }
 
 /*
- * v as sf_str_fmt_double writes it, without its printf and strtod for
- * the usual value, a decimal of a few places (12300, 4215.5, 0.82): when
- * v is the double nearest r / 10^k for a whole r of at most 15 digits
- * (the division is exact but for its one rounding, as strtod's), that
- * decimal is what "%.15g" prints, and the smallest such k has no
- * trailing zero. 1e-4 <= |v| < 1e15 is where "%.15g" prints no exponent.
- */
-static void
-fmt_value(double v, char nb[SF_NUM_LEN])
-{
-	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
-	char tmp[SF_NUM_LEN], *p = tmp + sizeof(tmp), *o = nb;
-	unsigned long long u;
-	long long r;
-	double a = fabs(v), sc;
-	int k, i;
-
-	if (!(a >= 1e-4 && a < 1e15))
-		goto slow;
-	for (k = 0; k < 7; k++) {
-		sc = v * p10[k];
-		if (fabs(sc) >= 1e15)
-			break;
-		r = llround(sc);
-		if ((double)r / p10[k] != v)
-			continue;
-		u = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
-		for (i = 0; i < k || u > 0 || i <= k; i++) {
-			if (i == k && k > 0)
-				*--p = '.';
-			*--p = (char)('0' + u % 10);
-			u /= 10;
-		}
-		if (r < 0)
-			*o++ = '-';
-		memcpy(o, p, (size_t)(tmp + sizeof(tmp) - p));
-		o[tmp + sizeof(tmp) - p] = '\0';
-		return;
-	}
-slow:
-	sf_str_fmt_double(v, nb);
-}
-
-/*
  * A computed value (converted, or a mean) to ten significant digits, so
  * 4215.5 cms reads 148868.9775 cfs rather than 148868.97747384998.
  */
@@ -296,7 +252,7 @@ static void
 fmt_derived(double v, double factor, char nb[SF_NUM_LEN])
 {
 	if (factor == 1)
-		fmt_value(v, nb);
+		sf_str_fmt_double(v, nb);
 	else
 		snprintf(nb, SF_NUM_LEN, "%.10g", v * factor);
 }
