@@ -38,6 +38,7 @@
 #include "sf_http_server.h"
 #include "sf_plot.h"
 #include "sf_serve.h"
+#include "sf_stsearch.h"
 #include "sf.h"
 
 #define STREAM_INLINE (64 * 1024)	/* answers up to this: one buffer */
@@ -266,6 +267,9 @@ struct stream {
 	struct sf_serve_req req;
 	struct sf_query q;
 	const char *station[1];
+	int search;		/* /stations: sf_stsearch, not q */
+	struct sf_stsearch ss;
+	const char *sv[SF_STS_NFILTERS];
 	struct conn *cn;
 	struct sf_buf buf;
 	size_t n;		/* records encoded */
@@ -334,41 +338,13 @@ stream_flush(struct stream *st, size_t at_least)
 	return 0;
 }
 
-/* The filters of /stations that sf_query does not take. */
-static int
-station_wanted(const struct sf_serve_req *r, const struct sf_rec *rec)
-{
-	const char *v, *f;
-
-	if ((v = sf_serve_qs_get(&r->qs, "state")) != NULL &&
-	    (rec->f[SF_ST_STATE] == NULL ||
-	    !sf_str_eq_ci(v, rec->f[SF_ST_STATE])))
-		return 0;
-	if ((v = sf_serve_qs_get(&r->qs, "huc")) != NULL &&
-	    ((f = rec->f[SF_ST_HUC_CODE]) == NULL ||
-	    strncmp(f, v, strlen(v)) != 0))
-		return 0;
-	if ((v = sf_serve_qs_get(&r->qs, "name")) != NULL) {
-		size_t i, n = strlen(v);
-
-		if ((f = rec->f[SF_ST_NAME]) == NULL)
-			return 0;
-		for (i = 0; f[i] != '\0'; i++)
-			if (strncasecmp(f + i, v, n) == 0)
-				break;
-		if (f[i] == '\0' && n > 0)
-			return 0;
-	}
-	return 1;
-}
-
 static int
 stream_put(void *arg, const struct sf_rec *rec)
 {
 	struct stream *st = arg;
 
-	if (st->req.ep == SF_EP_STATIONS && !station_wanted(&st->req, rec))
-		return 0;
+	if (st->broken)
+		return 1;
 	if (sf_serve_encode(&st->buf, st->req.fmt, rec, st->n) == -1)
 		return 0;
 	st->n++;
@@ -385,13 +361,84 @@ stream_warn(void *arg, const char *msg)
 	logf_(st->s, 1, "%s", msg);
 }
 
+static int
+search_put(void *arg, const struct sf_rec *rec, struct sf_err *err)
+{
+	if (stream_put(arg, rec) != 0)
+		return sf_err_set(err, "the client went away");
+	return 0;
+}
+
+static void
+search_bad(void *arg, const char *station, const char *msg)
+{
+	struct stream *st = arg;
+
+	if (!st->broken)
+		logf_(st->s, 1, "station '%s': %s", station ? station : "?",
+		    msg);
+}
+
+/*
+ * Sets up the question of st: /stations searches as sf-stations does
+ * (sf_stsearch: one implementation of the filters), the other record
+ * endpoints ask sf_query. Returns 0, or -1 with err (a bad parameter).
+ */
+static int
+stream_setup(struct stream *st, struct sf_err *err)
+{
+	static const struct {
+		const char *key;
+		enum sf_stsearch_filter k;
+	} keys[] = { { "state", SF_STS_STATE }, { "huc", SF_STS_HUC },
+	    { "name", SF_STS_NAME }, { "agency", SF_STS_AGENCY } };
+	const char *v;
+	size_t i;
+
+	if (sf_serve_query(&st->req, &st->q, st->station, err) == -1)
+		return -1;
+	st->q.put = stream_put;
+	st->q.warn = stream_warn;
+	st->q.arg = st;
+	if (st->req.ep != SF_EP_STATIONS)
+		return 0;
+	st->search = 1;
+	memset(&st->ss, 0, sizeof(st->ss));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if ((v = sf_serve_qs_get(&st->req.qs, keys[i].key)) == NULL)
+			continue;
+		if (keys[i].k == SF_STS_HUC && strspn(v, "0123456789") !=
+		    strlen(v))
+			return sf_err_set(err, "parameter 'huc': not digits");
+		st->sv[keys[i].k] = v;
+		st->ss.v[keys[i].k] = &st->sv[keys[i].k];
+		st->ss.n[keys[i].k] = 1;
+	}
+	st->ss.put = search_put;
+	st->ss.bad = search_bad;
+	st->ss.arg = st;
+	return 0;
+}
+
+/* Runs the question of st; returns sf_query_run's codes (-2: the db). */
+static int
+stream_run(struct stream *st)
+{
+	long n;
+
+	if (!st->search)
+		return run(st->cn, &st->q, &st->err);
+	return sf_stsearch_run(st->cn->db, &st->ss, &n, &st->err) == -1 ?
+	    -2 : 0;
+}
+
 static void *
 stream_main(void *arg)
 {
 	struct stream *st = arg;
 	struct sf_http_server *s = st->s;
 
-	st->rc = run(st->cn, &st->q, &st->err);
+	st->rc = stream_run(st);
 	if (st->rc == -2)
 		logf_(s, 1, "%s", st->err.msg);
 	if (st->piping && !st->broken) {
@@ -439,13 +486,10 @@ reply_stream(struct sf_http_server *s, const struct sf_serve_req *r,
 	st->req = *r;
 	st->cn = cn;
 	sf_buf_init(&st->buf);
-	if (sf_serve_query(&st->req, &st->q, st->station, &err) == -1) {
+	if (stream_setup(st, &err) == -1) {
 		reply_error(rp, 400, err.msg);
 		goto undo;
 	}
-	st->q.put = stream_put;
-	st->q.warn = stream_warn;
-	st->q.arg = st;
 	if (pipe(fds) == -1) {
 		reply_error(rp, 503, "out of file descriptors");
 		goto undo;
@@ -1436,12 +1480,13 @@ handle(struct sf_http_server *s, struct MHD_Connection *con,
 		return;
 	}
 	switch (r->ep) {
-	case SF_EP_STATIONS:
 	case SF_EP_OBS:
 	case SF_EP_FORECASTS:
 		/* small answers here; large ones again, streamed */
 		if (reply_inline(s, r, cn, rp))
 			break;
+		/* FALLTHROUGH */
+	case SF_EP_STATIONS:	/* a search runs once: streamed */
 		reply_stream(s, r, cn, rp);
 		cn = NULL;	/* the stream returned it */
 		break;

@@ -98,6 +98,23 @@ test_expect_success '/stations: filters as sf-stations' '
 	test "$(wc -l <out)" = 2 && grep -q "^08MF005,EC," out
 '
 
+test_expect_success '/stations: the records sf-stations gives, same filters' '
+	while read -r q args; do
+		test "$(get "/stations?$q&format=ndjson")" = 200 &&
+		sf-stations $args >want &&
+		test_cmp want out || return 1
+	done <<-\EOT &&
+	state=md --state md
+	name=RIVER --name RIVER
+	huc=02 --huc 02
+	agency=USGS --agency USGS
+	name=river&state=BC --name river --state BC
+	name=nowhere --name nowhere
+	EOT
+	test "$(get "/stations?huc=02x")" = 400 &&
+	grep -q "parameter '\''huc'\''" out
+'
+
 test_expect_success '/stations/ID: one station record' '
 	test "$(get /stations/08MF005)" = 200 &&
 	json_ok out && grep -q "\"name\":\"FRASER RIVER AT HOPE\"" out &&
