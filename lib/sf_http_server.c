@@ -55,6 +55,7 @@
 struct sf_http_server {
 	struct MHD_Daemon *d;
 	char *db;
+	char *wal;		/* db's write-ahead log, for the ETag */
 	unsigned port;
 	long long max_failures;
 	void (*log)(void *, int, const char *);
@@ -224,14 +225,11 @@ static void
 make_etag(struct sf_http_server *s, const char *uri, int fmt, int ages,
     char out[24])
 {
-	struct sf_buf wal = SF_BUF_INIT;
 	uint64_t h = 14695981039346656037ULL;
 	int64_t now;
 
-	sf_buf_addf(&wal, "%s-wal", s->db);
 	h = fnv_stat(h, s->db);
-	h = fnv_stat(h, wal.buf);
-	sf_buf_release(&wal);
+	h = fnv_stat(h, s->wal);
 	h = fnv(h, uri, strlen(uri));
 	h = fnv(h, &fmt, sizeof(fmt));
 	if (ages && sf_time_now(&now, NULL) == 0) {
@@ -691,7 +689,9 @@ reply_inline(struct sf_http_server *s, const struct sf_serve_req *r,
 	sf_serve_encode_end(&st->buf, r->fmt, st->n);
 	rp->status = 200;
 	rp->ctype = sf_serve_ctype(r->fmt);
-	sf_buf_add(&rp->body, st->buf.buf, st->buf.len);
+	sf_buf_release(&rp->body);
+	rp->body = st->buf;	/* handed over, not copied */
+	sf_buf_init(&st->buf);
 out:
 	sf_buf_release(&st->buf);
 	free(st);
@@ -1558,12 +1558,18 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	if (rp.fd >= 0) {
 		res = MHD_create_response_from_pipe(rp.fd);
 		c->bytes = -1;
+		sf_buf_release(&rp.body);
 	} else {
-		res = MHD_create_response_from_buffer(rp.body.len,
-		    rp.body.buf, MHD_RESPMEM_MUST_COPY);
-		c->bytes = (long long)rp.body.len;
+		/* the body is handed over: MHD frees it */
+		size_t len = rp.body.len;
+		char *body = sf_buf_detach(&rp.body);
+
+		c->bytes = (long long)len;
+		res = MHD_create_response_from_buffer(len, body,
+		    MHD_RESPMEM_MUST_FREE);
+		if (res == NULL)
+			free(body);
 	}
-	sf_buf_release(&rp.body);
 	if (res == NULL) {
 		if (rp.fd >= 0)
 			close(rp.fd);
@@ -1666,6 +1672,7 @@ sf_http_server_start(const struct sf_http_server_opts *o,
 	struct sockaddr_in6 sa6;
 	const struct sockaddr *sa;
 	const union MHD_DaemonInfo *di;
+	struct sf_buf wal = SF_BUF_INIT;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
 	int threads = o->threads > 0 ? o->threads : 2;
 
@@ -1687,6 +1694,8 @@ sf_http_server_start(const struct sf_http_server_opts *o,
 	}
 	s = sf_calloc(1, sizeof(*s));
 	s->db = sf_strdup(o->db);
+	sf_buf_addf(&wal, "%s-wal", o->db);
+	s->wal = sf_buf_detach(&wal);
 	s->log = o->log;
 	s->arg = o->arg;
 	s->max_failures = o->max_failures > 0 ? o->max_failures : 5;
@@ -1738,5 +1747,6 @@ sf_http_server_stop(struct sf_http_server *s)
 	pthread_mutex_destroy(&s->logmu);
 	pthread_cond_destroy(&s->idle);
 	free(s->db);
+	free(s->wal);
 	free(s);
 }
