@@ -60,6 +60,7 @@ struct sf_http_server {
 	long long max_failures;
 	void (*log)(void *, int, const char *);
 	void *arg;
+	int access_log;
 	pthread_mutex_t logmu;
 
 	pthread_mutex_t mu;	/* guards what follows */
@@ -1628,6 +1629,8 @@ on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
 
 	if (c == NULL)
 		return;
+	if (!s->access_log)
+		goto out;
 	ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr != NULL) {
 		if (ci->client_addr->sa_family == AF_INET)
@@ -1658,6 +1661,7 @@ on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
 	    " (not completed)");
 	sf_buf_release(&uri);
+out:
 	free(c->uri);
 	free(c);
 	*req_cls = NULL;
@@ -1698,6 +1702,7 @@ sf_http_server_start(const struct sf_http_server_opts *o,
 	s->wal = sf_buf_detach(&wal);
 	s->log = o->log;
 	s->arg = o->arg;
+	s->access_log = o->log != NULL && !o->no_access_log;
 	s->max_failures = o->max_failures > 0 ? o->max_failures : 5;
 	s->max_streams = MAX_STREAMS_PER_THREAD * threads;
 	pthread_mutex_init(&s->mu, NULL);
