@@ -51,6 +51,11 @@
 					   address: behind a proxy all share
 					   one */
 #define IDLE_TIMEOUT 10			/* seconds a client may be silent */
+#define CONNECTION_MEMORY (64 * 1024)	/* a client's buffers: its request
+					   headers, and what MHD reads from
+					   a stream's pipe at once (32 KiB
+					   cost 10 % more CPU on a year of
+					   15-minute values) */
 
 struct sf_http_server {
 	struct MHD_Daemon *d;
@@ -1714,7 +1719,7 @@ sf_http_server_start(const struct sf_http_server_opts *o,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_END);

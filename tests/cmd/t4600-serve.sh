@@ -256,6 +256,13 @@ test_expect_success '405 for other methods, with Allow; 414 for long targets' '
 	test "$(get "/stations?name=$long")" = 414
 '
 
+test_expect_success 'request headers: within 64 KiB, else 431' '
+	big=$(python3 -c "print(\"a\" * 40000)") &&
+	test "$(get /stations -H "X-Big: $big")" = 200 &&
+	big=$(python3 -c "print(\"a\" * 70000)") &&
+	test "$(get /stations -H "X-Big: $big")" = 431
+'
+
 test_expect_success 'HEAD: the headers alone' '
 	test "$(get /stations/01646500/observations -I)" = 200 &&
 	header Content-Length | grep -qx "[0-9][0-9]*" &&
