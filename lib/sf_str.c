@@ -21,25 +21,44 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * The value as a message quotes it: whole when short, else its first
+ * QUOTE_MAX bytes and "...", so that a long value never pushes the reason
+ * out of the message (SF_ERR_MAX).
+ */
+#define QUOTE_MAX	40
+
+static const char *
+quote(const char *s, char buf[QUOTE_MAX + 4])
+{
+	if (strlen(s) <= QUOTE_MAX)
+		return s;
+	memcpy(buf, s, QUOTE_MAX);
+	memcpy(buf + QUOTE_MAX, "...", 4);
+	return buf;
+}
+
 int
 sf_str_toll(const char *s, long long min, long long max, long long *out,
     struct sf_err *err)
 {
 	const char *p = s;
-	char *end;
+	char *end, q[QUOTE_MAX + 4];
 	long long v;
 
 	if (*p == '+' || *p == '-')
 		p++;
 	if (!is_digit((unsigned char)*p))
-		return sf_err_set(err, "'%s': not a whole number", s);
+		return sf_err_set(err, "'%s': not a whole number",
+		    quote(s, q));
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (*end != '\0')
-		return sf_err_set(err, "'%s': not a whole number", s);
+		return sf_err_set(err, "'%s': not a whole number",
+		    quote(s, q));
 	if (errno == ERANGE || v < min || v > max)
 		return sf_err_set(err, "'%s': out of range (%lld to %lld)",
-		    s, min, max);
+		    quote(s, q), min, max);
 	*out = v;
 	return 0;
 }
@@ -111,18 +130,18 @@ sf_str_is_json_number(const char *s)
 int
 sf_str_todouble(const char *s, double *out, struct sf_err *err)
 {
-	char *end;
+	char *end, q[QUOTE_MAX + 4];
 	double v;
 
 	if (!is_decimal(s))
-		return sf_err_set(err, "'%s': not a number", s);
+		return sf_err_set(err, "'%s': not a number", quote(s, q));
 	errno = 0;
 	v = strtod(s, &end);
 	if (*end != '\0')
-		return sf_err_set(err, "'%s': not a number", s);
+		return sf_err_set(err, "'%s': not a number", quote(s, q));
 	/* Underflow also sets ERANGE; a tiny number is kept as it reads. */
 	if (errno == ERANGE && isinf(v))
-		return sf_err_set(err, "'%s': out of range", s);
+		return sf_err_set(err, "'%s': out of range", quote(s, q));
 	*out = v;
 	return 0;
 }

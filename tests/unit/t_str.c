@@ -135,6 +135,9 @@ test_toll(void)
 	toll_rejects("99999999999999999999", 0, 10,
 	    "'99999999999999999999': out of range (0 to 10)");
 	toll_rejects("", 0, 10, "'': not a whole number");
+	/* a long value is cut so that the reason stays in the message */
+	toll_rejects("1234567890123456789012345678901234567890x", 0, 10,
+	    "'1234567890123456789012345678901234567890...': not a whole number");
 	toll_rejects(" 1", 0, 10, "' 1': not a whole number");
 	toll_rejects("1 ", 0, 10, "'1 ': not a whole number");
 	toll_rejects("\t1", 0, 10, "'\t1': not a whole number");
