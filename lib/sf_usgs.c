@@ -87,7 +87,8 @@ struct sf_usgs {
 	struct sf_err fail;	/* the failure, for later calls */
 	struct sf_usgs_stats st;
 	struct sf_buf qbuf;	/* a quality code being built */
-	char where[48];		/* "feature 12", "line 40" */
+	const char *what;	/* where we are: "feature", "line" or NULL */
+	long num;		/* and its number: "feature 12", "line 40" */
 
 	/* JSON */
 	struct sf_jsonpush *jp;
@@ -182,7 +183,7 @@ sf_usgs_reset(struct sf_usgs *u)
 	sf_err_clear(&u->fail);
 	memset(&u->st, 0, sizeof(u->st));
 	u->st.returned = -1;
-	u->where[0] = '\0';
+	u->what = NULL;
 	if (u->jp)
 		sf_jsonpush_reset(u->jp);
 	u->started = 0;
@@ -257,8 +258,8 @@ failw(struct sf_usgs *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (u->where[0] != '\0')
-		return sf_err_set(u->err, "%s: %s", u->where, msg);
+	if (u->what != NULL)
+		return sf_err_set(u->err, "%s %ld: %s", u->what, u->num, msg);
 	return sf_err_set(u->err, "%s", msg);
 }
 
@@ -397,6 +398,34 @@ put_obs(struct sf_usgs *u, const char *station, const char *at,
 	return put(u, &r);
 }
 
+/* The n digits at s as a number, or -1 when one is not a digit. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/*
+ * Whether s begins with a day "YYYY-MM-DD" that sf_time_parse takes
+ * (years 1 to 9999, the month's length; s holds 10 bytes at least): such
+ * a feature's time is copied, not parsed and formatted again.
+ */
+static int
+is_day(const char *s)
+{
+	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+
+	return s[4] == '-' && s[7] == '-' && y >= 1 && m >= 1 && m <= 12 &&
+	    d >= 1 && d <= sf_time_days_in_month(y, m);
+}
+
 /* A daily value's day, "YYYY-MM-DD", as "YYYY-MM-DDT00:00:00Z". */
 static int
 day_at(struct sf_usgs *u, const char *day, char at[SF_TIME_LEN])
@@ -404,6 +433,11 @@ day_at(struct sf_usgs *u, const char *day, char at[SF_TIME_LEN])
 	struct sf_err e;
 	int64_t t;
 
+	if (strlen(day) == 10 && is_day(day)) {
+		memcpy(at, day, 10);
+		memcpy(at + 10, "T00:00:00Z", 11);
+		return 0;
+	}
 	if (sf_time_parse_date(day, &t, &e) == -1)
 		return failw(u, "%s", e.msg);
 	sf_time_format(t, at);
@@ -415,8 +449,20 @@ static int
 instant_at(struct sf_usgs *u, const char *s, char at[SF_TIME_LEN])
 {
 	struct sf_err e;
+	size_t n = strlen(s);
 	int64_t t;
 
+	/* Already UTC, to the second: copied, as in day_at. */
+	if (((n == 20 && s[19] == 'Z') ||
+	    (n == 25 && strcmp(s + 19, "+00:00") == 0)) && is_day(s) &&
+	    s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+	    digits(s + 11, 2) >= 0 && digits(s + 11, 2) <= 23 &&
+	    digits(s + 14, 2) >= 0 && digits(s + 14, 2) <= 59 &&
+	    digits(s + 17, 2) >= 0 && digits(s + 17, 2) <= 59) {
+		memcpy(at, s, 19);
+		memcpy(at + 19, "Z", 2);
+		return 0;
+	}
 	if (sf_time_parse(s, &t, &e) == -1)
 		return failw(u, "%s", e.msg);
 	sf_time_format(t, at);
@@ -573,47 +619,53 @@ put_station(struct sf_usgs *u, const char *f[SF_ST_NFIELDS])
  * JSON: the OGC items pages.
  */
 
+/* A key of length len is literal lit (keys hold no NUL: sf_jsonpush). */
+#define IS(s, len, lit) ((len) == sizeof(lit) - 1 && \
+	memcmp((s), (lit), sizeof(lit) - 1) == 0)
+#define K(name, want) { name, sizeof(name) - 1, want }
+
 static const struct key {
 	const char *name;
+	size_t len;
 	int want;
 } obs_keys[] = {
-	{ "monitoring_location_id", W_SLOT + F_MLID },
-	{ "time", W_SLOT + F_TIME },
-	{ "value", W_SLOT + F_VALUE },
-	{ "approval_status", W_SLOT + F_APPROVAL },
-	{ "qualifier", W_QUAL },
-	{ "parameter_code", W_SLOT + F_PARAM },
-	{ "statistic_id", W_SLOT + F_STAT },
-	{ "unit_of_measure", W_SLOT + F_UNIT },
-	{ NULL, 0 }
+	K("monitoring_location_id", W_SLOT + F_MLID),
+	K("time", W_SLOT + F_TIME),
+	K("value", W_SLOT + F_VALUE),
+	K("approval_status", W_SLOT + F_APPROVAL),
+	K("qualifier", W_QUAL),
+	K("parameter_code", W_SLOT + F_PARAM),
+	K("statistic_id", W_SLOT + F_STAT),
+	K("unit_of_measure", W_SLOT + F_UNIT),
+	{ NULL, 0, 0 }
 }, loc_keys[] = {
-	{ "monitoring_location_number", W_SLOT + F_NUMBER },
-	{ "monitoring_location_name", W_SLOT + F_NAME },
-	{ "agency_code", W_SLOT + F_AGENCY },
-	{ "state_code", W_SLOT + F_STATE },
-	{ "hydrologic_unit_code", W_SLOT + F_HUC },
-	{ "drainage_area", W_SLOT + F_DRAIN },
-	{ "altitude", W_SLOT + F_ALT },
-	{ "time_zone_abbreviation", W_SLOT + F_TZ },
-	{ "uses_daylight_savings", W_SLOT + F_DST },
-	{ "id", W_SLOT + F_ID },
-	{ NULL, 0 }
+	K("monitoring_location_number", W_SLOT + F_NUMBER),
+	K("monitoring_location_name", W_SLOT + F_NAME),
+	K("agency_code", W_SLOT + F_AGENCY),
+	K("state_code", W_SLOT + F_STATE),
+	K("hydrologic_unit_code", W_SLOT + F_HUC),
+	K("drainage_area", W_SLOT + F_DRAIN),
+	K("altitude", W_SLOT + F_ALT),
+	K("time_zone_abbreviation", W_SLOT + F_TZ),
+	K("uses_daylight_savings", W_SLOT + F_DST),
+	K("id", W_SLOT + F_ID),
+	{ NULL, 0, 0 }
 }, top_keys[] = {
-	{ "features", W_FEATURES },
-	{ "links", W_LINKS },
-	{ "numberReturned", W_NUMRET },
-	{ "code", W_CODE },
-	{ "description", W_DESC },
-	{ "error", W_ERROR },
-	{ NULL, 0 }
+	K("features", W_FEATURES),
+	K("links", W_LINKS),
+	K("numberReturned", W_NUMRET),
+	K("code", W_CODE),
+	K("description", W_DESC),
+	K("error", W_ERROR),
+	{ NULL, 0, 0 }
 };
 
-/* The want of key s in table k, or W_NONE. */
+/* The want of key s (len bytes) in table k, or W_NONE. */
 static int
-lookup(const struct key *k, const char *s)
+lookup(const struct key *k, const char *s, size_t len)
 {
 	for (; k->name != NULL; k++) {
-		if (k->name[0] == s[0] && strcmp(k->name, s) == 0)
+		if (k->len == len && memcmp(k->name, s, len) == 0)
 			return k->want;
 	}
 	return W_NONE;
@@ -666,7 +718,8 @@ item_begin(struct sf_usgs *u, const char *what)
 	sf_buf_reset(&u->qual);
 	u->ncoord = 0;
 	u->st.items++;
-	snprintf(u->where, sizeof(u->where), "%s %ld", what, u->st.items);
+	u->what = what;		/* formatted only on failure: per feature */
+	u->num = u->st.items;
 }
 
 static void
@@ -826,7 +879,7 @@ ogc_end(struct sf_usgs *u, int d)
 		if ((u->fmt == SF_USGS_LOCATIONS ? location_feature(u) :
 		    obs_feature(u)) == -1)
 			return -1;
-		u->where[0] = '\0';
+		u->what = NULL;
 		break;
 	case C_LINK:
 		if (!u->has_next && strcmp(u->rel.buf, "next") == 0 &&
@@ -841,42 +894,42 @@ ogc_end(struct sf_usgs *u, int d)
 }
 
 static int
-ogc_key(struct sf_usgs *u, int d, const char *s)
+ogc_key(struct sf_usgs *u, int d, const char *s, size_t len)
 {
 	int w = W_NONE;
 
 	switch (u->ctx[d]) {
 	case C_TOP:
-		w = lookup(top_keys, s);
+		w = lookup(top_keys, s, len);
 		break;
 	case C_FEATURE:
-		if (strcmp(s, "properties") == 0)
+		if (IS(s, len, "properties"))
 			w = W_PROPS;
 		else if (u->fmt == SF_USGS_LOCATIONS &&
-		    strcmp(s, "geometry") == 0)
+		    IS(s, len, "geometry"))
 			w = W_GEOM;
-		else if (u->fmt == SF_USGS_LOCATIONS && strcmp(s, "id") == 0)
+		else if (u->fmt == SF_USGS_LOCATIONS && IS(s, len, "id"))
 			w = W_SLOT + F_ID;
 		break;
 	case C_PROPS:
 		w = lookup(u->fmt == SF_USGS_LOCATIONS ? loc_keys : obs_keys,
-		    s);
+		    s, len);
 		/* properties.id wins over the feature's id: same value. */
 		break;
 	case C_GEOM:
-		if (strcmp(s, "coordinates") == 0)
+		if (IS(s, len, "coordinates"))
 			w = W_COORDS;
 		break;
 	case C_LINK:
-		if (strcmp(s, "rel") == 0)
+		if (IS(s, len, "rel"))
 			w = W_REL;
-		else if (strcmp(s, "href") == 0)
+		else if (IS(s, len, "href"))
 			w = W_HREF;
 		break;
 	case C_ERROR:
-		if (strcmp(s, "code") == 0)
+		if (IS(s, len, "code"))
 			w = W_ERRCODE;
-		else if (strcmp(s, "message") == 0)
+		else if (IS(s, len, "message"))
 			w = W_ERRMSG;
 		break;
 	}
@@ -961,7 +1014,7 @@ ogc_cb(void *arg, enum sf_jsonpush_ev ev, const char *s, size_t len)
 	case SF_JSONPUSH_END_ARR:
 		return ogc_end(u, d + 1);
 	case SF_JSONPUSH_KEY:
-		return ogc_key(u, d, s);
+		return ogc_key(u, d, s, len);
 	default:
 		return ogc_scalar(u, ev, s, len, d);
 	}
@@ -1251,7 +1304,8 @@ rdb_line(struct sf_usgs *u, char *s, size_t len)
 	int n;
 
 	u->lineno++;
-	snprintf(u->where, sizeof(u->where), "line %ld", u->lineno);
+	u->what = "line";
+	u->num = u->lineno;
 	if (len > 0 && s[len - 1] == '\r')
 		s[--len] = '\0';
 	if (u->rst == R_NODATA)
@@ -1287,14 +1341,14 @@ rdb_feed(struct sf_usgs *u, const char *p, size_t n)
 		nl = memchr(p, '\n', (size_t)(e - p));
 		k = nl ? (size_t)(nl - p) : (size_t)(e - p);
 		if (u->line.len + k > SF_USGS_MAXLINE) {
-			snprintf(u->where, sizeof(u->where), "line %ld",
-			    u->lineno + 1);
+			u->what = "line";
+			u->num = u->lineno + 1;
 			return failw(u, "longer than %d bytes",
 			    SF_USGS_MAXLINE);
 		}
 		if (memchr(p, '\0', k) != NULL) {
-			snprintf(u->where, sizeof(u->where), "line %ld",
-			    u->lineno + 1);
+			u->what = "line";
+			u->num = u->lineno + 1;
 			return failw(u, "a NUL byte");
 		}
 		sf_buf_add(&u->line, p, k);
@@ -1351,7 +1405,7 @@ sf_usgs_end(struct sf_usgs *u, struct sf_err *err)
 	if (u->failed)
 		return sf_err_set(err, "%s", u->fail.msg);
 	u->err = err;
-	u->where[0] = '\0';
+	u->what = NULL;
 	rc = is_json(u->fmt) ? json_end(u) : rdb_end(u);
 	if (rc == -1) {
 		u->failed = 1;
