@@ -106,6 +106,14 @@ sf_jsonpush_offset(const struct sf_jsonpush *jp)
 	return jp->off;
 }
 
+void
+sf_jsonpush_resume(struct sf_jsonpush *jp, long long n)
+{
+	jp->off += n;
+	if (n > 0 && jp->st != ST_FAIL)
+		jp->st = ST_COMMA_OR_END;
+}
+
 size_t
 sf_jsonpush_mem(const struct sf_jsonpush *jp)
 {

@@ -5,9 +5,13 @@
  * knows where it is by what each open container is (ctx, by depth) and
  * what the value after the last key will be (want); everything it does
  * not need is skipped by the tokenizer, so neither geometry nor unknown
- * properties are stored. The scalars of one feature are kept in fbuf, located by slots, and the record is built and
- * emitted when the feature's object closes: property order does not
- * matter, and memory is one feature.
+ * properties are stored. The scalars of one feature are kept in fbuf,
+ * located by slots, and the record is built and emitted when the
+ * feature's object closes: property order does not matter, and memory is
+ * one feature. The features of a daily or continuous page, nearly all of
+ * its bytes, are read here without the tokenizer while they keep to the
+ * JSON the API writes (FAST, below), a few times faster; the tokenizer
+ * takes over at anything else.
  *
  * RDB is read a line at a time: comments, a header, a format row, data,
  * and again for the next site's block, whose columns may differ. The
@@ -71,7 +75,17 @@ enum {
 };
 
 #define MAXCTX 16
-#define NBUFS 9
+#define NBUFS 10
+
+/*
+ * How the JSON goes in: to the tokenizer up to each '[' (WATCH), so that
+ * the features array is seen as it opens; its features read here (FAST);
+ * everything to the tokenizer (SLOW), from what FAST does not read on.
+ */
+enum { M_WATCH, M_FAST, M_SLOW };
+
+/* The longest feature FAST holds back for the next bytes. */
+#define FAST_MAX (64 * 1024)
 
 /* Line-reading states of RDB. */
 enum { R_HEAD, R_FORMAT, R_DATA, R_NODATA };
@@ -104,6 +118,11 @@ struct sf_usgs {
 	int has_next;
 	struct sf_buf rel, href;	/* of the link being read */
 	struct sf_buf ecode, emsg;	/* an error body's */
+	int mode;		/* M_WATCH, M_FAST, M_SLOW */
+	int feat_open;		/* the features array just opened */
+	struct sf_buf carry;	/* FAST: the bytes after the last feature */
+	long long fastoff;	/* FAST: bytes read, not told the tokenizer */
+	long nfast;		/* FAST: features read */
 
 	/* RDB */
 	struct sf_buf line;
@@ -131,7 +150,7 @@ buffers(struct sf_usgs *u, struct sf_buf *b[NBUFS])
 {
 	struct sf_buf *all[NBUFS] = {
 		&u->qbuf, &u->fbuf, &u->qual, &u->next, &u->rel, &u->href,
-		&u->ecode, &u->emsg, &u->line
+		&u->ecode, &u->emsg, &u->line, &u->carry
 	};
 
 	memcpy(b, all, sizeof(all));
@@ -189,6 +208,11 @@ sf_usgs_reset(struct sf_usgs *u)
 	u->started = 0;
 	u->want = W_NONE;
 	u->saw_features = 0;
+	u->mode = M_WATCH;
+	u->feat_open = 0;
+	sf_buf_reset(&u->carry);
+	u->fastoff = 0;
+	u->nfast = 0;
 	u->has_next = 0;
 	sf_buf_reset(&u->next);
 	sf_buf_reset(&u->ecode);
@@ -832,6 +856,7 @@ ogc_begin(struct sf_usgs *u, int obj, int d)
 		if (want == W_FEATURES && !obj) {
 			u->ctx[d] = C_FEATURES;
 			u->saw_features = 1;
+			u->feat_open = 1;
 		} else if (want == W_LINKS && !obj) {
 			u->ctx[d] = C_LINKS;
 		} else if (want == W_ERROR && obj) {
@@ -1020,10 +1045,330 @@ ogc_cb(void *arg, enum sf_jsonpush_ev ev, const char *s, size_t len)
 	}
 }
 
+/*
+ * FAST: the features of the daily and continuous pages, read straight
+ * from the bytes, a tenth of the tokenizer's work, in the subset of JSON
+ * they are written in: strings of printable ASCII without escapes, null,
+ * true, false, and the feature's properties object (with the qualifier
+ * array). Anything else (a number, an escape, a geometry, bad syntax) is
+ * left to the tokenizer from the feature it is in, which then reads the
+ * rest of the body: the records, the counts and the messages are the
+ * same either way.
+ */
+
+/* A cursor over the bytes; need: they end too soon; bad: not the subset. */
+struct fcur {
+	const char *p, *e;
+};
+
+enum { F_OK = 1, F_NEED = 0, F_BAD = -2 };	/* -1: a failure */
+
+static void
+fws(struct fcur *c)
+{
+	while (c->p < c->e && (*c->p == ' ' || *c->p == '\n' ||
+	    *c->p == '\t' || *c->p == '\r'))
+		c->p++;
+}
+
+/* The next byte after white space, or -1 at the end. */
+static int
+fpeek(struct fcur *c)
+{
+	fws(c);
+	return c->p < c->e ? (unsigned char)*c->p : -1;
+}
+
+/* The bytes that end a string of the subset ('"') or leave it (1). */
+#define ONE16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char fstop[256] = {
+	ONE16, ONE16, ['"'] = 2, ['\\'] = 1,
+	[0x80] = ONE16, ONE16, ONE16, ONE16, ONE16, ONE16, ONE16, ONE16
+};
+
+/* A string at c->p ('"'): its bytes in *s and *len. */
+static int
+fstr(struct fcur *c, const char **s, size_t *len)
+{
+	const unsigned char *q = (const unsigned char *)++c->p;
+	const unsigned char *e = (const unsigned char *)c->e;
+
+	while (q < e && !fstop[*q])
+		q++;
+	if (q == e)
+		return F_NEED;
+	if (fstop[*q] != 2)
+		return F_BAD;
+	*s = c->p;
+	*len = (size_t)((const char *)q - c->p);
+	c->p = (const char *)q + 1;
+	return F_OK;
+}
+
+/*
+ * A scalar at c->p: a string, null, true or false, as the tokenizer's
+ * event in *ev and its text in *s and *len.
+ */
+static int
+fscalar(struct fcur *c, enum sf_jsonpush_ev *ev, const char **s, size_t *len)
+{
+	static const struct {
+		const char *lit;
+		enum sf_jsonpush_ev ev;
+	} lits[] = {
+		{ "null", SF_JSONPUSH_NULL }, { "true", SF_JSONPUSH_TRUE },
+		{ "false", SF_JSONPUSH_FALSE }
+	};
+	size_t i, k, have;
+
+	if (*c->p == '"') {
+		*ev = SF_JSONPUSH_STR;
+		return fstr(c, s, len);
+	}
+	for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+		if (*c->p != lits[i].lit[0])
+			continue;
+		k = strlen(lits[i].lit);
+		have = (size_t)(c->e - c->p) < k ? (size_t)(c->e - c->p) : k;
+		if (memcmp(c->p, lits[i].lit, have) != 0)
+			return F_BAD;
+		if (have < k)
+			return F_NEED;
+		*ev = lits[i].ev;
+		*s = lits[i].lit;
+		*len = k;
+		c->p += k;
+		return F_OK;
+	}
+	return F_BAD;
+}
+
+/* slot_set for text not NUL-terminated. */
+static void
+fslot(struct sf_usgs *u, int i, enum sf_jsonpush_ev ev, const char *s,
+    size_t len)
+{
+	if (ev == SF_JSONPUSH_NULL) {
+		u->slot[i].type = T_NULL;
+		return;
+	}
+	u->slot[i].type = ev == SF_JSONPUSH_STR ? T_STR : T_BOOL;
+	u->slot[i].off = u->fbuf.len;
+	sf_buf_add(&u->fbuf, s, len);
+	sf_buf_addc(&u->fbuf, '\0');
+}
+
+/* qual_add for text not NUL-terminated. */
+static void
+fqual(struct sf_usgs *u, const char *s, size_t len)
+{
+	if (u->qual.len > 0)
+		sf_buf_addc(&u->qual, ':');
+	sf_buf_add(&u->qual, s, len);
+}
+
+/* The qualifier array at c->p: its strings kept; null, true, false not. */
+static int
+fqualifiers(struct sf_usgs *u, struct fcur *c)
+{
+	enum sf_jsonpush_ev ev;
+	const char *s;
+	size_t len;
+	int r, ch;
+
+	c->p++;
+	if ((ch = fpeek(c)) == ']') {
+		c->p++;
+		return F_OK;
+	}
+	for (;;) {
+		if (ch == -1)
+			return F_NEED;
+		if ((r = fscalar(c, &ev, &s, &len)) != F_OK)
+			return r;
+		if (ev == SF_JSONPUSH_STR)
+			fqual(u, s, len);
+		if ((ch = fpeek(c)) == ']') {
+			c->p++;
+			return F_OK;
+		}
+		if (ch != ',')
+			return ch == -1 ? F_NEED : F_BAD;
+		c->p++;
+		ch = fpeek(c);
+	}
+}
+
+/*
+ * An object at c->p ('{'): the feature (props 0) or its properties
+ * (props 1), each member as ogc_key and ogc_scalar would take it.
+ */
+static int
+fobject(struct sf_usgs *u, struct fcur *c, int props)
+{
+	enum sf_jsonpush_ev ev;
+	const char *k, *s;
+	size_t klen, len;
+	int r, ch, w;
+
+	c->p++;
+	if ((ch = fpeek(c)) == '}') {
+		c->p++;
+		return F_OK;
+	}
+	for (;;) {
+		if (ch != '"')
+			return ch == -1 ? F_NEED : F_BAD;
+		if ((r = fstr(c, &k, &klen)) != F_OK)
+			return r;
+		if ((ch = fpeek(c)) != ':')
+			return ch == -1 ? F_NEED : F_BAD;
+		c->p++;
+		if ((ch = fpeek(c)) == -1)
+			return F_NEED;
+		w = props ? lookup(obs_keys, k, klen) :
+		    IS(k, klen, "properties") ? W_PROPS : W_NONE;
+		if (w == W_PROPS && ch == '{')
+			r = fobject(u, c, 1);
+		else if (w == W_QUAL && ch == '[')
+			r = fqualifiers(u, c);
+		else if ((r = fscalar(c, &ev, &s, &len)) == F_OK) {
+			if (w >= W_SLOT)
+				fslot(u, w - W_SLOT, ev, s, len);
+			else if (w == W_QUAL && ev == SF_JSONPUSH_STR)
+				fqual(u, s, len);
+		}
+		if (r != F_OK)
+			return r;
+		if ((ch = fpeek(c)) == '}') {
+			c->p++;
+			return F_OK;
+		}
+		if (ch != ',')
+			return ch == -1 ? F_NEED : F_BAD;
+		c->p++;
+		ch = fpeek(c);
+	}
+}
+
+/*
+ * Hands the bytes of the features not read (a, then b) on to the
+ * tokenizer, for good.
+ */
+static int
+fast_done(struct sf_usgs *u, const char *a, size_t na, const char *b,
+    size_t nb)
+{
+	int rc;
+
+	sf_jsonpush_resume(u->jp, u->fastoff);
+	u->fastoff = 0;
+	u->mode = M_SLOW;
+	rc = sf_jsonpush_feed(u->jp, a, na, u->err);
+	if (rc == 0 && nb > 0)
+		rc = sf_jsonpush_feed(u->jp, b, nb, u->err);
+	sf_buf_reset(&u->carry);
+	return rc;
+}
+
+/*
+ * Reads the features of the len bytes at b, each after a ',' but the
+ * first of the array; *used: the bytes read, through the last feature's
+ * '}'. Returns F_NEED when the rest may be a feature yet to end, F_BAD
+ * when it is something else (the array's end, another value, JSON out of
+ * the subset), -1 when a feature fails (obs_feature).
+ */
+static int
+fast_scan(struct sf_usgs *u, const char *b, size_t len, size_t *used)
+{
+	struct fcur c;
+	const char *x = b;
+	long items;
+	int r;
+
+	for (;;) {
+		c.p = x;
+		c.e = b + len;
+		if (u->nfast > 0) {
+			if ((r = fpeek(&c)) != ',') {
+				r = r == -1 ? F_NEED : F_BAD;
+				break;
+			}
+			c.p++;
+		}
+		if ((r = fpeek(&c)) != '{') {
+			r = r == -1 ? F_NEED : F_BAD;
+			break;
+		}
+		items = u->st.items;
+		item_begin(u, "feature");
+		if ((r = fobject(u, &c, 0)) != F_OK) {
+			u->st.items = items;	/* the tokenizer counts it */
+			u->what = NULL;
+			break;
+		}
+		if (obs_feature(u) == -1)
+			return -1;
+		u->what = NULL;
+		u->fastoff += c.p - x;
+		u->nfast++;
+		x = c.p;
+	}
+	*used = (size_t)(x - b);
+	return r;
+}
+
+/*
+ * FAST: the tokenizer stands after the features array's '[' and fastoff
+ * more bytes, where carry begins: a feature cut by the end of the last
+ * bytes, which the next complete, '}' by '}' (it is read again at each,
+ * up to FAST_MAX bytes); the features of p are read where they lie, and
+ * the start of the last one, cut, is kept in carry.
+ */
+static int
+fast_feed(struct sf_usgs *u, const char *p, size_t n)
+{
+	const char *q;
+	size_t k, used;
+	int r;
+
+	while (u->carry.len > 0 && n > 0) {
+		q = memchr(p, '}', n);
+		k = q != NULL ? (size_t)(q - p) + 1 : n;
+		if (u->carry.len + k > FAST_MAX + 1)	/* too long: */
+			k = FAST_MAX + 1 - u->carry.len;	/* handed on */
+		sf_buf_add(&u->carry, p, k);
+		p += k;
+		n -= k;
+		if (q == NULL && u->carry.len <= FAST_MAX)
+			break;		/* a feature ends at a '}' */
+		r = fast_scan(u, u->carry.buf, u->carry.len, &used);
+		if (r == -1)
+			return -1;
+		if (r == F_BAD || u->carry.len - used > FAST_MAX)
+			return fast_done(u, u->carry.buf + used,
+			    u->carry.len - used, p, n);
+		memmove(u->carry.buf, u->carry.buf + used,
+		    u->carry.len - used);
+		u->carry.len -= used;
+		u->carry.buf[u->carry.len] = '\0';
+	}
+	if (n == 0)
+		return 0;
+	r = fast_scan(u, p, n, &used);
+	if (r == -1)
+		return -1;
+	if (r == F_BAD || n - used > FAST_MAX)
+		return fast_done(u, p + used, n - used, NULL, 0);
+	sf_buf_add(&u->carry, p + used, n - used);
+	return 0;
+}
+
 static int
 json_feed(struct sf_usgs *u, const char *p, size_t n)
 {
-	size_t i = 0;
+	const char *b;
+	size_t i = 0, k;
 
 	if (!u->started) {
 		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
@@ -1035,7 +1380,23 @@ json_feed(struct sf_usgs *u, const char *p, size_t n)
 			return sf_err_set(u->err, "an HTML page, not JSON");
 		u->started = 1;
 	}
-	return sf_jsonpush_feed(u->jp, p + i, n - i, u->err);
+	p += i;
+	n -= i;
+	if (u->fmt == SF_USGS_LOCATIONS)
+		u->mode = M_SLOW;
+	while (u->mode == M_WATCH && n > 0) {
+		b = memchr(p, '[', n);
+		k = b != NULL ? (size_t)(b - p) + 1 : n;
+		if (sf_jsonpush_feed(u->jp, p, k, u->err) == -1)
+			return -1;
+		p += k;
+		n -= k;
+		if (u->feat_open)
+			u->mode = M_FAST;
+	}
+	if (u->mode == M_FAST)
+		return fast_feed(u, p, n);
+	return n > 0 ? sf_jsonpush_feed(u->jp, p, n, u->err) : 0;
 }
 
 static int
@@ -1045,6 +1406,9 @@ json_end(struct sf_usgs *u)
 
 	if (!u->started)
 		return sf_err_set(u->err, "an empty body, not JSON");
+	if (u->mode == M_FAST &&
+	    fast_done(u, u->carry.buf, u->carry.len, NULL, 0) == -1)
+		return -1;
 	if (sf_jsonpush_end(u->jp, u->err) == -1)
 		return -1;
 	if (u->saw_features)
