@@ -84,8 +84,12 @@ enum {
  */
 enum { M_WATCH, M_FAST, M_SLOW };
 
-/* The longest feature FAST holds back for the next bytes. */
+/*
+ * The longest feature FAST holds back for the next bytes, and how often
+ * it reads one again (at each '}' that comes: a few in a real feature).
+ */
 #define FAST_MAX (64 * 1024)
+#define FAST_TRIES 16
 
 /* Line-reading states of RDB. */
 enum { R_HEAD, R_FORMAT, R_DATA, R_NODATA };
@@ -123,6 +127,7 @@ struct sf_usgs {
 	struct sf_buf carry;	/* FAST: the bytes after the last feature */
 	long long fastoff;	/* FAST: bytes read, not told the tokenizer */
 	long nfast;		/* FAST: features read */
+	int tries;		/* FAST: reads of the feature held back */
 
 	/* RDB */
 	struct sf_buf line;
@@ -213,6 +218,7 @@ sf_usgs_reset(struct sf_usgs *u)
 	sf_buf_reset(&u->carry);
 	u->fastoff = 0;
 	u->nfast = 0;
+	u->tries = 0;
 	u->has_next = 0;
 	sf_buf_reset(&u->next);
 	sf_buf_reset(&u->ecode);
@@ -1345,7 +1351,9 @@ fast_feed(struct sf_usgs *u, const char *p, size_t n)
 		r = fast_scan(u, u->carry.buf, u->carry.len, &used);
 		if (r == -1)
 			return -1;
-		if (r == F_BAD || u->carry.len - used > FAST_MAX)
+		u->tries = used > 0 ? 0 : u->tries + 1;
+		if (r == F_BAD || u->carry.len - used > FAST_MAX ||
+		    u->tries > FAST_TRIES)
 			return fast_done(u, u->carry.buf + used,
 			    u->carry.len - used, p, n);
 		memmove(u->carry.buf, u->carry.buf + used,
@@ -1361,6 +1369,7 @@ fast_feed(struct sf_usgs *u, const char *p, size_t n)
 	if (r == F_BAD || n - used > FAST_MAX)
 		return fast_done(u, p + used, n - used, NULL, 0);
 	sf_buf_add(&u->carry, p + used, n - used);
+	u->tries = 0;
 	return 0;
 }
 

@@ -604,6 +604,10 @@ test_fast_features(void)
 	    "\"features\":[" FEAT(1, 11) "," FEAT(2, 12) ",{\"type\":\"Fea";
 	static const char head[] = "{\"type\":\"FeatureCollection\","
 	    "\"features\":[" FEAT(1, 11) ",{\"type\":\"Feature\",\"x\":\"";
+	static const char braces[] = PAGE(FEAT(1, 11) ",{\"x\":\""
+	    "}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}\",\"properties\":{"
+	    "\"monitoring_location_id\":\"USGS-01646502\",\"time\":"
+	    "\"2024-01-12\",\"value\":null}}," FEAT(3, 13));
 	static char big[100 * 1024];
 	struct res *r;
 	char want[80];
@@ -647,6 +651,11 @@ test_fast_features(void)
 	r = check("fast: a long feature", SF_USGS_DAILY, big, strlen(big));
 	ok(r->rc == 0 && r->n == 3 && strstr(nth(r, 1), "\"01646502\"") &&
 	    strstr(nth(r, 2), "\"01646503\""), "fast: a 100 kB feature");
+	res_free(r);
+
+	/* '}' in a string: the feature is read again at each, 16 times. */
+	r = check("fast: braces", SF_USGS_DAILY, braces, strlen(braces));
+	ok(r->rc == 0 && r->n == 3, "fast: a string of 40 '}'");
 	res_free(r);
 
 	r = check("fast: cut", SF_USGS_DAILY, cut, strlen(cut));
