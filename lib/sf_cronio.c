@@ -316,7 +316,7 @@ sf_cronio_crontab(struct sf_db *db, char *const *names, int n,
 	struct sf_err err;
 	int r, nl;
 
-	if (sf_cronio_paths(db->path, &p, &err) == -1) {
+	if (sf_cronio_paths(sf_db_path_of(db), &p, &err) == -1) {
 		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
 		return -1;
 	}
