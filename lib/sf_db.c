@@ -356,6 +356,15 @@ open_immutable(struct sf_db *db, const char *path)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+int
+sf_db_supported(const char *path, int flags, struct sf_err *err)
+{
+	if (sf_pg_is_uri(path) && !(flags & SF_DB_PG))
+		return sf_err_set(err, "PostgreSQL archives are not supported "
+		    "by %s yet", sf_log_progname());
+	return 0;
+}
+
 /*
  * Connects to a PostgreSQL archive: with SF_DB_CREATE its schema is made
  * or brought up to date; otherwise it must be there already.
@@ -367,11 +376,8 @@ open_pg(const char *conninfo, int flags, struct sf_err *err)
 	struct sf_buf name = SF_BUF_INIT;
 	int v;
 
-	if (!(flags & SF_DB_PG)) {
-		sf_err_set(err, "PostgreSQL archives are not supported by %s "
-		    "yet", sf_log_progname());
+	if (sf_db_supported(conninfo, flags, err) == -1)
 		return NULL;
-	}
 	db = sf_calloc(1, sizeof(*db));
 	db->engine = SF_DB_POSTGRESQL;
 	sf_pg_display(conninfo, &name);

@@ -80,6 +80,13 @@ int sf_db_path(const char *opt, struct sf_buf *path, int *is_default,
  */
 struct sf_db *sf_db_open(const char *path, int flags, struct sf_err *err);
 
+/*
+ * -1 with err "PostgreSQL archives are not supported by PROG yet" when
+ * path names a PostgreSQL archive and flags lack SF_DB_PG; else 0. For
+ * callers that use the archive's name without opening it.
+ */
+int sf_db_supported(const char *path, int flags, struct sf_err *err);
+
 /* Opens the database named by opt (see sf_db_path). */
 struct sf_db *sf_db_open_opt(const char *opt, int flags, struct sf_err *err);
 
