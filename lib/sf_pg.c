@@ -27,6 +27,8 @@ extern const char *const sf_schema_pg_sql[];
 #define CONFIG_CLASS 0x7366
 /* Bytes of COPY text gathered before they go to the server. */
 #define COPY_CHUNK 65536
+/* Rows of a batch below which it is applied through the key's index. */
+#define SMALL_BATCH 200000
 
 struct sf_pg {
 	PGconn *conn;
@@ -617,15 +619,18 @@ static const char changed_sql[] =
 "  AND o.observed_at = c.observed_at RETURNING 1)"
 " SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u)";
 
-/* New rows; a row another session inserted meanwhile is left to it. */
+/*
+ * New rows; rows already there (and any another session inserted
+ * meanwhile) are left alone: ON CONFLICT checks the key before it writes
+ * the row, so a present row costs one probe of the index and writes
+ * nothing.
+ */
 static const char new_sql[] =
 "INSERT INTO discharge_observations (station_id, observed_at, discharge,"
 " unit, type, quality_code, loaded_at)"
 " SELECT s.station_id, to_timestamp(s.t), s.discharge, s.unit, s.type,"
 "  s.quality_code, " NOW_SQL
-" FROM sf_obs_stage s WHERE NOT EXISTS (SELECT 1"
-"  FROM discharge_observations o WHERE o.station_id = s.station_id"
-"  AND o.type = s.type AND o.observed_at = to_timestamp(s.t))"
+" FROM sf_obs_stage s"
 " ON CONFLICT (station_id, type, observed_at) DO NOTHING";
 
 /* found: runs changed_sql, *found and *updated its two numbers */
@@ -678,11 +683,23 @@ sf_pg_load_commit(struct sf_pg *pg, struct sf_pg_counts *c,
 	if (pg->copying && copy_end(pg, err) == -1)
 		goto fail;
 	pg->loading = 0;
-	/* hash joins of a big batch in memory rather than in batches */
-	if (sf_pg_exec(pg, "SET LOCAL work_mem = '64MB'", 0, NULL, NULL,
-	    NULL, err) == -1 ||
+	/*
+	 * Hash joins of a big batch in memory rather than in batches. A
+	 * batch much smaller than the archive (sf-load's, 20000 rows) must
+	 * probe the key's index row by row: the planner, costing pages as
+	 * if read from disk, would scan the whole table for each batch, and
+	 * a load would grow with the square of its size.
+	 */
+	if (pg->rows > 0 && sf_pg_exec(pg, pg->rows < SMALL_BATCH ?
+	    "SELECT set_config('work_mem', '64MB', true),"
+	    " set_config('enable_hashjoin', 'off', true),"
+	    " set_config('enable_mergejoin', 'off', true)" :
+	    "SELECT set_config('work_mem', '64MB', true)", 0, NULL, NULL,
+	    NULL, err) == -1)
+		goto fail;
+	if (pg->rows > 0 && (
 	    (pg->unordered && apply(pg, dedup_sql, 0, &dups, err) == -1) ||
-	    found(pg, &nfound, &k.updated, err) == -1)
+	    found(pg, &nfound, &k.updated, err) == -1))
 		goto fail;
 	/* a batch that was all there (a reload) needs no second pass */
 	if (nfound < pg->rows - dups &&
