@@ -121,6 +121,8 @@ INSERT INTO pull_configurations (name, data_type, data_strategy,
     pull_start_date, schedule_type) VALUES
     ('potomac', 'realtime_15min', 'append', '1900-01-01T00:00:00Z', 'manual'),
     ('fc', 'realtime_15min', 'append', '1900-01-01T00:00:00Z', 'manual');
+EOF
+cat > iso.sql <<\EOF
 CREATE FUNCTION t_iso(timestamptz) RETURNS text LANGUAGE sql
     AS $$SELECT to_char($1 AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')$$;
 EOF
@@ -128,6 +130,7 @@ test_expect_success 'the server starts; both archives have two configurations' '
 	cat start.out && test "$rc" -eq 0 &&
 	add_config potomac && add_config fc &&
 	sf-load --db "$SF_PG_URI" < /dev/null && pg_psql -f setup.sql &&
+	pg_psql -f iso.sql &&
 	same
 '
 test_expect_success 'station records: new, then changed, then the same' '
@@ -206,5 +209,23 @@ test_expect_success 'the run log and progress after all that' '
 	pgq "SELECT count(*) FROM pull_station_progress" > n &&
 	lite "SELECT count(*) FROM pull_station_progress" > want &&
 	test_cmp want n && test "$(cat n)" -ge 4
+'
+test_expect_success 'moving an archive: sf-query from SQLite into sf-load' '
+	pg_psql -c "CREATE DATABASE moved" &&
+	moved="postgresql://sf@/moved?host=$PG_DIR" &&
+	{ sf-query --kind station && sf-query --kind obs &&
+	  sf-query --kind forecast --run all; } > all &&
+	sf-load --db "$moved" all &&
+	lite "SELECT s.station_number, o.type, o.observed_at,
+	    $(num_l o.discharge), o.unit, o.quality_code
+	    FROM discharge_observations o JOIN stations s ON s.id = o.station_id
+	    ORDER BY 1, 2, 3" > l.obs &&
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$moved" -f iso.sql \
+	    -c "SELECT s.station_number, o.type, t_iso(o.observed_at),
+	    o.discharge, o.unit, o.quality_code FROM discharge_observations o
+	    JOIN stations s ON s.id = o.station_id ORDER BY 1, 2, 3" > m.obs &&
+	test_cmp l.obs m.obs &&
+	psql -X -q -A -t -d "$moved" -c "SELECT count(*) FROM forecast_runs" > n &&
+	lite "SELECT count(*) FROM forecast_runs" > want && test_cmp want n
 '
 test_done
