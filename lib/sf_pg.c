@@ -39,6 +39,7 @@ struct sf_pg {
 				   run during the batch ends it) */
 	int64_t now;		/* loaded_at; 0: now() */
 	int unordered;		/* the batch may repeat a key */
+	int all_new;		/* every row of the batch is_new */
 	int64_t rows;		/* rows in the batch */
 	int64_t prev_station, prev_t;	/* the last row's key */
 	struct sf_buf prev_type;
@@ -518,6 +519,7 @@ sf_pg_load_begin(struct sf_pg *pg, struct sf_err *err)
 		goto fail;
 	pg->loading = 1;
 	pg->unordered = 0;
+	pg->all_new = 1;
 	pg->rows = 0;
 	sf_buf_reset(&pg->prev_type);
 	return 0;
@@ -568,6 +570,8 @@ sf_pg_load_obs(struct sf_pg *pg, const struct sf_pg_obs *o,
 		if (c <= 0)
 			pg->unordered = 1;
 	}
+	if (!o->is_new)
+		pg->all_new = 0;
 	pg->prev_station = o->station_id;
 	pg->prev_t = o->observed_at;
 	if (strcmp(o->type, pg->prev_type.buf) != 0) {
@@ -697,9 +701,10 @@ sf_pg_load_commit(struct sf_pg *pg, struct sf_pg_counts *c,
 	    "SELECT set_config('work_mem', '64MB', true)", 0, NULL, NULL,
 	    NULL, err) == -1)
 		goto fail;
+	/* an append (every row newer than its series) has nothing to find */
 	if (pg->rows > 0 && (
 	    (pg->unordered && apply(pg, dedup_sql, 0, &dups, err) == -1) ||
-	    found(pg, &nfound, &k.updated, err) == -1))
+	    (!pg->all_new && found(pg, &nfound, &k.updated, err) == -1)))
 		goto fail;
 	/* a batch that was all there (a reload) needs no second pass */
 	if (nfound < pg->rows - dups &&

@@ -31,6 +31,10 @@ struct sf_pg_obs {
 	const char *quality_code;	/* NULL: none */
 	double discharge;	/* finite; ignored when !has_discharge */
 	int has_discharge;	/* 0: missing, stored as NULL */
+	int is_new;		/* 1: no stored row can have this key (it is
+				   newer than its series' newest row as the
+				   batch began); a batch of such rows only
+				   inserts, without looking for them */
 };
 
 /* What a committed batch did; the three add up to its distinct rows. */

@@ -28,6 +28,8 @@ struct st {
 	int64_t id;
 	char unit[2][4];	/* of its daily_mean, realtime_15min series:
 				   "" while none is known */
+	int have_max[2];	/* max_t is known in this transaction */
+	int64_t max_t[2];	/* the series' newest stored time */
 };
 
 struct sf_pgstore {
@@ -111,7 +113,11 @@ int
 sf_pgstore_begin(struct sf_pgstore *p, struct sf_err *err)
 {
 	struct sf_err e;
+	size_t i;
 
+	/* another process may have written since */
+	for (i = 0; i < p->nst; i++)
+		p->st[i].have_max[0] = p->st[i].have_max[1] = 0;
 	if (sf_pg_load_begin(p->pg, &e) == -1)
 		return fail(p, "starting a transaction", &e, err);
 	return 0;
@@ -271,6 +277,36 @@ unit_check(struct sf_pgstore *p, struct st *e, const char *type,
 	return 0;
 }
 
+/*
+ * newer: *is_new when t is past the newest stored row of the station's
+ * series of type, as this transaction began (one look per series and
+ * transaction): an append, which the batch inserts without looking
+ */
+static int
+newer(struct sf_pgstore *p, struct st *e, const char *type, int64_t t,
+    int *is_new, struct sf_err *err)
+{
+	int k = strcmp(type, "daily_mean") == 0 ? 0 : 1;
+	char id[24];
+	const char *a[] = { id, type };
+	struct sf_pg_row r;
+
+	if (!e->have_max[k]) {
+		num(e->id, id);
+		if (run(p, "reading series", "SELECT extract(epoch FROM"
+		    " max(observed_at))::bigint FROM discharge_observations"
+		    " WHERE station_id = $1 AND type = $2", 2, a, &r,
+		    err) == -2)
+			return -2;
+		e->max_t[k] = r.found && r.col[0] != NULL ?
+		    strtoll(r.col[0], NULL, 10) : INT64_MIN;
+		e->have_max[k] = 1;
+		sf_pg_row_clear(&r);
+	}
+	*is_new = t > e->max_t[k];
+	return 0;
+}
+
 int
 sf_pgstore_obs(struct sf_pgstore *p, const char *station,
     const char *agency, const char *type, const char *unit, int64_t t,
@@ -283,7 +319,8 @@ sf_pgstore_obs(struct sf_pgstore *p, const char *station,
 
 	if ((rc = sf_pgstore_station_id(p, station, agency, &id, err)) != 0)
 		return rc;
-	if ((rc = unit_check(p, cached(p, station), type, unit, err)) != 0)
+	if ((rc = unit_check(p, cached(p, station), type, unit, err)) != 0 ||
+	    (rc = newer(p, cached(p, station), type, t, &o.is_new, err)) != 0)
 		return rc;
 	o.station_id = id;
 	o.observed_at = t;
