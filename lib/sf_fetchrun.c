@@ -156,6 +156,21 @@ sf_fetchrun_opt(struct sf_fetchrun_opts *o, int c, const char *arg,
 	return 0;
 }
 
+int
+sf_fetchrun_base_url(struct sf_buf *b, const char *opt, const char *env,
+    const char *def, struct sf_err *err)
+{
+	const char *base = opt;
+
+	if (base == NULL && env != NULL && (base = getenv(env)) != NULL &&
+	    *base == '\0')
+		base = NULL;
+	if (base == NULL)
+		base = def;
+	sf_buf_reset(b);
+	return sf_http_url_base(b, base, err);
+}
+
 /* Messages and records */
 
 void
@@ -279,16 +294,30 @@ fail_station(struct sf_fetchrun *e, struct sf_fetch_station *s, int first,
 {
 	char text[SF_ERR_MAX], num[SF_NUM_LEN], when[SF_TIME_LEN];
 	const char *start = s->start;
+	struct sf_buf rec = SF_BUF_INIT, line = SF_BUF_INIT;
+	char ltext[SF_ERR_MAX + 128];
 	struct sf_rec r;
 
 	if (s->failed)
 		return;
+	if (e->d->failure != NULL) {		/* (nwmdrv) */
+		e->d->failure(e->c.ctx, s, msg, &rec, &line);
+		msg = rec.buf;
+	}
 	snprintf(text, sizeof(text), "%s", msg);
 	sf_http_scrub(e->h, text, sizeof(text));
 	s->failed = 1;
 	e->failed++;
 	e->rval = EXIT_FAIL;
-	sf_fetchrun_note(e, SF_NOTE_ERROR, "station '%s': %s", s->id, text);
+	if (e->d->failure != NULL) {
+		snprintf(ltext, sizeof(ltext), "%s", line.buf);
+		sf_http_scrub(e->h, ltext, sizeof(ltext));
+		sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", ltext);
+	} else
+		sf_fetchrun_note(e, SF_NOTE_ERROR, "station '%s': %s", s->id,
+		    text);
+	sf_buf_release(&rec);
+	sf_buf_release(&line);
 	if (e->c.opts->fmt != SF_FMT_NDJSON)
 		return;
 	if (!first && ws > s->span.start) {
@@ -446,11 +475,24 @@ sf_fetchrun_options(struct sf_fetchrun *e, struct sf_err *err)
 	return 0;
 }
 
+/* (nwmdrv) */
+int
+sf_fetchrun_request(struct sf_fetchrun *e, const struct sf_rec *r, long line,
+    struct sf_err *err)
+{
+	return take(e, r, line, err);
+}
+
 /* Passes rec, not the driver's, through. */
 static void
 pass(struct sf_fetchrun *e, const struct sf_rec *rec, const char *name,
     long line)
 {
+	if (e->c.opts->fmt != SF_FMT_NDJSON && rec->kind == SF_KIND_ERROR) {
+		/* (nwmdrv) an upstream failure must not vanish: said as ours */
+		sf_note_rec(e->c.note, e->c.note_arg, rec);
+		return;
+	}
 	if (e->c.opts->fmt != SF_FMT_NDJSON) {
 		sf_fetchrun_note(e, SF_NOTE_WARN, "%s:%ld: %s record left out: "
 		    "CSV output holds obs records only", name, line,
@@ -712,6 +754,8 @@ window_write(struct sf_fetchrun_job *j)
 		window_fail(j, j->fail_status, j->fail_msg);
 		return;
 	}
+	if (j->e->d->sort_window)
+		sf_fetch_store_sort(j->store);
 	(void)sf_fetch_store_walk(j->store, put_row, j);
 	sf_fetch_store_reset(j->store);
 	j->pub.win++;
@@ -864,6 +908,17 @@ get_msg(struct sf_buf *m, const char *url, const char *what)
 		sf_buf_addf(m, "GET %.120s...%s: %s", url, url + n - 60, what);
 }
 
+/* What a page the parser refused says: "GET URL: what", or bare what. */
+static void
+parse_msg(const struct sf_fetchrun_job *j, struct sf_buf *m, const char *url,
+    const char *what)
+{
+	if (j->e->d->bare_errors)
+		sf_buf_adds(m, what);
+	else
+		get_msg(m, url, what);
+}
+
 /*
  * Checks next, the link to the window's next page: on the base URL's
  * origin (the key goes with it), not seen before in the window, under
@@ -904,10 +959,11 @@ page_done(struct sf_fetchrun_job *j, const struct sf_http_res *res)
 	char *url;
 
 	if (d->finish(j->parser, &next, &err) == -1) {
-		get_msg(&m, res->url, j->efailed ? j->eerr.msg : err.msg);
+		parse_msg(j, &m, res->url, j->efailed ? j->eerr.msg :
+		    err.msg);
 		window_fail(j, sf_http_error_status(res), m.buf);
 	} else if (j->efailed) {
-		get_msg(&m, res->url, j->eerr.msg);
+		parse_msg(j, &m, res->url, j->eerr.msg);
 		window_fail(j, sf_http_error_status(res), m.buf);
 	} else {
 		sf_fetch_store_seal(j->store);
@@ -941,7 +997,8 @@ on_done(void *arg, const struct sf_http_res *res)
 	if (res->rc == 0)
 		page_done(j, res);
 	else if (j->pfailed || j->efailed) {
-		get_msg(&m, res->url, j->efailed ? j->eerr.msg : j->perr.msg);
+		parse_msg(j, &m, res->url, j->efailed ? j->eerr.msg :
+		    j->perr.msg);
 		window_fail(j, sf_http_error_status(res), m.buf);
 	} else {
 		err.msg[0] = '\0';
@@ -1074,10 +1131,35 @@ sf_fetchrun_run(struct sf_fetchrun *e)
 	return e->rval;
 }
 
+void
+sf_fetchrun_fail(struct sf_fetchrun *e, struct sf_fetch_station *s,
+    long status, const char *msg)
+{
+	const char *start = s->start;
+
+	s->start = NULL;	/* no window of it was asked for */
+	fail_station(e, s, 1, 0, status, msg);
+	s->start = start;
+	e->tally.done++;
+}
+
+struct sf_http *
+sf_fetchrun_http(struct sf_fetchrun *e)
+{
+	return e->h;
+}
+
 const struct sf_fetch_tally *
 sf_fetchrun_tally(const struct sf_fetchrun *e)
 {
 	return &e->tally;
+}
+
+/* (nwmdrv) */
+const struct sf_http_stats *
+sf_fetchrun_http_stats(const struct sf_fetchrun *e)
+{
+	return sf_http_stats(e->h);
 }
 
 struct sf_fetchrun *
