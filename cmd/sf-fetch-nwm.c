@@ -20,11 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_cli.h"
 #include "sf_fetch.h"
 #include "sf_http.h"
 #include "sf_id.h"
 #include "sf_log.h"
 #include "sf_map.h"
+#include "sf_nwmfetch.h"
 #include "sf_nwps.h"
 #include "sf_nwsid.h"
 #include "sf.h"
@@ -104,7 +106,7 @@ struct job {
 	enum sf_kind kind;
 	char *f[SF_REC_MAXF];
 	long line;			/* input line; 0 for an option */
-	enum sf_nwps_series series;
+	struct sf_nwmfetch_job q;	/* what to ask; q.id borrows f[] */
 	char *fail;			/* why it was not asked, or NULL */
 	/* the request */
 	struct fetch *fx;
@@ -182,62 +184,7 @@ job_release(struct job *j)
 	j->body = NULL;
 }
 
-/* 1 when the NOAA id of j is a reach (an NWM series). */
-static int
-is_reach(const struct job *j)
-{
-	return j->what == FORECAST && j->series != SF_NWPS_RFC;
-}
-
-/* The series whose source s names; returns 0, or -1 for none. */
-static int
-series_of_source(const char *s, enum sf_nwps_series *series)
-{
-	int i;
-
-	for (i = 0; i < SF_NWPS_NSERIES; i++)
-		if (strcmp(s, sf_nwps_series_source(
-		    (enum sf_nwps_series)i)) == 0) {
-			*series = (enum sf_nwps_series)i;
-			return 0;
-		}
-	return -1;
-}
-
-/*
- * The series a request of type t asks for: the one whose source t names
- * (NOAA_RFC, NWM_SHORT_RANGE, ...); rfc for an observation type or none.
- * Returns 0, or -1 when t is something else.
- */
-static int
-series_of_type(const char *t, enum sf_nwps_series *s)
-{
-	if (t == NULL || *t == '\0' || strcmp(t, "daily_mean") == 0 ||
-	    strcmp(t, "realtime_15min") == 0) {
-		*s = SF_NWPS_RFC;
-		return 0;
-	}
-	return series_of_source(t, s);
-}
-
-/* A job for --gauge or --reach: the NOAA id stands for the station. */
-static void
-add_option_job(struct fetch *fx, const char *id, int reach)
-{
-	const struct opts *o = fx->o;
-	struct job *j = new_job(fx, FORECAST, SF_KIND_REQUEST, 0);
-
-	if (reach)
-		j->series = o->series_set ? o->series : SF_NWPS_SHORT_RANGE;
-	else
-		j->series = SF_NWPS_RFC;
-	j->f[SF_REQ_CONFIG] = dup_or_null(o->config);
-	j->f[SF_REQ_STATION] = sf_strdup(id);
-	j->f[SF_REQ_AGENCY] = sf_strdup(reach ? "NWM" : "NOAA-HADS");
-	j->f[SF_REQ_TYPE] = sf_strdup(sf_nwps_series_source(j->series));
-	j->f[SF_REQ_SOURCE] = sf_strdup(sf_nwps_series_source(j->series));
-	j->f[SF_REQ_TARGET_ID] = sf_strdup(id);
-}
+static void add_pass(struct fetch *fx, const struct sf_rec *rec, long line);
 
 /* A job for --mappings: the station (or gauge) id to ask about. */
 static void
@@ -247,81 +194,60 @@ add_gauge_job(struct fetch *fx, const char *id, long line)
 
 	j->f[SF_REQ_STATION] = sf_strdup(id);
 	j->f[SF_REQ_TARGET_ID] = sf_strdup(id);
+	j->q.kind = SF_NWMFETCH_GAUGE;
+	j->q.id = j->f[SF_REQ_TARGET_ID];
 }
 
-static void add_pass(struct fetch *fx, const struct sf_rec *rec, long line);
-
-/* Takes a request record of the input. */
+/* A job for a forecast request (of the input or of an option). */
 static void
-add_request(struct fetch *fx, const struct sf_rec *rec, long line)
+add_forecast(struct fetch *fx, const struct sf_rec *rec, long line)
 {
 	const struct opts *o = fx->o;
-	const char *st = rec->f[SF_REQ_STATION], *t = rec->f[SF_REQ_TYPE];
-	const char *tg = rec->f[SF_REQ_TARGET_ID], *agency;
-	struct sf_buf msg = SF_BUF_INIT;
+	const char *agency;
+	struct sf_rec r = *rec;
 	struct sf_err err;
 	struct job *j;
 	int i;
 
-	if (st == NULL || *st == '\0') {
-		sf_error("stdin:%ld: request without a station", line);
-		fx->rval = SF_EXIT_FAIL;
-		return;
-	}
-	if (o->mappings) {
-		agency = rec->f[SF_REQ_AGENCY] ? rec->f[SF_REQ_AGENCY] :
-		    sf_id_agency_guess(st);
-		if (agency != NULL && strcmp(agency, "USGS") != 0) {
-			sf_error("stdin:%ld: station '%s': not a USGS "
-			    "station (NWPS knows USGS numbers only)", line, st);
-			fx->rval = SF_EXIT_FAIL;
-			return;
-		}
-		add_gauge_job(fx, st, line);
-		return;
-	}
-	if (sf_fetch_route(rec) == SF_FETCH_OBS) {
-		/* not mapped to a NOAA id: another fetcher's request */
-		add_pass(fx, rec, line);
-		return;
-	}
 	j = new_job(fx, FORECAST, SF_KIND_REQUEST, line);
 	for (i = 0; i < SF_REQ_NFIELDS; i++)
 		j->f[i] = dup_or_null(rec->f[i]);
 	if (j->f[SF_REQ_CONFIG] == NULL && o->config != NULL)
 		j->f[SF_REQ_CONFIG] = sf_strdup(o->config);
 	if (j->f[SF_REQ_AGENCY] == NULL &&
-	    (agency = sf_id_agency_guess(st)) != NULL)
+	    (agency = sf_id_agency_guess(j->f[SF_REQ_STATION])) != NULL)
 		j->f[SF_REQ_AGENCY] = sf_strdup(agency);
-	if (o->series_set)
-		j->series = o->series;
-	else if (rec->f[SF_REQ_SOURCE] != NULL &&
-	    *rec->f[SF_REQ_SOURCE] != '\0') {
-		if (series_of_source(rec->f[SF_REQ_SOURCE], &j->series) == -1) {
-			sf_buf_addf(&msg, "source '%s': not a forecast source "
-			    "(NOAA_RFC, NWM_SHORT_RANGE, NWM_MEDIUM_RANGE, "
-			    "NWM_LONG_RANGE)", rec->f[SF_REQ_SOURCE]);
-			j->fail = sf_buf_detach(&msg);
-			return;
-		}
-	} else if (series_of_type(t, &j->series) == -1) {
-		sf_buf_addf(&msg, "type '%s': not a forecast source (NOAA_RFC, "
-		    "NWM_SHORT_RANGE, NWM_MEDIUM_RANGE, NWM_LONG_RANGE) nor "
-		    "an observation type", t);
-		j->fail = sf_buf_detach(&msg);
+	for (i = 0; i < SF_REQ_NFIELDS; i++)
+		r.f[i] = j->f[i];
+	if (sf_nwmfetch_request(&r, o->series_set ? &o->series : NULL,
+	    &j->q, &err) == -1)
+		j->fail = sf_strdup(err.msg);
+}
+
+/* Takes a request record of the input. */
+static void
+add_request(struct fetch *fx, const struct sf_rec *rec, long line)
+{
+	const char *st = rec->f[SF_REQ_STATION];
+	struct sf_nwmfetch_job q;
+	struct sf_err err;
+
+	if (st == NULL || *st == '\0') {
+		sf_error("stdin:%ld: request without a station", line);
+		fx->rval = SF_EXIT_FAIL;
 		return;
 	}
-	if (tg == NULL || *tg == '\0') {
-		sf_buf_addf(&msg, "no target_id: put 'sf-map --to %s' before "
-		    "sf-fetch-nwm", is_reach(j) ? "NWM" : "NOAA-HADS");
-		j->fail = sf_buf_detach(&msg);
-	} else if ((is_reach(j) ? sf_nwsid_check_reach(tg, &err) :
-	    sf_nwsid_check_lid(tg, &err)) == -1) {
-		/* the id is not kept: it would reach the messages */
-		free(j->f[SF_REQ_TARGET_ID]);
-		j->f[SF_REQ_TARGET_ID] = NULL;
-		j->fail = sf_strdup(err.msg);
-	}
+	if (fx->o->mappings) {
+		if (sf_nwmfetch_gauge_request(rec, &q, &err) == -1) {
+			sf_error("stdin:%ld: %s", line, err.msg);
+			fx->rval = SF_EXIT_FAIL;
+		} else
+			add_gauge_job(fx, st, line);
+	} else if (sf_fetch_route(rec) == SF_FETCH_OBS)
+		/* not mapped to a NOAA id: another fetcher's request */
+		add_pass(fx, rec, line);
+	else
+		add_forecast(fx, rec, line);
 }
 
 /* Takes a record of another kind, to pass along. */
@@ -367,23 +293,6 @@ read_input(struct fetch *fx)
 }
 
 /*
- * "gauge 'LID'" or "reach 'ID'": the NOAA id of j as the subject of a
- * message, into b.
- */
-static void
-subject(struct sf_buf *b, const struct job *j)
-{
-	const char *id = j->f[SF_REQ_TARGET_ID], *a;
-
-	if (j->what == GAUGE) {
-		a = sf_id_agency_guess(id);
-		sf_buf_addf(b, "%s '%s'", a != NULL && strcmp(a, "USGS") == 0 ?
-		    "station" : "gauge", id);
-	} else
-		sf_buf_addf(b, "%s '%s'", is_reach(j) ? "reach" : "gauge", id);
-}
-
-/*
  * Writes rec; an error record in CSV goes to stderr. Returns 0, or -1
  * when the writer refused it (reported).
  */
@@ -422,18 +331,18 @@ put(struct fetch *fx, const struct sf_rec *rec, long line)
 static void
 fail_job(struct fetch *fx, struct job *j, long status, const char *msg)
 {
-	const char *st = j->f[SF_REQ_STATION], *tg = j->f[SF_REQ_TARGET_ID];
+	const char *st = j->f[SF_REQ_STATION];
 	char num[SF_NUM_LEN], text[SF_ERR_MAX];
+	struct sf_buf b = SF_BUF_INIT;
 	struct sf_rec e;
 
 	snprintf(text, sizeof(text), "%s", msg);
 	sf_http_scrub(fx->h, text, sizeof(text));
 	msg = text;
 	show_progress(fx, -1);
-	if (tg != NULL && strcmp(st, tg) == 0)
-		sf_error("%s", msg);
-	else
-		sf_error("station '%s': %s", st, msg);
+	sf_nwmfetch_station(&b, st, j->q.id);
+	sf_error("%s%s", b.buf, msg);
+	sf_buf_release(&b);
 	fx->failed++;
 	fx->rval = SF_EXIT_FAIL;
 	if (j->what != FORECAST || fx->o->fmt == SF_FMT_CSV)
@@ -449,18 +358,10 @@ fail_request(struct fetch *fx, struct job *j, const char *what)
 {
 	struct sf_buf b = SF_BUF_INIT;
 
-	subject(&b, j);
+	sf_nwmfetch_subject(&b, &j->q);
 	sf_buf_addf(&b, ": %s", what);
 	fail_job(fx, j, j->status, b.buf);
 	sf_buf_release(&b);
-}
-
-static int
-count_rec(void *arg, const struct sf_rec *rec)
-{
-	(void)arg;
-	(void)rec;
-	return 0;
 }
 
 static int
@@ -494,10 +395,10 @@ put_done(struct fetch *fx, struct job *j, long rows, const char *run)
 static void
 out_forecast(struct fetch *fx, struct job *j)
 {
-	struct sf_nwps_who who;
 	struct sf_nwps_info info;
-	struct sf_buf b = SF_BUF_INIT;
+	struct sf_rec r;
 	struct sf_err err;
+	int i, rc;
 
 	fx->stations++;
 	if (j->fail != NULL) {
@@ -508,99 +409,43 @@ out_forecast(struct fetch *fx, struct job *j)
 		fail_request(fx, j, j->msg);
 		return;
 	}
-	who.config = j->f[SF_REQ_CONFIG];
-	who.station = j->f[SF_REQ_STATION];
-	who.agency = j->f[SF_REQ_AGENCY];
-	who.target_id = j->f[SF_REQ_TARGET_ID];
-	/* A dry run first: a body that fails half way writes nothing. */
-	if (sf_nwps_forecast(j->body, j->series, &who, count_rec, NULL, &info,
-	    &err) == -1) {
-		sf_buf_addf(&b, "GET %s: %s", j->url, err.msg);
-		fail_request(fx, j, b.buf);
-		sf_buf_release(&b);
-		return;
-	}
-	if (strcmp(who.station, who.target_id) != 0)
-		sf_buf_addf(&b, "station '%s': ", who.station);
-	subject(&b, j);
-	if (info.no_forecast) {
+	sf_rec_clear(&r, SF_KIND_REQUEST);
+	for (i = 0; i < SF_REQ_NFIELDS; i++)
+		r.f[i] = j->f[i];
+	rc = sf_nwmfetch_forecast(j->body, &j->q, &r, j->url, write_rec, fx,
+	    sf_cli_note, NULL, &info, &err);
+	if (rc == -1)
+		fail_request(fx, j, err.msg);
+	if (rc != 0)
+		return;		/* -2: only the output can fail; put said */
+	if (info.no_forecast)
 		fx->empty++;
-		sf_warn("%s: no %s forecast issued", b.buf,
-		    sf_nwps_series_source(j->series));
-		sf_buf_release(&b);
-		put_done(fx, j, 0, NULL);
-		return;
-	}
-	if (sf_nwps_forecast(j->body, j->series, &who, write_rec, fx, &info,
-	    &err) == -1) {
-		/* Only the output can fail now; put reported it. */
-		sf_buf_release(&b);
-		return;
-	}
 	fx->records += info.records;
-	if (info.flow_dropped > 0 && info.flow_unit[0] == '\0')
-		sf_warn("%s: %ld flows left out: their unit is not given",
-		    b.buf, info.flow_dropped);
-	else if (info.flow_dropped > 0)
-		sf_warn("%s: %ld flows left out: unit '%s' is not cfs or cms",
-		    b.buf, info.flow_dropped, info.flow_unit);
-	sf_info("%s: %ld records, run %s%s, %ld missing values", b.buf,
-	    info.records, info.run_date, info.members > 1 ? " (members)" : "",
-	    info.missing);
-	sf_buf_release(&b);
-	put_done(fx, j, info.records, info.run_date);
+	put_done(fx, j, info.records, info.no_forecast ? NULL : info.run_date);
 }
 
 /* Writes the mappings gauges/{id} of j revealed. */
 static void
 out_gauge(struct fetch *fx, struct job *j)
 {
-	struct sf_nwps_gauge g;
-	struct sf_map_row rows[2];
-	struct sf_buf b = SF_BUF_INIT, line = SF_BUF_INIT;
+	struct sf_buf csv = SF_BUF_INIT;
 	struct sf_err err;
-	int i, n;
+	int n;
 
 	fx->stations++;
 	if (j->rc == -1) {
 		fail_request(fx, j, j->msg);
 		return;
 	}
-	if (sf_nwps_gauge(j->body, &g, &err) == -1) {
-		sf_buf_addf(&b, "GET %s: %s", j->url, err.msg);
-		fail_request(fx, j, b.buf);
-		sf_buf_release(&b);
-		return;
+	n = sf_nwmfetch_gauge(j->body, &j->q, j->url, &csv, sf_cli_note, NULL,
+	    &err);
+	if (n == -1)
+		fail_request(fx, j, err.msg);
+	else {
+		fwrite(csv.buf, 1, csv.len, stdout);
+		fx->mapped += n;
 	}
-	subject(&b, j);
-	n = sf_nwps_gauge_mappings(&g, rows);
-	if (n == 0 && strcmp(g.lid, j->f[SF_REQ_TARGET_ID]) == 0)
-		sf_warn("%s: no USGS station number: no mapping", b.buf);
-	else if (n == 0)
-		sf_warn("%s: gauge '%s' has no USGS station number: no "
-		    "mapping", b.buf, g.lid);
-	for (i = 0; i < n; i++) {
-		if (sf_map_check(&rows[i], &err) == -1) {
-			sf_warn("%s: mapping to %s left out: %s", b.buf,
-			    rows[i].target_agency, err.msg);
-			continue;
-		}
-		sf_buf_reset(&line);
-		sf_buf_add_csv_field(&line, rows[i].source_agency);
-		sf_buf_addc(&line, ',');
-		sf_buf_add_csv_field(&line, rows[i].source_id);
-		sf_buf_addc(&line, ',');
-		sf_buf_add_csv_field(&line, rows[i].target_agency);
-		sf_buf_addc(&line, ',');
-		sf_buf_add_csv_field(&line, rows[i].target_id);
-		sf_buf_addc(&line, '\n');
-		fwrite(line.buf, 1, line.len, stdout);
-		fx->mapped++;
-	}
-	if (n > 0 && g.reach_id[0] == '\0')
-		sf_info("%s: gauge '%s' has no NWM reach", b.buf, g.lid);
-	sf_buf_release(&line);
-	sf_buf_release(&b);
+	sf_buf_release(&csv);
 }
 
 static void
@@ -664,23 +509,11 @@ on_done(void *arg, const struct sf_http_res *res)
 {
 	struct job *j = arg;
 	struct sf_buf b = SF_BUF_INIT;
-	char said[256];
 
 	j->rc = res->rc;
 	j->status = sf_http_error_status(res);
 	if (res->rc == -1) {
-		if (j->cap_msg != NULL)
-			sf_buf_addf(&b, "GET %s: %s", j->url, j->cap_msg);
-		else
-			sf_buf_adds(&b, res->err.msg);
-		if (j->cap_msg == NULL && res->errbody_len > 0) {
-			/* What the service (or a proxy) said, briefly. */
-			sf_nwps_reset(j->body);
-			sf_nwps_feed(j->body, res->errbody, res->errbody_len,
-			    NULL);
-			sf_nwps_error_message(j->body, said, sizeof(said));
-			sf_buf_addf(&b, ": %s", said);
-		}
+		sf_nwmfetch_failure(&b, j->url, j->cap_msg, res, j->body);
 		j->msg = sf_buf_detach(&b);
 	}
 	j->state = DONE;
@@ -701,21 +534,7 @@ ask(struct fetch *fx, struct job *j)
 		j->state = DONE;
 		return;
 	}
-	sf_buf_adds(&u, fx->base.buf);
-	if (j->what == GAUGE) {
-		sf_http_url_seg(&u, "gauges");
-		sf_http_url_seg(&u, j->f[SF_REQ_TARGET_ID]);
-	} else if (!is_reach(j)) {
-		sf_http_url_seg(&u, "gauges");
-		sf_http_url_seg(&u, j->f[SF_REQ_TARGET_ID]);
-		sf_http_url_path(&u, "stageflow/forecast");
-	} else {
-		sf_http_url_seg(&u, "reaches");
-		sf_http_url_seg(&u, j->f[SF_REQ_TARGET_ID]);
-		sf_http_url_seg(&u, "streamflow");
-		sf_http_url_param(&u, "series",
-		    sf_nwps_series_name(j->series));
-	}
+	sf_nwmfetch_url(&u, fx->base.buf, &j->q);
 	j->url = sf_buf_detach(&u);
 	j->body = sf_nwps_new(0);
 	memset(&req, 0, sizeof(req));
@@ -866,6 +685,7 @@ main(int argc, char *argv[])
 {
 	struct opts o;
 	struct fetch fx;
+	struct sf_rec rec;
 	struct sf_err err;
 	const char *env;
 	int c, i, rval;
@@ -1004,10 +824,16 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < o.nids; i++)
 		add_gauge_job(&fx, o.ids[i], 0);
-	for (i = 0; i < o.ngauges; i++)
-		add_option_job(&fx, o.gauges[i], 0);
-	for (i = 0; i < o.nreaches; i++)
-		add_option_job(&fx, o.reaches[i], 1);
+	for (i = 0; i < o.ngauges; i++) {
+		sf_nwmfetch_option_request(&rec, o.config, o.gauges[i], 0,
+		    o.series);
+		add_forecast(&fx, &rec, 0);
+	}
+	for (i = 0; i < o.nreaches; i++) {
+		sf_nwmfetch_option_request(&rec, o.config, o.reaches[i], 1,
+		    o.series_set ? o.series : SF_NWPS_SHORT_RANGE);
+		add_forecast(&fx, &rec, 0);
+	}
 	if (o.nids == 0 && o.ngauges == 0 && o.nreaches == 0)
 		read_input(&fx);
 
