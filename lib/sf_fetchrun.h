@@ -25,7 +25,8 @@
  *      (sf_fetch_pass): at once, or in their place among the output when
  *      the driver is ordered (in CSV they are left out: "warning:
  *      stdin:N: KIND record left out: CSV output holds obs records
- *      only"). A line that is no record is "stdin:N: MESSAGE" (the
+ *      only", but an error record is said on stderr as the run's own
+ *      are, "station 'ID': MESSAGE"). A line that is no record is "stdin:N: MESSAGE" (the
  *      reader's). A request of the driver's without a station is
  *      "stdin:N: request without a station" and no record; one the
  *      span or take refuses is "stdin:N: station 'ID': MESSAGE" and an
@@ -309,6 +310,14 @@ struct sf_fetch_driver {
 	 */
 	int (*answer)(void *p, const struct sf_http_res *res,
 	    struct sf_err *err);
+	/*
+	 * Optional: words the failure of station s, msg as the engine says it
+	 * ("GET URL: WHAT", the answer's, the window's), into rec (the error
+	 * record's message) and line (the line on stderr, without the
+	 * program's name). NULL: rec is msg, line "station 'ID': msg".
+	 */
+	void (*failure)(void *ctx, const struct sf_fetch_station *s,
+	    const char *msg, struct sf_buf *rec, struct sf_buf *line);
 };
 
 /* How to run. Everything borrowed for the engine's life. */
@@ -351,6 +360,16 @@ int sf_fetchrun_options(struct sf_fetchrun *e, struct sf_err *err);
 int sf_fetchrun_read(struct sf_fetchrun *e, FILE *fp, const char *name);
 
 /*
+ * Takes r, a request the program made (line 0, as the options' are) or
+ * read itself (its input line), as sf_fetchrun_read takes the driver's
+ * requests: returns 0 when taken, 1 when there is nothing to fetch, -1
+ * with err when refused (with a line, its error record is written in
+ * NDJSON). The station must not be empty.
+ */
+int sf_fetchrun_request(struct sf_fetchrun *e, const struct sf_rec *r,
+    long line, struct sf_err *err);
+
+/*
  * Plans, fetches and writes everything taken so far, as in 2.-5. above.
  * Returns the exit status: SF_EXIT_OK (0), or 1 when a station failed, a
  * request was bad or the output could not be written.
@@ -377,6 +396,9 @@ void sf_fetchrun_note(struct sf_fetchrun *e, int level, const char *fmt,
 
 /* The run's counters (the progress line's), read after sf_fetchrun_run. */
 const struct sf_fetch_tally *sf_fetchrun_tally(const struct sf_fetchrun *e);
+/* The HTTP client's counters (retries), read after sf_fetchrun_run. */
+const struct sf_http_stats *sf_fetchrun_http_stats(
+    const struct sf_fetchrun *e);
 
 /*
  * The row store: a window's obs rows in a compact form, one arena of
