@@ -151,15 +151,11 @@ sf_nwmfetch_station(struct sf_buf *b, const char *station, const char *id)
 }
 
 void
-sf_nwmfetch_failure(struct sf_buf *b, const char *url, const char *cap_msg,
-    const struct sf_http_res *res, struct sf_nwps *body)
+sf_nwmfetch_failure(struct sf_buf *b, const struct sf_http_res *res,
+    struct sf_nwps *body)
 {
 	char said[256];
 
-	if (cap_msg != NULL) {
-		sf_buf_addf(b, "GET %s: %s", url, cap_msg);
-		return;
-	}
 	sf_buf_adds(b, res->err.msg);
 	if (res->errbody_len > 0) {
 		/* What the service (or a proxy) said, briefly. */
@@ -168,6 +164,19 @@ sf_nwmfetch_failure(struct sf_buf *b, const char *url, const char *cap_msg,
 		sf_nwps_error_message(body, said, sizeof(said));
 		sf_buf_addf(b, ": %s", said);
 	}
+}
+
+void
+sf_nwmfetch_words(const char *station, const struct sf_nwmfetch_job *q,
+    const char *msg, struct sf_buf *rec, struct sf_buf *line)
+{
+	if (q->id != NULL) {
+		sf_nwmfetch_subject(rec, q);
+		sf_buf_adds(rec, ": ");
+	}
+	sf_buf_adds(rec, msg);
+	sf_nwmfetch_station(line, station, q->id);
+	sf_buf_adds(line, rec->buf);
 }
 
 static int
@@ -197,22 +206,20 @@ forecast_notes(const char *about, const struct sf_nwps_info *info,
 
 int
 sf_nwmfetch_forecast(struct sf_nwps *body, const struct sf_nwmfetch_job *q,
-    const struct sf_rec *r, const char *url,
-    int (*emit)(void *arg, const struct sf_rec *rec), void *arg,
-    sf_note_fn *note, void *narg, struct sf_nwps_info *info,
+    const struct sf_rec *r, int (*emit)(void *arg, const struct sf_rec *rec),
+    void *arg, sf_note_fn *note, void *narg, struct sf_nwps_info *info,
     struct sf_err *err)
 {
 	struct sf_nwps_who who;
 	struct sf_buf about = SF_BUF_INIT;
-	struct sf_err perr;
 
 	who.config = r->f[SF_REQ_CONFIG];
 	who.station = r->f[SF_REQ_STATION];
 	who.agency = r->f[SF_REQ_AGENCY];
 	who.target_id = q->id;
 	if (sf_nwps_forecast(body, q->series, &who, count_rec, NULL, info,
-	    &perr) == -1)
-		return sf_err_set(err, "GET %s: %s", url, perr.msg);
+	    err) == -1)
+		return -1;
 	sf_nwmfetch_station(&about, who.station, q->id);
 	sf_nwmfetch_subject(&about, q);
 	if (info->no_forecast) {
@@ -222,7 +229,7 @@ sf_nwmfetch_forecast(struct sf_nwps *body, const struct sf_nwmfetch_job *q,
 		return 0;
 	}
 	if (sf_nwps_forecast(body, q->series, &who, emit, arg, info,
-	    &perr) == -1) {
+	    err) == -1) {
 		sf_buf_release(&about);
 		return -2;
 	}
@@ -233,8 +240,7 @@ sf_nwmfetch_forecast(struct sf_nwps *body, const struct sf_nwmfetch_job *q,
 
 int
 sf_nwmfetch_gauge(struct sf_nwps *body, const struct sf_nwmfetch_job *q,
-    const char *url, struct sf_buf *csv, sf_note_fn *note, void *narg,
-    struct sf_err *err)
+    struct sf_buf *csv, sf_note_fn *note, void *narg, struct sf_err *err)
 {
 	struct sf_nwps_gauge g;
 	struct sf_map_row rows[2];
@@ -242,8 +248,8 @@ sf_nwmfetch_gauge(struct sf_nwps *body, const struct sf_nwmfetch_job *q,
 	struct sf_err perr;
 	int i, n, kept = 0;
 
-	if (sf_nwps_gauge(body, &g, &perr) == -1)
-		return sf_err_set(err, "GET %s: %s", url, perr.msg);
+	if (sf_nwps_gauge(body, &g, err) == -1)
+		return -1;
 	sf_nwmfetch_subject(&about, q);
 	n = sf_nwps_gauge_mappings(&g, rows);
 	if (n == 0 && strcmp(g.lid, q->id) == 0)

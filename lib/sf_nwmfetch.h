@@ -112,40 +112,46 @@ void sf_nwmfetch_station(struct sf_buf *b, const char *station,
     const char *id);
 
 /*
- * Appends why the request for url failed, from res (its done result, rc
- * -1): "GET URL: CAP" when the body was over its cap (cap_msg, the feed's
- * message, else NULL), else res's message followed by ": SAID", what an
- * error body said (sf_nwps_error_message; body is reset and fed with it).
+ * Appends why a request failed, from res (its done result, rc -1, not a
+ * body over its cap): res's message followed by ": SAID", what an error
+ * body said (sf_nwps_error_message; body is reset and fed with it).
  */
-void sf_nwmfetch_failure(struct sf_buf *b, const char *url,
-    const char *cap_msg, const struct sf_http_res *res, struct sf_nwps *body);
+void sf_nwmfetch_failure(struct sf_buf *b, const struct sf_http_res *res,
+    struct sf_nwps *body);
 
 /*
- * Passes the forecast records of body (complete, a 2xx answer to url)
- * for q and r, the request, to emit, after a first parse that emits
- * nothing: a body that fails half way gives no record. Then notes (at
- * SF_NOTE_WARN) a body that holds no forecast ("... no NOAA_RFC forecast
- * issued") or flows left out, and (at SF_NOTE_INFO) "... N records, run
- * RUN, M missing values"; each about "station 'S': gauge 'LID'" (no
- * station when it is the id). Returns 0 with info filled, -1 with err
- * "GET URL: why" when the body is no forecast (nothing emitted, no note),
- * or -2 when emit failed (its failure is emit's to report).
+ * Passes the forecast records of body (complete, a 2xx answer) for q and
+ * r, the request, to emit, after a first parse that emits nothing: a
+ * body that fails half way gives no record. Then notes (at SF_NOTE_WARN)
+ * a body that holds no forecast ("... no NOAA_RFC forecast issued") or
+ * flows left out, and (at SF_NOTE_INFO) "... N records, run RUN, M
+ * missing values"; each about "station 'S': gauge 'LID'" (no station when
+ * it is the id). Returns 0 with info filled, -1 with err (sf_nwps's
+ * message) when the body is no forecast (nothing emitted, no note), or
+ * -2 when emit failed (its failure is emit's to report).
  */
 int sf_nwmfetch_forecast(struct sf_nwps *body, const struct sf_nwmfetch_job *q,
-    const struct sf_rec *r, const char *url,
-    int (*emit)(void *arg, const struct sf_rec *rec), void *arg,
-    sf_note_fn *note, void *narg, struct sf_nwps_info *info,
+    const struct sf_rec *r, int (*emit)(void *arg, const struct sf_rec *rec),
+    void *arg, sf_note_fn *note, void *narg, struct sf_nwps_info *info,
     struct sf_err *err);
 
 /*
  * Appends to csv (CSV rows of sf_map.h, no header) the mappings body, the
- * answer to gauges/{id} of q at url, reveals, and notes (SF_NOTE_WARN) a
- * gauge without a USGS number or a mapping left out, (SF_NOTE_INFO) a
- * gauge without a reach. Returns the number of rows appended, or -1 with
- * err "GET URL: why" when the body is no gauge.
+ * answer to gauges/{id} of q, reveals, and notes (SF_NOTE_WARN) a gauge
+ * without a USGS number or a mapping left out, (SF_NOTE_INFO) a gauge
+ * without a reach. Returns the number of rows appended, or -1 with err
+ * (sf_nwps's message) when the body is no gauge.
  */
 int sf_nwmfetch_gauge(struct sf_nwps *body, const struct sf_nwmfetch_job *q,
-    const char *url, struct sf_buf *csv, sf_note_fn *note, void *narg,
-    struct sf_err *err);
+    struct sf_buf *csv, sf_note_fn *note, void *narg, struct sf_err *err);
+
+/*
+ * Words the failure msg of the request of station for q, as the fetch
+ * engine's failure hook: rec "SUBJECT: msg" ("gauge 'AMAT2': GET ..."),
+ * or msg alone when q asks nothing (q->id NULL: the request was refused);
+ * line "station 'S': " and rec, without the station when it is the id.
+ */
+void sf_nwmfetch_words(const char *station, const struct sf_nwmfetch_job *q,
+    const char *msg, struct sf_buf *rec, struct sf_buf *line);
 
 #endif

@@ -230,7 +230,7 @@ test_expect_success 'a base URL with a path keeps it' '
 test_expect_success 'usage errors exit 2 and ask nothing' '
 	: >"$SERVER_LOG" &&
 	for args in "-s 01646500" "--gauge AMAT2 extra" "-j 0 --gauge AMAT2" \
-	    "-j 33 --gauge AMAT2" "--retries 11 --gauge AMAT2" \
+	    "-j 65 --gauge AMAT2" "--retries 11 --gauge AMAT2" \
 	    "--timeout 0 --gauge AMAT2" "-f xml --gauge AMAT2" \
 	    "--base-url ftp://x/ --gauge AMAT2" "--gauge A\ B" "--config= --gauge AMAT2" \
 	    "--mappings --gauge AMAT2" "--mappings -f csv -s 15258000" \

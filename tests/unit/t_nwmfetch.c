@@ -226,21 +226,46 @@ test_failure(void)
 	res.errbody = json;
 	res.errbody_len = strlen(json);
 	sf_nwps_feed(body, "stale", 5, NULL);
-	sf_nwmfetch_failure(&b, "U", NULL, &res, body);
+	sf_nwmfetch_failure(&b, &res, body);
 	is_str(b.buf, "GET U: HTTP 404: gauge not found",
 	    "what the error body says");
 	sf_buf_reset(&b);
-	sf_nwmfetch_failure(&b, "U", "nwps: body larger than 9 bytes", &res,
-	    body);
-	is_str(b.buf, "GET U: nwps: body larger than 9 bytes",
-	    "over the cap: the cap, not the error body");
-	sf_buf_reset(&b);
 	res.errbody = "";
 	res.errbody_len = 0;
-	sf_nwmfetch_failure(&b, "U", NULL, &res, body);
+	sf_nwmfetch_failure(&b, &res, body);
 	is_str(b.buf, "GET U: HTTP 404", "no error body");
 	sf_buf_release(&b);
 	sf_nwps_free(body);
+}
+
+static void
+test_words(void)
+{
+	struct sf_nwmfetch_job q;
+	struct sf_buf rec = SF_BUF_INIT, line = SF_BUF_INIT;
+
+	memset(&q, 0, sizeof(q));
+	q.kind = SF_NWMFETCH_FORECAST;
+	q.id = "XXXX1";
+	sf_nwmfetch_words("15258000", &q, "GET U: HTTP 404", &rec, &line);
+	is_str(rec.buf, "gauge 'XXXX1': GET U: HTTP 404",
+	    "the record names the gauge");
+	is_str(line.buf, "station '15258000': gauge 'XXXX1': GET U: HTTP 404",
+	    "the line the station too");
+	sf_buf_reset(&rec);
+	sf_buf_reset(&line);
+	sf_nwmfetch_words("XXXX1", &q, "GET U: HTTP 404", &rec, &line);
+	is_str(line.buf, "gauge 'XXXX1': GET U: HTTP 404",
+	    "not the station when it is the gauge");
+	sf_buf_reset(&rec);
+	sf_buf_reset(&line);
+	q.id = NULL;
+	sf_nwmfetch_words("15258000", &q, "no target_id", &rec, &line);
+	is_str(rec.buf, "no target_id", "a refused request: the reason");
+	is_str(line.buf, "station '15258000': no target_id",
+	    "after the station");
+	sf_buf_release(&rec);
+	sf_buf_release(&line);
 }
 
 /* What emit got: one line per record, "station|target_id|valid_at|flow". */
@@ -298,7 +323,7 @@ test_forecast(void)
 	r = req("07227500", "USGS", NULL, NULL, "AMAT2");
 	ok(sf_nwmfetch_request(&r, NULL, &q, &err) == 0, "an RFC request");
 	p = body_of(rfc);
-	ok(sf_nwmfetch_forecast(p, &q, &r, "U", collect, &o, sf_note_buf,
+	ok(sf_nwmfetch_forecast(p, &q, &r, collect, &o, sf_note_buf,
 	    &notes, &info, &err) == 0, "a forecast");
 	is_str(o.text.buf, "07227500|AMAT2|2026-10-02T12:00:00Z|1210\n"
 	    "07227500|AMAT2|2026-10-02T18:00:00Z|\\N\n", "its records");
@@ -310,7 +335,7 @@ test_forecast(void)
 	sf_buf_reset(&o.text);
 	sf_buf_reset(&notes);
 	p = body_of(none);
-	ok(sf_nwmfetch_forecast(p, &q, &r, "U", collect, &o, sf_note_buf,
+	ok(sf_nwmfetch_forecast(p, &q, &r, collect, &o, sf_note_buf,
 	    &notes, &info, &err) == 0 && info.no_forecast,
 	    "no forecast issued: not an error");
 	is_str(o.text.buf, "", "no record");
@@ -320,17 +345,17 @@ test_forecast(void)
 
 	sf_buf_reset(&notes);
 	p = body_of(cut);
-	ok(sf_nwmfetch_forecast(p, &q, &r, "U", collect, &o, sf_note_buf,
+	ok(sf_nwmfetch_forecast(p, &q, &r, collect, &o, sf_note_buf,
 	    &notes, &info, &err) == -1, "a body bad half way");
 	is_str(o.text.buf, "", "gives no record at all");
 	is_str(notes.buf, "", "and no note");
-	ok(strncmp(err.msg, "GET U: nwps: data[1]", 20) == 0,
-	    "the error names the URL and the place");
+	ok(strncmp(err.msg, "nwps: data[1]", 13) == 0,
+	    "the error names the place");
 	sf_nwps_free(p);
 
 	o.refuse = 1;
 	p = body_of(rfc);
-	ok(sf_nwmfetch_forecast(p, &q, &r, "U", collect, &o, sf_note_buf,
+	ok(sf_nwmfetch_forecast(p, &q, &r, collect, &o, sf_note_buf,
 	    &notes, &info, &err) == -2, "the output fails: -2");
 	sf_nwps_free(p);
 	sf_buf_release(&o.text);
@@ -350,7 +375,7 @@ test_gauge(void)
 	q.id = "15258000";
 	p = body_of("{\"lid\":\"SWDA2\",\"usgsId\":\"15258000\","
 	    "\"reachId\":\"81007000\"}");
-	is_int(sf_nwmfetch_gauge(p, &q, "U", &csv, sf_note_buf, &notes, &err),
+	is_int(sf_nwmfetch_gauge(p, &q, &csv, sf_note_buf, &notes, &err),
 	    2, "a gauge with both ids: two mappings");
 	is_str(csv.buf, "USGS,15258000,NOAA-HADS,SWDA2\n"
 	    "USGS,15258000,NWM,81007000\n", "as mapping CSV");
@@ -359,7 +384,7 @@ test_gauge(void)
 
 	sf_buf_reset(&csv);
 	p = body_of("{\"lid\":\"SWDA2\",\"usgsId\":\"15258000\"}");
-	is_int(sf_nwmfetch_gauge(p, &q, "U", &csv, sf_note_buf, &notes, &err),
+	is_int(sf_nwmfetch_gauge(p, &q, &csv, sf_note_buf, &notes, &err),
 	    1, "no reach: one mapping");
 	is_str(notes.buf, "0 station '15258000': gauge 'SWDA2' has no NWM "
 	    "reach\n", "noted");
@@ -369,16 +394,16 @@ test_gauge(void)
 	sf_buf_reset(&notes);
 	q.id = "BFOF1";
 	p = body_of("{\"lid\":\"BFOF1\",\"usgsId\":\"\",\"reachId\":\"\"}");
-	is_int(sf_nwmfetch_gauge(p, &q, "U", &csv, sf_note_buf, &notes, &err),
+	is_int(sf_nwmfetch_gauge(p, &q, &csv, sf_note_buf, &notes, &err),
 	    0, "no USGS number: no mapping");
 	is_str(notes.buf, "2 gauge 'BFOF1': no USGS station number: no "
 	    "mapping\n", "a warning");
 	sf_nwps_free(p);
 
 	p = body_of("[]");
-	is_int(sf_nwmfetch_gauge(p, &q, "U", &csv, sf_note_buf, &notes, &err),
+	is_int(sf_nwmfetch_gauge(p, &q, &csv, sf_note_buf, &notes, &err),
 	    -1, "not a gauge");
-	ok(strncmp(err.msg, "GET U: ", 7) == 0, "the error names the URL");
+	ok(strncmp(err.msg, "nwps: ", 6) == 0, "sf_nwps's error");
 	sf_nwps_free(p);
 	sf_buf_release(&csv);
 	sf_buf_release(&notes);
@@ -394,6 +419,7 @@ main(void)
 	test_url();
 	test_messages();
 	test_failure();
+	test_words();
 	test_forecast();
 	test_gauge();
 	return tap_done();
