@@ -245,10 +245,11 @@ test_expect_success 'usage errors exit 2 and ask nothing' '
 '
 
 test_expect_success 'the usage error names the trouble' '
-	rc=0; sf-fetch-nwm -s 01646500 2>err || rc=$?;
+	rc=0; sf-fetch-nwm -s 01646500 2>err || rc=$?
 	test "$rc" = 2 &&
-	grep "^sf-fetch-nwm: -s is for --mappings; for a forecast, give the NOAA id (sf-map --to NOAA-HADS -s ID | sf-fetch-nwm)$" err &&
-	rc=0; sf-fetch-nwm --base-url ftp://x/ --gauge AMAT2 2>err || rc=$?;
+	grep "^sf-fetch-nwm: -s: NWS id .01646500.: not an NWS location id .* (for a station, give its NOAA id: sf-map --to NOAA-HADS -s ID | sf-fetch-nwm)$" err ||
+	exit 1
+	rc=0; sf-fetch-nwm --base-url ftp://x/ --gauge AMAT2 2>err || rc=$?
 	test "$rc" = 2 &&
 	grep "^sf-fetch-nwm: base URL .ftp://x/.: " err
 '
