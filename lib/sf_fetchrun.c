@@ -278,11 +278,12 @@ fail_station(struct sf_fetchrun *e, struct sf_fetch_station *s, int first,
 	char text[SF_ERR_MAX], num[SF_NUM_LEN], when[SF_TIME_LEN];
 	const char *start = s->start;
 	struct sf_buf rec = SF_BUF_INIT, line = SF_BUF_INIT;
+	char ltext[SF_ERR_MAX + 128];
 	struct sf_rec r;
 
 	if (s->failed)
 		return;
-	if (e->d->failure != NULL) {
+	if (e->d->failure != NULL) {		/* (nwmdrv) */
 		e->d->failure(e->c.ctx, s, msg, &rec, &line);
 		msg = rec.buf;
 	}
@@ -292,8 +293,9 @@ fail_station(struct sf_fetchrun *e, struct sf_fetch_station *s, int first,
 	e->failed++;
 	e->rval = EXIT_FAIL;
 	if (e->d->failure != NULL) {
-		sf_http_scrub(e->h, line.buf, line.len + 1);
-		sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", line.buf);
+		snprintf(ltext, sizeof(ltext), "%s", line.buf);
+		sf_http_scrub(e->h, ltext, sizeof(ltext));
+		sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", ltext);
 	} else
 		sf_fetchrun_note(e, SF_NOTE_ERROR, "station '%s': %s", s->id,
 		    text);
@@ -426,6 +428,7 @@ sf_fetchrun_options(struct sf_fetchrun *e, struct sf_err *err)
 	return 0;
 }
 
+/* (nwmdrv) */
 int
 sf_fetchrun_request(struct sf_fetchrun *e, const struct sf_rec *r, long line,
     struct sf_err *err)
@@ -439,7 +442,7 @@ pass(struct sf_fetchrun *e, const struct sf_rec *rec, const char *name,
     long line)
 {
 	if (e->c.opts->fmt != SF_FMT_NDJSON && rec->kind == SF_KIND_ERROR) {
-		/* an upstream failure must not vanish: said as the run's are */
+		/* (nwmdrv) an upstream failure must not vanish: said as ours */
 		sf_note_rec(e->c.note, e->c.note_arg, rec);
 		return;
 	}
@@ -1071,6 +1074,7 @@ sf_fetchrun_tally(const struct sf_fetchrun *e)
 	return &e->tally;
 }
 
+/* (nwmdrv) */
 const struct sf_http_stats *
 sf_fetchrun_http_stats(const struct sf_fetchrun *e)
 {

@@ -25,17 +25,16 @@
  *      (sf_fetch_pass): at once, or in their place among the output when
  *      the driver is ordered (in CSV they are left out: "warning:
  *      stdin:N: KIND record left out: CSV output holds obs records
- *      only", but an error record is said on stderr as the run's own
- *      are, "station 'ID': MESSAGE"). A line that is no record is "stdin:N: MESSAGE" (the
- *      reader's). A request of the driver's without a station is
- *      "stdin:N: request without a station" and no record; one the
- *      span or take refuses is "stdin:N: station 'ID': MESSAGE" and an
- *      error record. For drivers of observations the engine sets the
+ *      only"; an error record is said on stderr as the run's are,
+ *      "station 'ID': MESSAGE" (nwmdrv)). A line that is no record is
+ *      "stdin:N: MESSAGE" (the reader's). A request of the driver's
+ *      without a station is "stdin:N: request without a station" and no
+ *      record; one the span or take refuses is "stdin:N: station 'ID': MESSAGE"
+ *      and an error record. For drivers of observations the engine sets the
  *      station's type to daily_mean or realtime_15min (none given is
- *      daily_mean) and its agency to the driver's when none was given.
- *      Stations given as options (-s) are requests too, built from
- *      --config, --type, --start and --end (their errors are usage
- *      errors).
+ *      daily_mean) and its agency to the driver's when none was given. Stations
+ *      given as options (-s) are requests too, built from --config, --type,
+ *      --start and --end (their errors are usage errors).
  *   2. Plan. The driver cuts the taken stations into jobs
  *      (sf_fetchrun_job), each a set of stations fetched together.
  *   3. Fetch. Jobs run up to -j at once over one sf_http client. A job
@@ -316,10 +315,11 @@ struct sf_fetch_driver {
 	int (*answer)(void *p, const struct sf_http_res *res,
 	    struct sf_err *err);
 	/*
-	 * Optional: words the failure of station s, msg as the engine says it
-	 * ("GET URL: WHAT", the answer's, the window's), into rec (the error
-	 * record's message) and line (the line on stderr, without the
-	 * program's name). NULL: rec is msg, line "station 'ID': msg".
+	 * (nwmdrv) Optional: words the failure of station s, msg as the
+	 * engine says it ("GET URL: WHAT", the answer's, the window's), into
+	 * rec (the error record's message) and line (the line on stderr,
+	 * without the program's name). NULL: rec is msg, line "station 'ID':
+	 * msg".
 	 */
 	void (*failure)(void *ctx, const struct sf_fetch_station *s,
 	    const char *msg, struct sf_buf *rec, struct sf_buf *line);
@@ -365,7 +365,7 @@ int sf_fetchrun_options(struct sf_fetchrun *e, struct sf_err *err);
 int sf_fetchrun_read(struct sf_fetchrun *e, FILE *fp, const char *name);
 
 /*
- * Takes r, a request the program made (line 0, as the options' are) or
+ * (nwmdrv) Takes r, a request the program made (line 0, as the options' are) or
  * read itself (its input line), as sf_fetchrun_read takes the driver's
  * requests: returns 0 when taken, 1 when there is nothing to fetch, -1
  * with err when refused (with a line, its error record is written in
@@ -401,7 +401,10 @@ void sf_fetchrun_note(struct sf_fetchrun *e, int level, const char *fmt,
 
 /* The run's counters (the progress line's), read after sf_fetchrun_run. */
 const struct sf_fetch_tally *sf_fetchrun_tally(const struct sf_fetchrun *e);
-/* The HTTP client's counters (retries), read after sf_fetchrun_run. */
+/*
+ * (nwmdrv) The HTTP client's counters (retries), read after
+ * sf_fetchrun_run. (ecdrv's sf_fetchrun_http gives the same.)
+ */
 const struct sf_http_stats *sf_fetchrun_http_stats(
     const struct sf_fetchrun *e);
 
