@@ -127,7 +127,7 @@ check_options(const struct sf_fetchrun_opts *o, struct own *w)
 		for (i = 0; i < o->nstations; i++)
 			check_id("-s", o->stations[i]);
 		bad = w->ngauges ? "--gauge" : w->nreaches ? "--reach" :
-		    w->series_set ? "--series" : o->config ? "--config" :
+		    o->type ? "-t" : w->series_set ? "--series" : o->config ? "--config" :
 		    w->fmt_set ? "--format" : NULL;
 		if (bad != NULL) {
 			sf_error("--mappings writes mapping CSV: %s is not one "
@@ -167,8 +167,10 @@ base_url(const char *opt)
 	return sf_buf_detach(&b);
 }
 
-/* Takes id, of an option, as a request (a gauge, a reach or, with
- * --mappings, a station to look up). */
+/*
+ * Takes id, of an option, as a request: a gauge, a reach or, with
+ * --mappings, a station to look up.
+ */
 static void
 take_option(struct sf_fetchrun *e, const struct sf_fetchrun_opts *o,
     const struct own *w, const char *id, int reach)
