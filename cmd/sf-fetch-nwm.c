@@ -157,12 +157,9 @@ base_url(const char *opt)
 {
 	struct sf_buf b = SF_BUF_INIT;
 	struct sf_err err;
-	const char *base = opt;
 
-	if (base == NULL && (base = getenv("SF_NWPS_URL")) != NULL &&
-	    *base == '\0')
-		base = NULL;
-	if (sf_http_url_base(&b, base ? base : DEFAULT_URL, &err) == -1)
+	if (sf_fetchrun_base_url(&b, opt, "SF_NWPS_URL", DEFAULT_URL,
+	    &err) == -1)
 		usage_error(NULL, err.msg);
 	return sf_buf_detach(&b);
 }

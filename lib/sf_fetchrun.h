@@ -66,17 +66,17 @@
  * page's obs rows), unchecked; they count toward the job's station
  * when it has one.
  *
- * The one rule for error records: an error names the station of the
- * request it fails, with that request's agency (the driver's when the
- * request gave none), its type, and as start the request's start as asked
- * for the job's first window, the failed window's start (an instant) for a
- * later one when it is after the station's start; status is sf_http_error_status, 0 (null) when no answer is to
- * blame. So a failure always counts toward the breaker of the station
- * whose request failed, never toward another's. In CSV an error is only
- * the line on stderr ("station 'ID': message").
+ * The one rule for error records: an error names the station of the request it
+ * fails, with that request's agency (the driver's when the request gave none),
+ * its type, and as start the request's start as asked for the job's first
+ * window, the failed window's start (an instant) for a later one when it is
+ * after the station's start; status is sf_http_error_status, 0 (null) when no
+ * answer is to blame. So a failure always counts toward the breaker of the
+ * station whose request failed, never toward another's. In CSV an error is
+ * only the line on stderr ("station 'ID': message").
  *
  * Memory: one job's window of rows in the store (about 32 bytes a row,
- * plus the text of values the double does not reproduce), one page of
+ * plus the text of values that are no plain decimal), one page of
  * the parser, -j jobs at once: never the bodies, never the whole run. A
  * driver keeps its windows to a size it can afford to hold (a batch of
  * hundreds of stations of 15-minute values is cut into windows of days).
@@ -197,10 +197,20 @@ int sf_fetchrun_opt(struct sf_fetchrun_opts *o, int c, const char *arg,
     struct sf_err *err);
 
 /*
+ * The base URL into b (reset first), checked by sf_http_url_base: opt (the
+ * --base-url given, or NULL), else the environment variable env when set
+ * and not empty, else def. Returns 0, or -1 with err ("base URL 'x':
+ * ..."): a usage error.
+ */
+int sf_fetchrun_base_url(struct sf_buf *b, const char *opt, const char *env,
+    const char *def, struct sf_err *err);
+
+/*
  * One station's request, owned by the engine. The text fields are the
  * request's as asked (NULL or "": not given), copied; in take the driver
- * may narrow span, point agency or type at a string of its own (static,
- * or living as long as the engine) and hang its own data on data.
+ * may narrow span, point config, agency or type at a string of its own
+ * (static, or living as long as the engine) and hang its own data on
+ * data.
  */
 struct sf_fetch_station {
 	const char *config, *id, *agency, *type, *source, *target_id;
@@ -250,6 +260,16 @@ struct sf_fetch_driver {
 	long gap_ms;		/* no request starts within this of an answer */
 	int64_t back;		/* sf_fetch_span's back: no start is now-back;
 				 * 0: a start is required */
+	/*
+	 * (ecdrv) sort_window: a window's rows are sorted by station and
+	 * time across its pages (stable), not page by page: pages that
+	 * are parts of one series (the Datamart's hourly and daily files).
+	 * bare_errors: a page the parser refused fails with the parser's
+	 * message as it is, without "GET URL: " (it names its layout and
+	 * line).
+	 */
+	int sort_window;
+	int bare_errors;
 
 	/*
 	 * Optional: whether request r is the driver's; NULL is
@@ -399,6 +419,21 @@ void sf_fetchrun_newest(struct sf_fetch_job *j, size_t i,
 void sf_fetchrun_note(struct sf_fetchrun *e, int level, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * (ecdrv) In plan: fails station s before any job of it (a station the
+ * driver cannot fetch: its error record, with status (0: null) and msg,
+ * and start null, since no window of it was asked for).
+ */
+void sf_fetchrun_fail(struct sf_fetchrun *e, struct sf_fetch_station *s,
+    long status, const char *msg);
+
+/*
+ * (ecdrv) The engine's HTTP client, for a request of the driver's own in
+ * plan (sf_http_get: the Datamart station list before the stations'
+ * files); borrowed.
+ */
+struct sf_http *sf_fetchrun_http(struct sf_fetchrun *e);
+
 /* The run's counters (the progress line's), read after sf_fetchrun_run. */
 const struct sf_fetch_tally *sf_fetchrun_tally(const struct sf_fetchrun *e);
 /*
@@ -409,13 +444,14 @@ const struct sf_http_stats *sf_fetchrun_http_stats(
     const struct sf_fetchrun *e);
 
 /*
- * The row store: a window's obs rows in a compact form, one arena of
- * packed rows {station index, observed_at as int64, discharge as a double,
- * index of its (config, agency, type, unit, quality_code) in a small
- * table}, about 32 bytes; a value whose text the double does not give back ("1.50")
- * keeps its text, and so does a time that is not sf_time's canonical
- * form. Records of other kinds are kept as text, in arrival order. The
- * engine keeps one per running job; it is here for the tests.
+ * The row store: a window's obs rows in a compact form, one arena of packed
+ * rows {station index, observed_at as int64, discharge as a decimal (int64
+ * digits and a scale: "1.50" stays "1.50"), index of its (config, agency,
+ * type, unit, quality_code) in a small table}, 32 bytes; a value that is no
+ * plain decimal ("1e3") keeps its text, and so does a time that is not
+ * sf_time's canonical form. Records of other kinds are kept as text, in
+ * arrival order. The engine keeps one per running job; it is here for the
+ * tests.
  */
 struct sf_fetch_store;
 
@@ -442,6 +478,8 @@ int sf_fetch_store_add(struct sf_fetch_store *s, const struct sf_rec *rec,
  * sealed before it.
  */
 void sf_fetch_store_seal(struct sf_fetch_store *s);
+/* (ecdrv) Sorts every row sealed as one page (sort_window). */
+void sf_fetch_store_sort(struct sf_fetch_store *s);
 /* Drops what was added since the last seal (a page's failed attempt). */
 void sf_fetch_store_rollback(struct sf_fetch_store *s);
 

@@ -69,11 +69,9 @@ take(void *ctx, struct sf_fetch_station *s, struct sf_err *err)
 		ds->q.kind = SF_NWMFETCH_GAUGE;
 		ds->q.id = s->id;
 	} else {
-		if ((s->config == NULL || *s->config == '\0') &&
-		    d->config != NULL) {
-			free((char *)s->config);	/* the engine's copy */
-			s->config = sf_strdup(d->config);
-		}
+		/* d->config lives as long as the engine (argv) */
+		if (s->config == NULL || *s->config == '\0')
+			s->config = d->config;
 		if (s->agency == NULL || *s->agency == '\0')
 			s->agency = sf_id_agency_guess(s->id);
 		request_of(s, &r);
