@@ -262,4 +262,21 @@ test_expect_success '--help and --version' '
 	test_cmp expect out
 '
 
+test_expect_success 'the options of every fetcher: -t names the series, -j goes to 64' '
+	: >"$SERVER_LOG" &&
+	sf-fetch-nwm -q -j 64 -t NWM_MEDIUM_RANGE --reach 2617456 >out &&
+	grep -q "\"source\":\"NWM_MEDIUM_RANGE\"" out &&
+	echo "GET /reaches/2617456/streamflow?series=medium_range" >expect &&
+	server_requests >actual && test_cmp expect actual &&
+	for args in "-t NWM_TINY --reach 2617456" "-t NOAA_RFC --series rfc -s AMAT2" \
+	    "--start 2024-01-01 -s AMAT2" "--end 2024-01-01 -s AMAT2" \
+	    "--mappings -t NOAA_RFC -s 15258000"
+	do
+		rc=0; sf-fetch-nwm $args </dev/null >out 2>err || rc=$?
+		if [ "$rc" != 2 ]; then echo "$args: exit $rc"; exit 1; fi
+		test_must_be_empty out || exit 1
+	done &&
+	grep "^sf-fetch-nwm: --mappings writes mapping CSV: -t is not one of its options$" err
+'
+
 test_done
