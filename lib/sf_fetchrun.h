@@ -208,8 +208,9 @@ int sf_fetchrun_base_url(struct sf_buf *b, const char *opt, const char *env,
 /*
  * One station's request, owned by the engine. The text fields are the
  * request's as asked (NULL or "": not given), copied; in take the driver
- * may narrow span, point agency or type at a string of its own (static,
- * or living as long as the engine) and hang its own data on data.
+ * may narrow span, point config, agency or type at a string of its own
+ * (static, or living as long as the engine) and hang its own data on
+ * data.
  */
 struct sf_fetch_station {
 	const char *config, *id, *agency, *type, *source, *target_id;
