@@ -19,6 +19,7 @@
 #include "sf_cronio.h"
 #include "sf_db.h"
 #include "sf_log.h"
+#include "sf_map.h"
 #include "sf_report.h"
 #include "sf.h"
 
@@ -273,6 +274,7 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	/* only add creates a database: a typo elsewhere is an error */
+	sf_db_set_seed(sf_map_import_shipped);
 	if ((db = sf_db_open_opt(dbpath, cmd == ADD ? SF_DB_CREATE :
 	    cmd == SHOW || cmd == LIST || cmd == CRONTAB || (cmd == STATIONS &&
 	    strcmp(argv[1], "list") == 0) ? SF_DB_READONLY : 0, &err)) == NULL)

@@ -13,6 +13,7 @@
 #include "sf_db.h"
 #include "sf_cli.h"
 #include "sf_log.h"
+#include "sf_map.h"
 #include "sf_store.h"
 #include "sf.h"
 
@@ -141,7 +142,9 @@ main(int argc, char *argv[])
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 	o.batch = strict ? 0 : (long)batch;
 	o.warn = warn_cb;
-	if ((db = sf_db_open_opt(dbpath, SF_DB_CREATE, &err)) == NULL)
+	sf_db_set_seed(sf_map_import_shipped);
+	if ((db = sf_db_open_opt(dbpath, SF_DB_CREATE | SF_DB_PG,
+	    &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if ((st = sf_store_new(db, &o, &err)) == NULL) {
 		sf_db_close(db);

@@ -172,6 +172,7 @@ main(int argc, char *argv[])
 	o.threads = (int)jobs;
 	o.max_failures = SF_PLAN_MAX_FAILURES;
 	o.log = log_cb;
+	o.no_access_log = sf_log_level() < 0;	/* -q: log_cb drops them */
 	if ((s = sf_http_server_start(&o, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	sf_info("serving '%s' on http://%s%s%s:%u/", path.buf,

@@ -527,7 +527,7 @@ sf_config_rm(struct sf_db *db, const char *name, struct sf_err *err)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return sf_db_fail(db, "removing a configuration", err);
-	if (sqlite3_changes(db->h) == 0) {
+	if (sqlite3_changes(sf_db_sqlite(db)) == 0) {
 		sf_err_set(err, "configuration '%s': not defined", name);
 		return 1;
 	}
@@ -668,7 +668,7 @@ sf_config_stations_rm(struct sf_db *db, const struct sf_config *c,
 		sf_db_bind_text(st, 2, ids[i]);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto fail;
-		if ((gone[i] = sqlite3_changes(db->h) != 0) == 0)
+		if ((gone[i] = sqlite3_changes(sf_db_sqlite(db)) != 0) == 0)
 			continue;
 		removed++;
 		sqlite3_reset(prog);

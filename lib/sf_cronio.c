@@ -316,7 +316,7 @@ sf_cronio_crontab(struct sf_db *db, char *const *names, int n,
 	struct sf_err err;
 	int r, nl;
 
-	if (sf_cronio_paths(db->path, &p, &err) == -1) {
+	if (sf_cronio_paths(sf_db_path_of(db), &p, &err) == -1) {
 		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
 		return -1;
 	}
@@ -349,7 +349,8 @@ sf_cronio_uninstall(const char *dbopt, sf_note_fn *note, void *arg)
 	struct sf_err err;
 	int is_default, r = -1;
 
-	if (sf_db_path(dbopt, &path, &is_default, &err) == -1)
+	if (sf_db_path(dbopt, &path, &is_default, &err) == -1 ||
+	    sf_db_supported(path.buf, 0, &err) == -1)
 		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
 	else if (sf_cronio_paths(path.buf, &p, &err) == -1)
 		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);

@@ -1,7 +1,8 @@
 /*
  * sf_db: opening and migrating the archive. The schema text comes from
  * share/sf/schema.sql, compiled in as sf_schema_sql, so the installed copy
- * and the one the programs create are the same.
+ * and the one the programs create are the same. A PostgreSQL archive is
+ * handed to sf_pg, which has its own schema and migrations.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 #include <sys/stat.h>
 
 #include "sf_db.h"
-#include "sf_map.h"
+#include "sf_log.h"
+#include "sf_pg.h"
 #include "sf_quality.h"
 #include "sf.h"
 
@@ -17,6 +19,21 @@ extern const char *const sf_schema_sql[];
 
 /* How long a writer waits for another one before giving up. */
 #define BUSY_TIMEOUT_MS 120000
+
+struct sf_db {
+	enum sf_db_engine engine;
+	sqlite3 *h;		/* SQLite */
+	struct sf_pg *pg;	/* PostgreSQL */
+	char *path;		/* for messages: never a password */
+};
+
+static sf_db_seed_fn *seed;
+
+void
+sf_db_set_seed(sf_db_seed_fn *fn)
+{
+	seed = fn;
+}
 
 int
 sf_db_path(const char *opt, struct sf_buf *path, int *is_default,
@@ -78,7 +95,8 @@ int
 sf_db_fail(struct sf_db *db, const char *what, struct sf_err *err)
 {
 	return sf_err_set(err, "database '%s': %s: %s", db->path, what,
-	    sqlite3_errmsg(db->h));
+	    db->h != NULL ? sqlite3_errmsg(db->h) :
+	    "not a SQLite archive");
 }
 
 int
@@ -268,7 +286,7 @@ migrate(struct sf_db *db, int readonly, struct sf_err *err)
 	if (v == 0 && create(db, err) == -1)
 		goto fail;
 	/* The seed fills station_mappings when it creates the database. */
-	if (v == 0 && sf_map_import_shipped(db, err) == -1)
+	if (v == 0 && seed != NULL && seed(db, err) == -1)
 		goto fail;
 	/* Each later version adds its step here. */
 	if (v > 0 && v < 2 && sf_db_exec(db, migrate_2, err) == -1)
@@ -338,12 +356,69 @@ open_immutable(struct sf_db *db, const char *path)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+int
+sf_db_supported(const char *path, int flags, struct sf_err *err)
+{
+	if (sf_pg_is_uri(path) && !(flags & SF_DB_PG))
+		return sf_err_set(err, "PostgreSQL archives are not supported "
+		    "by %s yet", sf_log_progname());
+	return 0;
+}
+
+/*
+ * Connects to a PostgreSQL archive: with SF_DB_CREATE its schema is made
+ * or brought up to date; otherwise it must be there already.
+ */
+static struct sf_db *
+open_pg(const char *conninfo, int flags, struct sf_err *err)
+{
+	struct sf_db *db;
+	struct sf_buf name = SF_BUF_INIT;
+	int v;
+
+	if (sf_db_supported(conninfo, flags, err) == -1)
+		return NULL;
+	db = sf_calloc(1, sizeof(*db));
+	db->engine = SF_DB_POSTGRESQL;
+	sf_pg_display(conninfo, &name);
+	db->path = sf_strdup(name.buf);
+	sf_buf_release(&name);
+	if ((db->pg = sf_pg_open(conninfo, err)) == NULL)
+		goto fail;
+	if (flags & SF_DB_CREATE) {
+		if (sf_pg_migrate(db->pg, NULL, err) == -1)
+			goto fail;
+		return db;
+	}
+	if (sf_pg_schema_version(db->pg, &v, err) == -1)
+		goto fail;
+	if (v == 0) {
+		sf_err_set(err, "database '%s': not an sf database, or not yet "
+		    "created", db->path);
+		goto fail;
+	}
+	if (v > SF_PG_SCHEMA_VERSION) {
+		sf_err_set(err, "database '%s': schema version %d is newer "
+		    "than this sf understands (%d)", db->path, v,
+		    SF_PG_SCHEMA_VERSION);
+		goto fail;
+	}
+	return db;
+fail:
+	sf_db_close(db);
+	return NULL;
+}
+
 struct sf_db *
 sf_db_open(const char *path, int flags, struct sf_err *err)
 {
-	struct sf_db *db = sf_calloc(1, sizeof(*db));
+	struct sf_db *db;
 	int oflags;
 
+	if (sf_pg_is_uri(path))
+		return open_pg(path, flags, err);
+	db = sf_calloc(1, sizeof(*db));
+	db->engine = SF_DB_SQLITE;
 	db->path = sf_strdup(path);
 	/* A connection is used by one thread: no mutexes on the hot path. */
 	if (flags & SF_DB_READONLY)
@@ -396,6 +471,7 @@ sf_db_open_opt(const char *opt, int flags, struct sf_err *err)
 
 	if (sf_db_path(opt, &path, &is_default, err) == 0 &&
 	    (!is_default || !(flags & SF_DB_CREATE) ||
+	    sf_pg_is_uri(path.buf) ||
 	    make_parent(path.buf, err) == 0))
 		db = sf_db_open(path.buf, flags, err);
 	sf_buf_release(&path);
@@ -408,8 +484,33 @@ sf_db_close(struct sf_db *db)
 	if (db == NULL)
 		return;
 	sqlite3_close(db->h);
+	sf_pg_close(db->pg);
 	free(db->path);
 	free(db);
+}
+
+enum sf_db_engine
+sf_db_engine(const struct sf_db *db)
+{
+	return db->engine;
+}
+
+const char *
+sf_db_path_of(const struct sf_db *db)
+{
+	return db->path;
+}
+
+sqlite3 *
+sf_db_sqlite(struct sf_db *db)
+{
+	return db->h;
+}
+
+struct sf_pg *
+sf_db_pg(struct sf_db *db)
+{
+	return db->pg;
 }
 
 sqlite3_stmt *
@@ -417,6 +518,10 @@ sf_db_prepare(struct sf_db *db, const char *sql, struct sf_err *err)
 {
 	sqlite3_stmt *st = NULL;
 
+	if (db->h == NULL) {
+		sf_db_fail(db, "preparing a statement", err);
+		return NULL;
+	}
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
 	    NULL) != SQLITE_OK) {
 		sf_db_fail(db, "preparing a statement", err);
@@ -428,7 +533,8 @@ sf_db_prepare(struct sf_db *db, const char *sql, struct sf_err *err)
 int
 sf_db_exec(struct sf_db *db, const char *sql, struct sf_err *err)
 {
-	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (db->h == NULL || sqlite3_exec(db->h, sql, NULL, NULL, NULL) !=
+	    SQLITE_OK)
 		return sf_db_fail(db, "executing", err);
 	return 0;
 }
@@ -436,8 +542,8 @@ sf_db_exec(struct sf_db *db, const char *sql, struct sf_err *err)
 int
 sf_db_begin(struct sf_db *db, struct sf_err *err)
 {
-	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (db->h == NULL || sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL,
+	    NULL, NULL) != SQLITE_OK)
 		return sf_db_fail(db, "starting a transaction", err);
 	return 0;
 }
@@ -445,7 +551,8 @@ sf_db_begin(struct sf_db *db, struct sf_err *err)
 int
 sf_db_commit(struct sf_db *db, struct sf_err *err)
 {
-	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (db->h == NULL || sqlite3_exec(db->h, "COMMIT", NULL, NULL,
+	    NULL) != SQLITE_OK) {
 		sf_db_fail(db, "committing", err);
 		sf_db_rollback(db);
 		return -1;
@@ -456,7 +563,7 @@ sf_db_commit(struct sf_db *db, struct sf_err *err)
 void
 sf_db_rollback(struct sf_db *db)
 {
-	if (!sqlite3_get_autocommit(db->h))
+	if (db->h != NULL && !sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 

@@ -1,6 +1,13 @@
 /*
- * sf_db: the archive's SQLite file: finding it, opening, creating and
- * migrating it, and the few calls every user of it needs.
+ * sf_db: the archive: finding it, opening, creating and migrating it, and
+ * the few calls every user of it needs.
+ *
+ * An archive is a SQLite file, or a PostgreSQL database named by a
+ * postgresql:// or postgres:// URI or a libpq key=value string (sf_pg).
+ * The handle is opaque: modules reach the engine through sf_db_engine and
+ * sf_db_sqlite / sf_db_pg. The sqlite3 calls below (prepare, exec, the
+ * transactions) are for SQLite archives; on a PostgreSQL one they fail
+ * with an error and never touch a NULL handle.
  *
  * Every statement is prepared with bound parameters; nothing here builds
  * SQL from data.
@@ -16,18 +23,35 @@
 /* The schema version this sf writes (PRAGMA user_version). */
 #define SF_DB_SCHEMA_VERSION 3
 
-struct sf_db {
-	sqlite3 *h;
-	char *path;
+struct sf_db;
+struct sf_pg;
+
+enum sf_db_engine {
+	SF_DB_SQLITE,
+	SF_DB_POSTGRESQL
 };
 
 enum {
 	SF_DB_CREATE = 1,	/* create the file (and, for the default path,
 				   its directory) when missing */
-	SF_DB_READONLY = 2	/* open for reading; never create or migrate;
+	SF_DB_READONLY = 2,	/* open for reading; never create or migrate;
 				   works without write access to the file or
 				   its directory (see sf_db_open) */
+	SF_DB_PG = 4		/* the caller handles PostgreSQL archives;
+				   without it a PostgreSQL name is refused:
+				   "PostgreSQL archives are not supported
+				   by PROG yet" */
 };
+
+/*
+ * The seed's data that modules above this one own (sf_map's shipped
+ * station mappings): run once, inside the creating transaction, when
+ * sf_db_open creates a SQLite archive. Programs that create archives set
+ * it before opening (sf_db_set_seed(sf_map_import_shipped)); NULL, the
+ * default, seeds nothing. A failing seed undoes the creation.
+ */
+typedef int sf_db_seed_fn(struct sf_db *db, struct sf_err *err);
+void sf_db_set_seed(sf_db_seed_fn *fn);
 
 /*
  * Fills path with the database to use: opt when not NULL, else $SF_DB,
@@ -39,7 +63,11 @@ int sf_db_path(const char *opt, struct sf_buf *path, int *is_default,
     struct sf_err *err);
 
 /*
- * Opens the database at path: WAL mode, a busy timeout (so an overlapping
+ * Opens the database at path. A PostgreSQL name (sf_pg_is_uri) needs
+ * SF_DB_PG: it is connected to, and with SF_DB_CREATE its schema is
+ * created or migrated under an advisory lock (sf_pg_migrate); without
+ * SF_DB_CREATE a database without the sf schema is an error. Otherwise
+ * path is a SQLite file: WAL mode, a busy timeout (so an overlapping
  * run waits rather than fails), foreign keys on. With SF_DB_CREATE a
  * missing file is created; an empty file gets the schema; an older schema
  * is migrated. A file that is not an sf database, or has a newer schema,
@@ -52,11 +80,33 @@ int sf_db_path(const char *opt, struct sf_buf *path, int *is_default,
  */
 struct sf_db *sf_db_open(const char *path, int flags, struct sf_err *err);
 
+/*
+ * -1 with err "PostgreSQL archives are not supported by PROG yet" when
+ * path names a PostgreSQL archive and flags lack SF_DB_PG; else 0. For
+ * callers that use the archive's name without opening it.
+ */
+int sf_db_supported(const char *path, int flags, struct sf_err *err);
+
 /* Opens the database named by opt (see sf_db_path). */
 struct sf_db *sf_db_open_opt(const char *opt, int flags, struct sf_err *err);
 
 /* Finalizes nothing: callers finalize their statements first. */
 void sf_db_close(struct sf_db *db);
+
+/* The engine of db. */
+enum sf_db_engine sf_db_engine(const struct sf_db *db);
+
+/*
+ * The name db was opened by, for messages: the file's path, or for
+ * PostgreSQL the URI without its password.
+ */
+const char *sf_db_path_of(const struct sf_db *db);
+
+/* The SQLite handle of db; NULL for a PostgreSQL archive. */
+sqlite3 *sf_db_sqlite(struct sf_db *db);
+
+/* The PostgreSQL connection of db; NULL for a SQLite archive. */
+struct sf_pg *sf_db_pg(struct sf_db *db);
 
 /* Prepares sql; returns the statement (caller finalizes) or NULL. */
 sqlite3_stmt *sf_db_prepare(struct sf_db *db, const char *sql,

@@ -376,7 +376,7 @@ sf_health_prune(struct sf_db *db, int64_t before, long long *n,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		r = sf_db_fail(db, "pruning data_pull_logs", err);
 	else
-		*n = sqlite3_changes(db->h);
+		*n = sqlite3_changes(sf_db_sqlite(db));
 	sqlite3_finalize(st);
 	return r;
 }

@@ -30,6 +30,8 @@ struct sf_http_server_opts {
 	 */
 	void (*log)(void *arg, int level, const char *line);
 	void *arg;
+	/* 1: no access log lines at all (log would drop them: -q). */
+	int no_access_log;
 };
 
 struct sf_http_server;

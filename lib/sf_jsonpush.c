@@ -46,6 +46,7 @@ struct sf_jsonpush {
 	int skip_next;		/* the next value is skipped */
 	int is_key;		/* the string being read is a member name */
 	int store;		/* the string being read is kept */
+	int high;		/* and holds a byte >= 0x80 as sent */
 	unsigned hex;		/* the \u digits so far */
 	int nhex;
 	unsigned hi;		/* a high surrogate awaiting its low half */
@@ -103,6 +104,14 @@ long long
 sf_jsonpush_offset(const struct sf_jsonpush *jp)
 {
 	return jp->off;
+}
+
+void
+sf_jsonpush_resume(struct sf_jsonpush *jp, long long n)
+{
+	jp->off += n;
+	if (n > 0 && jp->st != ST_FAIL)
+		jp->st = ST_COMMA_OR_END;
 }
 
 size_t
@@ -228,6 +237,7 @@ string_begin(struct sf_jsonpush *jp, int is_key)
 	jp->is_key = is_key;
 	jp->store = !(jp->skip_depth >= 0 || (!is_key && jp->skip_next));
 	jp->hi = 0;
+	jp->high = 0;
 	sf_buf_reset(&jp->tok);
 	jp->st = ST_STR;
 }
@@ -289,7 +299,9 @@ string_end(struct sf_jsonpush *jp, struct sf_err *err, long long pos)
 		value_done(jp);
 		return 0;
 	}
-	if (!utf8_ok((const unsigned char *)jp->tok.buf, jp->tok.len))
+	/* ASCII as sent (escapes give valid UTF-8): nothing to check. */
+	if (jp->high &&
+	    !utf8_ok((const unsigned char *)jp->tok.buf, jp->tok.len))
 		return failf(jp, err, pos, "invalid UTF-8 in a string");
 	if (jp->is_key) {
 		jp->st = ST_COLON;
@@ -445,11 +457,18 @@ hexval(int c)
 	return -1;
 }
 
-/* The bytes that end a run of plain string bytes: '"', '\\', controls. */
+/*
+ * The bytes that end a run of plain string bytes: '"', '\\', controls; and
+ * those >= 0x80, noted in high so that an ASCII string (nearly every one)
+ * skips the UTF-8 check.
+ */
+#define HIGH16 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
 static const unsigned char str_special[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = 1, ['\\'] = 1
+	['"'] = 1, ['\\'] = 1,
+	[0x80] = HIGH16, [0x90] = HIGH16, [0xa0] = HIGH16, [0xb0] = HIGH16,
+	[0xc0] = HIGH16, [0xd0] = HIGH16, [0xe0] = HIGH16, [0xf0] = HIGH16
 };
 
 int
@@ -473,8 +492,14 @@ sf_jsonpush_feed(struct sf_jsonpush *jp, const char *buf, size_t n,
 				return failf(jp, err, pos,
 				    "a lone surrogate in a string");
 			q = p;
-			while (q < e && !str_special[*q])
+			for (;;) {
+				while (q < e && !str_special[*q])
+					q++;
+				if (q == e || str_special[*q] != 2)
+					break;
+				jp->high = 1;
 				q++;
+			}
 			if (q > p && jp->store) {
 				if (jp->tok.len + (size_t)(q - p) >
 				    SF_JSONPUSH_MAXTOK)

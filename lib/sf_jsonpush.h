@@ -91,6 +91,17 @@ int sf_jsonpush_depth(const struct sf_jsonpush *jp);
 /* The bytes fed so far. */
 long long sf_jsonpush_offset(const struct sf_jsonpush *jp);
 
+/*
+ * Says the caller read the next n bytes of the text itself instead of
+ * feeding them: elements of the array open now, with the commas between
+ * them, the last element complete. They count in the byte offsets, and
+ * when n > 0 the tokenizer goes on as after an element: a ',' or the
+ * array's end comes next. The caller vouches for those bytes (sf_usgs
+ * reads the features of a long page this way). Only between feeds, with
+ * an array open and nothing being skipped.
+ */
+void sf_jsonpush_resume(struct sf_jsonpush *jp, long long n);
+
 /* The bytes the tokenizer holds (its token buffer), for memory tests. */
 size_t sf_jsonpush_mem(const struct sf_jsonpush *jp);
 

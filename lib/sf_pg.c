@@ -27,13 +27,19 @@ extern const char *const sf_schema_pg_sql[];
 #define CONFIG_CLASS 0x7366
 /* Bytes of COPY text gathered before they go to the server. */
 #define COPY_CHUNK 65536
+/* Rows of a batch below which it is applied through the key's index. */
+#define SMALL_BATCH 200000
 
 struct sf_pg {
 	PGconn *conn;
 	int staged;		/* staging table: 0 none, 1 made, 2 made in
 				   the open batch (gone if it rolls back) */
 	int loading;		/* a batch is open: transaction and COPY */
+	int copying;		/* the batch's COPY is open (a statement
+				   run during the batch ends it) */
+	int64_t now;		/* loaded_at; 0: now() */
 	int unordered;		/* the batch may repeat a key */
+	int all_new;		/* every row of the batch is_new */
 	int64_t rows;		/* rows in the batch */
 	int citus;		/* -1 not known yet, 0 no, 1 distributed */
 	int64_t prev_station, prev_t;	/* the last row's key */
@@ -105,6 +111,46 @@ sf_pg_is_uri(const char *s)
 	return 1;
 }
 
+/* opt: the value of keyword in the parsed options o, or NULL */
+static const char *
+opt(PQconninfoOption *o, const char *keyword)
+{
+	for (; o != NULL && o->keyword != NULL; o++)
+		if (strcmp(o->keyword, keyword) == 0)
+			return o->val != NULL && *o->val != '\0' ? o->val :
+			    NULL;
+	return NULL;
+}
+
+void
+sf_pg_display(const char *conninfo, struct sf_buf *out)
+{
+	PQconninfoOption *o;
+	const char *user, *host, *port, *db;
+	char *msg = NULL;
+
+	sf_buf_adds(out, "postgresql://");
+	if ((o = PQconninfoParse(conninfo, &msg)) == NULL) {
+		PQfreemem(msg);
+		return;
+	}
+	user = opt(o, "user");
+	host = opt(o, "host");
+	port = opt(o, "port");
+	db = opt(o, "dbname");
+	if (user != NULL)
+		sf_buf_addf(out, "%s@", user);
+	/* a socket directory reads better as an option than in the path */
+	if (host != NULL && *host != '/')
+		sf_buf_adds(out, host);
+	if (port != NULL)
+		sf_buf_addf(out, ":%s", port);
+	sf_buf_addf(out, "/%s", db != NULL ? db : "");
+	if (host != NULL && *host == '/')
+		sf_buf_addf(out, "?host=%s", host);
+	PQconninfoFree(o);
+}
+
 struct sf_pg *
 sf_pg_open(const char *conninfo, struct sf_err *err)
 {
@@ -153,6 +199,8 @@ sf_pg_close(struct sf_pg *pg)
 	free(pg);
 }
 
+static int copy_end(struct sf_pg *, struct sf_err *);
+
 int
 sf_pg_exec(struct sf_pg *pg, const char *sql, int n,
     const char *const *params, int64_t *out, int *isnull,
@@ -162,6 +210,8 @@ sf_pg_exec(struct sf_pg *pg, const char *sql, int n,
 	ExecStatusType st;
 	char *end;
 
+	if (pg->copying && copy_end(pg, err) == -1)
+		return -1;
 	r = PQexecParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0);
 	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -188,17 +238,47 @@ sf_pg_exec(struct sf_pg *pg, const char *sql, int n,
 }
 
 int
-sf_pg_exec_rows(struct sf_pg *pg, const char *sql, int n,
-    const char *const *params, int64_t *rows, struct sf_err *err)
+sf_pg_query(struct sf_pg *pg, const char *sql, int n,
+    const char *const *params, struct sf_pg_row *row, struct sf_err *err)
 {
 	PGresult *r;
+	ExecStatusType st;
+	int i;
 
+	memset(row, 0, sizeof(*row));
+	if (pg->copying && copy_end(pg, err) == -1)
+		return -1;
 	r = PQexecParams(pg->conn, sql, n, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+	st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		return res_err(pg, r, "statement", err);
-	*rows = strtoll(PQcmdTuples(r), NULL, 10);
+	row->changed = strtoll(PQcmdTuples(r), NULL, 10);
+	if (st == PGRES_TUPLES_OK && PQntuples(r) > 0) {
+		row->found = 1;
+		for (i = 0; i < PQnfields(r) && i < SF_PG_COLS; i++)
+			if (!PQgetisnull(r, 0, i))
+				row->col[i] = sf_strdup(PQgetvalue(r, 0, i));
+	}
 	PQclear(r);
 	return 0;
+}
+
+void
+sf_pg_row_clear(struct sf_pg_row *row)
+{
+	int i;
+
+	for (i = 0; i < SF_PG_COLS; i++) {
+		free(row->col[i]);
+		row->col[i] = NULL;
+	}
+	row->found = 0;
+}
+
+void
+sf_pg_set_now(struct sf_pg *pg, int64_t now)
+{
+	pg->now = now;
 }
 
 int
@@ -383,11 +463,54 @@ sf_pg_copy_obs(struct sf_buf *b, int64_t n, const struct sf_pg_obs *o,
 	return 0;
 }
 
-int
-sf_pg_load_begin(struct sf_pg *pg, struct sf_err *err)
+/* copy_start: opens the COPY into the staging table */
+static int
+copy_start(struct sf_pg *pg, struct sf_err *err)
 {
 	PGresult *r;
 
+	r = PQexec(pg->conn, "COPY sf_obs_stage FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		return res_err(pg, r, "load", err);
+	PQclear(r);
+	pg->copying = 1;
+	return 0;
+}
+
+static int flush(struct sf_pg *, struct sf_err *);
+
+/*
+ * copy_end: sends what is gathered and ends the COPY; the batch's
+ * transaction stays open. On failure the COPY is over and the transaction
+ * failed: the caller aborts the batch.
+ */
+static int
+copy_end(struct sf_pg *pg, struct sf_err *err)
+{
+	PGresult *r;
+	int rc = 0;
+
+	pg->copying = 0;
+	if (flush(pg, err) == -1) {
+		PQputCopyEnd(pg->conn, "sf: load aborted");
+		rc = -1;
+	} else if (PQputCopyEnd(pg->conn, NULL) != 1) {
+		rc = pg_err(err, "load", PQerrorMessage(pg->conn));
+	}
+	while ((r = PQgetResult(pg->conn)) != NULL) {
+		if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK) {
+			res_err(pg, r, "load", err);
+			rc = -1;
+			continue;
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+int
+sf_pg_load_begin(struct sf_pg *pg, struct sf_err *err)
+{
 	if (pg->loading)
 		return sf_err_set(err, "postgresql: load: a batch is open");
 	if (sf_pg_exec(pg, "BEGIN", 0, NULL, NULL, NULL, err) == -1)
@@ -400,16 +523,13 @@ sf_pg_load_begin(struct sf_pg *pg, struct sf_err *err)
 		goto fail;
 	if (!pg->staged)
 		pg->staged = 2;
-	r = PQexec(pg->conn, "COPY sf_obs_stage FROM STDIN");
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		res_err(pg, r, "load", err);
+	sf_buf_reset(&pg->copy);
+	if (copy_start(pg, err) == -1)
 		goto fail;
-	}
-	PQclear(r);
 	pg->loading = 1;
 	pg->unordered = 0;
+	pg->all_new = 1;
 	pg->rows = 0;
-	sf_buf_reset(&pg->copy);
 	sf_buf_reset(&pg->prev_type);
 	return 0;
 fail:
@@ -439,6 +559,10 @@ sf_pg_load_obs(struct sf_pg *pg, const struct sf_pg_obs *o,
 
 	if (!pg->loading)
 		return sf_err_set(err, "postgresql: load: no batch is open");
+	if (!pg->copying && copy_start(pg, err) == -1) {
+		sf_pg_load_abort(pg);
+		return -1;
+	}
 	if (sf_pg_copy_obs(&pg->copy, pg->rows, o, err) == -1) {
 		sf_pg_load_abort(pg);
 		return -1;
@@ -455,6 +579,8 @@ sf_pg_load_obs(struct sf_pg *pg, const struct sf_pg_obs *o,
 		if (c <= 0)
 			pg->unordered = 1;
 	}
+	if (!o->is_new)
+		pg->all_new = 0;
 	pg->prev_station = o->station_id;
 	pg->prev_t = o->observed_at;
 	if (strcmp(o->type, pg->prev_type.buf) != 0) {
@@ -468,6 +594,9 @@ sf_pg_load_obs(struct sf_pg *pg, const struct sf_pg_obs *o,
 	}
 	return 0;
 }
+
+/* The loader's clock: $1, seconds since 1970, or the server's. */
+#define NOW_SQL "coalesce(to_timestamp($1::bigint), now())"
 
 /* Keeps the last row of each key (n is the row's place in the batch). */
 static const char dedup_sql[] =
@@ -496,22 +625,25 @@ static const char changed_sql[] =
 "  observed_at, type, discharge, unit, quality_code, loaded_at,"
 "  replaced_at)"
 " SELECT station_id, observed_at, type, discharge, unit, quality_code,"
-"  loaded_at, now() FROM c),"
+"  loaded_at, " NOW_SQL " FROM c),"
 " u AS (UPDATE discharge_observations o SET discharge = c.new_discharge,"
-"  unit = c.new_unit, quality_code = c.new_quality_code, loaded_at = now()"
+"  unit = c.new_unit, quality_code = c.new_quality_code, loaded_at = " NOW_SQL
 " FROM c WHERE o.station_id = c.station_id AND o.type = c.type"
 "  AND o.observed_at = c.observed_at RETURNING 1)"
 " SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM u)";
 
-/* New rows; a row another session inserted meanwhile is left to it. */
+/*
+ * New rows; rows already there (and any another session inserted
+ * meanwhile) are left alone: ON CONFLICT checks the key before it writes
+ * the row, so a present row costs one probe of the index and writes
+ * nothing.
+ */
 static const char new_sql[] =
 "INSERT INTO discharge_observations (station_id, observed_at, discharge,"
 " unit, type, quality_code, loaded_at)"
 " SELECT s.station_id, to_timestamp(s.t), s.discharge, s.unit, s.type,"
-"  s.quality_code, now()"
-" FROM sf_obs_stage s WHERE NOT EXISTS (SELECT 1"
-"  FROM discharge_observations o WHERE o.station_id = s.station_id"
-"  AND o.type = s.type AND o.observed_at = to_timestamp(s.t))"
+"  s.quality_code, " NOW_SQL
+" FROM sf_obs_stage s"
 " ON CONFLICT (station_id, type, observed_at) DO NOTHING";
 
 /* found: runs changed_sql, *found and *updated its two numbers */
@@ -520,8 +652,11 @@ found(struct sf_pg *pg, int64_t *nfound, int64_t *updated,
     struct sf_err *err)
 {
 	PGresult *r;
+	char now[24];
+	const char *p[] = { pg->now ? now : NULL };
 
-	r = PQexecParams(pg->conn, changed_sql, 0, NULL, NULL, NULL, NULL, 0);
+	snprintf(now, sizeof(now), "%" PRId64, pg->now);
+	r = PQexecParams(pg->conn, changed_sql, 1, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
 	    PQnfields(r) != 2)
 		return res_err(pg, r, "load", err);
@@ -531,13 +666,17 @@ found(struct sf_pg *pg, int64_t *nfound, int64_t *updated,
 	return 0;
 }
 
-/* apply: runs sql, *n its row count */
+/* apply: runs sql (with the clock as $1 if withnow), *n its row count */
 static int
-apply(struct sf_pg *pg, const char *sql, int64_t *n, struct sf_err *err)
+apply(struct sf_pg *pg, const char *sql, int withnow, int64_t *n,
+    struct sf_err *err)
 {
 	PGresult *r;
+	char now[24];
+	const char *p[] = { pg->now ? now : NULL };
 
-	r = PQexecParams(pg->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	snprintf(now, sizeof(now), "%" PRId64, pg->now);
+	r = PQexecParams(pg->conn, sql, withnow, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		return res_err(pg, r, "load", err);
 	*n = strtoll(PQcmdTuples(r), NULL, 10);
@@ -550,45 +689,45 @@ sf_pg_load_commit(struct sf_pg *pg, struct sf_pg_counts *c,
     struct sf_err *err)
 {
 	struct sf_pg_counts k = { 0, 0, 0 };
-	PGresult *r;
 	int64_t dups = 0, nfound = 0;
 
 	if (!pg->loading)
 		return sf_err_set(err, "postgresql: load: no batch is open");
-	if (flush(pg, err) == -1)
+	if (pg->copying && copy_end(pg, err) == -1)
 		goto fail;
-	if (PQputCopyEnd(pg->conn, NULL) != 1) {
-		pg_err(err, "load", PQerrorMessage(pg->conn));
-		goto fail;
-	}
 	pg->loading = 0;
-	r = PQgetResult(pg->conn);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		res_err(pg, r, "load", err);
-		while ((r = PQgetResult(pg->conn)) != NULL)
-			PQclear(r);
+	/*
+	 * Hash joins of a big batch in memory rather than in batches. A
+	 * batch much smaller than the archive (sf-load's, 20000 rows) must
+	 * probe the key's index row by row: the planner, costing pages as
+	 * if read from disk, would scan the whole table for each batch, and
+	 * a load would grow with the square of its size.
+	 */
+	if (pg->rows > 0 && sf_pg_exec(pg, pg->rows < SMALL_BATCH ?
+	    "SELECT set_config('work_mem', '64MB', true),"
+	    " set_config('enable_hashjoin', 'off', true),"
+	    " set_config('enable_mergejoin', 'off', true)" :
+	    "SELECT set_config('work_mem', '64MB', true)", 0, NULL, NULL,
+	    NULL, err) == -1)
 		goto fail;
-	}
-	PQclear(r);
-	while ((r = PQgetResult(pg->conn)) != NULL)
-		PQclear(r);
-	/* hash joins of a big batch in memory rather than in batches */
-	if (sf_pg_exec(pg, "SET LOCAL work_mem = '64MB'", 0, NULL, NULL,
-	    NULL, err) == -1 ||
-	    (pg->unordered && apply(pg, dedup_sql, &dups, err) == -1) ||
-	    (pg->citus == -1 &&
-	    citus_is(pg, &pg->citus, err) == -1))
+	if (pg->rows > 0 && pg->unordered &&
+	    apply(pg, dedup_sql, 0, &dups, err) == -1)
+		goto fail;
+	if (pg->citus == -1 && citus_is(pg, &pg->citus, err) == -1)
 		goto fail;
 	if (pg->citus) {
 		/* on a cluster: the same steps, co-located on the workers */
-		if (citus_apply(pg, pg->rows - dups, &k, err) == -1)
+		if (pg->rows > 0 &&
+		    citus_apply(pg, pg->rows - dups, &k, err) == -1)
 			goto fail;
 	} else {
-		if (found(pg, &nfound, &k.updated, err) == -1)
+		/* an append (every row newer than its series) finds nothing */
+		if (pg->rows > 0 && !pg->all_new &&
+		    found(pg, &nfound, &k.updated, err) == -1)
 			goto fail;
-		/* a batch that was all there (a reload) needs no second pass */
+		/* a batch that was all there (a reload): no second pass */
 		if (nfound < pg->rows - dups &&
-		    apply(pg, new_sql, &k.inserted, err) == -1)
+		    apply(pg, new_sql, 1, &k.inserted, err) == -1)
 			goto fail;
 	}
 	if (sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
@@ -608,12 +747,13 @@ sf_pg_load_abort(struct sf_pg *pg)
 {
 	PGresult *r;
 
-	if (pg->loading) {
+	if (pg->copying) {
 		PQputCopyEnd(pg->conn, "sf: load aborted");
 		while ((r = PQgetResult(pg->conn)) != NULL)
 			PQclear(r);
-		pg->loading = 0;
+		pg->copying = 0;
 	}
+	pg->loading = 0;
 	sf_buf_reset(&pg->copy);
 	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
@@ -750,7 +890,7 @@ citus_is(struct sf_pg *pg, int *is, struct sf_err *err)
 	return 0;
 }
 
-/* The steps of a batch; $1 is its load id, $2 now in microseconds. */
+/* The steps of a batch; $1 is its load id, $2 the loader's clock. */
 static const char citus_move_sql[] =
 "INSERT INTO sf_obs_stage_d (load_id, station_id, type, t, discharge,"
 " unit, quality_code) SELECT $1::bigint, station_id, type, t, discharge,"
@@ -764,7 +904,7 @@ static const char citus_move_sql[] =
 " AND (o.discharge IS DISTINCT FROM s.discharge" \
 "  OR o.unit IS DISTINCT FROM s.unit" \
 "  OR o.quality_code IS DISTINCT FROM s.quality_code)"
-#define NOW " to_timestamp($2::bigint / 1e6)"
+#define CITUS_NOW " to_timestamp($2::bigint)"
 
 static const char citus_found_sql[] = "SELECT count(*)" JOIN_STAGE;
 
@@ -772,11 +912,11 @@ static const char citus_rev_sql[] =
 "INSERT INTO discharge_observation_revisions (station_id, observed_at,"
 " type, discharge, unit, quality_code, loaded_at, replaced_at)"
 " SELECT o.station_id, o.observed_at, o.type, o.discharge, o.unit,"
-" o.quality_code, o.loaded_at," NOW JOIN_STAGE CHANGED;
+" o.quality_code, o.loaded_at," CITUS_NOW JOIN_STAGE CHANGED;
 
 static const char citus_upd_sql[] =
 "UPDATE discharge_observations o SET discharge = s.discharge,"
-" unit = s.unit, quality_code = s.quality_code, loaded_at =" NOW
+" unit = s.unit, quality_code = s.quality_code, loaded_at =" CITUS_NOW
 " FROM sf_obs_stage_d s WHERE s.load_id = $1::bigint"
 " AND o.station_id = s.station_id AND o.type = s.type"
 " AND o.observed_at = to_timestamp(s.t)" CHANGED;
@@ -785,11 +925,27 @@ static const char citus_new_sql[] =
 "INSERT INTO discharge_observations (station_id, observed_at, discharge,"
 " unit, type, quality_code, loaded_at)"
 " SELECT s.station_id, to_timestamp(s.t), s.discharge, s.unit, s.type,"
-" s.quality_code," NOW " FROM sf_obs_stage_d s WHERE s.load_id = $1::bigint"
+" s.quality_code," CITUS_NOW " FROM sf_obs_stage_d s"
+" WHERE s.load_id = $1::bigint"
 " AND NOT EXISTS (SELECT 1 FROM discharge_observations o"
 "  WHERE o.station_id = s.station_id AND o.type = s.type"
 "  AND o.observed_at = to_timestamp(s.t))"
 " ON CONFLICT (station_id, type, observed_at) DO NOTHING";
+
+/* citus_step: runs sql with params p (n of them), *changed its row count */
+static int
+citus_step(struct sf_pg *pg, const char *sql, int n, const char *const *p,
+    int64_t *changed, struct sf_err *err)
+{
+	struct sf_pg_row row;
+
+	if (sf_pg_query(pg, sql, n, p, &row, err) == -1)
+		return -1;
+	if (changed != NULL)
+		*changed = row.changed;
+	sf_pg_row_clear(&row);
+	return 0;
+}
 
 static int
 citus_apply(struct sf_pg *pg, int64_t rows, struct sf_pg_counts *k,
@@ -797,26 +953,39 @@ citus_apply(struct sf_pg *pg, int64_t rows, struct sf_pg_counts *k,
 {
 	char id[24], now[24];
 	const char *p[] = { id, now };
-	int64_t v, nfound, moved, dummy;
+	int64_t v, nfound = 0;
 
-	/* now() of the transaction, as the single-server loader writes it */
+	/*
+	 * The batch's id, and the clock fixed here on the coordinator, so
+	 * that no worker reads one of its own.
+	 */
 	if (sf_pg_exec(pg, "SELECT txid_current()", 0, NULL, &v, NULL,
 	    err) == -1)
 		return -1;
 	snprintf(id, sizeof(id), "%" PRId64, v);
-	if (sf_pg_exec(pg, "SELECT (extract(epoch FROM now()) * 1000000)"
+	v = pg->now;
+	if (v == 0 && sf_pg_exec(pg, "SELECT extract(epoch FROM now())"
 	    "::bigint", 0, NULL, &v, NULL, err) == -1)
 		return -1;
 	snprintf(now, sizeof(now), "%" PRId64, v);
-	if (sf_pg_exec_rows(pg, citus_move_sql, 1, p, &moved, err) == -1 ||
-	    sf_pg_exec(pg, citus_found_sql, 1, p, &nfound, NULL, err) == -1 ||
-	    sf_pg_exec_rows(pg, citus_rev_sql, 2, p, &dummy, err) == -1 ||
-	    sf_pg_exec_rows(pg, citus_upd_sql, 2, p, &k->updated, err) == -1)
+	if (citus_step(pg, citus_move_sql, 1, p, NULL, err) == -1)
 		return -1;
-	k->inserted = 0;
+	/* an append (every row newer than its series) finds nothing */
+	if (!pg->all_new &&
+	    (sf_pg_exec(pg, citus_found_sql, 1, p, &nfound, NULL, err) == -1 ||
+	    citus_step(pg, citus_rev_sql, 2, p, NULL, err) == -1 ||
+	    citus_step(pg, citus_upd_sql, 2, p, &k->updated, err) == -1))
+		return -1;
+	/*
+	 * Through the coordinator Citus counts every row of an INSERT ...
+	 * SELECT as inserted, also those ON CONFLICT skips: the new rows are
+	 * the batch's that were not found (the configuration's lock keeps
+	 * other loads of its stations away meanwhile).
+	 */
 	if (nfound < rows &&
-	    sf_pg_exec_rows(pg, citus_new_sql, 2, p, &k->inserted, err) == -1)
+	    citus_step(pg, citus_new_sql, 2, p, NULL, err) == -1)
 		return -1;
-	return sf_pg_exec_rows(pg, "DELETE FROM sf_obs_stage_d"
-	    " WHERE load_id = $1::bigint", 1, p, &dummy, err);
+	k->inserted = rows - nfound;
+	return citus_step(pg, "DELETE FROM sf_obs_stage_d"
+	    " WHERE load_id = $1::bigint", 1, p, NULL, err);
 }

@@ -31,6 +31,10 @@ struct sf_pg_obs {
 	const char *quality_code;	/* NULL: none */
 	double discharge;	/* finite; ignored when !has_discharge */
 	int has_discharge;	/* 0: missing, stored as NULL */
+	int is_new;		/* 1: no stored row can have this key (it is
+				   newer than its series' newest row as the
+				   batch began); a batch of such rows only
+				   inserts, without looking for them */
 };
 
 /* What a committed batch did; the three add up to its distinct rows. */
@@ -48,6 +52,13 @@ struct sf_pg_counts {
 int sf_pg_is_uri(const char *s);
 
 /*
+ * Appends to out a name of the database conninfo names, for messages:
+ * postgresql://USER@HOST:PORT/DBNAME with the parts it gives, never its
+ * password or other options.
+ */
+void sf_pg_display(const char *conninfo, struct sf_buf *out);
+
+/*
  * Connects to the database conninfo names (a URI or key=value string).
  * Returns a connection the caller closes with sf_pg_close(), or NULL with
  * err set (the message never repeats conninfo). The session runs in UTC.
@@ -59,13 +70,40 @@ void sf_pg_close(struct sf_pg *pg);
 
 /*
  * Runs one statement sql with n text parameters $1..$n (params[i] NULL
- * is SQL NULL); sql never holds data. If out is not NULL, it gets the
+ * is SQL NULL); sql never holds data. During a load it runs in the
+ * batch's transaction (see sf_pg_query). If out is not NULL, it gets the
  * first column of the first row as an integer, and *isnull (if not NULL)
  * whether there was none or it was NULL. Returns 0, or -1 with err set.
  */
 int sf_pg_exec(struct sf_pg *pg, const char *sql, int n,
     const char *const *params, int64_t *out, int *isnull,
     struct sf_err *err);
+
+/* A row of sf_pg_query: its columns as text, NULL for SQL NULL. */
+#define SF_PG_COLS 4
+struct sf_pg_row {
+	int found;		/* the statement returned a row */
+	int64_t changed;	/* rows it inserted, updated or deleted */
+	char *col[SF_PG_COLS];	/* of the first row; the caller frees them
+				   with sf_pg_row_clear */
+};
+
+/*
+ * Runs sql as sf_pg_exec does, filling row with the first SF_PG_COLS
+ * columns of its first row and the count of rows it changed. During a
+ * load (sf_pg_load_begin) the statement runs in the batch's transaction:
+ * the COPY is ended first and taken up again by the next sf_pg_load_obs,
+ * into the same staging table. Returns 0, or -1 with err set.
+ */
+int sf_pg_query(struct sf_pg *pg, const char *sql, int n,
+    const char *const *params, struct sf_pg_row *row, struct sf_err *err);
+void sf_pg_row_clear(struct sf_pg_row *row);
+
+/*
+ * The clock of the loader's loaded_at and replaced_at, in seconds since
+ * 1970; 0 (the default) is the server's transaction time, now().
+ */
+void sf_pg_set_now(struct sf_pg *pg, int64_t now);
 
 /*
  * The schema version of the database: 0 when it has no sf schema.
@@ -162,14 +200,6 @@ void sf_pg_load_abort(struct sf_pg *pg);
  */
 int sf_pg_copy_obs(struct sf_buf *b, int64_t n, const struct sf_pg_obs *o,
     struct sf_err *err);
-
-/*
- * Runs sql with n text parameters like sf_pg_exec, a statement that
- * returns no rows; *rows gets the number of rows it touched. Returns 0,
- * or -1 with err set.
- */
-int sf_pg_exec_rows(struct sf_pg *pg, const char *sql, int n,
-    const char *const *params, int64_t *rows, struct sf_err *err);
 
 /* Appends s (NULL: \N) to b escaped as a COPY text field. */
 void sf_pg_copy_field(struct sf_buf *b, const char *s);

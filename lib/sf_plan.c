@@ -456,7 +456,7 @@ sf_plan_reset(struct sf_db *db, const char *name, const char *station,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		r = sf_db_fail(db, "clearing progress", err);
 	else
-		*n = sqlite3_changes(db->h);
+		*n = sqlite3_changes(sf_db_sqlite(db));
 	sqlite3_finalize(st);
 	if (r == 0 && *n == 0 && station != NULL) {
 		/* Nothing to clear: fine for a station of the configuration. */

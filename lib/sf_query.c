@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sf_query.h"
@@ -36,15 +37,20 @@ static const char series_sql[] =
     "ON p.id = c.config_id WHERE p.name = ?4)) "
     "ORDER BY st.station_number, s.type";
 
+/*
+ * The scans give the quality code's id, not its text: a series has a few
+ * codes, and next_row looks each up once a change (qc_sql) rather than
+ * joining quality_codes a row, which cost a b-tree search each.
+ */
 static const char obs_sql[] =
-    "SELECT o.t, o.value, q.code, o.loaded_at FROM obs o "
-    "LEFT JOIN quality_codes q ON q.id = o.qc "
+    "SELECT o.t, o.value, o.qc, o.loaded_at FROM obs o "
     "WHERE o.series = ?1 AND o.t >= ?2 AND o.t <= ?3 ORDER BY o.t";
 
 static const char obs_desc_sql[] =
-    "SELECT o.t, o.value, q.code, o.loaded_at FROM obs o "
-    "LEFT JOIN quality_codes q ON q.id = o.qc "
+    "SELECT o.t, o.value, o.qc, o.loaded_at FROM obs o "
     "WHERE o.series = ?1 AND o.t >= ?2 AND o.t <= ?3 ORDER BY o.t DESC";
+
+static const char qc_sql[] = "SELECT code FROM quality_codes WHERE id = ?1";
 
 /* The value current at ?3 of a value loaded after it. */
 static const char asof_sql[] =
@@ -107,11 +113,15 @@ static const char points_sql[] =
     "AND (?3 IS NULL OR json_extract(j.value, '$.date') <= ?3)";
 
 enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_ASOF_SCAN, ST_HISTORY,
-    ST_STATION, ST_RUNS, ST_POINTS, ST_COUNT };
+    ST_STATION, ST_RUNS, ST_POINTS, ST_CONFIG, ST_QC, ST_COUNT };
 
 static const char *const sqls[ST_COUNT] = {
 	series_sql, obs_sql, obs_desc_sql, asof_sql, asof_scan_sql, history_sql,
-	station_sql, runs_sql, points_sql
+	station_sql, runs_sql, points_sql, config_sql, qc_sql
+};
+
+struct sf_query_stmts {
+	sqlite3_stmt *st[ST_COUNT];
 };
 
 /* One series, as series_sql gives it (strings copied). */
@@ -131,14 +141,15 @@ struct row {
 	int64_t t;
 	int has_value;
 	double value;
-	const char *qc;		/* borrowed from the statement */
+	const char *qc;		/* borrowed until the next row */
 };
 
 struct q {
 	struct sf_db *db;
 	const struct sf_query *q;
 	struct sf_err *err;
-	sqlite3_stmt *st[ST_COUNT];
+	sqlite3_stmt **st;	/* own[], or the kept q->stmts */
+	sqlite3_stmt *own[ST_COUNT];
 	const char *config_out;	/* the config field of obs records */
 	const char *type;	/* q->type, or the configuration's */
 	const char *source;
@@ -152,6 +163,10 @@ struct q {
 	int64_t day;		/* the day whose date is in tbuf */
 	char tbuf[SF_TIME_LEN];
 	char qcbuf[64];
+	int qc_known;		/* qc_id's code is in qc (NULL: none) */
+	int64_t qc_id;
+	const char *qc;
+	struct sf_buf qcb;
 	char srcbuf[64];
 };
 
@@ -230,50 +245,6 @@ floordiv(int64_t a, int64_t b)
 }
 
 /*
- * v as sf_str_fmt_double writes it, without its printf and strtod for
- * the usual value, a decimal of a few places (12300, 4215.5, 0.82): when
- * v is the double nearest r / 10^k for a whole r of at most 15 digits
- * (the division is exact but for its one rounding, as strtod's), that
- * decimal is what "%.15g" prints, and the smallest such k has no
- * trailing zero. 1e-4 <= |v| < 1e15 is where "%.15g" prints no exponent.
- */
-static void
-fmt_value(double v, char nb[SF_NUM_LEN])
-{
-	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
-	char tmp[SF_NUM_LEN], *p = tmp + sizeof(tmp), *o = nb;
-	unsigned long long u;
-	long long r;
-	double a = fabs(v), sc;
-	int k, i;
-
-	if (!(a >= 1e-4 && a < 1e15))
-		goto slow;
-	for (k = 0; k < 7; k++) {
-		sc = v * p10[k];
-		if (fabs(sc) >= 1e15)
-			break;
-		r = llround(sc);
-		if ((double)r / p10[k] != v)
-			continue;
-		u = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
-		for (i = 0; i < k || u > 0 || i <= k; i++) {
-			if (i == k && k > 0)
-				*--p = '.';
-			*--p = (char)('0' + u % 10);
-			u /= 10;
-		}
-		if (r < 0)
-			*o++ = '-';
-		memcpy(o, p, (size_t)(tmp + sizeof(tmp) - p));
-		o[tmp + sizeof(tmp) - p] = '\0';
-		return;
-	}
-slow:
-	sf_str_fmt_double(v, nb);
-}
-
-/*
  * A computed value (converted, or a mean) to ten significant digits, so
  * 4215.5 cms reads 148868.9775 cfs rather than 148868.97747384998.
  */
@@ -281,7 +252,7 @@ static void
 fmt_derived(double v, double factor, char nb[SF_NUM_LEN])
 {
 	if (factor == 1)
-		fmt_value(v, nb);
+		sf_str_fmt_double(v, nb);
 	else
 		snprintf(nb, SF_NUM_LEN, "%.10g", v * factor);
 }
@@ -310,6 +281,45 @@ fmt_time(struct q *x, int64_t t)
 }
 
 /*
+ * The code of column c of st, a quality_codes id, as the LEFT JOIN gave
+ * it: NULL for a NULL id or one not in the table. Returns 0, or -2.
+ */
+static int
+qc_of(struct q *x, sqlite3_stmt *st, int c, const char **out)
+{
+	sqlite3_stmt *a;
+	const unsigned char *t;
+	int rc;
+
+	if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+		*out = NULL;
+		return 0;
+	}
+	if (x->qc_known && sqlite3_column_int64(st, c) == x->qc_id) {
+		*out = x->qc;
+		return 0;
+	}
+	x->qc_known = 0;
+	x->qc_id = sqlite3_column_int64(st, c);
+	if ((a = stmt(x, ST_QC)) == NULL)
+		return -2;
+	sqlite3_bind_int64(a, 1, x->qc_id);
+	rc = sqlite3_step(a);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dbfail(x, "reading quality_codes");
+	x->qc = NULL;
+	if (rc == SQLITE_ROW && (t = sqlite3_column_text(a, 0)) != NULL) {
+		sf_buf_reset(&x->qcb);
+		sf_buf_adds(&x->qcb, (const char *)t);
+		x->qc = x->qcb.buf;
+	}
+	sqlite3_reset(a);
+	x->qc_known = 1;
+	*out = x->qc;
+	return 0;
+}
+
+/*
  * Reads the next value of the scan st of series s into r, as the archive
  * held it at q->as_of when that is set. Returns 1, 0 at the end, -2.
  */
@@ -332,8 +342,7 @@ next_row(struct q *x, sqlite3_stmt *st, const struct series *s,
 			r->has_value = sqlite3_column_type(st, 1) !=
 			    SQLITE_NULL;
 			r->value = sqlite3_column_double(st, 1);
-			r->qc = (const char *)sqlite3_column_text(st, 2);
-			return 1;
+			return qc_of(x, st, 2, &r->qc) == 0 ? 1 : -2;
 		}
 		/* loaded after the instant: what did it replace? */
 		if (x->merge) {
@@ -497,8 +506,8 @@ do_history(struct q *x, const struct series *s)
 			    nb);
 			rec.f[SF_REV_VALUE] = nb;
 		}
-		rec.f[SF_REV_QUALITY_CODE] =
-		    (const char *)sqlite3_column_text(st, 2);
+		if (qc_of(x, st, 2, &rec.f[SF_REV_QUALITY_CODE]) != 0)
+			return -2;
 		sf_time_format(sqlite3_column_int64(st, 3), lb);
 		rec.f[SF_REV_LOADED_AT] = lb;
 		rec.f[SF_REV_REPLACED_AT] = NULL;
@@ -897,19 +906,15 @@ check(struct q *x)
 		return sf_err_set(x->err, "start is after end");
 	if (q->config == NULL)
 		return 0;
-	if ((st = sf_db_prepare(x->db, config_sql, x->err)) == NULL)
+	if ((st = stmt(x, ST_CONFIG)) == NULL)
 		return -2;
 	sqlite3_bind_text(st, 1, q->config, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
 		return sf_err_set(x->err, "configuration '%s': not defined",
 		    q->config);
-	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
 		return dbfail(x, "reading pull_configurations");
-	}
 	t = (const char *)sqlite3_column_text(st, 0);
 	if (x->type == NULL && t != NULL && strcmp(t, "daily_mean") == 0)
 		x->type = "daily_mean";
@@ -921,7 +926,7 @@ check(struct q *x)
 		snprintf(x->srcbuf, sizeof(x->srcbuf), "%s", t);
 		x->source = x->srcbuf;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return 0;
 }
 
@@ -939,8 +944,10 @@ sf_query_run(struct sf_db *db, const struct sf_query *q, struct sf_err *err)
 	x.config_out = q->config;
 	x.type = q->type;
 	x.source = q->source;
+	x.st = q->stmts != NULL ? q->stmts->st : x.own;
+	sf_buf_init(&x.qcb);
 	if ((r = check(&x)) != 0)
-		return r;
+		goto out;
 	n = q->nstations > 0 ? q->nstations : 1;
 	for (r = 0, i = 0; r == 0 && !x.stopped && i < n; i++) {
 		const char *s = q->nstations > 0 ? q->stations[i] : NULL;
@@ -956,9 +963,37 @@ sf_query_run(struct sf_db *db, const struct sf_query *q, struct sf_err *err)
 			r = do_series(&x, s);
 		}
 	}
-	for (k = 0; k < ST_COUNT; k++)
-		sqlite3_finalize(x.st[k]);
 	if (r != 0)
-		return -2;
-	return x.stopped ? 1 : 0;
+		r = -2;
+	else if (x.stopped)
+		r = 1;
+out:
+	sf_buf_release(&x.qcb);
+	for (k = 0; k < ST_COUNT; k++) {
+		if (q->stmts == NULL) {
+			sqlite3_finalize(x.own[k]);
+		} else if (x.st[k] != NULL) {
+			sqlite3_reset(x.st[k]);
+			sqlite3_clear_bindings(x.st[k]);
+		}
+	}
+	return r;
+}
+
+struct sf_query_stmts *
+sf_query_stmts_new(void)
+{
+	return sf_calloc(1, sizeof(struct sf_query_stmts));
+}
+
+void
+sf_query_stmts_free(struct sf_query_stmts *qs)
+{
+	int k;
+
+	if (qs == NULL)
+		return;
+	for (k = 0; k < ST_COUNT; k++)
+		sqlite3_finalize(qs->st[k]);
+	free(qs);
 }

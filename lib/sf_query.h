@@ -66,6 +66,9 @@ struct sf_query {
 	/* Called with each warning (a station without a UTC offset ...). */
 	void (*warn)(void *arg, const char *msg);
 	void *arg;
+
+	/* NULL, or statements kept between runs (sf_query_stmts_new). */
+	struct sf_query_stmts *stmts;
 };
 
 /*
@@ -78,5 +81,17 @@ struct sf_query {
  */
 int sf_query_run(struct sf_db *db, const struct sf_query *q,
     struct sf_err *err);
+
+/*
+ * The prepared statements of sf_query_run, kept from one run to the next
+ * on one connection: a server answering many small questions spends more
+ * preparing them than running them. Set q->stmts to a set that only
+ * ever runs on the db the run is given (its statements are prepared on
+ * it), and use the set from one thread at a time. A run leaves every
+ * statement reset (no read transaction stays open) and its bindings
+ * cleared. Free the set before closing its connection.
+ */
+struct sf_query_stmts *sf_query_stmts_new(void);
+void sf_query_stmts_free(struct sf_query_stmts *qs);
 
 #endif

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "sf_id.h"
+#include "sf_pgstore.h"
 #include "sf_quality.h"
 #include "sf_store.h"
 #include "sf.h"
@@ -109,6 +110,11 @@ struct window {
 
 struct sf_store {
 	struct sf_db *db;
+	struct sf_pgstore *pg;		/* PostgreSQL: its writes; else NULL */
+	int obs_open;			/* PostgreSQL: the open batch has
+					   observations, all of obs_conf */
+	int obs_hasconf;
+	size_t obs_conf;
 	struct sf_store_opts o;
 	int in_txn;
 	long rows;			/* records in the open transaction */
@@ -332,6 +338,17 @@ conf_find(struct sf_store *s, const char *name, struct sf_err *err,
 	memset(c, 0, sizeof(*c));
 	c->name = sf_strdup(name);
 	sf_buf_init(&c->errors);
+	c->first = INT64_MIN;
+	if (s->pg != NULL) {
+		if (sf_pgstore_conf(s->pg, name, &c->id, &c->first,
+		    err) == -2) {
+			*fail = -2;
+			sf_buf_release(&c->errors);
+			free(c->name);
+			return 0;
+		}
+		goto found;
+	}
 	sqlite3_bind_text(s->conf_get, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s->conf_get);
 	c->first = INT64_MIN;
@@ -347,9 +364,11 @@ conf_find(struct sf_store *s, const char *name, struct sf_err *err,
 	sqlite3_reset(s->conf_get);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		*fail = sf_db_fail(s->db, "reading configurations", err);
+		sf_buf_release(&c->errors);
 		free(c->name);
 		return 0;
 	}
+found:
 	if (c->id == 0) {
 		struct sf_buf m = SF_BUF_INIT;
 
@@ -368,6 +387,9 @@ progress_write(struct sf_store *s, struct progress *p, struct sf_err *err)
 {
 	char t[SF_TIME_LEN], now[SF_TIME_LEN];
 
+	if (s->pg != NULL)
+		return sf_pgstore_progress(s->pg, s->confs[p->conf].id,
+		    p->station, p->t, err);
 	iso(p->t, t);
 	iso(s->o.now, now);
 	sqlite3_bind_int64(s->prog_ok, 1, s->confs[p->conf].id);
@@ -462,8 +484,12 @@ txn_open(struct sf_store *s, struct sf_err *err)
 
 	if (s->in_txn)
 		return 0;
-	if (sf_db_begin(s->db, err) == -1)
+	if (s->pg != NULL) {
+		if (sf_pgstore_begin(s->pg, err) == -2)
+			return -2;
+	} else if (sf_db_begin(s->db, err) == -1)
 		return -2;
+	s->obs_open = 0;
 	for (i = 0; i < s->nseries; i++)
 		s->series[i].have_max = 0;
 	s->win.series = 0;
@@ -493,8 +519,12 @@ sf_store_rollback(struct sf_store *s)
 {
 	size_t i;
 
-	sf_db_rollback(s->db);
+	if (s->pg != NULL)
+		sf_pgstore_rollback(s->pg);
+	else
+		sf_db_rollback(s->db);
 	s->in_txn = 0;
+	s->obs_open = 0;
 	s->rows = 0;
 	for (i = 0; i < s->nconfs; i++)
 		memset(&s->confs[i].t, 0, sizeof(s->confs[i].t));
@@ -516,6 +546,8 @@ station_id(struct sf_store *s, const char *station, const char *agency,
 {
 	int rc;
 
+	if (s->pg != NULL)
+		return sf_pgstore_station_id(s->pg, station, agency, id, err);
 	sqlite3_bind_text(s->station_get, 1, station, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s->station_get);
 	if (rc == SQLITE_ROW) {
@@ -538,7 +570,7 @@ station_id(struct sf_store *s, const char *station, const char *agency,
 	sqlite3_bind_text(s->station_add, 2, agency, -1, SQLITE_STATIC);
 	if (run_stmt(s, s->station_add, "adding a station", err) == -2)
 		return -2;
-	*id = sqlite3_last_insert_rowid(s->db->h);
+	*id = sqlite3_last_insert_rowid(sf_db_sqlite(s->db));
 	return 0;
 }
 
@@ -595,7 +627,7 @@ series_find(struct sf_store *s, const char *station, const char *agency,
 		    SQLITE_STATIC);
 		if (run_stmt(s, s->series_add, "adding a series", err) == -2)
 			return -2;
-		e->id = sqlite3_last_insert_rowid(s->db->h);
+		e->id = sqlite3_last_insert_rowid(sf_db_sqlite(s->db));
 		e->unit = unit;
 		e->have_max = 1;
 		e->max_t = INT64_MIN;
@@ -647,7 +679,7 @@ qc_id(struct sf_store *s, const char *code, int64_t *id, struct sf_err *err)
 		sqlite3_bind_text(s->qc_add, 1, code, -1, SQLITE_STATIC);
 		if (run_stmt(s, s->qc_add, "adding a quality code", err) == -2)
 			return -2;
-		*id = sqlite3_last_insert_rowid(s->db->h);
+		*id = sqlite3_last_insert_rowid(sf_db_sqlite(s->db));
 	} else if (rc != SQLITE_ROW)
 		return dberr(s, "reading quality codes", err);
 	s->qcs = sf_realloc(s->qcs, (s->nqcs + 1) * sizeof(*s->qcs));
@@ -840,6 +872,36 @@ bind_obs(struct sf_store *s, sqlite3_stmt *st, struct series *e, int64_t t,
 	sqlite3_bind_int64(st, 5, s->o.now);
 }
 
+/*
+ * An observation on PostgreSQL: staged for the batch's set-wise apply,
+ * which counts it only at commit; so a batch holds the observations of
+ * one configuration, and a record of another commits the batch first.
+ */
+static int
+pg_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
+    int type, int unit, int64_t t, int has, double v, const char *qc,
+    struct sf_err *err)
+{
+	const char *st = r->f[SF_OBS_STATION];
+	int rc;
+
+	if (s->in_txn && s->obs_open && (s->obs_hasconf != hasconf ||
+	    (hasconf && s->obs_conf != conf)) &&
+	    sf_store_commit(s, err) == -2)
+		return -2;
+	if ((rc = txn_open(s, err)) != 0)
+		return rc;
+	if ((rc = sf_pgstore_obs(s->pg, st, r->f[SF_OBS_AGENCY],
+	    type_names[type], unit_names[unit], t, has, v, qc, err)) != 0)
+		return rc;
+	s->obs_open = 1;
+	s->obs_hasconf = hasconf;
+	s->obs_conf = conf;
+	if (hasconf)
+		progress_note(s, conf, st, t);
+	return 0;
+}
+
 static int
 put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
     struct sf_err *err)
@@ -881,6 +943,9 @@ put_obs(struct sf_store *s, const struct sf_rec *r, size_t conf, int hasconf,
 	}
 	if (parse_flow(s, r->f[SF_OBS_DISCHARGE], qc, &v, &has, err) == -1)
 		return -1;
+	if (s->pg != NULL)
+		return pg_obs(s, r, conf, hasconf, type, unit, t, has, v, qc,
+		    err);
 
 	if ((rc = txn_open(s, err)) != 0)
 		return rc;
@@ -1041,6 +1106,41 @@ run_dedup(struct run *r)
 	r->npts = j;
 }
 
+/* run_flush on PostgreSQL: the same merge, compared by the server. */
+static int
+pg_run_flush(struct sf_store *s, struct run *r, int hasconf,
+    struct sf_err *err)
+{
+	struct sf_buf data = SF_BUF_INIT;
+	char *old = NULL;
+	int64_t id;
+	int ret, changed = 0;
+
+	if ((ret = sf_pgstore_run_get(s->pg, r->sid, r->source, r->run_date,
+	    r->member, &id, &old, err)) != 0)
+		return ret;
+	if (old != NULL)
+		run_merge_stored(r, old);
+	run_dedup(r);
+	run_json(r->pts, r->npts, &data);
+	if (id != 0)
+		ret = sf_pgstore_run_set(s->pg, id, data.buf, r->target_id,
+		    r->unit, r->stage_unit, &changed, err);
+	else
+		ret = sf_pgstore_run_add(s->pg, r->sid, r->source, r->run_date,
+		    data.buf, r->member, r->target_id, r->unit, r->stage_unit,
+		    err);
+	if (ret == 0) {
+		bump(s, r->conf, hasconf, id == 0 ? C_INS : changed ? C_UPD :
+		    C_SAME);
+		if (hasconf)
+			progress_note(s, r->conf, r->station, r->run_date);
+	}
+	free(old);
+	sf_buf_release(&data);
+	return ret;
+}
+
 static int
 run_flush(struct sf_store *s, struct sf_err *err)
 {
@@ -1056,6 +1156,10 @@ run_flush(struct sf_store *s, struct sf_err *err)
 	sid = r->sid;
 	iso(r->run_date, rd);
 	iso(s->o.now, now);
+	if (s->pg != NULL) {
+		ret = pg_run_flush(s, r, hasconf, err);
+		goto out;
+	}
 	sqlite3_bind_int64(s->run_get, 1, sid);
 	sqlite3_bind_text(s->run_get, 2, r->source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s->run_get, 3, rd, -1, SQLITE_STATIC);
@@ -1250,6 +1354,64 @@ bind_station(sqlite3_stmt *st, const struct sf_rec *r, struct sf_err *err)
 	return 0;
 }
 
+/*
+ * A station record's values as text for PostgreSQL, checked as
+ * bind_station checks them; numbers in their shortest exact form.
+ */
+static int
+pg_station(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
+{
+	static const struct {
+		int f, col;
+		const char *name;
+		double lo, hi;
+	} nums[] = {
+		{ SF_ST_LATITUDE, 3, "latitude", -90, 90 },
+		{ SF_ST_LONGITUDE, 4, "longitude", -180, 180 },
+		{ SF_ST_DRAINAGE_AREA_SQMI, 7, "drainage_area_sqmi", 0, 1e8 },
+		{ SF_ST_ALTITUDE_FT, 8, "altitude_ft", -2000, 30000 }
+	};
+	const char *dst = r->f[SF_ST_USES_DST], *off = r->f[SF_ST_UTC_OFFSET];
+	const char *f[11] = { 0 };
+	char buf[4][SF_NUM_LEN];
+	size_t i;
+	double d;
+	int secs, what, rc;
+
+	f[0] = r->f[SF_ST_STATION];
+	f[1] = r->f[SF_ST_AGENCY];
+	f[2] = r->f[SF_ST_NAME] && *r->f[SF_ST_NAME] ? r->f[SF_ST_NAME] : NULL;
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		const char *v = r->f[nums[i].f];
+
+		if (v == NULL || *v == '\0')
+			continue;
+		if (number(v, &d, err) == -1 || d < nums[i].lo ||
+		    d > nums[i].hi)
+			return sf_err_set(err, "%s '%s': not a number from %g "
+			    "to %g", nums[i].name, v, nums[i].lo, nums[i].hi);
+		snprintf(buf[i], sizeof(buf[i]), "%.17g", d);
+		f[nums[i].col] = buf[i];
+	}
+	f[5] = r->f[SF_ST_STATE];
+	f[6] = r->f[SF_ST_HUC_CODE];
+	if (off != NULL && *off != '\0' && sf_time_zone(off, &secs, err) == -1)
+		return sf_err_set(err, "utc_offset '%s': not an offset", off);
+	f[9] = off && *off ? off : NULL;
+	if (dst != NULL && *dst != '\0') {
+		if (strcmp(dst, "true") != 0 && strcmp(dst, "false") != 0)
+			return sf_err_set(err, "uses_dst '%s': not true or "
+			    "false", dst);
+		f[10] = strcmp(dst, "true") == 0 ? "1" : "0";
+	}
+	if ((rc = txn_open(s, err)) != 0)
+		return rc;
+	if ((rc = sf_pgstore_station(s->pg, f, &what, err)) != 0)
+		return rc;
+	bump(s, 0, 0, what == 0 ? C_INS : what == 1 ? C_UPD : C_SAME);
+	return 0;
+}
+
 static int
 put_station(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 {
@@ -1259,6 +1421,8 @@ put_station(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 	    check_agency(r->f[SF_ST_AGENCY], r->f[SF_ST_STATION],
 	    err) == -1)
 		return -1;
+	if (s->pg != NULL)
+		return pg_station(s, r, err);
 	if (bind_station(s->master_put, r, err) == -1 ||
 	    bind_station(s->station_upd, r, err) == -1)
 		return -1;
@@ -1273,7 +1437,7 @@ put_station(struct sf_store *s, const struct sf_rec *r, struct sf_err *err)
 		return dberr(s, "reading master_stations", err);
 	if (run_stmt(s, s->master_put, "adding a station", err) == -2)
 		return -2;
-	bump(s, 0, 0, sqlite3_changes(s->db->h) == 0 ? C_SAME :
+	bump(s, 0, 0, sqlite3_changes(sf_db_sqlite(s->db)) == 0 ? C_SAME :
 	    existed ? C_UPD : C_INS);
 	return run_stmt(s, s->station_upd, "updating a station", err);
 }
@@ -1322,6 +1486,12 @@ put_error(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	/* Rows before the failure count first: they were a success. */
 	if (progress_flush(s, conf, st, err) == -2)
 		return -2;
+	if (s->pg != NULL) {
+		if (sf_pgstore_fail(s->pg, c->id, st, msg, err) == -2)
+			return -2;
+		return sf_pgstore_log(s->pg, c->id, "failed", NULL, msg, st,
+		    err);
+	}
 	iso(s->o.now, now);
 	sqlite3_bind_int64(s->prog_fail, 1, c->id);
 	sqlite3_bind_text(s->prog_fail, 2, st, -1, SQLITE_STATIC);
@@ -1403,6 +1573,9 @@ put_done(struct sf_store *s, const struct sf_rec *r, size_t conf,
 	/* Its rows first: they belong to the success. */
 	if (progress_flush(s, conf, st, err) == -2)
 		return -2;
+	if (s->pg != NULL)
+		return sf_pgstore_done(s->pg, c->id, st, haspass ? pass : NULL,
+		    err);
 	iso(s->o.now, now);
 	sqlite3_bind_int64(s->prog_done, 1, c->id);
 	sqlite3_bind_text(s->prog_done, 2, st, -1, SQLITE_STATIC);
@@ -1426,6 +1599,10 @@ sf_store_new(struct sf_db *db, const struct sf_store_opts *opts,
 	s->db = db;
 	s->o = *opts;
 	sf_buf_init(&s->qcbuf);
+	if (sf_db_engine(db) == SF_DB_POSTGRESQL) {
+		s->pg = sf_pgstore_new(db, s->o.now);
+		return s;
+	}
 	for (i = 0; i < NSTMTS; i++) {
 		*stmt_slot(s, i) = sf_db_prepare(db, stmts[i].sql, err);
 		if (*stmt_slot(s, i) == NULL) {
@@ -1447,6 +1624,7 @@ sf_store_free(struct sf_store *s)
 		sf_store_rollback(s);
 	for (i = 0; i < NSTMTS; i++)
 		sqlite3_finalize(*stmt_slot(s, i));
+	sf_pgstore_free(s->pg);
 	series_forget(s);
 	qc_forget(s);
 	for (i = 0; i < s->nconfs; i++) {
@@ -1478,7 +1656,23 @@ sf_store_commit(struct sf_store *s, struct sf_err *err)
 		return 0;
 	if (run_flush(s, err) == -2 || progress_flush(s, 0, NULL, err) == -2)
 		goto fail;
-	if (sf_db_commit(s->db, err) == -1)
+	if (s->pg != NULL) {
+		struct sf_pg_counts k;
+		struct sf_store_counts *c = s->obs_open && s->obs_hasconf ?
+		    &s->confs[s->obs_conf].t : NULL;
+
+		if (sf_pgstore_commit(s->pg, &k, err) == -2)
+			goto fail;
+		s->txn.inserted += k.inserted;
+		s->txn.updated += k.updated;
+		s->txn.unchanged += k.unchanged;
+		if (c != NULL) {
+			c->inserted += k.inserted;
+			c->updated += k.updated;
+			c->unchanged += k.unchanged;
+		}
+		s->obs_open = 0;
+	} else if (sf_db_commit(s->db, err) == -1)
 		goto fail;
 	s->in_txn = 0;
 	s->rows = 0;
@@ -1585,6 +1779,17 @@ sf_store_log(struct sf_store *s, int rolled_back, struct sf_err *err)
 		if ((rc = txn_open(s, err)) != 0) {
 			sf_buf_release(&msg);
 			break;
+		}
+		if (s->pg != NULL) {
+			long long n[5] = { rolled_back ? 0 : ok,
+			    rolled_back ? 0 : c->n.inserted,
+			    rolled_back ? 0 : c->n.updated,
+			    rolled_back ? 0 : c->n.unchanged, c->n.rejected };
+
+			rc = sf_pgstore_log(s->pg, c->id, status, n,
+			    msg.len ? msg.buf : NULL, NULL, err);
+			sf_buf_release(&msg);
+			continue;
 		}
 		sqlite3_clear_bindings(s->log_add);
 		sqlite3_bind_int64(s->log_add, 1, c->id);

@@ -9,6 +9,13 @@
  * in obs_revisions. Forecast points are grouped into forecast_runs rows.
  * Station records fill master_stations. Error records count a station's
  * consecutive failures and are logged in data_pull_logs.
+ *
+ * Both engines take the same records, with the same checks and messages.
+ * On PostgreSQL (sf_pgstore) observations are applied set-wise at each
+ * commit, so their counts move at commit; a batch holds the observations
+ * of one configuration; and the first record of a configuration that
+ * exists takes its session advisory lock, a -2 failure when another run
+ * holds it.
  */
 #ifndef SF_STORE_H
 #define SF_STORE_H

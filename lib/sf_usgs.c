@@ -5,9 +5,13 @@
  * knows where it is by what each open container is (ctx, by depth) and
  * what the value after the last key will be (want); everything it does
  * not need is skipped by the tokenizer, so neither geometry nor unknown
- * properties are stored. The scalars of one feature are kept in fbuf, located by slots, and the record is built and
- * emitted when the feature's object closes: property order does not
- * matter, and memory is one feature.
+ * properties are stored. The scalars of one feature are kept in fbuf,
+ * located by slots, and the record is built and emitted when the
+ * feature's object closes: property order does not matter, and memory is
+ * one feature. The features of a daily or continuous page, nearly all of
+ * its bytes, are read here without the tokenizer while they keep to the
+ * JSON the API writes (FAST, below), a few times faster; the tokenizer
+ * takes over at anything else.
  *
  * RDB is read a line at a time: comments, a header, a format row, data,
  * and again for the next site's block, whose columns may differ. The
@@ -71,7 +75,21 @@ enum {
 };
 
 #define MAXCTX 16
-#define NBUFS 9
+#define NBUFS 10
+
+/*
+ * How the JSON goes in: to the tokenizer up to each '[' (WATCH), so that
+ * the features array is seen as it opens; its features read here (FAST);
+ * everything to the tokenizer (SLOW), from what FAST does not read on.
+ */
+enum { M_WATCH, M_FAST, M_SLOW };
+
+/*
+ * The longest feature FAST holds back for the next bytes, and how often
+ * it reads one again (at each '}' that comes: a few in a real feature).
+ */
+#define FAST_MAX (64 * 1024)
+#define FAST_TRIES 16
 
 /* Line-reading states of RDB. */
 enum { R_HEAD, R_FORMAT, R_DATA, R_NODATA };
@@ -87,7 +105,8 @@ struct sf_usgs {
 	struct sf_err fail;	/* the failure, for later calls */
 	struct sf_usgs_stats st;
 	struct sf_buf qbuf;	/* a quality code being built */
-	char where[48];		/* "feature 12", "line 40" */
+	const char *what;	/* where we are: "feature", "line" or NULL */
+	long num;		/* and its number: "feature 12", "line 40" */
 
 	/* JSON */
 	struct sf_jsonpush *jp;
@@ -103,6 +122,12 @@ struct sf_usgs {
 	int has_next;
 	struct sf_buf rel, href;	/* of the link being read */
 	struct sf_buf ecode, emsg;	/* an error body's */
+	int mode;		/* M_WATCH, M_FAST, M_SLOW */
+	int feat_open;		/* the features array just opened */
+	struct sf_buf carry;	/* FAST: the bytes after the last feature */
+	long long fastoff;	/* FAST: bytes read, not told the tokenizer */
+	long nfast;		/* FAST: features read */
+	int tries;		/* FAST: reads of the feature held back */
 
 	/* RDB */
 	struct sf_buf line;
@@ -130,7 +155,7 @@ buffers(struct sf_usgs *u, struct sf_buf *b[NBUFS])
 {
 	struct sf_buf *all[NBUFS] = {
 		&u->qbuf, &u->fbuf, &u->qual, &u->next, &u->rel, &u->href,
-		&u->ecode, &u->emsg, &u->line
+		&u->ecode, &u->emsg, &u->line, &u->carry
 	};
 
 	memcpy(b, all, sizeof(all));
@@ -182,12 +207,18 @@ sf_usgs_reset(struct sf_usgs *u)
 	sf_err_clear(&u->fail);
 	memset(&u->st, 0, sizeof(u->st));
 	u->st.returned = -1;
-	u->where[0] = '\0';
+	u->what = NULL;
 	if (u->jp)
 		sf_jsonpush_reset(u->jp);
 	u->started = 0;
 	u->want = W_NONE;
 	u->saw_features = 0;
+	u->mode = M_WATCH;
+	u->feat_open = 0;
+	sf_buf_reset(&u->carry);
+	u->fastoff = 0;
+	u->nfast = 0;
+	u->tries = 0;
 	u->has_next = 0;
 	sf_buf_reset(&u->next);
 	sf_buf_reset(&u->ecode);
@@ -257,8 +288,8 @@ failw(struct sf_usgs *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (u->where[0] != '\0')
-		return sf_err_set(u->err, "%s: %s", u->where, msg);
+	if (u->what != NULL)
+		return sf_err_set(u->err, "%s %ld: %s", u->what, u->num, msg);
 	return sf_err_set(u->err, "%s", msg);
 }
 
@@ -397,6 +428,34 @@ put_obs(struct sf_usgs *u, const char *station, const char *at,
 	return put(u, &r);
 }
 
+/* The n digits at s as a number, or -1 when one is not a digit. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/*
+ * Whether s begins with a day "YYYY-MM-DD" that sf_time_parse takes
+ * (years 1 to 9999, the month's length; s holds 10 bytes at least): such
+ * a feature's time is copied, not parsed and formatted again.
+ */
+static int
+is_day(const char *s)
+{
+	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+
+	return s[4] == '-' && s[7] == '-' && y >= 1 && m >= 1 && m <= 12 &&
+	    d >= 1 && d <= sf_time_days_in_month(y, m);
+}
+
 /* A daily value's day, "YYYY-MM-DD", as "YYYY-MM-DDT00:00:00Z". */
 static int
 day_at(struct sf_usgs *u, const char *day, char at[SF_TIME_LEN])
@@ -404,6 +463,11 @@ day_at(struct sf_usgs *u, const char *day, char at[SF_TIME_LEN])
 	struct sf_err e;
 	int64_t t;
 
+	if (strlen(day) == 10 && is_day(day)) {
+		memcpy(at, day, 10);
+		memcpy(at + 10, "T00:00:00Z", 11);
+		return 0;
+	}
 	if (sf_time_parse_date(day, &t, &e) == -1)
 		return failw(u, "%s", e.msg);
 	sf_time_format(t, at);
@@ -415,8 +479,20 @@ static int
 instant_at(struct sf_usgs *u, const char *s, char at[SF_TIME_LEN])
 {
 	struct sf_err e;
+	size_t n = strlen(s);
 	int64_t t;
 
+	/* Already UTC, to the second: copied, as in day_at. */
+	if (((n == 20 && s[19] == 'Z') ||
+	    (n == 25 && strcmp(s + 19, "+00:00") == 0)) && is_day(s) &&
+	    s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+	    digits(s + 11, 2) >= 0 && digits(s + 11, 2) <= 23 &&
+	    digits(s + 14, 2) >= 0 && digits(s + 14, 2) <= 59 &&
+	    digits(s + 17, 2) >= 0 && digits(s + 17, 2) <= 59) {
+		memcpy(at, s, 19);
+		memcpy(at + 19, "Z", 2);
+		return 0;
+	}
 	if (sf_time_parse(s, &t, &e) == -1)
 		return failw(u, "%s", e.msg);
 	sf_time_format(t, at);
@@ -573,47 +649,53 @@ put_station(struct sf_usgs *u, const char *f[SF_ST_NFIELDS])
  * JSON: the OGC items pages.
  */
 
+/* A key of length len is literal lit (keys hold no NUL: sf_jsonpush). */
+#define IS(s, len, lit) ((len) == sizeof(lit) - 1 && \
+	memcmp((s), (lit), sizeof(lit) - 1) == 0)
+#define K(name, want) { name, sizeof(name) - 1, want }
+
 static const struct key {
 	const char *name;
+	size_t len;
 	int want;
 } obs_keys[] = {
-	{ "monitoring_location_id", W_SLOT + F_MLID },
-	{ "time", W_SLOT + F_TIME },
-	{ "value", W_SLOT + F_VALUE },
-	{ "approval_status", W_SLOT + F_APPROVAL },
-	{ "qualifier", W_QUAL },
-	{ "parameter_code", W_SLOT + F_PARAM },
-	{ "statistic_id", W_SLOT + F_STAT },
-	{ "unit_of_measure", W_SLOT + F_UNIT },
-	{ NULL, 0 }
+	K("monitoring_location_id", W_SLOT + F_MLID),
+	K("time", W_SLOT + F_TIME),
+	K("value", W_SLOT + F_VALUE),
+	K("approval_status", W_SLOT + F_APPROVAL),
+	K("qualifier", W_QUAL),
+	K("parameter_code", W_SLOT + F_PARAM),
+	K("statistic_id", W_SLOT + F_STAT),
+	K("unit_of_measure", W_SLOT + F_UNIT),
+	{ NULL, 0, 0 }
 }, loc_keys[] = {
-	{ "monitoring_location_number", W_SLOT + F_NUMBER },
-	{ "monitoring_location_name", W_SLOT + F_NAME },
-	{ "agency_code", W_SLOT + F_AGENCY },
-	{ "state_code", W_SLOT + F_STATE },
-	{ "hydrologic_unit_code", W_SLOT + F_HUC },
-	{ "drainage_area", W_SLOT + F_DRAIN },
-	{ "altitude", W_SLOT + F_ALT },
-	{ "time_zone_abbreviation", W_SLOT + F_TZ },
-	{ "uses_daylight_savings", W_SLOT + F_DST },
-	{ "id", W_SLOT + F_ID },
-	{ NULL, 0 }
+	K("monitoring_location_number", W_SLOT + F_NUMBER),
+	K("monitoring_location_name", W_SLOT + F_NAME),
+	K("agency_code", W_SLOT + F_AGENCY),
+	K("state_code", W_SLOT + F_STATE),
+	K("hydrologic_unit_code", W_SLOT + F_HUC),
+	K("drainage_area", W_SLOT + F_DRAIN),
+	K("altitude", W_SLOT + F_ALT),
+	K("time_zone_abbreviation", W_SLOT + F_TZ),
+	K("uses_daylight_savings", W_SLOT + F_DST),
+	K("id", W_SLOT + F_ID),
+	{ NULL, 0, 0 }
 }, top_keys[] = {
-	{ "features", W_FEATURES },
-	{ "links", W_LINKS },
-	{ "numberReturned", W_NUMRET },
-	{ "code", W_CODE },
-	{ "description", W_DESC },
-	{ "error", W_ERROR },
-	{ NULL, 0 }
+	K("features", W_FEATURES),
+	K("links", W_LINKS),
+	K("numberReturned", W_NUMRET),
+	K("code", W_CODE),
+	K("description", W_DESC),
+	K("error", W_ERROR),
+	{ NULL, 0, 0 }
 };
 
-/* The want of key s in table k, or W_NONE. */
+/* The want of key s (len bytes) in table k, or W_NONE. */
 static int
-lookup(const struct key *k, const char *s)
+lookup(const struct key *k, const char *s, size_t len)
 {
 	for (; k->name != NULL; k++) {
-		if (k->name[0] == s[0] && strcmp(k->name, s) == 0)
+		if (k->len == len && memcmp(k->name, s, len) == 0)
 			return k->want;
 	}
 	return W_NONE;
@@ -666,7 +748,8 @@ item_begin(struct sf_usgs *u, const char *what)
 	sf_buf_reset(&u->qual);
 	u->ncoord = 0;
 	u->st.items++;
-	snprintf(u->where, sizeof(u->where), "%s %ld", what, u->st.items);
+	u->what = what;		/* formatted only on failure: per feature */
+	u->num = u->st.items;
 }
 
 static void
@@ -779,6 +862,7 @@ ogc_begin(struct sf_usgs *u, int obj, int d)
 		if (want == W_FEATURES && !obj) {
 			u->ctx[d] = C_FEATURES;
 			u->saw_features = 1;
+			u->feat_open = 1;
 		} else if (want == W_LINKS && !obj) {
 			u->ctx[d] = C_LINKS;
 		} else if (want == W_ERROR && obj) {
@@ -826,7 +910,7 @@ ogc_end(struct sf_usgs *u, int d)
 		if ((u->fmt == SF_USGS_LOCATIONS ? location_feature(u) :
 		    obs_feature(u)) == -1)
 			return -1;
-		u->where[0] = '\0';
+		u->what = NULL;
 		break;
 	case C_LINK:
 		if (!u->has_next && strcmp(u->rel.buf, "next") == 0 &&
@@ -841,42 +925,42 @@ ogc_end(struct sf_usgs *u, int d)
 }
 
 static int
-ogc_key(struct sf_usgs *u, int d, const char *s)
+ogc_key(struct sf_usgs *u, int d, const char *s, size_t len)
 {
 	int w = W_NONE;
 
 	switch (u->ctx[d]) {
 	case C_TOP:
-		w = lookup(top_keys, s);
+		w = lookup(top_keys, s, len);
 		break;
 	case C_FEATURE:
-		if (strcmp(s, "properties") == 0)
+		if (IS(s, len, "properties"))
 			w = W_PROPS;
 		else if (u->fmt == SF_USGS_LOCATIONS &&
-		    strcmp(s, "geometry") == 0)
+		    IS(s, len, "geometry"))
 			w = W_GEOM;
-		else if (u->fmt == SF_USGS_LOCATIONS && strcmp(s, "id") == 0)
+		else if (u->fmt == SF_USGS_LOCATIONS && IS(s, len, "id"))
 			w = W_SLOT + F_ID;
 		break;
 	case C_PROPS:
 		w = lookup(u->fmt == SF_USGS_LOCATIONS ? loc_keys : obs_keys,
-		    s);
+		    s, len);
 		/* properties.id wins over the feature's id: same value. */
 		break;
 	case C_GEOM:
-		if (strcmp(s, "coordinates") == 0)
+		if (IS(s, len, "coordinates"))
 			w = W_COORDS;
 		break;
 	case C_LINK:
-		if (strcmp(s, "rel") == 0)
+		if (IS(s, len, "rel"))
 			w = W_REL;
-		else if (strcmp(s, "href") == 0)
+		else if (IS(s, len, "href"))
 			w = W_HREF;
 		break;
 	case C_ERROR:
-		if (strcmp(s, "code") == 0)
+		if (IS(s, len, "code"))
 			w = W_ERRCODE;
-		else if (strcmp(s, "message") == 0)
+		else if (IS(s, len, "message"))
 			w = W_ERRMSG;
 		break;
 	}
@@ -961,16 +1045,339 @@ ogc_cb(void *arg, enum sf_jsonpush_ev ev, const char *s, size_t len)
 	case SF_JSONPUSH_END_ARR:
 		return ogc_end(u, d + 1);
 	case SF_JSONPUSH_KEY:
-		return ogc_key(u, d, s);
+		return ogc_key(u, d, s, len);
 	default:
 		return ogc_scalar(u, ev, s, len, d);
 	}
 }
 
+/*
+ * FAST: the features of the daily and continuous pages, read straight
+ * from the bytes, a tenth of the tokenizer's work, in the subset of JSON
+ * they are written in: strings of printable ASCII without escapes, null,
+ * true, false, and the feature's properties object (with the qualifier
+ * array). Anything else (a number, an escape, a geometry, bad syntax) is
+ * left to the tokenizer from the feature it is in, which then reads the
+ * rest of the body: the records, the counts and the messages are the
+ * same either way.
+ */
+
+/* A cursor over the bytes; need: they end too soon; bad: not the subset. */
+struct fcur {
+	const char *p, *e;
+};
+
+enum { F_OK = 1, F_NEED = 0, F_BAD = -2 };	/* -1: a failure */
+
+static void
+fws(struct fcur *c)
+{
+	while (c->p < c->e && (*c->p == ' ' || *c->p == '\n' ||
+	    *c->p == '\t' || *c->p == '\r'))
+		c->p++;
+}
+
+/* The next byte after white space, or -1 at the end. */
+static int
+fpeek(struct fcur *c)
+{
+	fws(c);
+	return c->p < c->e ? (unsigned char)*c->p : -1;
+}
+
+/* The bytes that end a string of the subset ('"') or leave it (1). */
+#define ONE16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char fstop[256] = {
+	ONE16, ONE16, ['"'] = 2, ['\\'] = 1,
+	[0x80] = ONE16, ONE16, ONE16, ONE16, ONE16, ONE16, ONE16, ONE16
+};
+
+/* A string at c->p ('"'): its bytes in *s and *len. */
+static int
+fstr(struct fcur *c, const char **s, size_t *len)
+{
+	const unsigned char *q = (const unsigned char *)++c->p;
+	const unsigned char *e = (const unsigned char *)c->e;
+
+	while (q < e && !fstop[*q])
+		q++;
+	if (q == e)
+		return F_NEED;
+	if (fstop[*q] != 2)
+		return F_BAD;
+	*s = c->p;
+	*len = (size_t)((const char *)q - c->p);
+	c->p = (const char *)q + 1;
+	return F_OK;
+}
+
+/*
+ * A scalar at c->p: a string, null, true or false, as the tokenizer's
+ * event in *ev and its text in *s and *len.
+ */
+static int
+fscalar(struct fcur *c, enum sf_jsonpush_ev *ev, const char **s, size_t *len)
+{
+	static const struct {
+		const char *lit;
+		enum sf_jsonpush_ev ev;
+	} lits[] = {
+		{ "null", SF_JSONPUSH_NULL }, { "true", SF_JSONPUSH_TRUE },
+		{ "false", SF_JSONPUSH_FALSE }
+	};
+	size_t i, k, have;
+
+	if (*c->p == '"') {
+		*ev = SF_JSONPUSH_STR;
+		return fstr(c, s, len);
+	}
+	for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+		if (*c->p != lits[i].lit[0])
+			continue;
+		k = strlen(lits[i].lit);
+		have = (size_t)(c->e - c->p) < k ? (size_t)(c->e - c->p) : k;
+		if (memcmp(c->p, lits[i].lit, have) != 0)
+			return F_BAD;
+		if (have < k)
+			return F_NEED;
+		*ev = lits[i].ev;
+		*s = lits[i].lit;
+		*len = k;
+		c->p += k;
+		return F_OK;
+	}
+	return F_BAD;
+}
+
+/* slot_set for text not NUL-terminated. */
+static void
+fslot(struct sf_usgs *u, int i, enum sf_jsonpush_ev ev, const char *s,
+    size_t len)
+{
+	if (ev == SF_JSONPUSH_NULL) {
+		u->slot[i].type = T_NULL;
+		return;
+	}
+	u->slot[i].type = ev == SF_JSONPUSH_STR ? T_STR : T_BOOL;
+	u->slot[i].off = u->fbuf.len;
+	sf_buf_add(&u->fbuf, s, len);
+	sf_buf_addc(&u->fbuf, '\0');
+}
+
+/* qual_add for text not NUL-terminated. */
+static void
+fqual(struct sf_usgs *u, const char *s, size_t len)
+{
+	if (u->qual.len > 0)
+		sf_buf_addc(&u->qual, ':');
+	sf_buf_add(&u->qual, s, len);
+}
+
+/* The qualifier array at c->p: its strings kept; null, true, false not. */
+static int
+fqualifiers(struct sf_usgs *u, struct fcur *c)
+{
+	enum sf_jsonpush_ev ev;
+	const char *s;
+	size_t len;
+	int r, ch;
+
+	c->p++;
+	if ((ch = fpeek(c)) == ']') {
+		c->p++;
+		return F_OK;
+	}
+	for (;;) {
+		if (ch == -1)
+			return F_NEED;
+		if ((r = fscalar(c, &ev, &s, &len)) != F_OK)
+			return r;
+		if (ev == SF_JSONPUSH_STR)
+			fqual(u, s, len);
+		if ((ch = fpeek(c)) == ']') {
+			c->p++;
+			return F_OK;
+		}
+		if (ch != ',')
+			return ch == -1 ? F_NEED : F_BAD;
+		c->p++;
+		ch = fpeek(c);
+	}
+}
+
+/*
+ * An object at c->p ('{'): the feature (props 0) or its properties
+ * (props 1), each member as ogc_key and ogc_scalar would take it.
+ */
+static int
+fobject(struct sf_usgs *u, struct fcur *c, int props)
+{
+	enum sf_jsonpush_ev ev;
+	const char *k, *s;
+	size_t klen, len;
+	int r, ch, w;
+
+	c->p++;
+	if ((ch = fpeek(c)) == '}') {
+		c->p++;
+		return F_OK;
+	}
+	for (;;) {
+		if (ch != '"')
+			return ch == -1 ? F_NEED : F_BAD;
+		if ((r = fstr(c, &k, &klen)) != F_OK)
+			return r;
+		if ((ch = fpeek(c)) != ':')
+			return ch == -1 ? F_NEED : F_BAD;
+		c->p++;
+		if ((ch = fpeek(c)) == -1)
+			return F_NEED;
+		w = props ? lookup(obs_keys, k, klen) :
+		    IS(k, klen, "properties") ? W_PROPS : W_NONE;
+		if (w == W_PROPS && ch == '{')
+			r = fobject(u, c, 1);
+		else if (w == W_QUAL && ch == '[')
+			r = fqualifiers(u, c);
+		else if ((r = fscalar(c, &ev, &s, &len)) == F_OK) {
+			if (w >= W_SLOT)
+				fslot(u, w - W_SLOT, ev, s, len);
+			else if (w == W_QUAL && ev == SF_JSONPUSH_STR)
+				fqual(u, s, len);
+		}
+		if (r != F_OK)
+			return r;
+		if ((ch = fpeek(c)) == '}') {
+			c->p++;
+			return F_OK;
+		}
+		if (ch != ',')
+			return ch == -1 ? F_NEED : F_BAD;
+		c->p++;
+		ch = fpeek(c);
+	}
+}
+
+/*
+ * Hands the bytes of the features not read (a, then b) on to the
+ * tokenizer, for good.
+ */
+static int
+fast_done(struct sf_usgs *u, const char *a, size_t na, const char *b,
+    size_t nb)
+{
+	int rc;
+
+	sf_jsonpush_resume(u->jp, u->fastoff);
+	u->fastoff = 0;
+	u->mode = M_SLOW;
+	rc = sf_jsonpush_feed(u->jp, a, na, u->err);
+	if (rc == 0 && nb > 0)
+		rc = sf_jsonpush_feed(u->jp, b, nb, u->err);
+	sf_buf_reset(&u->carry);
+	return rc;
+}
+
+/*
+ * Reads the features of the len bytes at b, each after a ',' but the
+ * first of the array; *used: the bytes read, through the last feature's
+ * '}'. Returns F_NEED when the rest may be a feature yet to end, F_BAD
+ * when it is something else (the array's end, another value, JSON out of
+ * the subset), -1 when a feature fails (obs_feature).
+ */
+static int
+fast_scan(struct sf_usgs *u, const char *b, size_t len, size_t *used)
+{
+	struct fcur c;
+	const char *x = b;
+	long items;
+	int r;
+
+	for (;;) {
+		c.p = x;
+		c.e = b + len;
+		if (u->nfast > 0) {
+			if ((r = fpeek(&c)) != ',') {
+				r = r == -1 ? F_NEED : F_BAD;
+				break;
+			}
+			c.p++;
+		}
+		if ((r = fpeek(&c)) != '{') {
+			r = r == -1 ? F_NEED : F_BAD;
+			break;
+		}
+		items = u->st.items;
+		item_begin(u, "feature");
+		if ((r = fobject(u, &c, 0)) != F_OK) {
+			u->st.items = items;	/* the tokenizer counts it */
+			u->what = NULL;
+			break;
+		}
+		if (obs_feature(u) == -1)
+			return -1;
+		u->what = NULL;
+		u->fastoff += c.p - x;
+		u->nfast++;
+		x = c.p;
+	}
+	*used = (size_t)(x - b);
+	return r;
+}
+
+/*
+ * FAST: the tokenizer stands after the features array's '[' and fastoff
+ * more bytes, where carry begins: a feature cut by the end of the last
+ * bytes, which the next complete, '}' by '}' (it is read again at each,
+ * up to FAST_MAX bytes); the features of p are read where they lie, and
+ * the start of the last one, cut, is kept in carry.
+ */
+static int
+fast_feed(struct sf_usgs *u, const char *p, size_t n)
+{
+	const char *q;
+	size_t k, used;
+	int r;
+
+	while (u->carry.len > 0 && n > 0) {
+		q = memchr(p, '}', n);
+		k = q != NULL ? (size_t)(q - p) + 1 : n;
+		if (u->carry.len + k > FAST_MAX + 1)	/* too long: */
+			k = FAST_MAX + 1 - u->carry.len;	/* handed on */
+		sf_buf_add(&u->carry, p, k);
+		p += k;
+		n -= k;
+		if (q == NULL && u->carry.len <= FAST_MAX)
+			break;		/* a feature ends at a '}' */
+		r = fast_scan(u, u->carry.buf, u->carry.len, &used);
+		if (r == -1)
+			return -1;
+		u->tries = used > 0 ? 0 : u->tries + 1;
+		if (r == F_BAD || u->carry.len - used > FAST_MAX ||
+		    u->tries > FAST_TRIES)
+			return fast_done(u, u->carry.buf + used,
+			    u->carry.len - used, p, n);
+		memmove(u->carry.buf, u->carry.buf + used,
+		    u->carry.len - used);
+		u->carry.len -= used;
+		u->carry.buf[u->carry.len] = '\0';
+	}
+	if (n == 0)
+		return 0;
+	r = fast_scan(u, p, n, &used);
+	if (r == -1)
+		return -1;
+	if (r == F_BAD || n - used > FAST_MAX)
+		return fast_done(u, p + used, n - used, NULL, 0);
+	sf_buf_add(&u->carry, p + used, n - used);
+	u->tries = 0;
+	return 0;
+}
+
 static int
 json_feed(struct sf_usgs *u, const char *p, size_t n)
 {
-	size_t i = 0;
+	const char *b;
+	size_t i = 0, k;
 
 	if (!u->started) {
 		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
@@ -982,7 +1389,23 @@ json_feed(struct sf_usgs *u, const char *p, size_t n)
 			return sf_err_set(u->err, "an HTML page, not JSON");
 		u->started = 1;
 	}
-	return sf_jsonpush_feed(u->jp, p + i, n - i, u->err);
+	p += i;
+	n -= i;
+	if (u->fmt == SF_USGS_LOCATIONS)
+		u->mode = M_SLOW;
+	while (u->mode == M_WATCH && n > 0) {
+		b = memchr(p, '[', n);
+		k = b != NULL ? (size_t)(b - p) + 1 : n;
+		if (sf_jsonpush_feed(u->jp, p, k, u->err) == -1)
+			return -1;
+		p += k;
+		n -= k;
+		if (u->feat_open)
+			u->mode = M_FAST;
+	}
+	if (u->mode == M_FAST)
+		return fast_feed(u, p, n);
+	return n > 0 ? sf_jsonpush_feed(u->jp, p, n, u->err) : 0;
 }
 
 static int
@@ -992,6 +1415,9 @@ json_end(struct sf_usgs *u)
 
 	if (!u->started)
 		return sf_err_set(u->err, "an empty body, not JSON");
+	if (u->mode == M_FAST &&
+	    fast_done(u, u->carry.buf, u->carry.len, NULL, 0) == -1)
+		return -1;
 	if (sf_jsonpush_end(u->jp, u->err) == -1)
 		return -1;
 	if (u->saw_features)
@@ -1251,7 +1677,8 @@ rdb_line(struct sf_usgs *u, char *s, size_t len)
 	int n;
 
 	u->lineno++;
-	snprintf(u->where, sizeof(u->where), "line %ld", u->lineno);
+	u->what = "line";
+	u->num = u->lineno;
 	if (len > 0 && s[len - 1] == '\r')
 		s[--len] = '\0';
 	if (u->rst == R_NODATA)
@@ -1287,14 +1714,14 @@ rdb_feed(struct sf_usgs *u, const char *p, size_t n)
 		nl = memchr(p, '\n', (size_t)(e - p));
 		k = nl ? (size_t)(nl - p) : (size_t)(e - p);
 		if (u->line.len + k > SF_USGS_MAXLINE) {
-			snprintf(u->where, sizeof(u->where), "line %ld",
-			    u->lineno + 1);
+			u->what = "line";
+			u->num = u->lineno + 1;
 			return failw(u, "longer than %d bytes",
 			    SF_USGS_MAXLINE);
 		}
 		if (memchr(p, '\0', k) != NULL) {
-			snprintf(u->where, sizeof(u->where), "line %ld",
-			    u->lineno + 1);
+			u->what = "line";
+			u->num = u->lineno + 1;
 			return failw(u, "a NUL byte");
 		}
 		sf_buf_add(&u->line, p, k);
@@ -1351,7 +1778,7 @@ sf_usgs_end(struct sf_usgs *u, struct sf_err *err)
 	if (u->failed)
 		return sf_err_set(err, "%s", u->fail.msg);
 	u->err = err;
-	u->where[0] = '\0';
+	u->what = NULL;
 	rc = is_json(u->fmt) ? json_end(u) : rdb_end(u);
 	if (rc == -1) {
 		u->failed = 1;

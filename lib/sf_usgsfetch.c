@@ -2,10 +2,12 @@
  * sf_usgsfetch: the windows and URLs of sf-fetch-usgs (see
  * sf_usgsfetch.h).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sf_http.h"
+#include "sf_mem.h"
 #include "sf_time.h"
 #include "sf_usgs.h"
 #include "sf_usgsfetch.h"
@@ -45,23 +47,130 @@ same_batch(const struct sf_usgsfetch_req *a, const struct sf_usgsfetch_req *b)
 	    b->start - a->start <= slack;
 }
 
+/*
+ * The bytes of a batch's URL besides its base and its stations: the
+ * longest form of r's kind, revision pass included.
+ */
+static size_t
+fixed_len(const struct sf_usgsfetch_req *r)
+{
+	static const char *const none[] = { NULL };
+	struct sf_usgsfetch_query q = { 0 };
+	struct sf_buf b = SF_BUF_INIT;
+	size_t n;
+
+	q.kind = r->kind;
+	q.stations = none;
+	q.ws = q.we = q.mod = 0;	/* every instant is as long */
+	q.revision = r->revision;
+	sf_usgsfetch_url(&b, "", &q);
+	n = b.len;
+	sf_buf_release(&b);
+	return n;
+}
+
+/* A station's bytes in the list: "USGS-", the id encoded, "%2C". */
+static size_t
+station_len(struct sf_buf *scratch, const char *station)
+{
+	sf_buf_reset(scratch);
+	sf_http_escape(scratch, station);
+	return scratch->len + 8;
+}
+
+/*
+ * The requests k batches of m stations, cut as evenly as counts go, ask
+ * for when each station has rows rows in each window of the run from
+ * start to end (0: unknown, as in a revision pass). A window is one
+ * request per page of SF_USGSFETCH_PAGE_ROWS rows, and one when empty.
+ */
+static int64_t
+cost(const struct sf_usgsfetch_req *r, int64_t start, size_t m, size_t k)
+{
+	int64_t ws, we, rows, hi = (int64_t)((m + k - 1) / k);
+	int64_t lo = (int64_t)(m / k), nhi = (int64_t)(m % k), n = 0;
+	int64_t unit = r->kind == SF_USGSFETCH_DAILY ? 86400 : 900;
+	int64_t lim = SF_USGSFETCH_PAGE_ROWS;
+
+	if (nhi == 0)
+		nhi = (int64_t)k;
+	sf_usgsfetch_first(r->kind, start, r->end, &ws, &we);
+	do {
+		rows = r->revision ? 0 : (we - ws) / unit + 1;
+		n += nhi * ((hi * rows + lim - 1) / lim);
+		if (lo > 0 && lo < hi)
+			n += ((int64_t)k - nhi) * ((lo * rows + lim - 1) / lim);
+		n += (int64_t)k * (rows == 0);
+	} while (sf_usgsfetch_next(r->kind, r->end, &ws, &we));
+	return n;
+}
+
+/*
+ * Whether the m stations from r, cut into k even batches, each keep their
+ * URL under SF_USGSFETCH_URL_MAX; sum[i] is the bytes of the first i
+ * stations' list, room the bytes a list may take.
+ */
+static int
+fits(const size_t *sum, size_t m, size_t k, size_t room)
+{
+	size_t i, a = 0, b;
+
+	for (i = 0; i < k; i++, a = b) {
+		b = a + m / k + (i < m % k);
+		if (sum[b] - sum[a] > room)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Numbers the batches of the run of m requests from r (sorted, one
+ * config, kind, revision and end, starts within the slack) from *ng: the
+ * fewest requests by cost(), and of those the fewest batches, cut evenly.
+ */
+static void
+split_run(struct sf_usgsfetch_req *r, size_t m, size_t base_len,
+    size_t *ng)
+{
+	struct sf_buf scratch = SF_BUF_INIT;
+	size_t *sum = sf_calloc(m + 1, sizeof(*sum));
+	size_t i, k, best = 0, room, fixed = base_len + fixed_len(r);
+	int64_t c, least = INT64_MAX;
+
+	room = fixed < SF_USGSFETCH_URL_MAX ? SF_USGSFETCH_URL_MAX - fixed : 0;
+	for (i = 0; i < m; i++)
+		sum[i + 1] = sum[i] + station_len(&scratch, r[i].station);
+	sf_buf_release(&scratch);
+	/* Each batch is one request at least: past least, none is better. */
+	for (k = 1; k <= m && (int64_t)k < least; k++) {
+		c = cost(r, r[0].start, m, k);
+		if (c < least && (k == m || fits(sum, m, k, room))) {
+			least = c;
+			best = k;
+		}
+	}
+	/* The cut of fits(): the first m % best batches one longer. */
+	for (i = 0, k = 0; k < best; k++) {
+		c = (int64_t)(m / best + (k < m % best));
+		for (; c > 0; c--)
+			r[i++].group = *ng + k;
+	}
+	*ng += best;
+	free(sum);
+}
+
 size_t
 sf_usgsfetch_group(struct sf_usgsfetch_req *r, size_t n, size_t base_len)
 {
-	size_t i, first = 0, ng = 0, len = 0, base = base_len + 300;
+	size_t i, first = 0, ng = 0;
 
 	if (n > 1)
 		qsort(r, n, sizeof(*r), req_cmp);
-	for (i = 0; i < n; i++) {
-		if (i == 0 || !same_batch(&r[first], &r[i]) ||
-		    base + len + strlen(r[i].station) + 8 >
-		    SF_USGSFETCH_URL_MAX) {
+	for (i = 1; i <= n; i++) {
+		if (i == n || !same_batch(&r[first], &r[i])) {
+			split_run(r + first, i - first, base_len, &ng);
 			first = i;
-			ng++;
-			len = 0;
 		}
-		r[i].group = ng - 1;
-		len += strlen(r[i].station) + 8;	/* "USGS-", "%2C" */
 	}
 	return ng;
 }
@@ -205,6 +314,7 @@ sf_usgsfetch_url(struct sf_buf *b, const char *base,
 		sf_http_url_param(b, "last_modified", v.buf);
 		sf_buf_release(&v);
 	}
+	sf_http_url_param(b, "properties", SF_USGSFETCH_PROPERTIES);
 	sf_http_url_param(b, "sortby", "time");
 	sf_http_url_param(b, "limit", SF_USGSFETCH_PAGE_LIMIT);
 	sf_http_url_param(b, "skipGeometry", "true");

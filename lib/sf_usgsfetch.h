@@ -23,7 +23,17 @@
 
 #define SF_USGSFETCH_URL_MAX	7500		/* bytes in a request's URL */
 #define SF_USGSFETCH_PAGE_LIMIT	"50000"		/* rows per page asked */
+#define SF_USGSFETCH_PAGE_ROWS	50000		/* the same, a number */
 #define SF_USGSFETCH_WINDOW	(365LL * 86400)	/* continuous: a year */
+
+/*
+ * The properties asked of the daily and continuous collections: those
+ * sf_usgs reads and sf stores, nothing more (half the bytes of a whole
+ * feature). parameter_code and statistic_id are left out: the query
+ * already pins them.
+ */
+#define SF_USGSFETCH_PROPERTIES "monitoring_location_id,time,value," \
+	"unit_of_measure,approval_status,qualifier"
 
 enum sf_usgsfetch_kind {
 	SF_USGSFETCH_DAILY,	/* daily means (daily, dv/) */
@@ -61,11 +71,18 @@ struct sf_usgsfetch_req {
 
 /*
  * Sorts r by config, kind, revision, end, start and station, and numbers
- * the batches in r[i].group from 0: consecutive requests share a batch
- * when they have the same config, kind, revision and end, their starts
- * are within the kind's slack of the batch's first (earliest) start, and
- * the batch's URL (base_len bytes of base URL) stays under
- * SF_USGSFETCH_URL_MAX. Returns the number of batches.
+ * the batches in r[i].group from 0. Consecutive requests may share a
+ * batch when they have the same config, kind, revision and end and their
+ * starts are within the kind's slack of the first (earliest) start: such
+ * a run is cut into the fewest batches whose URLs (base_len bytes of base
+ * URL) stay under SF_USGSFETCH_URL_MAX, or into more when that asks for
+ * fewer pages of SF_USGSFETCH_PAGE_ROWS rows in all, counting every
+ * station as holding every day (every 15 minutes) of the windows from the
+ * run's start (a revision pass as a page per window: its rows are
+ * unknown); of cuts asking for as few pages, the one with the fewest
+ * batches, the stations shared out evenly in order. 500 stations x 366
+ * daily means are two batches of 250, four pages. Returns the number of
+ * batches.
  */
 size_t sf_usgsfetch_group(struct sf_usgsfetch_req *r, size_t n,
     size_t base_len);
@@ -90,8 +107,8 @@ int sf_usgsfetch_next(enum sf_usgsfetch_kind kind, int64_t end, int64_t *ws,
  * q, every value percent-encoded (sf_http_url_param):
  *   BASE/collections/daily/items?monitoring_location_id=USGS-A,USGS-B
  *       &parameter_code=00060&statistic_id=00003&time=DATE/DATE
- *       [&last_modified=INSTANT/..]&sortby=time&limit=50000
- *       &skipGeometry=true&f=json
+ *       [&last_modified=INSTANT/..]&properties=SF_USGSFETCH_PROPERTIES
+ *       &sortby=time&limit=50000&skipGeometry=true&f=json
  *   BASE/collections/continuous/items?... &time=INSTANT/INSTANT ...
  *   BASE/collections/monitoring-locations/items?agency_code=USGS
  *       [&state_code=FIPS][&hydrologic_unit_code=HUC]&site_type_code=T

@@ -7,15 +7,21 @@ bench.py (issue 4, "Benchmark"). Python 3 standard library only.
 1. Requests and wall time. Against tests/server/replay.py with --delay 0.05
    (50 ms before every response), 500 stations (01000000 up) x the daily
    means of 2024: (a) one sf-fetch-usgs reading 500 request records on its
-   standard input (median of 3), against (b) one "sf-fetch-usgs -j 1 -s ID"
-   per station in sequence, as the seed's Celery task does (once). The
-   batches of (a) are learnt from a first run against an empty answer; then
-   one body per batch (its stations' rows, sorted by time as sortby=time
-   gives) and one per station are generated in the shape of the "daily"
-   member of tests/data/fixtures/usgs/waterdata/
+   standard input (median of 5), each run followed by (d) the same pages
+   downloaded and thrown away by scripts/bench-discard.c (libcurl, a
+   batch's pages in turn, 4 batches at once as sf-fetch-usgs's -j 4), and
+   against (b) one "sf-fetch-usgs -j 1 -s ID" per station in sequence, as
+   the seed's Celery task does (once). The batches of (a), their URLs and
+   the properties= they ask for are learnt from a first run against an
+   empty answer; then one body per batch (its stations' rows, sorted by
+   time as sortby=time gives, holding only the properties asked for, as
+   the API answers) and one per station are generated in the shape of the
+   "daily" member of tests/data/fixtures/usgs/waterdata/
    multi_collection_fixtures_TRIMMED_dataretrieval.json. Requests are
    counted from the server's log. Targets: requests(a) <= 2 % of
-   requests(b), time(b) / time(a) >= 20; both must write 500 x 366 rows.
+   requests(b) and no more than the page limit needs (ceil(rows / 50,000),
+   4); time(b) / time(a) >= 20; time(a) / time(d) <= 1.3 (issue 10); both
+   must write 500 x 366 rows.
 2. Parse throughput. One 50,000-feature page of the same shape (137
    stations, sorted by time), served with no delay; sf-fetch-usgs writes
    NDJSON to a file; rows/s = 50,000 / wall time, median of 5; target
@@ -44,12 +50,13 @@ YEAR = 2024
 DAYS = 366
 DELAY = 0.05
 LIMIT = 50000               # the fetcher's page size (limit=)
-RUNS_A = 3
+RUNS_A = 5
 PARSE_ROWS = 50000
 PARSE_RUNS = 5
 T_REQ_SHARE = 0.02          # requests(a) / requests(b)
 T_SPEEDUP = 20.0            # time(b) / time(a)
 T_ROWS_PER_S = 500000.0
+T_DISCARD = 1.3             # time(a) / time(d)
 EMPTY = '{"type":"FeatureCollection","features":[],"numberReturned":0,' \
     '"links":[]}'
 
@@ -58,22 +65,28 @@ def station(i):
     return "%08d" % (1000000 + i)
 
 
-def feature(st, d, day):
+def feature(st, d, day, props=None):
     """One daily feature in the real shape; every value depends only on
-    (station, day)."""
+    (station, day). props: the properties asked for (properties=), None
+    for all of them, as the API answers."""
     n = int(st)
     v = (n % 9973 + 1) * (1.0 + (day * 37 % 101) / 100.0)
+    full = (("approval_status",
+             '"%s"' % ("Approved" if (n + day) % 5 else "Provisional")),
+            ("last_modified", '"2026-07-30T15:43:16.002990+00:00"'),
+            ("monitoring_location_id", '"USGS-%s"' % st),
+            ("parameter_code", '"00060"'),
+            ("qualifier", "null"),
+            ("statistic_id", '"00003"'),
+            ("time", '"%s"' % d),
+            ("time_series_id", '"%032x"' % n),
+            ("unit_of_measure", '"ft^3/s"'),
+            ("value", '"%.1f"' % v))
     return ('{"type":"Feature","id":"%08x-%04x-4000-8000-%012x",'
-            '"geometry":null,"properties":{'
-            '"approval_status":"%s",'
-            '"last_modified":"2026-07-30T15:43:16.002990+00:00",'
-            '"monitoring_location_id":"USGS-%s","parameter_code":"00060",'
-            '"qualifier":null,"statistic_id":"00003","time":"%s",'
-            '"time_series_id":"%032x","unit_of_measure":"ft^3/s",'
-            '"value":"%.1f"}}'
+            '"geometry":null,"properties":{%s}}'
             % (n, day, n * 1000 + day,
-               "Approved" if (n + day) % 5 else "Provisional",
-               st, d, n, v))
+               ",".join('"%s":%s' % kv for kv in full
+                        if props is None or kv[0] in props)))
 
 
 def dates():
@@ -82,11 +95,18 @@ def dates():
             for k in range(DAYS)]
 
 
-def pages(stations, days, tag):
+def next_href(tag, n):
+    """The next link of a batch's page n - 1: its page n."""
+    return ("@BASE_URL@/collections/daily/items?cursor=%s_%d&f=json&limit=%d"
+            % (tag, n, LIMIT))
+
+
+def pages(stations, days, tag, props=None):
     """The stations' rows, sorted by time across them, as pages of up to
     LIMIT features, each but the last linking to the next by a cursor
     (tag_2, tag_3, ...)."""
-    feats = [feature(s, d, k) for k, d in enumerate(days) for s in stations]
+    feats = [feature(s, d, k, props) for k, d in enumerate(days)
+             for s in stations]
     out = []
     for i in range(0, len(feats), LIMIT):
         part = feats[i:i + LIMIT]
@@ -94,10 +114,9 @@ def pages(stations, days, tag):
                  '"rel":"self","type":"application/geo+json",'
                  '"title":"This document"}')
         if i + LIMIT < len(feats):
-            links += (',{"href":"@BASE_URL@/collections/daily/items?'
-                      'cursor=%s_%d&f=json&limit=%d","rel":"next",'
+            links += (',{"href":"%s","rel":"next",'
                       '"type":"application/geo+json","title":"Items (next)"}'
-                      % (tag, i // LIMIT + 2, LIMIT))
+                      % next_href(tag, i // LIMIT + 2))
         out.append('{"type":"FeatureCollection","features":[' +
                    ",".join(part) + '],"numberReturned":%d,"links":[%s]}'
                    % (len(part), links))
@@ -168,6 +187,13 @@ def main():
         bench.Run.launcher = os.path.join(tmp, "rusage")
         subprocess.run([cc, "-O2", "-o", bench.Run.launcher, src],
                        check=True)
+        discard = os.path.join(tmp, "bench-discard")
+        curl = subprocess.run(["pkg-config", "--cflags", "--libs",
+                               "libcurl"], check=True, capture_output=True,
+                              text=True).stdout.split()
+        subprocess.run([cc, "-O2", "-o", discard,
+                        os.path.join(ROOT, "scripts", "bench-discard.c")] +
+                       curl, check=True)
 
         def run(cmd, out, stdin=None):
             r = bench.Run(cmd, out, stdin=stdin)
@@ -189,8 +215,13 @@ def main():
         servers.append(srv)
         os.environ["SF_USGS_URL"] = srv.url
         run(cmd_a, os.path.join(tmp, "probe.out"), stdin=reqs)
+        probe = srv.requests()
         batches = [r["params"]["monitoring_location_id"][0].split(",")
-                   for r in srv.requests()]
+                   for r in probe]
+        # What the fetcher asks for is what the API would answer with.
+        props = probe[0]["params"].get("properties") if probe else None
+        if props is not None:
+            props = set(props[0].split(","))
         if sum(len(b) for b in batches) != NST:
             raise RuntimeError("the probe run asked for %d stations, not %d"
                                % (sum(len(b) for b in batches), NST))
@@ -203,9 +234,11 @@ def main():
         days = dates()
         lines = []
         first = []
+        chains = []         # each batch's URLs, for the discarding client
         for k, b in enumerate(batches):
+            chain = ["@BASE_URL@" + probe[k]["target"]]
             for n, body in enumerate(pages([s[5:] for s in b], days,
-                                           "b%d" % k)):
+                                           "b%d" % k, props)):
                 name = "batch%d_%d.json" % (k, n + 1)
                 with open(os.path.join(tmp, name), "w") as f:
                     f.write(body)
@@ -213,12 +246,14 @@ def main():
                     lines.append("GET /collections/daily/items "
                                  "cursor=b%d_%d -> 200 %s\n"
                                  % (k, n + 1, name))
+                    chain.append(next_href("b%d" % k, n + 1))
+            chains.append(" ".join(chain))
             first.append("GET /collections/daily/items "
                          "'monitoring_location_id~^%s,' -> 200 "
                          "batch%d_1.json\n" % (b[0], k))
         lines += first
         for i in range(NST):
-            body, = pages([station(i)], days, "s")
+            body, = pages([station(i)], days, "s", props)
             name = "st%s.json" % station(i)
             with open(os.path.join(tmp, name), "w") as f:
                 f.write(body)
@@ -231,15 +266,25 @@ def main():
         servers.append(srv)
         os.environ["SF_USGS_URL"] = srv.url
 
-        print("bench-usgs: (a) batched, %d runs" % RUNS_A, file=sys.stderr)
+        chains_file = os.path.join(tmp, "chains")
+        with open(chains_file, "w") as f:
+            f.write("".join(c.replace("@BASE_URL@", srv.url) + "\n"
+                            for c in chains))
+        print("bench-usgs: (a) batched, %d runs, each beside (d) the same "
+              "pages downloaded and discarded" % RUNS_A, file=sys.stderr)
         out_a = os.path.join(tmp, "a.out")
-        walls_a, reqs_a, rows_a = [], [], []
+        out_d = os.path.join(tmp, "d.out")
+        walls_a, reqs_a, rows_a, walls_d, reqs_d = [], [], [], [], []
         for _ in range(RUNS_A):
             n0 = len(srv.requests())
             r = run(cmd_a, out_a, stdin=reqs)
             walls_a.append(r.wall)
             reqs_a.append(len(srv.requests()) - n0)
             rows_a.append(obs_rows(out_a))
+            n0 = len(srv.requests())
+            r = run([discard], out_d, stdin=chains_file)
+            walls_d.append(r.wall)
+            reqs_d.append(len(srv.requests()) - n0)
 
         print("bench-usgs: (b) one request per station, %d runs in "
               "sequence" % NST, file=sys.stderr)
@@ -268,7 +313,8 @@ def main():
         # Part 2: the 50,000-feature page.
         nps = -(-PARSE_ROWS // DAYS)
         pst = [station(1000 + i) for i in range(nps)]
-        feats = [feature(s, d, k) for k, d in enumerate(days) for s in pst]
+        feats = [feature(s, d, k, props) for k, d in enumerate(days)
+                 for s in pst]
         feats = feats[:PARSE_ROWS]
         body = ('{"type":"FeatureCollection","features":[' +
                 ",".join(feats) + '],"numberReturned":%d,"links":[]}'
@@ -314,7 +360,9 @@ def main():
         return "PASS" if ok else "MISS"
 
     want = NST * DAYS
+    least = -(-want // LIMIT)
     ma = med(walls_a)
+    md = med(walls_d)
     mp = med([r.wall for r in runs_p])
     rate = PARSE_ROWS / mp
     rss = max(r.rss_kib for r in runs_p) * 1024 / 1e6
@@ -324,6 +372,8 @@ def main():
     print("  a. SF_USGS_URL=... sf-fetch-usgs -q < %d request records"
           " (%s..%s, %d-01-01..%d-12-31)"
           % (NST, station(0), station(NST - 1), YEAR, YEAR))
+    print("  d. bench-discard < the same pages as a, as a asks for them (a"
+          " batch's pages in turn, -j 4 batches at once), bodies discarded")
     print("  b. for each station: sf-fetch-usgs -q -j 1 --config bench -s ID"
           " --start %d-01-01 --end %d-12-31" % (YEAR, YEAR))
     print("  p. sf-fetch-usgs -q -s ID x %d (one %.1f MB page of %d features,"
@@ -333,9 +383,12 @@ def main():
           " pages of %d rows)" % (med(reqs_a),
           " ".join(str(x) for x in reqs_a), len(batches),
           max(len(b) for b in batches), LIMIT))
+    print("               d %6d" % med(reqs_d))
     print("               b %6d" % req_b)
     print("  wall s       a %8.3f (median of %d: %s)" % (ma, RUNS_A,
           " ".join("%.3f" % x for x in walls_a)))
+    print("               d %8.3f (median of %d: %s)" % (md, RUNS_A,
+          " ".join("%.3f" % x for x in walls_d)))
     print("               b %8.3f (one run)" % wall_b)
     print("  rows         a %s  b %d  (want %d)"
           % ("/".join(str(x) for x in rows_a), rows_b, want))
@@ -346,6 +399,12 @@ def main():
           % (share * 100, T_REQ_SHARE * 100, verdict(share <= T_REQ_SHARE)))
     print("  time b/a           %7.1f x    target >= %.0f x     %s"
           % (speed, T_SPEEDUP, verdict(speed >= T_SPEEDUP)))
+    print("  requests a         %7d      target %d = %d rows / %d   %s"
+          % (med(reqs_a), least, want, LIMIT,
+             verdict(med(reqs_a) <= least)))
+    ratio = ma / md if md else float("inf")
+    print("  time a/d           %7.2f x    target <= %.1f x    %s"
+          % (ratio, T_DISCARD, verdict(ratio <= T_DISCARD)))
     print("  parse rows/s  %12.0f     target >= %.0f   %s   (median of %d:"
           " %s s; end to end, with loopback transfer from the Python"
           " server; the parser alone ~700k rows/s in tests/unit/t_usgs.c)"

@@ -230,7 +230,7 @@ test_expect_success 'a base URL with a path keeps it' '
 test_expect_success 'usage errors exit 2 and ask nothing' '
 	: >"$SERVER_LOG" &&
 	for args in "-s 01646500" "--gauge AMAT2 extra" "-j 0 --gauge AMAT2" \
-	    "-j 33 --gauge AMAT2" "--retries 11 --gauge AMAT2" \
+	    "-j 65 --gauge AMAT2" "--retries 11 --gauge AMAT2" \
 	    "--timeout 0 --gauge AMAT2" "-f xml --gauge AMAT2" \
 	    "--base-url ftp://x/ --gauge AMAT2" "--gauge A\ B" "--config= --gauge AMAT2" \
 	    "--mappings --gauge AMAT2" "--mappings -f csv -s 15258000" \
@@ -245,10 +245,11 @@ test_expect_success 'usage errors exit 2 and ask nothing' '
 '
 
 test_expect_success 'the usage error names the trouble' '
-	rc=0; sf-fetch-nwm -s 01646500 2>err || rc=$?;
+	rc=0; sf-fetch-nwm -s 01646500 2>err || rc=$?
 	test "$rc" = 2 &&
-	grep "^sf-fetch-nwm: -s is for --mappings; for a forecast, give the NOAA id (sf-map --to NOAA-HADS -s ID | sf-fetch-nwm)$" err &&
-	rc=0; sf-fetch-nwm --base-url ftp://x/ --gauge AMAT2 2>err || rc=$?;
+	grep "^sf-fetch-nwm: -s: NWS id .01646500.: not an NWS location id .* (for a station, give its NOAA id: sf-map --to NOAA-HADS -s ID | sf-fetch-nwm)$" err ||
+	exit 1
+	rc=0; sf-fetch-nwm --base-url ftp://x/ --gauge AMAT2 2>err || rc=$?
 	test "$rc" = 2 &&
 	grep "^sf-fetch-nwm: base URL .ftp://x/.: " err
 '
@@ -259,6 +260,23 @@ test_expect_success '--help and --version' '
 	sf-fetch-nwm --version >out &&
 	echo "sf-fetch-nwm 0.1.0" >expect &&
 	test_cmp expect out
+'
+
+test_expect_success 'the options of every fetcher: -t names the series, -j goes to 64' '
+	: >"$SERVER_LOG" &&
+	sf-fetch-nwm -q -j 64 -t NWM_MEDIUM_RANGE --reach 2617456 >out &&
+	grep -q "\"source\":\"NWM_MEDIUM_RANGE\"" out &&
+	echo "GET /reaches/2617456/streamflow?series=medium_range" >expect &&
+	server_requests >actual && test_cmp expect actual &&
+	for args in "-t NWM_TINY --reach 2617456" "-t NOAA_RFC --series rfc -s AMAT2" \
+	    "--start 2024-01-01 -s AMAT2" "--end 2024-01-01 -s AMAT2" \
+	    "--mappings -t NOAA_RFC -s 15258000"
+	do
+		rc=0; sf-fetch-nwm $args </dev/null >out 2>err || rc=$?
+		if [ "$rc" != 2 ]; then echo "$args: exit $rc"; exit 1; fi
+		test_must_be_empty out || exit 1
+	done &&
+	grep "^sf-fetch-nwm: --mappings writes mapping CSV: -t is not one of its options$" err
 '
 
 test_done

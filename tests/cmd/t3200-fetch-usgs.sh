@@ -66,7 +66,7 @@ test_expect_success 'two stations: one request, both pages, each ascending' '
 	ascending 01646500 out && ascending 05427718 out &&
 	server_requests >reqs &&
 	cat >expect.reqs <<-\EOF &&
-	GET /collections/daily/items?monitoring_location_id=USGS-01646500%2CUSGS-05427718&parameter_code=00060&statistic_id=00003&time=2025-12-26%2F2025-12-28&sortby=time&limit=50000&skipGeometry=true&f=json
+	GET /collections/daily/items?monitoring_location_id=USGS-01646500%2CUSGS-05427718&parameter_code=00060&statistic_id=00003&time=2025-12-26%2F2025-12-28&properties=monitoring_location_id%2Ctime%2Cvalue%2Cunit_of_measure%2Capproval_status%2Cqualifier&sortby=time&limit=50000&skipGeometry=true&f=json
 	GET /collections/daily/items?cursor=2&f=json&limit=50000
 	EOF
 	test_cmp expect.reqs reqs
@@ -135,11 +135,13 @@ test_expect_success 'many stations with one start: one request' '
 	test "$(wc -l <ids)" = 300
 '
 
-test_expect_success 'the URL stays under 8,000 bytes: 1,000 stations, 3 requests' '
+# Three batches would fit the URL, but 334 stations x 366 days are 3 pages
+# each (9); four of 250 are 2 each (8, the least 366,000 rows allow).
+test_expect_success 'the URL stays under 8,000 bytes: 1,000 stations, 4 batches' '
 	: >"$SERVER_LOG" &&
 	requests 1000 c 2024-01-01 2024-12-31 >many &&
 	sf-fetch-usgs <many >out &&
-	test "$(server_requests | wc -l)" = 3 &&
+	test "$(server_requests | wc -l)" = 4 &&
 	server_requests | awk "length > 8000 { bad = 1 } END { exit bad }" &&
 	server_param monitoring_location_id | tr , "\n" | sort -u | wc -l >n &&
 	echo 1000 >want && test_cmp want n
@@ -232,7 +234,7 @@ test_expect_success 'a bad request line is reported; the others are fetched' '
 	EOF
 	: >"$SERVER_LOG" &&
 	exits 1 sf-fetch-usgs <req >out 2>err &&
-	grep "^sf-fetch-usgs: -:1: station .12.: not a USGS" err &&
+	grep "^sf-fetch-usgs: stdin:1: station .12.: not a USGS" err &&
 	test "$(server_requests | wc -l)" = 1
 '
 

@@ -98,6 +98,23 @@ test_expect_success '/stations: filters as sf-stations' '
 	test "$(wc -l <out)" = 2 && grep -q "^08MF005,EC," out
 '
 
+test_expect_success '/stations: the records sf-stations gives, same filters' '
+	while read -r q args; do
+		test "$(get "/stations?$q&format=ndjson")" = 200 &&
+		sf-stations $args >want &&
+		test_cmp want out || return 1
+	done <<-\EOT &&
+	state=md --state md
+	name=RIVER --name RIVER
+	huc=02 --huc 02
+	agency=USGS --agency USGS
+	name=river&state=BC --name river --state BC
+	name=nowhere --name nowhere
+	EOT
+	test "$(get "/stations?huc=02x")" = 400 &&
+	grep -q "parameter '\''huc'\''" out
+'
+
 test_expect_success '/stations/ID: one station record' '
 	test "$(get /stations/08MF005)" = 200 &&
 	json_ok out && grep -q "\"name\":\"FRASER RIVER AT HOPE\"" out &&
@@ -237,6 +254,13 @@ test_expect_success '405 for other methods, with Allow; 414 for long targets' '
 	test "$(get /health -X DELETE)" = 405 &&
 	long=$(python3 -c "print(\"a\" * 3000)") &&
 	test "$(get "/stations?name=$long")" = 414
+'
+
+test_expect_success 'request headers: within 64 KiB, else 431' '
+	big=$(python3 -c "print(\"a\" * 40000)") &&
+	test "$(get /stations -H "X-Big: $big")" = 200 &&
+	big=$(python3 -c "print(\"a\" * 70000)") &&
+	test "$(get /stations -H "X-Big: $big")" = 431
 '
 
 test_expect_success 'HEAD: the headers alone' '

@@ -85,7 +85,7 @@ commit(void)
 static void
 add(int64_t st, int64_t t, double v, const char *qc)
 {
-	struct sf_pg_obs o = { st, t, "realtime_15min", "cfs", qc, v, 1 };
+	struct sf_pg_obs o = { st, t, "realtime_15min", "cfs", qc, v, 1, 0 };
 
 	if (sf_pg_load_obs(pg, &o, &err) == -1)
 		die();
@@ -191,7 +191,7 @@ main(int argc, char **argv)
 	} else if (strcmp(cmd, "odd") == 0) {
 		/* a missing value, and a code with COPY's special bytes */
 		struct sf_pg_obs o = { 2, 1704067200, "daily_mean", "cms",
-		    "a\tb\\c\nd\r", 0, 0 };
+		    "a\tb\\c\nd\r", 0, 0, 0 };
 
 		if (sf_pg_load_begin(pg, &err) == -1 ||
 		    sf_pg_load_obs(pg, &o, &err) == -1)

@@ -247,6 +247,7 @@ test_import(void)
 	const char *t;
 	int rcs[8] = { 0 }, shipped, i;
 
+	sf_db_set_seed(sf_map_import_shipped);
 	db = sf_db_open(":memory:", SF_DB_CREATE, &err);
 	ok(db != NULL, "an in-memory database");
 	if (db == NULL) {

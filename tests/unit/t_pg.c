@@ -55,7 +55,7 @@ test_copy(void)
 	struct sf_buf b = SF_BUF_INIT;
 	struct sf_err err;
 	struct sf_pg_obs o = { 7, 1704067200, "realtime_15min", "cfs", "P",
-	    1.25, 1 };
+	    1.25, 1, 0 };
 
 	sf_pg_copy_field(&b, "a\tb\\c\nd\re");
 	is_str(b.buf, "a\\tb\\\\c\\nd\\re", "special bytes escaped");

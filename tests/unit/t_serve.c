@@ -270,9 +270,52 @@ test_encode(void)
 	sf_buf_release(&b);
 }
 
+/*
+ * The encoder writes strings itself: every byte escaped as sf_buf's
+ * JSON and CSV escapers do, station names with quotes, commas, control
+ * bytes, DEL and UTF-8 included.
+ */
+static void
+test_encode_escapes(void)
+{
+	static const char *const names[] = { "", "plain", "a \"quoted\" one",
+	    "back\\slash", "tab\there", "line\nbreak\r\n", "x\001\037\177y",
+	    "comma, and \"quote\"", "caf\303\251 \342\200\250" };
+	struct sf_buf got = SF_BUF_INIT, want = SF_BUF_INIT;
+	struct sf_rec r;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		sf_rec_clear(&r, SF_KIND_STATION);
+		r.f[SF_ST_STATION] = "01646500";
+		r.f[SF_ST_NAME] = names[i];
+		r.f[SF_ST_LATITUDE] = "38.9";
+		sf_buf_reset(&got);
+		sf_serve_encode(&got, SF_SERVE_NDJSON, &r, 0);
+		sf_buf_reset(&want);
+		sf_buf_adds(&want, "{\"kind\":\"station\",\"station\":"
+		    "\"01646500\",\"agency\":null,\"name\":");
+		sf_buf_add_json_str(&want, names[i]);
+		sf_buf_adds(&want, ",\"latitude\":38.9,");
+		bad += strncmp(got.buf, want.buf, want.len) != 0;
+		sf_buf_reset(&got);
+		sf_serve_encode(&got, SF_SERVE_CSV, &r, 1);
+		sf_buf_reset(&want);
+		sf_buf_adds(&want, "01646500,,");
+		sf_buf_add_csv_field(&want, names[i]);
+		sf_buf_adds(&want, ",38.9,");
+		bad += strncmp(got.buf, want.buf, want.len) != 0;
+	}
+	is_int(bad, 0, "encoder: strings escaped as sf_buf escapes them");
+	sf_buf_release(&got);
+	sf_buf_release(&want);
+}
+
 int
 main(void)
 {
+	test_encode_escapes();
 	test_qs();
 	test_route();
 	test_query();

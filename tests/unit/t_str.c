@@ -135,6 +135,9 @@ test_toll(void)
 	toll_rejects("99999999999999999999", 0, 10,
 	    "'99999999999999999999': out of range (0 to 10)");
 	toll_rejects("", 0, 10, "'': not a whole number");
+	/* a long value is cut so that the reason stays in the message */
+	toll_rejects("1234567890123456789012345678901234567890x", 0, 10,
+	    "'1234567890123456789012345678901234567890...': not a whole number");
 	toll_rejects(" 1", 0, 10, "' 1': not a whole number");
 	toll_rejects("1 ", 0, 10, "'1 ': not a whole number");
 	toll_rejects("\t1", 0, 10, "'\t1': not a whole number");
@@ -278,6 +281,93 @@ test_fmt_double(void)
 	is_int(longer, 0, "sweep: %.15g when that reads back");
 }
 
+/* sf_str_fmt_double as it was before its fast path: the reference. */
+static void
+slow_fmt(double v, char buf[SF_NUM_LEN])
+{
+	int prec;
+
+	if (isnan(v)) {
+		snprintf(buf, SF_NUM_LEN, "nan");
+		return;
+	}
+	if (isinf(v)) {
+		snprintf(buf, SF_NUM_LEN, "%s", v < 0 ? "-inf" : "inf");
+		return;
+	}
+	if (v == 0) {
+		snprintf(buf, SF_NUM_LEN, "0");
+		return;
+	}
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(buf, SF_NUM_LEN, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, SF_NUM_LEN, "%.17g", v);
+}
+
+static long
+same_as_slow(double v, long *n)
+{
+	char fast[SF_NUM_LEN], slow[SF_NUM_LEN];
+
+	(*n)++;
+	sf_str_fmt_double(v, fast);
+	slow_fmt(v, slow);
+	if (strcmp(fast, slow) == 0)
+		return 0;
+	printf("# %.17g: %s, not %s\n", v, fast, slow);
+	return 1;
+}
+
+/*
+ * The fast path for short decimals writes what the printf path wrote,
+ * byte for byte: short decimals at every scale and sign (its domain),
+ * its edges (1e-4, 1e15, the 15th digit), and random doubles.
+ */
+static void
+test_fmt_fast(void)
+{
+	static const double edge[] = { 1e-4, 1e-4 * (1 + 1e-16), 9.9999e-5,
+	    0.00012, 1e15, 999999999999999.0, 999999999999999.9,
+	    99999999999999.98, 123456789012345.0, 12345678901234.5,
+	    0.1, 0.2, 0.3, 0.7, 1.1, 2.675, 1.005, 1e-5, 1e-7, 1e21, 5e-324,
+	    4215.5, 12300, 0.82, 38.9, -77.1, 100, 1e14, 1e-3, 9.995,
+	    0.000123456789012345, 1.23456789012345e-4, 4503599627370495.5,
+	    1.0 / 3, 2.0 / 3, 148868.97747384998, 0.30000000000000004 };
+	uint64_t state = 8, bits;
+	long i, n = 0, bad = 0;
+	double v, p;
+	int k;
+
+	for (i = 0; i < (long)(sizeof(edge) / sizeof(edge[0])); i++) {
+		bad += same_as_slow(edge[i], &n);
+		bad += same_as_slow(-edge[i], &n);
+		bad += same_as_slow(nextafter(edge[i], 0), &n);
+		bad += same_as_slow(nextafter(edge[i], 1e300), &n);
+	}
+	bad += same_as_slow(-0.0, &n);
+	bad += same_as_slow(NAN, &n);
+	bad += same_as_slow(-INFINITY, &n);
+	for (i = 0; i < 20000; i++) {
+		bits = next(&state);
+		k = (int)(bits % 20);
+		/* r of 1 to 16 digits over 10^k */
+		v = (double)((bits >> 8) % (uint64_t)pow(10, 1 + (bits >> 5) % 16));
+		for (p = 1; k > 0; k--)
+			p *= 10;
+		v /= p;
+		bad += same_as_slow(i % 2 ? -v : v, &n);
+		bits = next(&state);
+		memcpy(&v, &bits, sizeof(v));
+		bad += same_as_slow(v, &n);
+		bad += same_as_slow((double)(bits >> 11) / (1 << 20), &n);
+	}
+	ok(n > 60000, "fast path: enough values compared");
+	is_int(bad, 0, "fast path: every value written as the printf path did");
+}
+
 static void
 test_eq_ci(void)
 {
@@ -331,6 +421,7 @@ main(void)
 	test_toll();
 	test_todouble();
 	test_fmt_double();
+	test_fmt_fast();
 	test_eq_ci();
 	test_trim();
 	test_json_number();

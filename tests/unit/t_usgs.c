@@ -563,6 +563,109 @@ test_empty_and_errors(void)
 	sf_buf_release(&t);
 }
 
+/* A clean daily feature of station 0164650N on day D of January 2024. */
+#define FEAT(n, d) "{\"type\":\"Feature\",\"id\":\"f" #n "\"," \
+	"\"geometry\":null,\"properties\":{\"approval_status\":\"Approved\"," \
+	"\"monitoring_location_id\":\"USGS-0164650" #n "\",\"qualifier\":null," \
+	"\"time\":\"2024-01-" #d "\",\"unit_of_measure\":\"ft^3/s\"," \
+	"\"value\":\"1" #n "." #d "\"}}"
+#define PAGE(feats) "{\"type\":\"FeatureCollection\",\"features\":[" \
+	feats "],\"numberReturned\":5,\"links\":[]}"
+
+/* Where needle is in s, from 0. */
+static long
+at(const char *s, const char *needle)
+{
+	const char *p = strstr(s, needle);
+
+	return p != NULL ? (long)(p - s) : -1;
+}
+
+/*
+ * sf_usgs reads the features of a page itself while they are in the
+ * subset of JSON the API writes, and leaves the rest to sf_jsonpush:
+ * whichever reads a feature, the records and the messages (their byte
+ * offsets too) are the same.
+ */
+static void
+test_fast_features(void)
+{
+	static const char esc[] = PAGE(FEAT(1, 11) "," FEAT(2, 12) ","
+	    "{\"type\":\"Feature\",\"properties\":{\"approval_status\":"
+	    "\"Provisional\",\"monitoring_location_id\":\"USGS-01646503\","
+	    "\"qualifier\":[\"IC\\u00c9\",\"EQP\"],\"time\":\"2024-01-13\","
+	    "\"value\":13.5}}," FEAT(4, 14) " , " FEAT(5, 15));
+	static const char colon[] = PAGE(FEAT(1, 11) "," FEAT(2, 12) ","
+	    FEAT(3, 13) ",{\"type\";\"Feature\"}");
+	static const char comma[] = PAGE(FEAT(1, 11) "," FEAT(2, 12) ",");
+	static const char raw[] = PAGE(FEAT(1, 11) ",{\"properties\":"
+	    "{\"approval_status\":\"\xc3\x28\"}}");
+	static const char cut[] = "{\"type\":\"FeatureCollection\","
+	    "\"features\":[" FEAT(1, 11) "," FEAT(2, 12) ",{\"type\":\"Fea";
+	static const char head[] = "{\"type\":\"FeatureCollection\","
+	    "\"features\":[" FEAT(1, 11) ",{\"type\":\"Feature\",\"x\":\"";
+	static const char braces[] = PAGE(FEAT(1, 11) ",{\"x\":\""
+	    "}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}\",\"properties\":{"
+	    "\"monitoring_location_id\":\"USGS-01646502\",\"time\":"
+	    "\"2024-01-12\",\"value\":null}}," FEAT(3, 13));
+	static char big[100 * 1024];
+	struct res *r;
+	char want[80];
+
+	r = check("fast: an escape and a number midway", SF_USGS_DAILY, esc,
+	    strlen(esc));
+	ok(r->rc == 0 && r->n == 5, "fast: five records");
+	ok(strstr(nth(r, 2), "\"discharge\":13.5,\"unit\":\"cfs\","
+	    "\"quality_code\":\"P:IC\xc3\x89:EQP\"") != NULL,
+	    "fast: the feature out of the subset read by the tokenizer");
+	ok(strstr(nth(r, 4), "\"01646505\"") != NULL, "fast: and the rest");
+	res_free(r);
+
+	r = check("fast: bad syntax after three", SF_USGS_DAILY, colon,
+	    strlen(colon));
+	snprintf(want, sizeof(want), "byte %ld: unexpected ';', expected ':'",
+	    at(colon, ";"));
+	ok(r->n == 3, "fast: three records before bad syntax");
+	is_str(r->err, want, "fast: its byte offset counts what was read");
+	res_free(r);
+
+	r = check("fast: a trailing comma", SF_USGS_DAILY, comma,
+	    strlen(comma));
+	snprintf(want, sizeof(want), "byte %ld: unexpected ']', expected a "
+	    "value", at(comma, ",]") + 1);
+	is_str(r->err, want, "fast: a comma before ']' is bad JSON");
+	res_free(r);
+
+	r = check("fast: bad UTF-8", SF_USGS_DAILY, raw, strlen(raw));
+	snprintf(want, sizeof(want), "byte %ld: invalid UTF-8 in a string",
+	    at(raw, "\xc3") + 2);
+	is_str(r->err, want, "fast: invalid UTF-8 after a feature read");
+	res_free(r);
+
+	/* A feature longer than sf_usgs holds back: the tokenizer's. */
+	memset(big, 'x', sizeof(big));
+	memcpy(big, head, strlen(head));
+	snprintf(big + sizeof(big) - 512, 512, "\",\"properties\":{"
+	    "\"monitoring_location_id\":\"USGS-01646502\",\"time\":"
+	    "\"2024-01-12\",\"value\":null}}," FEAT(3, 13) "]}");
+	r = check("fast: a long feature", SF_USGS_DAILY, big, strlen(big));
+	ok(r->rc == 0 && r->n == 3 && strstr(nth(r, 1), "\"01646502\"") &&
+	    strstr(nth(r, 2), "\"01646503\""), "fast: a 100 kB feature");
+	res_free(r);
+
+	/* '}' in a string: the feature is read again at each, 16 times. */
+	r = check("fast: braces", SF_USGS_DAILY, braces, strlen(braces));
+	ok(r->rc == 0 && r->n == 3, "fast: a string of 40 '}'");
+	res_free(r);
+
+	r = check("fast: cut", SF_USGS_DAILY, cut, strlen(cut));
+	snprintf(want, sizeof(want), "byte %zu: the text ends inside a "
+	    "string", strlen(cut));
+	ok(r->n == 2, "fast: two records before the cut");
+	is_str(r->err, want, "fast: a page cut in a feature");
+	res_free(r);
+}
+
 #undef TYPE
 #define TYPE "daily_mean"
 
@@ -979,6 +1082,7 @@ main(void)
 	test_continuous();
 	test_locations();
 	test_empty_and_errors();
+	test_fast_features();
 	test_rdb_dv();
 	test_rdb_iv();
 	test_rdb_nodata();

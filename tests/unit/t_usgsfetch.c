@@ -64,8 +64,11 @@ test_urls(void)
 	sf_usgsfetch_url(&b, BASE, &q);
 	is_str(b.buf, BASE "/collections/daily/items?monitoring_location_id="
 	    "USGS-01646500%2CUSGS-01638500&parameter_code=00060"
-	    "&statistic_id=00003&time=2024-01-01%2F2024-12-31&sortby=time"
-	    "&limit=50000&skipGeometry=true&f=json", "daily, OGC API");
+	    "&statistic_id=00003&time=2024-01-01%2F2024-12-31"
+	    "&properties=monitoring_location_id%2Ctime%2Cvalue%2Cunit_of_measure"
+	    "%2Capproval_status%2Cqualifier"
+	    "&sortby=time&limit=50000&skipGeometry=true&f=json",
+	    "daily, OGC API: only the properties sf stores");
 
 	q.kind = SF_USGSFETCH_CONTINUOUS;
 	q.nstations = 1;
@@ -77,8 +80,10 @@ test_urls(void)
 	is_str(b.buf, BASE "/collections/continuous/items?"
 	    "monitoring_location_id=USGS-01646500&parameter_code=00060"
 	    "&time=2024-04-01T00%3A00%3A00Z%2F2024-04-01T23%3A59%3A59Z"
-	    "&last_modified=2024-05-01T12%3A00%3A00Z%2F..&sortby=time"
-	    "&limit=50000&skipGeometry=true&f=json",
+	    "&last_modified=2024-05-01T12%3A00%3A00Z%2F.."
+	    "&properties=monitoring_location_id%2Ctime%2Cvalue%2Cunit_of_measure"
+	    "%2Capproval_status%2Cqualifier"
+	    "&sortby=time&limit=50000&skipGeometry=true&f=json",
 	    "continuous, a revision pass");
 
 	q.nwis = 1;
@@ -120,6 +125,9 @@ test_urls(void)
 	sf_buf_release(&b);
 }
 
+static int urls_fit(const struct sf_usgsfetch_req *, size_t, size_t,
+    size_t);
+
 static void
 test_groups(void)
 {
@@ -151,14 +159,151 @@ test_groups(void)
 		r[i].config = "c";
 		r[i].station = ids[i];
 		r[i].kind = SF_USGSFETCH_CONTINUOUS;
-		r[i].revision = 0;
+		r[i].revision = 1;
 		r[i].start = T("2024-01-01T00:00:00Z");
 		r[i].end = T("2024-01-31T00:00:00Z");
 		r[i].order = i;
 	}
 	ng = sf_usgsfetch_group(r, n, 40);
-	ok(ng == 2 && r[n - 1].group == 1 && r[0].group == 0,
-	    "600 stations: two batches, each URL under the limit");
+	ok(ng == 2 && r[n - 1].group == 1 && r[0].group == 0 &&
+	    r[299].group == 0 && r[300].group == 1,
+	    "600 stations, a revision pass: two even batches");
+	ok(urls_fit(r, n, ng, 40), "each URL under the limit");
+}
+
+/*
+ * Whether the URL of each of the ng batches of r (sorted by group), with a
+ * base of base_len bytes, stays under SF_USGSFETCH_URL_MAX.
+ */
+static int
+urls_fit(const struct sf_usgsfetch_req *r, size_t n, size_t ng,
+    size_t base_len)
+{
+	static const char *st[2000];
+	struct sf_usgsfetch_query q;
+	struct sf_buf b = SF_BUF_INIT;
+	char base[256];
+	size_t i, k, m;
+	int fit = 1;
+
+	memset(base, 'h', sizeof(base));
+	memcpy(base, "http://", 7);
+	base[base_len] = '\0';
+	for (i = 0, k = 0; k < ng; k++) {
+		for (m = 0; i < n && r[i].group == k; i++)
+			st[m++] = r[i].station;
+		memset(&q, 0, sizeof(q));
+		q.kind = r[i - 1].kind;
+		q.revision = r[i - 1].revision;
+		q.stations = st;
+		q.nstations = m;
+		q.ws = r[i - 1].start;
+		q.we = r[i - 1].end;
+		sf_usgsfetch_url(&b, base, &q);
+		if (m == 0 || b.len >= SF_USGSFETCH_URL_MAX) {
+			printf("# batch %zu: %zu stations, %zu bytes\n", k, m,
+			    b.len);
+			fit = 0;
+		}
+	}
+	sf_buf_release(&b);
+	return fit && i == n;
+}
+
+/* The pages a batch of m stations x rows rows takes, one at least. */
+static size_t
+pages(size_t m, size_t rows)
+{
+	size_t n = (m * rows + SF_USGSFETCH_PAGE_ROWS - 1) /
+	    SF_USGSFETCH_PAGE_ROWS;
+
+	return n > 0 ? n : 1;
+}
+
+/*
+ * n daily requests of one config from 01000000 up, from start to end,
+ * grouped; returns the pages the batches ask for, *ng the batches, the
+ * smallest and largest in *lo and *hi.
+ */
+static size_t
+daily(struct sf_usgsfetch_req *r, char (*ids)[16], size_t n,
+    const char *start, const char *end, size_t *ng, size_t *lo, size_t *hi)
+{
+	size_t i, k, m, np = 0, days;
+
+	memset(r, 0, n * sizeof(*r));
+	for (i = 0; i < n; i++) {
+		snprintf(ids[i], 16, "%08zu", 1000000 + i);
+		r[i].config = "bench";
+		r[i].station = ids[i];
+		r[i].kind = SF_USGSFETCH_DAILY;
+		r[i].start = T(start);
+		r[i].end = T(end);
+		r[i].order = i;
+	}
+	days = (size_t)((T(end) - T(start)) / 86400 + 1);
+	*ng = sf_usgsfetch_group(r, n, 40);
+	*lo = n;
+	*hi = 0;
+	for (i = 0, k = 0; k < *ng; k++) {
+		for (m = 0; i < n && r[i].group == k; i++)
+			m++;
+		np += pages(m, days);
+		*lo = m < *lo ? m : *lo;
+		*hi = m > *hi ? m : *hi;
+	}
+	return np;
+}
+
+static void
+test_balance(void)
+{
+	static struct sf_usgsfetch_req r[2000];
+	static char ids[2000][16];
+	size_t ng, lo, hi, np, i;
+
+	/* Greedy: 448 + 52 stations, 4 + 1 pages. */
+	np = daily(r, ids, 500, "2024-01-01", "2024-12-31", &ng, &lo, &hi);
+	is_int((long)np, 4, "500 stations x 366 days: 4 requests, the least "
+	    "50,000-row pages allow");
+	ok(ng == 2 && lo == 250 && hi == 250, "in two even batches");
+	ok(urls_fit(r, 500, ng, 40), "each URL under the limit");
+
+	/* Two batches would take 3 pages each; five of 120 one each. */
+	np = daily(r, ids, 600, "2024-01-01", "2024-12-31", &ng, &lo, &hi);
+	ok(np == 5 && ng == 5 && lo == 120 && hi == 120,
+	    "600 stations x 366 days: 5 batches of 120, 5 requests");
+
+	/* A year fits one page with 136 stations: one batch, 3 pages. */
+	np = daily(r, ids, 300, "2024-01-01", "2024-12-31", &ng, &lo, &hi);
+	ok(np == 3 && ng == 1, "300 stations x 366 days: one batch, 3 pages");
+
+	/* A short range: as few batches as the URL allows, all full. */
+	np = daily(r, ids, 2000, "2024-12-01", "2024-12-31", &ng, &lo, &hi);
+	ok(ng == np && ng == 5 && hi - lo <= 1,
+	    "2000 stations x 31 days: 5 even batches of a page each");
+	ok(urls_fit(r, 2000, ng, 40), "each URL under the limit");
+
+	/* Long ids: the URL still decides, evenly. */
+	for (i = 0; i < 900; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "4012%011zu", i);
+		r[i].station = ids[i];
+	}
+	ng = sf_usgsfetch_group(r, 900, 200);
+	ok(ng == 3 && urls_fit(r, 900, ng, 200),
+	    "900 15-digit stations: three batches, each URL under the limit");
+
+	/* Continuous: a window per year; 10 stations x a year a page. */
+	memset(r, 0, 40 * sizeof(*r));
+	for (i = 0; i < 40; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "%08zu", 1000000 + i);
+		r[i].station = ids[i];
+		r[i].kind = SF_USGSFETCH_CONTINUOUS;
+		r[i].start = T("2023-01-01T00:00:00Z");
+		r[i].end = T("2024-12-30T23:59:59Z");
+	}
+	ng = sf_usgsfetch_group(r, 40, 40);
+	is_int(ng, 1, "40 stations x two years of 15-minute values: one batch");
 }
 
 int
@@ -166,6 +311,7 @@ main(void)
 {
 	test_windows();
 	test_groups();
+	test_balance();
 	test_urls();
 	return tap_done();
 }
