@@ -30,14 +30,11 @@
 
 #define WATEROFFICE_URL	"https://wateroffice.ec.gc.ca/services"
 #define DATAMART_URL	"https://dd.weather.gc.ca/today/hydrometric"
-#define STATION_LIST	"doc/hydrometric_StationList.csv"
 #define DEFAULT_JOBS	4
 #define MAX_JOBS	16
 #define PACE_MS		100		/* after an answer, before the next */
 #define TIMEOUT_MS	300000L		/* one attempt, whole */
-#define DATAMART_DAYS	30		/* what the Datamart keeps */
 #define DEFAULT_DAYS	7		/* --start's default: before --end */
-#define SNIPPET_MAX	120		/* bytes of an error body quoted */
 
 static const char usage_text[] =
     "usage: sf-fetch-ec [-qv] [--backoff MS] [--base-url URL] "
@@ -67,8 +64,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-enum { SVC_WATEROFFICE, SVC_DATAMART };
-enum { T_DAILY, T_REALTIME };
 /* What a group fetches: wateroffice windows, or a station's two files. */
 enum { K_DAILY, K_REALTIME, K_DATAMART };
 /* A Datamart group's two jobs. */
@@ -78,12 +73,10 @@ static const char *const type_names[] = { "daily_mean", "realtime_15min" };
 
 /* One station to fetch, as asked and then normalised. */
 struct req {
+	struct sf_ecfetch_req e;	/* config, station: the two below */
 	char *config;
 	char *station;
 	char *start_text, *end_text, *mod_text;	/* as asked, or NULL */
-	int type;
-	int64_t start, end;
-	char prov[8];		/* Datamart: from the station list */
 	int skip;		/* nothing to fetch, or already failed */
 };
 
@@ -136,7 +129,7 @@ struct fetch {
 	struct sf_http *h;
 	struct sf_writer *w;
 	enum sf_format fmt;
-	int service;
+	enum sf_ecfetch_service service;
 	const char *base;		/* checked, no trailing slash */
 	struct reqs *rs;		/* the requests */
 	struct group *groups;
@@ -203,7 +196,7 @@ put_error(struct fetch *f, const char *config, const char *station,
 static const char *
 group_type(const struct group *g)
 {
-	return type_names[g->kind == K_DAILY ? T_DAILY : T_REALTIME];
+	return type_names[g->kind == K_DAILY ? SF_ECFETCH_DAILY : SF_ECFETCH_REALTIME];
 }
 
 /* Error records for every station of g, j being the job that failed. */
@@ -412,7 +405,7 @@ group_done(struct fetch *f, const struct group *g)
 	for (i = 0; i < g->n; i++) {
 		q = &f->rs->v[g->reqs[i]];
 		sf_fetch_done(&r, q->config, q->station, "EC",
-		    type_names[q->type], q->start_text, q->end_text,
+		    type_names[q->e.kind], q->start_text, q->end_text,
 		    q->mod_text, g->rows[i], num,
 		    g->rows[i] > 0 ? g->newest[i] : NULL);
 		if (sf_writer_put(f->w, &r, &err) == -1)
@@ -478,27 +471,6 @@ job_body(void *arg, const char *p, size_t n)
 	return 0;
 }
 
-/* Appends ": " and the first line of an error body worth quoting. */
-static void
-add_snippet(struct sf_err *err, const char *body)
-{
-	char s[SNIPPET_MAX + 1];
-	size_t n = 0, len = strlen(err->msg);
-
-	while (*body == ' ' || *body == '\t' || *body == '\r' ||
-	    *body == '\n')
-		body++;
-	if (*body == '\0' || *body == '<')
-		return;		/* nothing, or an HTML page */
-	while (body[n] != '\0' && body[n] != '\r' && body[n] != '\n' &&
-	    n < SNIPPET_MAX) {
-		s[n] = (unsigned char)body[n] < ' ' ? '?' : body[n];
-		n++;
-	}
-	s[n] = '\0';
-	snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", s);
-}
-
 static void flush(struct fetch *, struct group *);
 static void pump(struct fetch *);
 
@@ -521,7 +493,7 @@ job_done(void *arg, const struct sf_http_res *res)
 	} else {
 		j->failed = 1;
 		j->err = res->err;
-		add_snippet(&j->err, res->errbody);
+		sf_ecfetch_snippet(&j->err, res->errbody);
 	}
 	if (!j->failed && (j->foreign > 0 || j->outside > 0))
 		sf_info("%s: %ld rows of other stations, %ld outside the "
@@ -687,9 +659,9 @@ parse_type(const char *s, int *type)
 	if (s == NULL)
 		return -1;
 	if (strcmp(s, "daily_mean") == 0)
-		*type = T_DAILY;
+		*type = SF_ECFETCH_DAILY;
 	else if (strcmp(s, "realtime_15min") == 0)
-		*type = T_REALTIME;
+		*type = SF_ECFETCH_REALTIME;
 	else
 		return -1;
 	return 0;
@@ -778,9 +750,9 @@ take_request(struct fetch *f, struct reqs *rs, const struct sf_rec *rec,
 	r = req_add(rs);
 	r->config = config != NULL ? sf_strdup(config) : NULL;
 	r->station = sf_strdup(station);
-	r->type = sp.realtime ? T_REALTIME : T_DAILY;
-	r->start = sp.start;
-	r->end = sp.end;
+	r->e.kind = sp.realtime ? SF_ECFETCH_REALTIME : SF_ECFETCH_DAILY;
+	r->e.start = sp.start;
+	r->e.end = sp.end;
 	r->start_text = dup_text(rec->f[SF_REQ_START]);
 	r->end_text = dup_text(rec->f[SF_REQ_END]);
 	r->mod_text = dup_text(rec->f[SF_REQ_MODIFIED_SINCE]);
@@ -813,27 +785,22 @@ read_requests(struct fetch *f, struct reqs *rs, int64_t now)
 }
 
 /*
- * Fits each request to what the service holds: the end no later than
- * now, daily means by whole days, real-time starts clipped to the
- * service's reach, Datamart files of the last 30 days (said, not
- * clipped); marks the ones with nothing to fetch.
+ * Fits each request to what the service holds (sf_ecfetch_fit) and marks
+ * the ones with nothing to fetch, or asked for twice.
  */
 static void
 normalise(struct fetch *f, struct reqs *rs, int64_t now)
 {
-	char a[SF_TIME_LEN], b[SF_TIME_LEN];
-	int64_t reach;
+	struct sf_err why;
 	struct req *r;
 	size_t i, k;
 
 	for (i = 0; i < rs->n; i++) {
 		r = &rs->v[i];
+		r->e.config = r->config;
+		r->e.station = r->station;
 		for (k = 0; k < i; k++)
-			if (!rs->v[k].skip && strcmp(rs->v[k].station,
-			    r->station) == 0 && rs->v[k].type == r->type &&
-			    (rs->v[k].config == NULL) == (r->config == NULL) &&
-			    (r->config == NULL ||
-			    strcmp(rs->v[k].config, r->config) == 0))
+			if (!rs->v[k].skip && sf_ecfetch_same(&rs->v[k].e, &r->e))
 				break;
 		if (k < i) {
 			sf_warn("station '%s': requested twice, the second "
@@ -841,53 +808,25 @@ normalise(struct fetch *f, struct reqs *rs, int64_t now)
 			r->skip = 1;
 			continue;
 		}
-		if (r->end > now)
-			r->end = now;
-		if (f->service == SVC_DATAMART) {
-			if (r->type == T_DAILY) {
-				put_error(f, r->config, r->station,
-				    type_names[r->type], NULL, 0,
-				    "type 'daily_mean': the Datamart has "
-				    "realtime_15min only");
-				r->skip = 1;
-				continue;
-			}
-			reach = now - DATAMART_DAYS * 86400L;
-			if (r->start < reach && r->start <= r->end) {
-				sf_time_format(r->start, a);
-				sf_time_format(reach, b);
-				sf_warn("station '%s': start '%s': the "
-				    "Datamart keeps 30 days, nothing before "
-				    "'%s'", r->station, a, b);
-			}
-		} else if (r->type == T_DAILY) {
-			r->start = sf_ecfetch_day(r->start);
-			r->end = sf_ecfetch_day(r->end);
-		} else {
-			reach = sf_ecfetch_add_months(now,
-			    -SF_ECFETCH_RT_REACH);
-			if (r->end < reach) {
-				sf_time_format(r->end, a);
-				sf_time_format(reach, b);
-				sf_warn("station '%s': end '%s' is beyond the "
-				    "18 months of real-time data (from '%s'): "
-				    "nothing to fetch", r->station, a, b);
-				r->skip = 1;
-				continue;
-			}
-			if (r->start < reach) {
-				sf_time_format(r->start, a);
-				sf_time_format(reach, b);
-				sf_warn("station '%s': start '%s' is beyond "
-				    "the 18 months of real-time data: "
-				    "clipped to '%s'", r->station, a, b);
-				r->start = reach;
-			}
-		}
-		if (r->start > r->end) {
-			sf_info("station '%s': nothing to fetch (start after "
-			    "end)", r->station);
+		switch (sf_ecfetch_fit(&r->e, f->service, now, &why)) {
+		case SF_ECFETCH_FETCH:
+			if (why.msg[0] != '\0')
+				sf_warn("station '%s': %s", r->station,
+				    why.msg);
+			break;
+		case SF_ECFETCH_SKIP:
+			sf_warn("station '%s': %s", r->station, why.msg);
 			r->skip = 1;
+			break;
+		case SF_ECFETCH_EMPTY:
+			sf_info("station '%s': %s", r->station, why.msg);
+			r->skip = 1;
+			break;
+		case SF_ECFETCH_REFUSE:
+			put_error(f, r->config, r->station,
+			    type_names[r->e.kind], NULL, 0, why.msg);
+			r->skip = 1;
+			break;
 		}
 	}
 }
@@ -905,16 +844,11 @@ groups_plan(struct fetch *f, struct reqs *rs)
 	for (i = 0; i < rs->n; i++) {
 		if (rs->v[i].skip)
 			continue;
-		e[n].config = rs->v[i].config;
-		e[n].station = rs->v[i].station;
-		e[n].kind = rs->v[i].type == T_DAILY ? SF_ECFETCH_DAILY :
-		    SF_ECFETCH_REALTIME;
-		e[n].start = rs->v[i].start;
-		e[n].end = rs->v[i].end;
+		e[n] = rs->v[i].e;
 		e[n].order = i;
 		n++;
 	}
-	if (f->service == SVC_DATAMART) {
+	if (f->service == SF_ECFETCH_DATAMART) {
 		/* one group per station, in the order asked */
 		f->groups = sf_calloc(n + 1, sizeof(*f->groups));
 		for (i = 0; i < n; i++) {
@@ -931,7 +865,7 @@ groups_plan(struct fetch *f, struct reqs *rs)
 			g->ids[0] = e[i].station;
 			g->starts[0] = g->start = e[i].start;
 			g->end = e[i].end;
-			g->prov = rs->v[e[i].order].prov;
+			g->prov = rs->v[e[i].order].e.prov;
 			g->nwin = 2;
 		}
 		f->ngroups = n;
@@ -1066,8 +1000,7 @@ list_fetch(struct fetch *f, const char *base,
 	l.take = take;
 	l.reset = reset;
 	l.arg = arg;
-	sf_buf_adds(&url, base);
-	sf_http_url_path(&url, STATION_LIST);
+	sf_ecfetch_list_url(&url, base);
 	rq.url = url.buf;
 	rq.begin = list_begin;
 	rq.body = list_body;
@@ -1082,7 +1015,7 @@ list_fetch(struct fetch *f, const char *base,
 	else if (rc == -1 && l.perr)
 		*err = l.err;
 	else if (rc == -1 && res != NULL)
-		add_snippet(err, res->errbody);
+		sf_ecfetch_snippet(err, res->errbody);
 	sf_ec_free(l.p);
 	sf_buf_release(&url);
 	return rc;
@@ -1090,46 +1023,16 @@ list_fetch(struct fetch *f, const char *base,
 
 /* Datamart: each station's province, from the station list. */
 struct provs {
-	struct req **v;		/* sorted by station */
+	struct sf_ecfetch_req **v;
 	size_t n;
 };
-
-static int
-cmpreqp(const void *a, const void *b)
-{
-	return strcmp((*(struct req *const *)a)->station,
-	    (*(struct req *const *)b)->station);
-}
 
 static int
 prov_take(void *arg, const struct sf_rec *rec)
 {
 	struct provs *p = arg;
-	size_t lo = 0, hi = p->n, mid;
-	const char *id = rec->f[SF_ST_STATION], *st = rec->f[SF_ST_STATE];
-	int c;
 
-	if (id == NULL || st == NULL)
-		return 0;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(id, p->v[mid]->station);
-		if (c == 0) {
-			/* every request of the station, before and after */
-			for (lo = mid; lo > 0 &&
-			    strcmp(p->v[lo - 1]->station, id) == 0; lo--)
-				;
-			for (; lo < p->n && strcmp(p->v[lo]->station, id) == 0;
-			    lo++)
-				snprintf(p->v[lo]->prov, sizeof(p->v[lo]->prov),
-				    "%s", st);
-			return 0;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	sf_ecfetch_prov_take(p->v, p->n, rec);
 	return 0;
 }
 
@@ -1137,10 +1040,8 @@ static void
 prov_reset(void *arg)
 {
 	struct provs *p = arg;
-	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		p->v[i]->prov[0] = '\0';
+	sf_ecfetch_prov_reset(p->v, p->n);
 }
 
 static void
@@ -1154,97 +1055,55 @@ provinces(struct fetch *f, struct reqs *rs)
 	p.v = sf_calloc(rs->n + 1, sizeof(*p.v));
 	for (i = 0; i < rs->n; i++)
 		if (!rs->v[i].skip)
-			p.v[p.n++] = &rs->v[i];
+			p.v[p.n++] = &rs->v[i].e;
 	if (p.n == 0) {
 		free(p.v);
 		return;
 	}
-	qsort(p.v, p.n, sizeof(*p.v), cmpreqp);
+	sf_ecfetch_prov_sort(p.v, p.n);
 	if (list_fetch(f, f->base, prov_take, prov_reset, &p, &status,
 	    &err) == -1) {
-		for (i = 0; i < p.n; i++) {
+		for (i = 0; i < p.n; i++)
 			put_error(f, p.v[i]->config, p.v[i]->station,
-			    type_names[p.v[i]->type], NULL, status, err.msg);
-			p.v[i]->skip = 1;
-		}
+			    type_names[p.v[i]->kind], NULL, status, err.msg);
+		sf_ecfetch_prov_reset(p.v, p.n);
+	} else {
+		for (i = 0; i < p.n; i++)
+			if (p.v[i]->prov[0] == '\0')
+				put_error(f, p.v[i]->config, p.v[i]->station,
+				    type_names[p.v[i]->kind], NULL, 0,
+				    "not in the Datamart station list");
 	}
-	for (i = 0; i < p.n; i++) {
-		if (p.v[i]->skip || p.v[i]->prov[0] != '\0')
-			continue;
-		put_error(f, p.v[i]->config, p.v[i]->station,
-		    type_names[p.v[i]->type], NULL, 0,
-		    "not in the Datamart station list");
-		p.v[i]->skip = 1;
-	}
+	/* a request with no province is skipped: mark it in rs */
+	for (i = 0; i < rs->n; i++)
+		if (rs->v[i].e.prov[0] == '\0')
+			rs->v[i].skip = 1;
 	free(p.v);
 }
 
-/* --stations: the list, kept whole until it is in, then written. */
-struct stlist {
-	struct sf_buf recs;		/* fields as in row_put's put_str */
-	long n;
-	char **only;			/* -s: these stations only */
-	size_t nonly;
-	char *seen;			/* which of only were found */
-};
-
-static int
-st_take(void *arg, const struct sf_rec *rec)
-{
-	struct stlist *s = arg;
-	size_t i;
-	int k;
-
-	if (s->nonly > 0) {
-		for (i = 0; i < s->nonly; i++)
-			if (strcmp(s->only[i], rec->f[SF_ST_STATION]) == 0)
-				break;
-		if (i == s->nonly)
-			return 0;
-		s->seen[i] = 1;
-	}
-	for (k = 0; k < SF_ST_NFIELDS; k++)
-		put_str(&s->recs, rec->f[k]);
-	s->n++;
-	return 0;
-}
-
 static void
-st_reset(void *arg)
+list_reset(void *arg)
 {
-	struct stlist *s = arg;
-
-	sf_buf_reset(&s->recs);
-	s->n = 0;
-	if (s->nonly > 0)
-		memset(s->seen, 0, s->nonly);
+	sf_ecfetch_list_reset(arg);
 }
 
+/* --stations: the list, kept whole until it is in, then written. */
 static void
 run_stations(struct fetch *f, char **only, size_t nonly)
 {
-	struct stlist s = { 0 };
+	struct sf_ecfetch_list l;
 	struct sf_rec r;
 	struct sf_err err;
-	const char *p;
-	long status, i;
-	size_t k;
-	int fi;
+	long status;
+	size_t k, pos = 0;
 
-	sf_buf_init(&s.recs);
-	s.only = only;
-	s.nonly = nonly;
-	s.seen = sf_calloc(nonly + 1, 1);
-	if (list_fetch(f, f->base, st_take, st_reset, &s, &status,
-	    &err) == -1) {
+	sf_ecfetch_list_init(&l, (const char *const *)only, nonly);
+	if (list_fetch(f, f->base, sf_ecfetch_list_take, list_reset, &l,
+	    &status, &err) == -1) {
 		sf_error("station list: %s", err.msg);
 		f->rval = SF_EXIT_FAIL;
 	} else {
-		p = s.recs.buf;
-		for (i = 0; i < s.n; i++) {
-			sf_rec_clear(&r, SF_KIND_STATION);
-			for (fi = 0; fi < SF_ST_NFIELDS; fi++)
-				r.f[fi] = get_str(&p);
+		while (sf_ecfetch_list_next(&l, &pos, &r)) {
 			if (sf_writer_put(f->w, &r, &err) == -1) {
 				sf_error("%s", err.msg);
 				f->rval = SF_EXIT_FAIL;
@@ -1252,14 +1111,13 @@ run_stations(struct fetch *f, char **only, size_t nonly)
 				f->tally.rows++;
 		}
 		for (k = 0; k < nonly; k++)
-			if (!s.seen[k]) {
+			if (!l.seen[k]) {
 				sf_error("station '%s': not in the station "
 				    "list", only[k]);
 				f->rval = SF_EXIT_FAIL;
 			}
 	}
-	free(s.seen);
-	sf_buf_release(&s.recs);
+	sf_ecfetch_list_release(&l);
 }
 
 /* Options and the environment */
@@ -1354,9 +1212,9 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			if (strcmp(optarg, "wateroffice") == 0)
-				f.service = SVC_WATEROFFICE;
+				f.service = SF_ECFETCH_WATEROFFICE;
 			else if (strcmp(optarg, "datamart") == 0)
-				f.service = SVC_DATAMART;
+				f.service = SF_ECFETCH_DATAMART;
 			else {
 				sf_error("--service: '%s': not wateroffice or "
 				    "datamart", optarg);
@@ -1406,14 +1264,14 @@ main(int argc, char *argv[])
 		sf_usage_die();
 	}
 	if (stations)
-		f.service = SVC_DATAMART;	/* the list is the Datamart's */
+		f.service = SF_ECFETCH_DATAMART;	/* the list is the Datamart's */
 	if (sf_time_now(&now, &err) == -1)
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 	if (base_opt == NULL)
-		base_opt = getenv(f.service == SVC_DATAMART ?
+		base_opt = getenv(f.service == SF_ECFETCH_DATAMART ?
 		    "SF_EC_DATAMART_URL" : "SF_EC_URL");
 	if (base_opt == NULL || *base_opt == '\0')
-		base_opt = f.service == SVC_DATAMART ? DATAMART_URL :
+		base_opt = f.service == SF_ECFETCH_DATAMART ? DATAMART_URL :
 		    WATEROFFICE_URL;
 	if (sf_http_url_base(&base, base_opt, &err) == -1) {
 		sf_error("%s", err.msg);
@@ -1421,7 +1279,7 @@ main(int argc, char *argv[])
 	}
 	f.base = base.buf;
 	if (type == -1)
-		type = f.service == SVC_DATAMART ? T_REALTIME : T_DAILY;
+		type = f.service == SF_ECFETCH_DATAMART ? SF_ECFETCH_REALTIME : SF_ECFETCH_DAILY;
 	end = end_opt != NULL ? opt_time("--end", end_opt, 1) : now;
 	start = start_opt != NULL ? opt_time("--start", start_opt, 0) :
 	    end - DEFAULT_DAYS * 86400L;
@@ -1447,9 +1305,9 @@ main(int argc, char *argv[])
 			r = req_add(&rs);
 			r->config = config != NULL ? sf_strdup(config) : NULL;
 			r->station = sf_strdup(only[i]);
-			r->type = type;
-			r->start = start;
-			r->end = end;
+			r->e.kind = type;
+			r->e.start = start;
+			r->e.end = end;
 			r->start_text = dup_text(start_opt);
 			r->end_text = dup_text(end_opt);
 		}
@@ -1458,7 +1316,7 @@ main(int argc, char *argv[])
 	f.rs = &rs;
 	normalise(&f, &rs, now);
 	sf_fetch_tally_start(&f.tally, 0, 2, sf_log_level() >= 0);
-	if (f.service == SVC_DATAMART)
+	if (f.service == SF_ECFETCH_DATAMART)
 		provinces(&f, &rs);
 	groups_plan(&f, &rs);
 	for (gi = 0; gi < f.ngroups; gi++)
