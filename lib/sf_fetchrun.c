@@ -1,0 +1,1108 @@
+/*
+ * sf_fetchrun: the fetch engine (see sf_fetchrun.h for the contract).
+ *
+ * A job goes NEW -> RUNNING (one request of its current window in
+ * flight) -> OVER. An ordered driver's job whose window is complete but
+ * whose turn has not come (an earlier job is not over) waits PARKED with
+ * the window's rows, or its failure, held; when its turn comes the window
+ * is written and the job goes on. At most -j jobs are held at once (4 x -j
+ * when ordered, so that a slow head does not stall the transfers), and a
+ * job's store and parser live only while it is held: memory follows -j,
+ * never the number of stations.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_fetchrun.h"
+#include "sf_mem.h"
+#include "sf_str.h"
+#include "sf_time.h"
+
+#define EXIT_FAIL	1	/* sf_log's SF_EXIT_FAIL: libsf has no sf_log */
+#define AHEAD		4	/* ordered: jobs held per transfer */
+
+enum state { NEW, RUNNING, PARKED, OVER };
+
+/* What an ordered run holds to write in its place. */
+struct held {
+	struct sf_buf rec;	/* the record, packed like the store's */
+	size_t before;		/* written before station index before */
+};
+
+struct sf_fetchrun_job {
+	struct sf_fetch_job pub;
+	struct sf_fetchrun *e;
+	enum state state;
+	void *parser;
+	struct sf_fetch_store *store;
+	const char **ids;
+	int pfailed;		/* the parser failed: perr says why */
+	struct sf_err perr;
+	int efailed;		/* the store refused a row: eerr says why */
+	struct sf_err eerr;
+	const char *foreign;	/* the last station not asked for */
+	char *foreign_buf;
+	char **seen;		/* the window's URLs, for loops */
+	size_t nseen;
+	int parked_fail;	/* PARKED with a failure, not rows */
+	int parked_end;		/* PARKED at its end: no window left */
+	long fail_status;
+	char *fail_msg;
+	char **newest;		/* sf_fetchrun_newest, per station */
+};
+
+struct sf_fetchrun {
+	struct sf_fetchrun_conf c;
+	const struct sf_fetch_driver *d;
+	struct sf_http *h;
+	struct sf_writer *w;
+	struct sf_fetch_station **st;
+	size_t nst, capst;
+	struct sf_fetchrun_job **jobs;
+	size_t njobs, capjobs;
+	size_t next;		/* the next job to start */
+	size_t head;		/* ordered: the first job not over */
+	int held, maxheld;
+	int advancing;		/* inside advance() */
+	struct held *hl;	/* ordered: records held in place */
+	size_t nhl, caphl, hlnext;
+	struct sf_fetch_tally tally;
+	long failed;
+	int rval;
+};
+
+/* Options */
+
+void
+sf_fetchrun_opts_init(struct sf_fetchrun_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->jobs = 4;
+	o->retries = 4;
+	o->backoff = 1000;
+	o->fmt = SF_FMT_NDJSON;
+}
+
+void
+sf_fetchrun_opts_release(struct sf_fetchrun_opts *o)
+{
+	free(o->stations);
+	o->stations = NULL;
+	o->nstations = 0;
+}
+
+int
+sf_fetchrun_opt(struct sf_fetchrun_opts *o, int c, const char *arg,
+    struct sf_err *err)
+{
+	struct sf_err e;
+	long long n;
+	double d;
+
+	switch (c) {
+	case 'c':
+		o->config = arg;
+		return 1;
+	case 'f':
+		if (sf_format_parse(arg, &o->fmt, err) == -1)
+			return -1;
+		return 1;
+	case 'j':
+		if (sf_str_toll(arg, 1, SF_FETCHRUN_JOBS_MAX, &n, &e) == -1)
+			return sf_err_set(err, "-j: %s", e.msg);
+		o->jobs = (int)n;
+		return 1;
+	case 's':
+		o->stations = sf_realloc(o->stations,
+		    (o->nstations + 2) * sizeof(*o->stations));
+		o->stations[o->nstations++] = arg;
+		o->stations[o->nstations] = NULL;
+		return 1;
+	case 't':
+		o->type = arg;
+		return 1;
+	case SF_FETCHRUN_OPT_BACKOFF:
+		if (sf_str_toll(arg, 0, SF_FETCHRUN_BACKOFF_MAX, &n, &e) == -1)
+			return sf_err_set(err, "--backoff: %s", e.msg);
+		o->backoff = (long)n;
+		return 1;
+	case SF_FETCHRUN_OPT_BASE_URL:
+		o->base = arg;
+		return 1;
+	case SF_FETCHRUN_OPT_END:
+		o->end = arg;
+		return 1;
+	case SF_FETCHRUN_OPT_RETRIES:
+		if (sf_str_toll(arg, 0, SF_FETCHRUN_RETRIES_MAX, &n, &e) == -1)
+			return sf_err_set(err, "--retries: %s", e.msg);
+		o->retries = (int)n;
+		return 1;
+	case SF_FETCHRUN_OPT_START:
+		o->start = arg;
+		return 1;
+	case SF_FETCHRUN_OPT_TIMEOUT:
+		if (sf_str_todouble(arg, &d, &e) == -1 || !(d > 0) ||
+		    d > SF_FETCHRUN_TIMEOUT_MAX)
+			return sf_err_set(err, "--timeout: '%s': not a number "
+			    "of seconds (0 < S <= 86400)", arg);
+		o->timeout = d;
+		return 1;
+	}
+	return 0;
+}
+
+/* Messages and records */
+
+void
+sf_fetchrun_note(struct sf_fetchrun *e, int level, const char *fmt, ...)
+{
+	char msg[SF_ERR_MAX + 256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (level != SF_NOTE_INFO)
+		sf_fetch_tally_show(&e->tally, stderr, e->c.progname, -1);
+	if (e->c.note != NULL)
+		e->c.note(e->c.note_arg, level, msg);
+}
+
+static void
+show_progress(struct sf_fetchrun *e, int last)
+{
+	sf_fetch_tally_show(&e->tally, stderr, e->c.progname, last);
+}
+
+/* Writes rec; returns 0, or -1 (said; the run fails). */
+static int
+put(struct sf_fetchrun *e, const struct sf_rec *rec)
+{
+	struct sf_err err;
+
+	if (sf_writer_put(e->w, rec, &err) == -1) {
+		sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", err.msg);
+		e->rval = EXIT_FAIL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Packs rec into b (kind, then put_field's form of each field). */
+static void
+pack(struct sf_buf *b, const struct sf_rec *rec)
+{
+	const struct sf_kind_info *ki = sf_kind_info(rec->kind);
+	int i;
+
+	sf_buf_addc(b, (int)rec->kind);
+	for (i = 0; i < ki->nfields; i++) {
+		if (rec->f[i] == NULL) {
+			sf_buf_addc(b, '0');
+			continue;
+		}
+		sf_buf_addc(b, '1');
+		sf_buf_add(b, rec->f[i], strlen(rec->f[i]) + 1);
+	}
+}
+
+static void
+unpack(const char *p, struct sf_rec *rec)
+{
+	const struct sf_kind_info *ki;
+	int i;
+
+	sf_rec_clear(rec, (enum sf_kind)*p++);
+	ki = sf_kind_info(rec->kind);
+	for (i = 0; i < ki->nfields; i++) {
+		if (*p++ == '0')
+			continue;
+		rec->f[i] = p;
+		p += strlen(p) + 1;
+	}
+}
+
+/* Ordered: keeps rec to write before station index e->nst. */
+static void
+hold(struct sf_fetchrun *e, const struct sf_rec *rec)
+{
+	struct held *h;
+
+	if (e->nhl == e->caphl) {
+		e->caphl = e->caphl ? 2 * e->caphl : 16;
+		e->hl = sf_realloc(e->hl, e->caphl * sizeof(*e->hl));
+	}
+	h = &e->hl[e->nhl++];
+	sf_buf_init(&h->rec);
+	pack(&h->rec, rec);
+	h->before = e->nst;
+}
+
+/* Ordered: writes the records held before station index before. */
+static void
+write_held(struct sf_fetchrun *e, size_t before)
+{
+	struct sf_rec rec;
+	struct held *h;
+
+	while (e->hlnext < e->nhl && e->hl[e->hlnext].before <= before) {
+		h = &e->hl[e->hlnext++];
+		unpack(h->rec.buf, &rec);
+		(void)put(e, &rec);
+		sf_buf_release(&h->rec);
+	}
+}
+
+/* Writes rec now, or in its place when the driver is ordered. */
+static void
+put_in_place(struct sf_fetchrun *e, const struct sf_rec *rec)
+{
+	if (e->d->ordered)
+		hold(e, rec);
+	else
+		(void)put(e, rec);
+}
+
+/*
+ * Station s failed (see the rule in sf_fetchrun.h): a line on stderr and,
+ * in NDJSON, its error record. ws is the failed window's start, -1 for a
+ * request refused.
+ */
+static void
+fail_station(struct sf_fetchrun *e, struct sf_fetch_station *s, int first,
+    int64_t ws, long status, const char *msg)
+{
+	char text[SF_ERR_MAX], num[SF_NUM_LEN], when[SF_TIME_LEN];
+	const char *start = s->start;
+	struct sf_rec r;
+
+	if (s->failed)
+		return;
+	snprintf(text, sizeof(text), "%s", msg);
+	sf_http_scrub(e->h, text, sizeof(text));
+	s->failed = 1;
+	e->failed++;
+	e->rval = EXIT_FAIL;
+	sf_fetchrun_note(e, SF_NOTE_ERROR, "station '%s': %s", s->id, text);
+	if (e->c.opts->fmt != SF_FMT_NDJSON)
+		return;
+	if (!first && ws > s->span.start) {
+		sf_time_format(ws, when);
+		start = when;
+	}
+	sf_rec_error(&r, s->config, s->id, s->agency, s->type, start, status,
+	    num, text);
+	(void)put(e, &r);
+}
+
+/* Intake */
+
+static char *
+dup_text(const char *s)
+{
+	return s != NULL ? sf_strdup(s) : NULL;
+}
+
+/* A station and the engine's copies of what take may repoint. */
+struct box {
+	struct sf_fetch_station s;	/* first: a station is its box */
+	char *agency, *type;
+};
+
+static void
+station_free(struct sf_fetch_station *s)
+{
+	struct box *b = (struct box *)s;
+
+	free(b->agency);
+	free(b->type);
+	free((char *)s->config);
+	free((char *)s->id);
+	free((char *)s->start);
+	free((char *)s->end);
+	free((char *)s->mod);
+	free((char *)s->source);
+	free((char *)s->target_id);
+	free(b);
+}
+
+/*
+ * Takes request rec (line 0: an option). Returns 0 when taken, 1 when
+ * there is nothing to fetch, -1 with err when refused (the error record
+ * is written unless noerr).
+ */
+static int
+take(struct sf_fetchrun *e, const struct sf_rec *rec, long line,
+    struct sf_err *err)
+{
+	const struct sf_fetch_driver *d = e->d;
+	struct box *b = sf_calloc(1, sizeof(*b));
+	struct sf_fetch_station *s = &b->s;
+	int rc = 0;
+
+	s->config = dup_text(rec->f[SF_REQ_CONFIG]);
+	s->id = dup_text(rec->f[SF_REQ_STATION]);
+	b->agency = dup_text(rec->f[SF_REQ_AGENCY]);
+	b->type = dup_text(rec->f[SF_REQ_TYPE]);
+	s->agency = b->agency;
+	s->type = b->type;
+	s->source = dup_text(rec->f[SF_REQ_SOURCE]);
+	s->start = dup_text(rec->f[SF_REQ_START]);
+	s->end = dup_text(rec->f[SF_REQ_END]);
+	s->mod = dup_text(rec->f[SF_REQ_MODIFIED_SINCE]);
+	s->target_id = dup_text(rec->f[SF_REQ_TARGET_ID]);
+	s->line = line;
+	if (s->agency == NULL || *s->agency == '\0')
+		s->agency = d->agency;
+	if (d->observations) {
+		if (sf_fetch_span(s->type, s->start, s->end, s->mod,
+		    e->c.now, d->back, &s->span, err) == -1)
+			rc = -1;
+		else
+			s->type = s->span.realtime ? "realtime_15min" :
+			    "daily_mean";
+	}
+	if (rc == 0)
+		rc = d->take(e->c.ctx, s, err);
+	if (rc != 0) {
+		if (rc == -1 && line > 0 && e->c.opts->fmt == SF_FMT_NDJSON) {
+			char num[SF_NUM_LEN];
+			struct sf_rec r;
+
+			sf_rec_error(&r, s->config, s->id, s->agency, s->type,
+			    s->start, 0, num, err->msg);
+			put_in_place(e, &r);
+		}
+		if (s->data != NULL && d->station_free != NULL)
+			d->station_free(e->c.ctx, s);
+		station_free(s);
+		return rc;
+	}
+	if (e->nst == e->capst) {
+		e->capst = e->capst ? 2 * e->capst : 64;
+		e->st = sf_realloc(e->st, e->capst * sizeof(*e->st));
+	}
+	s->index = e->nst;
+	e->st[e->nst++] = s;
+	return 0;
+}
+
+int
+sf_fetchrun_options(struct sf_fetchrun *e, struct sf_err *err)
+{
+	const struct sf_fetchrun_opts *o = e->c.opts;
+	struct sf_rec r;
+	size_t i;
+
+	if (o->nstations > 0 && o->start == NULL && e->d->observations &&
+	    e->d->back == 0)
+		return sf_err_set(err, "-s needs --start");
+	for (i = 0; i < o->nstations; i++) {
+		sf_rec_clear(&r, SF_KIND_REQUEST);
+		r.f[SF_REQ_CONFIG] = o->config;
+		r.f[SF_REQ_STATION] = o->stations[i];
+		r.f[SF_REQ_TYPE] = o->type;
+		r.f[SF_REQ_START] = o->start;
+		r.f[SF_REQ_END] = o->end;
+		if (take(e, &r, 0, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Passes rec, not the driver's, through. */
+static void
+pass(struct sf_fetchrun *e, const struct sf_rec *rec, const char *name,
+    long line)
+{
+	if (e->c.opts->fmt != SF_FMT_NDJSON) {
+		sf_fetchrun_note(e, SF_NOTE_WARN, "%s:%ld: %s record left out: "
+		    "CSV output holds obs records only", name, line,
+		    sf_kind_info(rec->kind)->name);
+		return;
+	}
+	put_in_place(e, rec);
+}
+
+int
+sf_fetchrun_read(struct sf_fetchrun *e, FILE *fp, const char *name)
+{
+	const struct sf_fetch_driver *d = e->d;
+	struct sf_reader *rd = sf_reader_new(fp, name);
+	const char *id;
+	struct sf_rec rec;
+	struct sf_err err;
+	int rc, bad = 0, mine;
+	long line;
+
+	while ((rc = sf_reader_next(rd, &rec, &err)) != 0) {
+		line = sf_reader_line(rd);
+		if (rc < 0) {
+			sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", err.msg);
+			bad = 1;
+			if (rc == -2)
+				break;
+			continue;
+		}
+		mine = d->mine != NULL ? d->mine(e->c.ctx, &rec) :
+		    sf_fetch_obs_mine(&rec, d->agency);
+		if (!mine) {
+			pass(e, &rec, name, line);
+			continue;
+		}
+		id = rec.f[SF_REQ_STATION];
+		if (id == NULL || *id == '\0') {
+			sf_fetchrun_note(e, SF_NOTE_ERROR, "%s:%ld: request "
+			    "without a station", name, line);
+			bad = 1;
+			continue;
+		}
+		rc = take(e, &rec, line, &err);
+		if (rc == 1)
+			sf_fetchrun_note(e, SF_NOTE_INFO, "%s:%ld: %s", name,
+			    line, err.msg);
+		else if (rc == -1) {
+			if (strncmp(err.msg, "station '", 9) == 0)
+				sf_fetchrun_note(e, SF_NOTE_ERROR, "%s:%ld: %s",
+				    name, line, err.msg);
+			else
+				sf_fetchrun_note(e, SF_NOTE_ERROR, "%s:%ld: "
+				    "station '%s': %s", name, line, id,
+				    err.msg);
+			bad = 1;
+		}
+	}
+	sf_reader_free(rd);
+	if (bad)
+		e->rval = EXIT_FAIL;
+	return bad;
+}
+
+/* Jobs */
+
+struct sf_fetch_job *
+sf_fetchrun_job(struct sf_fetchrun *e, struct sf_fetch_station **st,
+    size_t n, void *data)
+{
+	struct sf_fetchrun_job *j = sf_calloc(1, sizeof(*j));
+	size_t i;
+
+	j->e = e;
+	j->pub.st = sf_calloc(n + 1, sizeof(*j->pub.st));
+	memcpy(j->pub.st, st, n * sizeof(*st));
+	j->pub.nst = n;
+	j->pub.data = data;
+	j->pub.priv = j;
+	j->ids = sf_calloc(n + 1, sizeof(*j->ids));
+	for (i = 0; i < n; i++)
+		j->ids[i] = st[i]->id;
+	if (e->njobs == e->capjobs) {
+		e->capjobs = e->capjobs ? 2 * e->capjobs : 16;
+		e->jobs = sf_realloc(e->jobs, e->capjobs * sizeof(*e->jobs));
+	}
+	e->jobs[e->njobs++] = j;
+	return &j->pub;
+}
+
+void
+sf_fetchrun_newest(struct sf_fetch_job *pj, size_t i, const char *newest)
+{
+	struct sf_fetchrun_job *j = pj->priv;
+
+	if (i >= pj->nst)
+		return;
+	if (j->newest == NULL)
+		j->newest = sf_calloc(pj->nst, sizeof(*j->newest));
+	free(j->newest[i]);
+	j->newest[i] = dup_text(newest);
+}
+
+static void
+forget_seen(struct sf_fetchrun_job *j)
+{
+	while (j->nseen > 0)
+		free(j->seen[--j->nseen]);
+}
+
+/* Frees what a job holds while it runs. */
+static void
+job_release(struct sf_fetchrun_job *j)
+{
+	size_t i;
+
+	if (j->parser != NULL)
+		j->e->d->parser_free(j->parser);
+	j->parser = NULL;
+	sf_fetch_store_free(j->store);
+	j->store = NULL;
+	forget_seen(j);
+	free(j->seen);
+	j->seen = NULL;
+	free(j->fail_msg);
+	j->fail_msg = NULL;
+	if (j->newest != NULL)
+		for (i = 0; i < j->pub.nst; i++)
+			free(j->newest[i]);
+	free(j->newest);
+	j->newest = NULL;
+}
+
+static void advance(struct sf_fetchrun *e);
+static int my_turn(const struct sf_fetchrun_job *j);
+static void pump(struct sf_fetchrun *e);
+static void open_window(struct sf_fetchrun_job *j);
+
+/* The job is over: done records for its stations that did not fail. */
+static void
+job_over(struct sf_fetchrun_job *j)
+{
+	struct sf_fetchrun *e = j->e;
+	struct sf_fetch_station *s;
+	char num[SF_NUM_LEN], when[SF_TIME_LEN];
+	const char *newest;
+	struct sf_rec r;
+	size_t i;
+
+	for (i = 0; i < j->pub.nst && e->c.opts->fmt == SF_FMT_NDJSON; i++) {
+		s = j->pub.st[i];
+		if (s->failed)
+			continue;
+		newest = NULL;
+		if (j->newest != NULL && j->newest[i] != NULL)
+			newest = j->newest[i];
+		else if (s->rows > 0) {
+			sf_time_format(s->newest, when);
+			newest = when;
+		}
+		sf_fetch_done(&r, s->config, s->id, s->agency, s->type,
+		    s->start, s->end, s->mod, s->rows, num, newest);
+		(void)put(e, &r);
+	}
+	e->tally.done += (long)j->pub.nst;
+	j->state = OVER;
+	job_release(j);
+	if (e->d->job_free != NULL)
+		e->d->job_free(e->c.ctx, &j->pub);
+	j->pub.data = NULL;
+	e->held--;
+	advance(e);
+}
+
+/* Whether j may write now: unordered, or the first job not over. */
+static int
+my_turn(const struct sf_fetchrun_job *j)
+{
+	return !j->e->d->ordered || j->e->jobs[j->e->head] == j;
+}
+
+/* The window failed: every station of j that has not failed fails. */
+static void
+window_fail(struct sf_fetchrun_job *j, long status, const char *msg)
+{
+	struct sf_fetchrun *e = j->e;
+	size_t i;
+
+	if (j->store != NULL)
+		sf_fetch_store_reset(j->store);
+	if (!my_turn(j)) {
+		free(j->fail_msg);
+		j->fail_msg = sf_strdup(msg);
+		j->fail_status = status;
+		j->parked_fail = 1;
+		j->state = PARKED;
+		return;
+	}
+	if (j->pub.nst == 0) {		/* a job of no station: the catalog */
+		char text[SF_ERR_MAX];
+
+		snprintf(text, sizeof(text), "%s", msg);
+		sf_http_scrub(e->h, text, sizeof(text));
+		sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", text);
+		e->failed++;
+		e->rval = EXIT_FAIL;
+	}
+	for (i = 0; i < j->pub.nst; i++)
+		fail_station(e, j->pub.st[i], j->pub.win == 0, j->pub.ws,
+		    status, msg);
+	job_over(j);
+}
+
+/* The store's walk: writes a row, checking its station's order. */
+static int
+put_row(void *arg, const struct sf_rec *rec, long st, int64_t t)
+{
+	struct sf_fetchrun_job *j = arg;
+	struct sf_fetchrun *e = j->e;
+	struct sf_fetch_station *s = NULL;
+	char a[SF_TIME_LEN], b[SF_TIME_LEN], msg[96];
+
+	if (st >= 0)
+		s = j->pub.st[st];
+	else if (j->pub.nst == 1)
+		s = j->pub.st[0];
+	if (s != NULL && s->failed)
+		return 0;
+	if (st >= 0 && s->rows > 0 && t <= s->newest) {
+		sf_time_format(t, a);
+		sf_time_format(s->newest, b);
+		snprintf(msg, sizeof(msg), "rows out of order: %s after %s", a,
+		    b);
+		fail_station(e, s, j->pub.win == 0, j->pub.ws, 0, msg);
+		return 0;
+	}
+	if (put(e, rec) == -1)
+		return 0;
+	e->tally.rows++;
+	if (s != NULL) {
+		s->rows++;
+		if (st >= 0)
+			s->newest = t;
+	}
+	return 0;
+}
+
+/* Writes j's complete window and goes on to the next. */
+static void
+window_write(struct sf_fetchrun_job *j)
+{
+	if (j->parked_end) {
+		j->parked_end = 0;
+		job_over(j);
+		return;
+	}
+	if (j->parked_fail) {
+		j->parked_fail = 0;
+		window_fail(j, j->fail_status, j->fail_msg);
+		return;
+	}
+	(void)sf_fetch_store_walk(j->store, put_row, j);
+	sf_fetch_store_reset(j->store);
+	j->pub.win++;
+	open_window(j);
+}
+
+static void
+window_complete(struct sf_fetchrun_job *j)
+{
+	if (!my_turn(j)) {
+		j->state = PARKED;
+		return;
+	}
+	window_write(j);
+}
+
+/* Whether every station of j has failed (and it has some). */
+static int
+job_failed(const struct sf_fetchrun_job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->pub.nst; i++)
+		if (!j->pub.st[i]->failed)
+			return 0;
+	return j->pub.nst > 0;
+}
+
+static int on_begin(void *arg, const struct sf_http_res *res);
+static int on_body(void *arg, const char *p, size_t n);
+static int on_done(void *arg, const struct sf_http_res *res);
+
+/* Sends the request of url for j. */
+static void
+queue(struct sf_fetchrun_job *j, const char *url)
+{
+	struct sf_http_req req = { 0 };
+	struct sf_err err;
+
+	req.url = url;
+	req.begin = on_begin;
+	req.body = on_body;
+	req.done = on_done;
+	req.arg = j;
+	req.restart = 1;
+	sf_fetch_store_rollback(j->store);
+	j->e->d->begin(j->parser, NULL);
+	j->pfailed = j->efailed = 0;
+	j->foreign = NULL;
+	if (sf_http_add(j->e->h, &req, &err) == -1) {
+		window_fail(j, 0, err.msg);
+		return;
+	}
+	j->state = RUNNING;
+	j->seen = sf_realloc(j->seen, (j->nseen + 1) * sizeof(*j->seen));
+	j->seen[j->nseen++] = sf_strdup(url);
+	j->e->tally.requests++;
+	sf_fetchrun_note(j->e, SF_NOTE_INFO, "GET %s", url);
+}
+
+/* Starts window j->pub.win of j, or ends j when there is none. */
+static void
+open_window(struct sf_fetchrun_job *j)
+{
+	struct sf_buf url = SF_BUF_INIT;
+	struct sf_err err;
+	int rc;
+
+	if (job_failed(j)) {
+		job_over(j);
+		return;
+	}
+	forget_seen(j);
+	rc = j->e->d->window(j->e->c.ctx, &j->pub, &url, &err);
+	if (rc == 0 && !my_turn(j)) {
+		j->parked_end = 1;
+		j->state = PARKED;
+	} else if (rc == 0)
+		job_over(j);
+	else if (rc == -1)
+		window_fail(j, 0, err.msg);
+	else
+		queue(j, url.buf);
+	sf_buf_release(&url);
+}
+
+/* The parser's emit: keeps the record in the job's store. */
+static int
+on_emit(void *arg, const struct sf_rec *rec)
+{
+	struct sf_fetchrun_job *j = arg;
+	const char *id;
+	int rc;
+
+	rc = sf_fetch_store_add(j->store, rec, &j->eerr);
+	if (rc == -1) {
+		j->efailed = 1;
+		return -1;
+	}
+	if (rc == 1) {
+		id = rec->f[SF_OBS_STATION] != NULL ? rec->f[SF_OBS_STATION] :
+		    "";
+		if (j->foreign == NULL || strcmp(j->foreign, id) != 0) {
+			sf_fetchrun_note(j->e, SF_NOTE_WARN, "station '%s': "
+			    "not asked for; rows dropped", id);
+			free(j->foreign_buf);
+			j->foreign_buf = sf_strdup(id);
+			j->foreign = j->foreign_buf;
+		}
+	}
+	return 0;
+}
+
+static int
+on_begin(void *arg, const struct sf_http_res *res)
+{
+	struct sf_fetchrun_job *j = arg;
+	long n;
+
+	if ((n = sf_fetch_pace(j->e->h, res)) >= 0)
+		sf_fetchrun_note(j->e, SF_NOTE_INFO, "X-RateLimit-Remaining "
+		    "%ld: slowing down", n);
+	sf_fetch_store_rollback(j->store);
+	j->e->d->begin(j->parser, res);
+	j->pfailed = j->efailed = 0;
+	return 0;
+}
+
+static int
+on_body(void *arg, const char *p, size_t n)
+{
+	struct sf_fetchrun_job *j = arg;
+
+	if (j->e->d->feed(j->parser, p, n, &j->perr) == -1) {
+		j->pfailed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* "GET URL: what", a long URL shortened in the middle, into m. */
+static void
+get_msg(struct sf_buf *m, const char *url, const char *what)
+{
+	size_t n = strlen(url);
+
+	if (n <= 200)
+		sf_buf_addf(m, "GET %s: %s", url, what);
+	else
+		sf_buf_addf(m, "GET %.120s...%s: %s", url, url + n - 60, what);
+}
+
+/*
+ * Checks next, the link to the window's next page: on the base URL's
+ * origin (the key goes with it), not seen before in the window, under
+ * SF_FETCHRUN_PAGES_MAX pages. Returns 0, or -1 with the reason in m.
+ */
+static int
+check_next(struct sf_fetchrun_job *j, const char *next, struct sf_buf *m)
+{
+	size_t i;
+
+	if (!sf_http_same_origin(next, j->e->c.base)) {
+		sf_buf_adds(m, "next link to another origin than the base URL "
+		    "not followed (the API key would go with it)");
+		return -1;
+	}
+	for (i = 0; i < j->nseen; i++)
+		if (strcmp(j->seen[i], next) == 0) {
+			sf_buf_addf(m, "next link seen before in this request, "
+			    "after %zu pages: stopped", j->nseen);
+			return -1;
+		}
+	if (j->nseen >= SF_FETCHRUN_PAGES_MAX) {
+		sf_buf_addf(m, "more than %d pages in one request: stopped",
+		    SF_FETCHRUN_PAGES_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* A page is whole: the next page, or the window is complete. */
+static void
+page_done(struct sf_fetchrun_job *j, const struct sf_http_res *res)
+{
+	const struct sf_fetch_driver *d = j->e->d;
+	struct sf_buf m = SF_BUF_INIT;
+	const char *next = NULL;
+	struct sf_err err;
+	char *url;
+
+	if (d->finish(j->parser, &next, &err) == -1) {
+		get_msg(&m, res->url, j->efailed ? j->eerr.msg : err.msg);
+		window_fail(j, sf_http_error_status(res), m.buf);
+	} else if (j->efailed) {
+		get_msg(&m, res->url, j->eerr.msg);
+		window_fail(j, sf_http_error_status(res), m.buf);
+	} else {
+		sf_fetch_store_seal(j->store);
+		if (next == NULL || job_failed(j))
+			window_complete(j);
+		else {
+			url = sf_strdup(next);
+			if (check_next(j, url, &m) == -1)
+				window_fail(j, 0, m.buf);
+			else
+				queue(j, url);
+			free(url);
+		}
+	}
+	sf_buf_release(&m);
+}
+
+static int
+on_done(void *arg, const struct sf_http_res *res)
+{
+	struct sf_fetchrun_job *j = arg;
+	struct sf_fetchrun *e = j->e;
+	const struct sf_fetch_driver *d = e->d;
+	struct sf_buf m = SF_BUF_INIT;
+	struct sf_err err;
+
+	if (res->rc == 0)
+		page_done(j, res);
+	else if (j->pfailed || j->efailed) {
+		get_msg(&m, res->url, j->efailed ? j->eerr.msg : j->perr.msg);
+		window_fail(j, sf_http_error_status(res), m.buf);
+	} else {
+		err.msg[0] = '\0';
+		if (d->answer != NULL && d->answer(j->parser, res, &err) == 1) {
+			sf_fetch_store_rollback(j->store);
+			d->begin(j->parser, NULL);
+			page_done(j, res);
+		} else
+			window_fail(j, sf_http_error_status(res),
+			    err.msg[0] != '\0' ? err.msg : res->err.msg);
+	}
+	sf_buf_release(&m);
+	if (d->gap_ms > 0)
+		sf_http_hold(e->h, d->gap_ms);
+	show_progress(e, 0);
+	pump(e);
+	return 0;
+}
+
+/* sf_http's retry lines, for -v. */
+static void
+http_note(void *arg, const char *msg)
+{
+	sf_fetchrun_note(arg, SF_NOTE_INFO, "%s", msg);
+}
+
+/* Starts job j: its parser, its store, its first window. */
+static void
+job_start(struct sf_fetchrun_job *j)
+{
+	struct sf_fetchrun *e = j->e;
+
+	e->held++;
+	j->store = sf_fetch_store_new(j->ids, j->pub.nst);
+	sf_fetch_store_reset(j->store);
+	j->parser = e->d->parser_new(e->c.ctx, &j->pub, on_emit, j);
+	j->pub.win = 0;
+	j->state = RUNNING;
+	open_window(j);
+}
+
+static void
+pump(struct sf_fetchrun *e)
+{
+	while (e->held < e->maxheld && e->next < e->njobs)
+		job_start(e->jobs[e->next++]);
+}
+
+/* The first station index of job i, for the records held before it. */
+static size_t
+job_first(const struct sf_fetchrun *e, size_t i)
+{
+	const struct sf_fetchrun_job *j = e->jobs[i];
+
+	return j->pub.nst > 0 ? j->pub.st[0]->index : 0;
+}
+
+/*
+ * Ordered: moves the head past the jobs over, writing what was held
+ * before each, and lets a parked head write.
+ */
+static void
+advance(struct sf_fetchrun *e)
+{
+	struct sf_fetchrun_job *j;
+
+	if (!e->d->ordered || e->advancing)
+		return;
+	e->advancing = 1;
+	while (e->head < e->njobs) {
+		j = e->jobs[e->head];
+		if (j->state == OVER) {
+			e->head++;
+			if (e->head < e->njobs)
+				write_held(e, job_first(e, e->head));
+			continue;
+		}
+		if (j->state != PARKED)
+			break;
+		j->state = RUNNING;
+		window_write(j);
+	}
+	e->advancing = 0;
+}
+
+/* sf_http_run gave up: the jobs not over fail with its message. */
+static void
+run_failed(struct sf_fetchrun *e, const struct sf_err *err)
+{
+	struct sf_fetchrun_job *j;
+	size_t i, k;
+
+	sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", err->msg);
+	e->rval = EXIT_FAIL;
+	for (i = 0; i < e->njobs; i++) {
+		j = e->jobs[i];
+		if (j->state == OVER)
+			continue;
+		for (k = 0; k < j->pub.nst; k++)
+			fail_station(e, j->pub.st[k], j->pub.win == 0,
+			    j->pub.ws, 0, err->msg);
+		j->state = OVER;
+		job_release(j);
+		if (e->d->job_free != NULL)
+			e->d->job_free(e->c.ctx, &j->pub);
+	}
+}
+
+int
+sf_fetchrun_run(struct sf_fetchrun *e)
+{
+	struct sf_err err;
+
+	sf_fetch_tally_start(&e->tally, e->nst, 2, e->c.progress);
+	if (e->d->plan(e->c.ctx, e, e->st, e->nst, &err) == -1) {
+		sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", err.msg);
+		e->rval = EXIT_FAIL;
+		return e->rval;
+	}
+	if (e->d->ordered && e->njobs > 0)
+		write_held(e, job_first(e, 0));
+	pump(e);
+	if (sf_http_run(e->h, &err) == -1)
+		run_failed(e, &err);
+	write_held(e, SIZE_MAX);
+	show_progress(e, 1);
+	sf_fetchrun_note(e, SF_NOTE_INFO, "%zu stations, %ld requests, %ld "
+	    "rows, %ld failed", e->nst, e->tally.requests, e->tally.rows,
+	    e->failed);
+	return e->rval;
+}
+
+const struct sf_fetch_tally *
+sf_fetchrun_tally(const struct sf_fetchrun *e)
+{
+	return &e->tally;
+}
+
+struct sf_fetchrun *
+sf_fetchrun_new(const struct sf_fetchrun_conf *c, struct sf_err *err)
+{
+	const struct sf_fetchrun_opts *o = c->opts;
+	struct sf_http_opts ho = { 0 };
+	struct sf_fetchrun *e = sf_calloc(1, sizeof(*e));
+
+	e->c = *c;
+	e->d = c->drv;
+	ho.headers = c->headers;
+	ho.secret_header = c->secret_header;
+	ho.parallel = o->jobs;
+	ho.max_attempts = o->retries + 1;
+	ho.backoff_ms = o->backoff > 0 ? o->backoff : 1;
+	ho.backoff_max_ms = o->backoff > 0 ? 30 * o->backoff : 1;
+	if (o->timeout > 0) {
+		ho.timeout_ms = (long)(o->timeout * 1000);
+		ho.low_speed_time = o->timeout < 1 ? 1 : (long)o->timeout;
+	}
+	ho.note = http_note;
+	ho.note_arg = e;
+	if ((e->h = sf_http_new(&ho, err)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	e->w = sf_writer_new(c->out, o->fmt);
+	e->maxheld = e->d->ordered ? AHEAD * o->jobs : o->jobs;
+	return e;
+}
+
+void
+sf_fetchrun_free(struct sf_fetchrun *e)
+{
+	struct sf_fetchrun_job *j;
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->njobs; i++) {
+		j = e->jobs[i];
+		if (j->state != OVER) {
+			job_release(j);
+			if (e->d->job_free != NULL)
+				e->d->job_free(e->c.ctx, &j->pub);
+		}
+		free(j->foreign_buf);
+		free(j->pub.st);
+		free(j->ids);
+		free(j);
+	}
+	free(e->jobs);
+	for (i = 0; i < e->nst; i++) {
+		if (e->st[i]->data != NULL && e->d->station_free != NULL)
+			e->d->station_free(e->c.ctx, e->st[i]);
+		station_free(e->st[i]);
+	}
+	free(e->st);
+	for (i = e->hlnext; i < e->nhl; i++)
+		sf_buf_release(&e->hl[i].rec);
+	free(e->hl);
+	sf_writer_free(e->w);
+	sf_http_free(e->h);
+	free(e);
+}

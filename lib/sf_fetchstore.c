@@ -1,0 +1,442 @@
+/*
+ * sf_fetchstore: the engine's row store (see sf_fetchrun.h).
+ *
+ * Why compact: a window of a batch of 440 stations holds up to a few
+ * hundred thousand rows until its last page is in, and -j windows run at
+ * once. As sf_rec strings (eight fields, most repeating) a row costs a
+ * few hundred bytes; packed it costs 32: the time as seconds, the value
+ * as a double, the station as an index into the job's list, and the
+ * fields that repeat (config, agency, type, unit, quality_code) as an
+ * index into a small table of their combinations. A value or time whose
+ * text the packed form would not give back exactly keeps its text aside,
+ * so that what is written is what the agency said.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_fetchrun.h"
+#include "sf_mem.h"
+#include "sf_time.h"
+
+#define OTHER	UINT32_MAX	/* st of a record of another kind */
+#define TUPLE_N	5		/* config, agency, type, unit, quality */
+
+/* Flags at the head of a row's text. */
+#define TX_VALUE	1	/* the value's text follows */
+#define TX_NULL		2	/* the value is null */
+#define TX_TIME		4	/* the time's text follows */
+
+struct row {
+	int64_t t;
+	double v;
+	uint32_t st;		/* station index, or OTHER */
+	uint32_t tup;		/* obs: the tuple's index */
+	uint32_t txt;		/* 0, or 1 + offset of its text */
+	uint32_t seq;		/* arrival, for a stable sort */
+};
+
+struct sf_fetch_store {
+	const char *const *ids;
+	size_t nids;
+	size_t *byid;		/* station indexes sorted by id */
+	struct row *rows;
+	size_t nrows, cap;
+	size_t sealed;		/* rows before this are sealed */
+	size_t tmark;		/* text length at the last seal */
+	struct sf_buf text;	/* rows' texts, other kinds' records */
+	struct sf_buf tups;	/* tuples: packed fields, one after another */
+	uint32_t *toff;		/* tuple index -> offset in tups */
+	size_t ntups, captups;
+	uint32_t *hash;		/* open addressing: 1 + tuple index, 0 free */
+	size_t hcap;
+	struct sf_buf key;	/* scratch */
+};
+
+static const struct sf_fetch_store *sort_store;
+
+static int
+byid_cmp(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+
+	return strcmp(sort_store->ids[*x], sort_store->ids[*y]);
+}
+
+struct sf_fetch_store *
+sf_fetch_store_new(const char *const *ids, size_t n)
+{
+	struct sf_fetch_store *s = sf_calloc(1, sizeof(*s));
+	size_t i;
+
+	s->ids = ids;
+	s->nids = n;
+	s->byid = sf_calloc(n + 1, sizeof(*s->byid));
+	for (i = 0; i < n; i++)
+		s->byid[i] = i;
+	sort_store = s;
+	qsort(s->byid, n, sizeof(*s->byid), byid_cmp);
+	sf_buf_init(&s->text);
+	sf_buf_init(&s->tups);
+	sf_buf_init(&s->key);
+	return s;
+}
+
+void
+sf_fetch_store_free(struct sf_fetch_store *s)
+{
+	if (s == NULL)
+		return;
+	free(s->byid);
+	free(s->rows);
+	free(s->toff);
+	free(s->hash);
+	sf_buf_release(&s->text);
+	sf_buf_release(&s->tups);
+	sf_buf_release(&s->key);
+	free(s);
+}
+
+void
+sf_fetch_store_reset(struct sf_fetch_store *s)
+{
+	s->nrows = s->sealed = 0;
+	s->tmark = 0;
+	sf_buf_reset(&s->text);
+	/* a text offset of 0 means none: keep offset 0 taken */
+	sf_buf_addc(&s->text, 0);
+}
+
+/* The index of station id, or -1. */
+static long
+station_index(const struct sf_fetch_store *s, const char *id)
+{
+	size_t lo = 0, hi = s->nids, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(id, s->ids[s->byid[mid]]);
+		if (c == 0)
+			return (long)s->byid[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/* Appends field f to b: '0' for null, or '1', its bytes and a NUL. */
+static void
+put_field(struct sf_buf *b, const char *f)
+{
+	if (f == NULL) {
+		sf_buf_addc(b, '0');
+		return;
+	}
+	sf_buf_addc(b, '1');
+	sf_buf_add(b, f, strlen(f) + 1);
+}
+
+/* Reads a field put_field wrote at *p, moving *p past it. */
+static const char *
+get_field(const char **p)
+{
+	const char *f;
+
+	if (*(*p)++ == '0')
+		return NULL;
+	f = *p;
+	*p += strlen(f) + 1;
+	return f;
+}
+
+static uint32_t
+hash_bytes(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+/* The length of the packed tuple at p. */
+static size_t
+tuple_len(const char *p)
+{
+	const char *q = p;
+	int i;
+
+	for (i = 0; i < TUPLE_N; i++)
+		(void)get_field(&q);
+	return (size_t)(q - p);
+}
+
+static void
+rehash(struct sf_fetch_store *s)
+{
+	size_t i, k, n = s->hcap ? s->hcap * 2 : 64;
+	const char *p;
+
+	free(s->hash);
+	s->hash = sf_calloc(n, sizeof(*s->hash));
+	s->hcap = n;
+	for (i = 0; i < s->ntups; i++) {
+		p = s->tups.buf + s->toff[i];
+		k = hash_bytes(p, tuple_len(p)) & (n - 1);
+		while (s->hash[k] != 0)
+			k = (k + 1) & (n - 1);
+		s->hash[k] = (uint32_t)i + 1;
+	}
+}
+
+/* The index of the tuple packed in s->key, added when new. */
+static uint32_t
+tuple_index(struct sf_fetch_store *s)
+{
+	const char *k = s->key.buf, *p;
+	size_t n = s->key.len, h;
+	uint32_t i;
+
+	if (2 * (s->ntups + 1) > s->hcap)
+		rehash(s);
+	h = hash_bytes(k, n) & (s->hcap - 1);
+	while ((i = s->hash[h]) != 0) {
+		p = s->tups.buf + s->toff[i - 1];
+		if (tuple_len(p) == n && memcmp(p, k, n) == 0)
+			return i - 1;
+		h = (h + 1) & (s->hcap - 1);
+	}
+	if (s->ntups == s->captups) {
+		s->captups = s->captups ? 2 * s->captups : 16;
+		s->toff = sf_realloc(s->toff, s->captups * sizeof(*s->toff));
+	}
+	s->toff[s->ntups] = (uint32_t)s->tups.len;
+	sf_buf_add(&s->tups, k, n);
+	s->hash[h] = (uint32_t)s->ntups + 1;
+	return (uint32_t)s->ntups++;
+}
+
+static struct row *
+new_row(struct sf_fetch_store *s)
+{
+	struct row *r;
+
+	if (s->nrows == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->rows = sf_realloc(s->rows, s->cap * sizeof(*s->rows));
+	}
+	r = &s->rows[s->nrows];
+	memset(r, 0, sizeof(*r));
+	r->seq = (uint32_t)s->nrows++;
+	return r;
+}
+
+/* Whether the double v, written back with "%.15g", reads d. */
+static int
+value_exact(const char *d, double *v)
+{
+	char buf[40], *end;
+
+	*v = strtod(d, &end);
+	if (end == d || *end != '\0' || !isfinite(*v))
+		return 0;
+	snprintf(buf, sizeof(buf), "%.15g", *v);
+	return strcmp(buf, d) == 0;
+}
+
+static int
+add_obs(struct sf_fetch_store *s, const struct sf_rec *rec, long st,
+    struct sf_err *err)
+{
+	const char *at = rec->f[SF_OBS_OBSERVED_AT];
+	const char *d = rec->f[SF_OBS_DISCHARGE];
+	static const int tf[TUPLE_N] = { SF_OBS_CONFIG, SF_OBS_AGENCY,
+	    SF_OBS_TYPE, SF_OBS_UNIT, SF_OBS_QUALITY_CODE };
+	char canon[SF_TIME_LEN];
+	struct sf_err e;
+	struct row *r;
+	int64_t t;
+	double v = 0;
+	int flags = 0, i;
+
+	if (at == NULL)
+		return sf_err_set(err, "station '%s': a row without a time",
+		    rec->f[SF_OBS_STATION]);
+	if (sf_time_parse(at, &t, &e) == -1)
+		return sf_err_set(err, "station '%s': observed_at: %s",
+		    rec->f[SF_OBS_STATION], e.msg);
+	sf_time_format(t, canon);
+	if (strcmp(canon, at) != 0)
+		flags |= TX_TIME;
+	if (d == NULL)
+		flags |= TX_NULL;
+	else if (!value_exact(d, &v))
+		flags |= TX_VALUE;
+	sf_buf_reset(&s->key);
+	for (i = 0; i < TUPLE_N; i++)
+		put_field(&s->key, rec->f[tf[i]]);
+	if (s->text.len > UINT32_MAX / 2 || s->nrows >= UINT32_MAX / 2 ||
+	    s->tups.len > UINT32_MAX / 2)
+		return sf_err_set(err, "more rows than a window may hold");
+	r = new_row(s);
+	r->t = t;
+	r->v = v;
+	r->st = (uint32_t)st;
+	r->tup = tuple_index(s);
+	if (flags != 0) {
+		r->txt = (uint32_t)s->text.len;
+		sf_buf_addc(&s->text, flags);
+		if (flags & TX_VALUE)
+			sf_buf_add(&s->text, d, strlen(d) + 1);
+		if (flags & TX_TIME)
+			sf_buf_add(&s->text, at, strlen(at) + 1);
+	}
+	return 0;
+}
+
+int
+sf_fetch_store_add(struct sf_fetch_store *s, const struct sf_rec *rec,
+    struct sf_err *err)
+{
+	const struct sf_kind_info *ki;
+	struct row *r;
+	long st;
+	int i;
+
+	if (s->text.len == 0)
+		sf_buf_addc(&s->text, 0);
+	if (rec->kind == SF_KIND_OBS) {
+		if (rec->f[SF_OBS_STATION] == NULL ||
+		    (st = station_index(s, rec->f[SF_OBS_STATION])) < 0)
+			return 1;
+		return add_obs(s, rec, st, err);
+	}
+	if (s->text.len > UINT32_MAX / 2 || s->nrows >= UINT32_MAX / 2)
+		return sf_err_set(err, "more rows than a window may hold");
+	ki = sf_kind_info(rec->kind);
+	r = new_row(s);
+	r->st = OTHER;
+	r->txt = (uint32_t)s->text.len;
+	sf_buf_addc(&s->text, (int)rec->kind);
+	for (i = 0; i < ki->nfields; i++)
+		put_field(&s->text, rec->f[i]);
+	return 0;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->st != y->st)
+		return x->st < y->st ? -1 : 1;
+	if (x->st != OTHER && x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void
+sf_fetch_store_seal(struct sf_fetch_store *s)
+{
+	size_t i, n = s->nrows - s->sealed;
+	int sorted = 1;
+
+	for (i = s->sealed + 1; i < s->nrows && sorted; i++)
+		sorted = row_cmp(&s->rows[i - 1], &s->rows[i]) < 0;
+	if (!sorted)
+		qsort(s->rows + s->sealed, n, sizeof(*s->rows), row_cmp);
+	s->sealed = s->nrows;
+	s->tmark = s->text.len;
+}
+
+void
+sf_fetch_store_rollback(struct sf_fetch_store *s)
+{
+	s->nrows = s->sealed;
+	if (s->text.len > s->tmark)
+		s->text.len = s->tmark;
+}
+
+size_t
+sf_fetch_store_rows(const struct sf_fetch_store *s)
+{
+	return s->nrows;
+}
+
+size_t
+sf_fetch_store_mem(const struct sf_fetch_store *s)
+{
+	return sizeof(*s) + s->cap * sizeof(*s->rows) + s->text.cap +
+	    s->tups.cap + s->captups * sizeof(*s->toff) +
+	    s->hcap * sizeof(*s->hash) + s->key.cap +
+	    (s->nids + 1) * sizeof(*s->byid);
+}
+
+/* Makes rec the obs row r; t and v are its buffers. */
+static void
+obs_of(const struct sf_fetch_store *s, const struct row *r,
+    struct sf_rec *rec, char t[SF_TIME_LEN], char v[40])
+{
+	const char *p = s->tups.buf + s->toff[r->tup], *q;
+	int flags = 0;
+
+	sf_rec_clear(rec, SF_KIND_OBS);
+	rec->f[SF_OBS_CONFIG] = get_field(&p);
+	rec->f[SF_OBS_AGENCY] = get_field(&p);
+	rec->f[SF_OBS_TYPE] = get_field(&p);
+	rec->f[SF_OBS_UNIT] = get_field(&p);
+	rec->f[SF_OBS_QUALITY_CODE] = get_field(&p);
+	rec->f[SF_OBS_STATION] = s->ids[r->st];
+	q = s->text.buf + r->txt;
+	if (r->txt != 0)
+		flags = (unsigned char)*q++;
+	if (flags & TX_VALUE) {
+		rec->f[SF_OBS_DISCHARGE] = q;
+		q += strlen(q) + 1;
+	} else if (!(flags & TX_NULL)) {
+		snprintf(v, 40, "%.15g", r->v);
+		rec->f[SF_OBS_DISCHARGE] = v;
+	}
+	if (flags & TX_TIME)
+		rec->f[SF_OBS_OBSERVED_AT] = q;
+	else {
+		sf_time_format(r->t, t);
+		rec->f[SF_OBS_OBSERVED_AT] = t;
+	}
+}
+
+int
+sf_fetch_store_walk(struct sf_fetch_store *s,
+    int (*put)(void *arg, const struct sf_rec *rec, long st, int64_t t),
+    void *arg)
+{
+	const struct sf_kind_info *ki;
+	const struct row *r;
+	struct sf_rec rec;
+	char t[SF_TIME_LEN], v[40];
+	const char *p;
+	size_t i;
+	int k, rc;
+
+	for (i = 0; i < s->sealed; i++) {
+		r = &s->rows[i];
+		if (r->st != OTHER) {
+			obs_of(s, r, &rec, t, v);
+			rc = put(arg, &rec, (long)r->st, r->t);
+		} else {
+			p = s->text.buf + r->txt;
+			sf_rec_clear(&rec, (enum sf_kind)*p++);
+			ki = sf_kind_info(rec.kind);
+			for (k = 0; k < ki->nfields; k++)
+				rec.f[k] = get_field(&p);
+			rc = put(arg, &rec, -1, 0);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
