@@ -678,6 +678,8 @@ window_write(struct sf_fetchrun_job *j)
 		window_fail(j, j->fail_status, j->fail_msg);
 		return;
 	}
+	if (j->e->d->sort_window)
+		sf_fetch_store_sort(j->store);
 	(void)sf_fetch_store_walk(j->store, put_row, j);
 	sf_fetch_store_reset(j->store);
 	j->pub.win++;
@@ -830,6 +832,17 @@ get_msg(struct sf_buf *m, const char *url, const char *what)
 		sf_buf_addf(m, "GET %.120s...%s: %s", url, url + n - 60, what);
 }
 
+/* What a page the parser refused says: "GET URL: what", or bare what. */
+static void
+parse_msg(const struct sf_fetchrun_job *j, struct sf_buf *m, const char *url,
+    const char *what)
+{
+	if (j->e->d->bare_errors)
+		sf_buf_adds(m, what);
+	else
+		get_msg(m, url, what);
+}
+
 /*
  * Checks next, the link to the window's next page: on the base URL's
  * origin (the key goes with it), not seen before in the window, under
@@ -870,10 +883,11 @@ page_done(struct sf_fetchrun_job *j, const struct sf_http_res *res)
 	char *url;
 
 	if (d->finish(j->parser, &next, &err) == -1) {
-		get_msg(&m, res->url, j->efailed ? j->eerr.msg : err.msg);
+		parse_msg(j, &m, res->url, j->efailed ? j->eerr.msg :
+		    err.msg);
 		window_fail(j, sf_http_error_status(res), m.buf);
 	} else if (j->efailed) {
-		get_msg(&m, res->url, j->eerr.msg);
+		parse_msg(j, &m, res->url, j->eerr.msg);
 		window_fail(j, sf_http_error_status(res), m.buf);
 	} else {
 		sf_fetch_store_seal(j->store);
@@ -903,7 +917,8 @@ on_done(void *arg, const struct sf_http_res *res)
 	if (res->rc == 0)
 		page_done(j, res);
 	else if (j->pfailed || j->efailed) {
-		get_msg(&m, res->url, j->efailed ? j->eerr.msg : j->perr.msg);
+		parse_msg(j, &m, res->url, j->efailed ? j->eerr.msg :
+		    j->perr.msg);
 		window_fail(j, sf_http_error_status(res), m.buf);
 	} else {
 		err.msg[0] = '\0';
@@ -1034,6 +1049,24 @@ sf_fetchrun_run(struct sf_fetchrun *e)
 	    "rows, %ld failed", e->nst, e->tally.requests, e->tally.rows,
 	    e->failed);
 	return e->rval;
+}
+
+void
+sf_fetchrun_fail(struct sf_fetchrun *e, struct sf_fetch_station *s,
+    long status, const char *msg)
+{
+	const char *start = s->start;
+
+	s->start = NULL;	/* no window of it was asked for */
+	fail_station(e, s, 1, 0, status, msg);
+	s->start = start;
+	e->tally.done++;
+}
+
+struct sf_http *
+sf_fetchrun_http(struct sf_fetchrun *e)
+{
+	return e->h;
 }
 
 const struct sf_fetch_tally *

@@ -245,6 +245,16 @@ struct sf_fetch_driver {
 	long gap_ms;		/* no request starts within this of an answer */
 	int64_t back;		/* sf_fetch_span's back: no start is now-back;
 				 * 0: a start is required */
+	/*
+	 * (ecdrv) sort_window: a window's rows are sorted by station and
+	 * time across its pages (stable), not page by page: pages that
+	 * are parts of one series (the Datamart's hourly and daily files).
+	 * bare_errors: a page the parser refused fails with the parser's
+	 * message as it is, without "GET URL: " (it names its layout and
+	 * line).
+	 */
+	int sort_window;
+	int bare_errors;
 
 	/*
 	 * Optional: whether request r is the driver's; NULL is
@@ -375,6 +385,21 @@ void sf_fetchrun_newest(struct sf_fetch_job *j, size_t i,
 void sf_fetchrun_note(struct sf_fetchrun *e, int level, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * (ecdrv) In plan: fails station s before any job of it (a station the
+ * driver cannot fetch: its error record, with status (0: null) and msg,
+ * and start null, since no window of it was asked for).
+ */
+void sf_fetchrun_fail(struct sf_fetchrun *e, struct sf_fetch_station *s,
+    long status, const char *msg);
+
+/*
+ * (ecdrv) The engine's HTTP client, for a request of the driver's own in
+ * plan (sf_http_get: the Datamart station list before the stations'
+ * files); borrowed.
+ */
+struct sf_http *sf_fetchrun_http(struct sf_fetchrun *e);
+
 /* The run's counters (the progress line's), read after sf_fetchrun_run. */
 const struct sf_fetch_tally *sf_fetchrun_tally(const struct sf_fetchrun *e);
 
@@ -412,6 +437,8 @@ int sf_fetch_store_add(struct sf_fetch_store *s, const struct sf_rec *rec,
  * sealed before it.
  */
 void sf_fetch_store_seal(struct sf_fetch_store *s);
+/* (ecdrv) Sorts every row sealed as one page (sort_window). */
+void sf_fetch_store_sort(struct sf_fetch_store *s);
 /* Drops what was added since the last seal (a page's failed attempt). */
 void sf_fetch_store_rollback(struct sf_fetch_store *s);
 

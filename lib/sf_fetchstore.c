@@ -354,6 +354,13 @@ sf_fetch_store_seal(struct sf_fetch_store *s)
 }
 
 void
+sf_fetch_store_sort(struct sf_fetch_store *s)
+{
+	if (s->sealed > 1)
+		qsort(s->rows, s->sealed, sizeof(*s->rows), row_cmp);
+}
+
+void
 sf_fetch_store_rollback(struct sf_fetch_store *s)
 {
 	s->nrows = s->sealed;
