@@ -300,10 +300,11 @@ fail_station(struct sf_fetchrun *e, struct sf_fetch_station *s, int first,
 
 /* Intake */
 
+/* A copy of s, or NULL for NULL or "" (not given). */
 static char *
 dup_text(const char *s)
 {
-	return s != NULL ? sf_strdup(s) : NULL;
+	return s != NULL && *s != '\0' ? sf_strdup(s) : NULL;
 }
 
 /* A station and the engine's copies of what take may repoint. */
@@ -407,8 +408,8 @@ sf_fetchrun_options(struct sf_fetchrun *e, struct sf_err *err)
 		r.f[SF_REQ_TYPE] = o->type;
 		r.f[SF_REQ_START] = o->start;
 		r.f[SF_REQ_END] = o->end;
-		if (take(e, &r, 0, err) == -1)
-			return -1;
+		if (take(e, &r, 0, err) != 0)
+			return -1;	/* nothing to fetch is an error here */
 	}
 	return 0;
 }
@@ -894,6 +895,10 @@ page_done(struct sf_fetchrun_job *j, const struct sf_http_res *res)
 		if (next == NULL || job_failed(j))
 			window_complete(j);
 		else {
+			if (d->page_whole && my_turn(j)) {
+				(void)sf_fetch_store_walk(j->store, put_row, j);
+				sf_fetch_store_reset(j->store);
+			}
 			url = sf_strdup(next);
 			if (check_next(j, url, &m) == -1)
 				window_fail(j, 0, m.buf);

@@ -48,7 +48,10 @@
  *      the pages in order. A station whose rows go back in time (a row at
  *      or before the station's last row, of this window or written
  *      before) fails there: its rows before it are written, then its
- *      error record, and none of its rows after. A page
+ *      error record, and none of its rows after. (A driver with
+ *      page_whole set makes each page its own unit: a page is written
+ *      once whole, and a failure loses only the page that failed; the
+ *      window's next links are still checked as one.) A page
  *      that fails (the transfer, the parser, a check) fails the window:
  *      nothing of it is written, and every station of the job that has
  *      not failed yet gets its error record and nothing afterwards.
@@ -242,6 +245,8 @@ struct sf_fetch_driver {
 	const char *agency;	/* of its requests ("USGS", "EC"); NULL: any */
 	int observations;	/* its requests are read by sf_fetch_span */
 	int ordered;		/* output in request order, passes in place */
+	int page_whole;		/* each page is all or nothing, not the
+				 * window: a page is written when whole */
 	long gap_ms;		/* no request starts within this of an answer */
 	int64_t back;		/* sf_fetch_span's back: no start is now-back;
 				 * 0: a start is required */

@@ -232,7 +232,7 @@ test_expect_success 'a bad request line is reported; the others are fetched' '
 	EOF
 	: >"$SERVER_LOG" &&
 	exits 1 sf-fetch-usgs <req >out 2>err &&
-	grep "^sf-fetch-usgs: -:1: station .12.: not a USGS" err &&
+	grep "^sf-fetch-usgs: stdin:1: station .12.: not a USGS" err &&
 	test "$(server_requests | wc -l)" = 1
 '
 
