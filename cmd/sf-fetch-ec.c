@@ -16,7 +16,6 @@
 #include "sf_buf.h"
 #include "sf_cli.h"
 #include "sf_ecdrv.h"
-#include "sf_fetch.h"
 #include "sf_fetchrun.h"
 #include "sf_http.h"
 #include "sf_id.h"
@@ -87,7 +86,6 @@ check_options(struct sf_fetchrun_opts *o, struct sf_ecdrv *d,
 {
 	struct sf_err err;
 	size_t i;
-	int64_t t;
 
 	if (strcmp(service, "wateroffice") == 0)
 		d->service = SF_ECFETCH_WATEROFFICE;
@@ -98,23 +96,10 @@ check_options(struct sf_fetchrun_opts *o, struct sf_ecdrv *d,
 		    service);
 		sf_usage_die();
 	}
-	for (i = 0; i < o->nstations; i++)
+	/* the engine checks the stations it fetches; these filter the list */
+	for (i = 0; d->catalog && i < o->nstations; i++)
 		if (sf_id_check("EC", o->stations[i], &err) == -1)
 			usage_error(err.msg);
-	if (o->type != NULL && strcmp(o->type, "daily_mean") != 0 &&
-	    strcmp(o->type, "realtime_15min") != 0) {
-		sf_error("type '%s': not daily_mean or realtime_15min",
-		    o->type);
-		sf_usage_die();
-	}
-	if (o->start != NULL && sf_time_parse(o->start, &t, &err) == -1) {
-		sf_error("--start: %s", err.msg);
-		sf_usage_die();
-	}
-	if (o->end != NULL && sf_fetch_end(o->end, &t, &err) == -1) {
-		sf_error("--end: %s", err.msg);
-		sf_usage_die();
-	}
 	if ((o->start || o->end || o->type || o->config) &&
 	    (o->nstations == 0 || d->catalog))
 		usage_error("--start, --end, --type and --config go with "
