@@ -493,7 +493,8 @@ sf_fetchrun_job(struct sf_fetchrun *e, struct sf_fetch_station **st,
 
 	j->e = e;
 	j->pub.st = sf_calloc(n + 1, sizeof(*j->pub.st));
-	memcpy(j->pub.st, st, n * sizeof(*st));
+	if (n > 0)
+		memcpy(j->pub.st, st, n * sizeof(*st));
 	j->pub.nst = n;
 	j->pub.data = data;
 	j->pub.priv = j;
