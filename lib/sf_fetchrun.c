@@ -68,6 +68,8 @@ struct sf_fetchrun {
 	int held, maxheld;
 	int advancing;		/* inside advance() */
 	struct held *hl;	/* ordered: records held in place */
+	char **str;		/* intern's table */
+	size_t nstr, capstr;
 	size_t nhl, caphl, hlnext;
 	struct sf_fetch_tally tally;
 	long failed;
@@ -307,27 +309,60 @@ dup_text(const char *s)
 	return s != NULL && *s != '\0' ? sf_strdup(s) : NULL;
 }
 
-/* A station and the engine's copies of what take may repoint. */
-struct box {
-	struct sf_fetch_station s;	/* first: a station is its box */
-	char *agency, *type;
-};
-
 static void
 station_free(struct sf_fetch_station *s)
 {
-	struct box *b = (struct box *)s;
-
-	free(b->agency);
-	free(b->type);
-	free((char *)s->config);
 	free((char *)s->id);
-	free((char *)s->start);
-	free((char *)s->end);
-	free((char *)s->mod);
-	free((char *)s->source);
 	free((char *)s->target_id);
-	free(b);
+	free(s);
+}
+
+static uint32_t
+hash_str(const char *p)
+{
+	uint32_t h = 2166136261u;
+
+	while (*p != '\0')
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+/*
+ * The engine's one copy of s (NULL for NULL or ""): the fields requests
+ * share (config, agency, type, start, end) are held once, not once per
+ * station, so that 10,000 requests cost little more than their ids.
+ */
+static const char *
+intern(struct sf_fetchrun *e, const char *s)
+{
+	size_t i, k, n;
+	char **old;
+
+	if (s == NULL || *s == '\0')
+		return NULL;
+	if (2 * (e->nstr + 1) > e->capstr) {
+		old = e->str;
+		n = e->capstr;
+		e->capstr = n ? 2 * n : 64;
+		e->str = sf_calloc(e->capstr, sizeof(*e->str));
+		for (i = 0; i < n; i++) {
+			if (old[i] == NULL)
+				continue;
+			k = hash_str(old[i]) & (e->capstr - 1);
+			while (e->str[k] != NULL)
+				k = (k + 1) & (e->capstr - 1);
+			e->str[k] = old[i];
+		}
+		free(old);
+	}
+	k = hash_str(s) & (e->capstr - 1);
+	while (e->str[k] != NULL) {
+		if (strcmp(e->str[k], s) == 0)
+			return e->str[k];
+		k = (k + 1) & (e->capstr - 1);
+	}
+	e->nstr++;
+	return e->str[k] = sf_strdup(s);
 }
 
 /*
@@ -340,20 +375,17 @@ take(struct sf_fetchrun *e, const struct sf_rec *rec, long line,
     struct sf_err *err)
 {
 	const struct sf_fetch_driver *d = e->d;
-	struct box *b = sf_calloc(1, sizeof(*b));
-	struct sf_fetch_station *s = &b->s;
+	struct sf_fetch_station *s = sf_calloc(1, sizeof(*s));
 	int rc = 0;
 
-	s->config = dup_text(rec->f[SF_REQ_CONFIG]);
+	s->config = intern(e, rec->f[SF_REQ_CONFIG]);
 	s->id = dup_text(rec->f[SF_REQ_STATION]);
-	b->agency = dup_text(rec->f[SF_REQ_AGENCY]);
-	b->type = dup_text(rec->f[SF_REQ_TYPE]);
-	s->agency = b->agency;
-	s->type = b->type;
-	s->source = dup_text(rec->f[SF_REQ_SOURCE]);
-	s->start = dup_text(rec->f[SF_REQ_START]);
-	s->end = dup_text(rec->f[SF_REQ_END]);
-	s->mod = dup_text(rec->f[SF_REQ_MODIFIED_SINCE]);
+	s->agency = intern(e, rec->f[SF_REQ_AGENCY]);
+	s->type = intern(e, rec->f[SF_REQ_TYPE]);
+	s->source = intern(e, rec->f[SF_REQ_SOURCE]);
+	s->start = intern(e, rec->f[SF_REQ_START]);
+	s->end = intern(e, rec->f[SF_REQ_END]);
+	s->mod = intern(e, rec->f[SF_REQ_MODIFIED_SINCE]);
 	s->target_id = dup_text(rec->f[SF_REQ_TARGET_ID]);
 	s->line = line;
 	if (s->agency == NULL || *s->agency == '\0')
@@ -1138,6 +1170,9 @@ sf_fetchrun_free(struct sf_fetchrun *e)
 		station_free(e->st[i]);
 	}
 	free(e->st);
+	for (i = 0; i < e->capstr; i++)
+		free(e->str[i]);
+	free(e->str);
 	for (i = e->hlnext; i < e->nhl; i++)
 		sf_buf_release(&e->hl[i].rec);
 	free(e->hl);

@@ -76,7 +76,7 @@
  * the line on stderr ("station 'ID': message").
  *
  * Memory: one job's window of rows in the store (about 32 bytes a row,
- * plus the text of values the double does not reproduce), one page of
+ * plus the text of values that are no plain decimal), one page of
  * the parser, -j jobs at once: never the bodies, never the whole run. A
  * driver keeps its windows to a size it can afford to hold (a batch of
  * hundreds of stations of 15-minute values is cut into windows of days).
@@ -410,11 +410,11 @@ const struct sf_fetch_tally *sf_fetchrun_tally(const struct sf_fetchrun *e);
 
 /*
  * The row store: a window's obs rows in a compact form, one arena of
- * packed rows {station index, observed_at as int64, discharge as a double,
- * index of its (config, agency, type, unit, quality_code) in a small
- * table}, about 32 bytes; a value whose text the double does not give back ("1.50")
- * keeps its text, and so does a time that is not sf_time's canonical
- * form. Records of other kinds are kept as text, in arrival order. The
+ * packed rows {station index, observed_at as int64, discharge as a
+ * decimal (int64 digits and a scale: "1.50" stays "1.50"), index of its
+ * (config, agency, type, unit, quality_code) in a small table}, 32 bytes;
+ * a value that is no plain decimal ("1e3") keeps its text, and so does
+ * a time that is not sf_time's canonical form. Records of other kinds are kept as text, in arrival order. The
  * engine keeps one per running job; it is here for the tests.
  */
 struct sf_fetch_store;

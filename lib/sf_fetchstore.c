@@ -5,13 +5,12 @@
  * hundred thousand rows until its last page is in, and -j windows run at
  * once. As sf_rec strings (eight fields, most repeating) a row costs a
  * few hundred bytes; packed it costs 32: the time as seconds, the value
- * as a double, the station as an index into the job's list, and the
+ * as a decimal (digits and a scale), the station as an index into the job's list, and the
  * fields that repeat (config, agency, type, unit, quality_code) as an
  * index into a small table of their combinations. A value or time whose
  * text the packed form would not give back exactly keeps its text aside,
  * so that what is written is what the agency said.
  */
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +27,23 @@
 #define TX_NULL		2	/* the value is null */
 #define TX_TIME		4	/* the time's text follows */
 
+/*
+ * The value is a decimal: digits v and the number of them after the
+ * point, so that "1.50" comes back "1.50" without a printf (a double
+ * would need one, and would lose the trailing zero).
+ */
 struct row {
 	int64_t t;
-	double v;
+	int64_t v;		/* the digits, signed */
 	uint32_t st;		/* station index, or OTHER */
-	uint32_t tup;		/* obs: the tuple's index */
-	uint32_t txt;		/* 0, or 1 + offset of its text */
+	uint32_t tup : 24;	/* obs: the tuple's index */
+	uint32_t scale : 8;	/* digits of v after the point */
+	uint32_t txt;		/* 0, or offset of its text */
 	uint32_t seq;		/* arrival, for a stable sort */
 };
+
+#define TUPLES_MAX	(1u << 24)
+#define DIGITS_MAX	18	/* an int64 holds any 18 digits */
 
 struct sf_fetch_store {
 	const char *const *ids;
@@ -226,7 +234,7 @@ new_row(struct sf_fetch_store *s)
 	struct row *r;
 
 	if (s->nrows == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->cap = s->cap ? s->cap + s->cap / 2 : 1024;
 		s->rows = sf_realloc(s->rows, s->cap * sizeof(*s->rows));
 	}
 	r = &s->rows[s->nrows];
@@ -235,17 +243,61 @@ new_row(struct sf_fetch_store *s)
 	return r;
 }
 
-/* Whether the double v, written back with "%.15g", reads d. */
+/*
+ * Reads d, a plain decimal ("-12.30": no exponent, no plus, no leading
+ * zero but one before the point, 18 digits at most), into *v and *scale.
+ * Returns 1, or 0 when d is not one (its text is kept instead).
+ */
 static int
-value_exact(const char *d, double *v)
+decimal(const char *d, int64_t *v, int *scale)
 {
-	char buf[40], *end;
+	const char *p = d;
+	int64_t n = 0;
+	int digits = 0, neg = 0, point = -1;
 
-	*v = strtod(d, &end);
-	if (end == d || *end != '\0' || !isfinite(*v))
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (*p == '0' && p[1] >= '0' && p[1] <= '9')
 		return 0;
-	snprintf(buf, sizeof(buf), "%.15g", *v);
-	return strcmp(buf, d) == 0;
+	for (; *p != '\0'; p++) {
+		if (*p == '.' && point < 0 && digits > 0) {
+			point = digits;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || ++digits > DIGITS_MAX)
+			return 0;
+		n = n * 10 + (*p - '0');
+	}
+	if (digits == 0 || point == digits || (neg && n == 0))
+		return 0;	/* "", "1.", "-0": keep the text */
+	*v = neg ? -n : n;
+	*scale = point < 0 ? 0 : digits - point;
+	return 1;
+}
+
+/* Writes the decimal v, scale into buf (at least 24 bytes). */
+static void
+format_decimal(int64_t v, int scale, char *buf)
+{
+	char tmp[24];
+	uint64_t n = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	int k = 0, i;
+
+	do {
+		tmp[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0 || k <= scale);
+	i = 0;
+	if (v < 0)
+		buf[i++] = '-';
+	while (k > 0) {
+		if (k == scale)
+			buf[i++] = '.';
+		buf[i++] = tmp[--k];
+	}
+	buf[i] = '\0';
 }
 
 static int
@@ -259,9 +311,8 @@ add_obs(struct sf_fetch_store *s, const struct sf_rec *rec, long st,
 	char canon[SF_TIME_LEN];
 	struct sf_err e;
 	struct row *r;
-	int64_t t;
-	double v = 0;
-	int flags = 0, i;
+	int64_t t, v = 0;
+	int flags = 0, i, scale = 0;
 
 	if (at == NULL)
 		return sf_err_set(err, "station '%s': a row without a time",
@@ -274,17 +325,18 @@ add_obs(struct sf_fetch_store *s, const struct sf_rec *rec, long st,
 		flags |= TX_TIME;
 	if (d == NULL)
 		flags |= TX_NULL;
-	else if (!value_exact(d, &v))
+	else if (!decimal(d, &v, &scale))
 		flags |= TX_VALUE;
 	sf_buf_reset(&s->key);
 	for (i = 0; i < TUPLE_N; i++)
 		put_field(&s->key, rec->f[tf[i]]);
 	if (s->text.len > UINT32_MAX / 2 || s->nrows >= UINT32_MAX / 2 ||
-	    s->tups.len > UINT32_MAX / 2)
+	    s->tups.len > UINT32_MAX / 2 || s->ntups >= TUPLES_MAX - 1)
 		return sf_err_set(err, "more rows than a window may hold");
 	r = new_row(s);
 	r->t = t;
 	r->v = v;
+	r->scale = (uint32_t)scale;
 	r->st = (uint32_t)st;
 	r->tup = tuple_index(s);
 	if (flags != 0) {
@@ -411,7 +463,7 @@ obs_of(const struct sf_fetch_store *s, const struct row *r,
 		rec->f[SF_OBS_DISCHARGE] = q;
 		q += strlen(q) + 1;
 	} else if (!(flags & TX_NULL)) {
-		snprintf(v, 40, "%.15g", r->v);
+		format_decimal(r->v, (int)r->scale, v);
 		rec->f[SF_OBS_DISCHARGE] = v;
 	}
 	if (flags & TX_TIME)

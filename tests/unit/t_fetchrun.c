@@ -600,6 +600,29 @@ test_store(void)
 	is_str(b.buf, "1 2024-01-03 1e3 A 2024-01-03T00:00:00Z;",
 	    "a time and a value not in canonical form come back as written");
 
+	/* every value comes back as written, decimal or not */
+	{
+		static const char *const vals[] = { "0", "0.5", "-3.25",
+		    "1.50", "120", "007", "1.", ".5", "-0", "-0.0", "1e3",
+		    "123456789012345678", "1234567890123456789", "-", "nan",
+		    "9.000000000000000001", NULL };
+		struct sf_buf want = SF_BUF_INIT;
+
+		sf_buf_reset(&b);
+		sf_fetch_store_reset(s);
+		for (i = 0; vals[i] != NULL; i++) {
+			sf_time_format(T("2024-01-01T00:00:00Z") +
+			    (int64_t)i * 60, t);
+			add(s, "A", t, vals[i], "A");
+			sf_buf_addf(&want, "1 %s %s A =;", t, vals[i]);
+		}
+		sf_fetch_store_seal(s);
+		(void)sf_fetch_store_walk(s, collect, &b);
+		is_str(b.buf, want.buf, "values come back as written: "
+		    "decimals, leading zeros, exponents, 19 digits, words");
+		sf_buf_release(&want);
+	}
+
 	/* item 7: the size of a row */
 	sf_fetch_store_reset(s);
 	for (i = 0; i < 100000; i++) {
