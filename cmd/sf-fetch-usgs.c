@@ -106,14 +106,9 @@ base_url(const char *opt, int nwis)
 {
 	struct sf_buf b = SF_BUF_INIT;
 	struct sf_err err;
-	const char *base = opt;
 
-	if (base == NULL && (base = getenv("SF_USGS_URL")) != NULL &&
-	    *base == '\0')
-		base = NULL;
-	if (base == NULL)
-		base = nwis ? NWIS_URL : DEFAULT_URL;
-	if (sf_http_url_base(&b, base, &err) == -1)
+	if (sf_fetchrun_base_url(&b, opt, "SF_USGS_URL", nwis ? NWIS_URL :
+	    DEFAULT_URL, &err) == -1)
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 	return sf_buf_detach(&b);
 }

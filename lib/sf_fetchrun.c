@@ -156,6 +156,21 @@ sf_fetchrun_opt(struct sf_fetchrun_opts *o, int c, const char *arg,
 	return 0;
 }
 
+int
+sf_fetchrun_base_url(struct sf_buf *b, const char *opt, const char *env,
+    const char *def, struct sf_err *err)
+{
+	const char *base = opt;
+
+	if (base == NULL && env != NULL && (base = getenv(env)) != NULL &&
+	    *base == '\0')
+		base = NULL;
+	if (base == NULL)
+		base = def;
+	sf_buf_reset(b);
+	return sf_http_url_base(b, base, err);
+}
+
 /* Messages and records */
 
 void
@@ -279,16 +294,30 @@ fail_station(struct sf_fetchrun *e, struct sf_fetch_station *s, int first,
 {
 	char text[SF_ERR_MAX], num[SF_NUM_LEN], when[SF_TIME_LEN];
 	const char *start = s->start;
+	struct sf_buf rec = SF_BUF_INIT, line = SF_BUF_INIT;
+	char ltext[SF_ERR_MAX + 128];
 	struct sf_rec r;
 
 	if (s->failed)
 		return;
+	if (e->d->failure != NULL) {		/* (nwmdrv) */
+		e->d->failure(e->c.ctx, s, msg, &rec, &line);
+		msg = rec.buf;
+	}
 	snprintf(text, sizeof(text), "%s", msg);
 	sf_http_scrub(e->h, text, sizeof(text));
 	s->failed = 1;
 	e->failed++;
 	e->rval = EXIT_FAIL;
-	sf_fetchrun_note(e, SF_NOTE_ERROR, "station '%s': %s", s->id, text);
+	if (e->d->failure != NULL) {
+		snprintf(ltext, sizeof(ltext), "%s", line.buf);
+		sf_http_scrub(e->h, ltext, sizeof(ltext));
+		sf_fetchrun_note(e, SF_NOTE_ERROR, "%s", ltext);
+	} else
+		sf_fetchrun_note(e, SF_NOTE_ERROR, "station '%s': %s", s->id,
+		    text);
+	sf_buf_release(&rec);
+	sf_buf_release(&line);
 	if (e->c.opts->fmt != SF_FMT_NDJSON)
 		return;
 	if (!first && ws > s->span.start) {
@@ -446,11 +475,24 @@ sf_fetchrun_options(struct sf_fetchrun *e, struct sf_err *err)
 	return 0;
 }
 
+/* (nwmdrv) */
+int
+sf_fetchrun_request(struct sf_fetchrun *e, const struct sf_rec *r, long line,
+    struct sf_err *err)
+{
+	return take(e, r, line, err);
+}
+
 /* Passes rec, not the driver's, through. */
 static void
 pass(struct sf_fetchrun *e, const struct sf_rec *rec, const char *name,
     long line)
 {
+	if (e->c.opts->fmt != SF_FMT_NDJSON && rec->kind == SF_KIND_ERROR) {
+		/* (nwmdrv) an upstream failure must not vanish: said as ours */
+		sf_note_rec(e->c.note, e->c.note_arg, rec);
+		return;
+	}
 	if (e->c.opts->fmt != SF_FMT_NDJSON) {
 		sf_fetchrun_note(e, SF_NOTE_WARN, "%s:%ld: %s record left out: "
 		    "CSV output holds obs records only", name, line,
@@ -1111,6 +1153,13 @@ const struct sf_fetch_tally *
 sf_fetchrun_tally(const struct sf_fetchrun *e)
 {
 	return &e->tally;
+}
+
+/* (nwmdrv) */
+const struct sf_http_stats *
+sf_fetchrun_http_stats(const struct sf_fetchrun *e)
+{
+	return sf_http_stats(e->h);
 }
 
 struct sf_fetchrun *

@@ -25,16 +25,16 @@
  *      (sf_fetch_pass): at once, or in their place among the output when
  *      the driver is ordered (in CSV they are left out: "warning:
  *      stdin:N: KIND record left out: CSV output holds obs records
- *      only"). A line that is no record is "stdin:N: MESSAGE" (the
- *      reader's). A request of the driver's without a station is
- *      "stdin:N: request without a station" and no record; one the
- *      span or take refuses is "stdin:N: station 'ID': MESSAGE" and an
- *      error record. For drivers of observations the engine sets the
+ *      only"; an error record is said on stderr as the run's are,
+ *      "station 'ID': MESSAGE" (nwmdrv)). A line that is no record is
+ *      "stdin:N: MESSAGE" (the reader's). A request of the driver's
+ *      without a station is "stdin:N: request without a station" and no
+ *      record; one the span or take refuses is "stdin:N: station 'ID': MESSAGE"
+ *      and an error record. For drivers of observations the engine sets the
  *      station's type to daily_mean or realtime_15min (none given is
- *      daily_mean) and its agency to the driver's when none was given.
- *      Stations given as options (-s) are requests too, built from
- *      --config, --type, --start and --end (their errors are usage
- *      errors).
+ *      daily_mean) and its agency to the driver's when none was given. Stations
+ *      given as options (-s) are requests too, built from --config, --type,
+ *      --start and --end (their errors are usage errors).
  *   2. Plan. The driver cuts the taken stations into jobs
  *      (sf_fetchrun_job), each a set of stations fetched together.
  *   3. Fetch. Jobs run up to -j at once over one sf_http client. A job
@@ -66,14 +66,14 @@
  * page's obs rows), unchecked; they count toward the job's station
  * when it has one.
  *
- * The one rule for error records: an error names the station of the
- * request it fails, with that request's agency (the driver's when the
- * request gave none), its type, and as start the request's start as asked
- * for the job's first window, the failed window's start (an instant) for a
- * later one when it is after the station's start; status is sf_http_error_status, 0 (null) when no answer is to
- * blame. So a failure always counts toward the breaker of the station
- * whose request failed, never toward another's. In CSV an error is only
- * the line on stderr ("station 'ID': message").
+ * The one rule for error records: an error names the station of the request it
+ * fails, with that request's agency (the driver's when the request gave none),
+ * its type, and as start the request's start as asked for the job's first
+ * window, the failed window's start (an instant) for a later one when it is
+ * after the station's start; status is sf_http_error_status, 0 (null) when no
+ * answer is to blame. So a failure always counts toward the breaker of the
+ * station whose request failed, never toward another's. In CSV an error is
+ * only the line on stderr ("station 'ID': message").
  *
  * Memory: one job's window of rows in the store (about 32 bytes a row,
  * plus the text of values that are no plain decimal), one page of
@@ -195,6 +195,15 @@ void sf_fetchrun_opts_release(struct sf_fetchrun_opts *o);
  */
 int sf_fetchrun_opt(struct sf_fetchrun_opts *o, int c, const char *arg,
     struct sf_err *err);
+
+/*
+ * The base URL into b (reset first), checked by sf_http_url_base: opt (the
+ * --base-url given, or NULL), else the environment variable env when set
+ * and not empty, else def. Returns 0, or -1 with err ("base URL 'x':
+ * ..."): a usage error.
+ */
+int sf_fetchrun_base_url(struct sf_buf *b, const char *opt, const char *env,
+    const char *def, struct sf_err *err);
 
 /*
  * One station's request, owned by the engine. The text fields are the
@@ -324,6 +333,15 @@ struct sf_fetch_driver {
 	 */
 	int (*answer)(void *p, const struct sf_http_res *res,
 	    struct sf_err *err);
+	/*
+	 * (nwmdrv) Optional: words the failure of station s, msg as the
+	 * engine says it ("GET URL: WHAT", the answer's, the window's), into
+	 * rec (the error record's message) and line (the line on stderr,
+	 * without the program's name). NULL: rec is msg, line "station 'ID':
+	 * msg".
+	 */
+	void (*failure)(void *ctx, const struct sf_fetch_station *s,
+	    const char *msg, struct sf_buf *rec, struct sf_buf *line);
 };
 
 /* How to run. Everything borrowed for the engine's life. */
@@ -364,6 +382,16 @@ int sf_fetchrun_options(struct sf_fetchrun *e, struct sf_err *err);
  * the exit status).
  */
 int sf_fetchrun_read(struct sf_fetchrun *e, FILE *fp, const char *name);
+
+/*
+ * (nwmdrv) Takes r, a request the program made (line 0, as the options' are) or
+ * read itself (its input line), as sf_fetchrun_read takes the driver's
+ * requests: returns 0 when taken, 1 when there is nothing to fetch, -1
+ * with err when refused (with a line, its error record is written in
+ * NDJSON). The station must not be empty.
+ */
+int sf_fetchrun_request(struct sf_fetchrun *e, const struct sf_rec *r,
+    long line, struct sf_err *err);
 
 /*
  * Plans, fetches and writes everything taken so far, as in 2.-5. above.
@@ -407,15 +435,22 @@ struct sf_http *sf_fetchrun_http(struct sf_fetchrun *e);
 
 /* The run's counters (the progress line's), read after sf_fetchrun_run. */
 const struct sf_fetch_tally *sf_fetchrun_tally(const struct sf_fetchrun *e);
+/*
+ * (nwmdrv) The HTTP client's counters (retries), read after
+ * sf_fetchrun_run. (ecdrv's sf_fetchrun_http gives the same.)
+ */
+const struct sf_http_stats *sf_fetchrun_http_stats(
+    const struct sf_fetchrun *e);
 
 /*
- * The row store: a window's obs rows in a compact form, one arena of
- * packed rows {station index, observed_at as int64, discharge as a
- * decimal (int64 digits and a scale: "1.50" stays "1.50"), index of its
- * (config, agency, type, unit, quality_code) in a small table}, 32 bytes;
- * a value that is no plain decimal ("1e3") keeps its text, and so does
- * a time that is not sf_time's canonical form. Records of other kinds are kept as text, in arrival order. The
- * engine keeps one per running job; it is here for the tests.
+ * The row store: a window's obs rows in a compact form, one arena of packed
+ * rows {station index, observed_at as int64, discharge as a decimal (int64
+ * digits and a scale: "1.50" stays "1.50"), index of its (config, agency,
+ * type, unit, quality_code) in a small table}, 32 bytes; a value that is no
+ * plain decimal ("1e3") keeps its text, and so does a time that is not
+ * sf_time's canonical form. Records of other kinds are kept as text, in
+ * arrival order. The engine keeps one per running job; it is here for the
+ * tests.
  */
 struct sf_fetch_store;
 

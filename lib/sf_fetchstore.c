@@ -1,15 +1,15 @@
 /*
  * sf_fetchstore: the engine's row store (see sf_fetchrun.h).
  *
- * Why compact: a window of a batch of 440 stations holds up to a few
- * hundred thousand rows until its last page is in, and -j windows run at
- * once. As sf_rec strings (eight fields, most repeating) a row costs a
- * few hundred bytes; packed it costs 32: the time as seconds, the value
- * as a decimal (digits and a scale), the station as an index into the job's list, and the
- * fields that repeat (config, agency, type, unit, quality_code) as an
- * index into a small table of their combinations. A value or time whose
- * text the packed form would not give back exactly keeps its text aside,
- * so that what is written is what the agency said.
+ * Why compact: a window of a batch of 440 stations holds up to a few hundred
+ * thousand rows until its last page is in, and -j windows run at once. As
+ * sf_rec strings (eight fields, most repeating) a row costs a few hundred
+ * bytes; packed it costs 32: the time as seconds, the value as a decimal
+ * (digits and a scale), the station as an index into the job's list, and the
+ * fields that repeat (config, agency, type, unit, quality_code) as an index
+ * into a small table of their combinations. A value or time whose text the
+ * packed form would not give back exactly keeps its text aside, so that what
+ * is written is what the agency said.
  */
 #include <stdint.h>
 #include <stdlib.h>

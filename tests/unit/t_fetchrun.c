@@ -117,7 +117,8 @@ static void
 rm_dir(void)
 {
 	static const char *const names[] = { "routes", "url", "a0", "a1",
-	    "b0", "b1", "c0", "c1", "slow", "fast", NULL };
+	    "b0", "b1", "c0", "c1", "d0", "d1", "bad", "slow", "fast",
+	    NULL };
 	char path[300];
 	int i;
 
@@ -461,6 +462,41 @@ test_back_in_time(void)
 }
 
 static void
+test_sort_window(void)
+{
+	static const char *const w[] = { "d0", NULL };
+	static const char *const wb[] = { "bad", NULL };
+	struct fake f = { 0, w, NULL, 0 };
+	struct sf_buf out = SF_BUF_INIT, notes = SF_BUF_INIT;
+	struct sf_fetch_driver d = fake_driver;
+
+	f.t0 = T("2024-01-01T00:00:00Z");
+	is_int(run(&d, &f, REQ("A"), &out, &notes), 1,
+	    "two pages, the second earlier: exit 1");
+	ok(strstr(out.buf, "rows out of order") != NULL,
+	    "page by page, the second page goes back in time");
+	d.sort_window = 1;
+	is_int(run(&d, &f, REQ("A"), &out, &notes), 0,
+	    "sort_window: exit 0");
+	is_str(out.buf,
+	    OBS("A", "2024-01-03", "3")
+	    OBS("A", "2024-01-05", "5")
+	    DONE("A", "2", "\"2024-01-05T00:00:00Z\""),
+	    "sort_window: the window's pages sorted together");
+
+	f.windows = wb;
+	(void)run(&d, &f, REQ("A"), &out, &notes);
+	ok(strstr(out.buf, "\"message\":\"GET URL/bad: line 'bad': "
+	    "unknown\"") != NULL, "a page the parser refuses: GET URL: what");
+	d.bare_errors = 1;
+	(void)run(&d, &f, REQ("A"), &out, &notes);
+	ok(strstr(out.buf, "\"message\":\"line 'bad': unknown\"") != NULL,
+	    "bare_errors: the parser's words alone");
+	sf_buf_release(&out);
+	sf_buf_release(&notes);
+}
+
+static void
 test_ordered(void)
 {
 	static const char *const per[] = { "slow", "fast", NULL };
@@ -673,7 +709,7 @@ test_opts(void)
 static void
 make_files(void)
 {
-	char routes[1200];
+	char routes[1600];
 
 	write_file("a0", "obs B 2024-01-02T00:00:00Z 2.25\n"
 	    "obs A 2024-01-02T00:00:00Z 1\n"
@@ -684,6 +720,9 @@ make_files(void)
 	write_file("c0", "obs A 2024-01-05T00:00:00Z 5\n");
 	write_file("c1", "obs A 2024-01-03T00:00:00Z 3\n"
 	    "obs B 2024-01-03T00:00:00Z 3\n");
+	write_file("d0", "obs A 2024-01-05T00:00:00Z 5\nnext d1\n");
+	write_file("d1", "obs A 2024-01-03T00:00:00Z 3\n");
+	write_file("bad", "obs A 2024-01-05T00:00:00Z 5\nbad\n");
 	write_file("slow", "obs S1 2024-01-01T00:00:00Z 1\n");
 	write_file("fast", "obs S2 2024-01-02T00:00:00Z 2\n");
 	snprintf(routes, sizeof(routes),
@@ -692,6 +731,9 @@ make_files(void)
 	    "GET /b1 -> 200 b1 type=text/plain\n"
 	    "GET /c0 -> 200 c0 type=text/plain\n"
 	    "GET /c1 -> 200 c1 type=text/plain\n"
+	    "GET /d0 -> 200 d0 type=text/plain\n"
+	    "GET /d1 -> 200 d1 type=text/plain\n"
+	    "GET /bad -> 200 bad type=text/plain\n"
 	    "GET /fail -> 503 text=down\n"
 	    "GET /slow -> 200 slow type=text/plain delay=0.6\n"
 	    "GET /fast -> 200 fast type=text/plain\n");
@@ -719,6 +761,7 @@ main(void)
 	test_windows();
 	test_window_fails();
 	test_back_in_time();
+	test_sort_window();
 	test_ordered();
 	stop_server();
 	rm_dir();
