@@ -17,7 +17,6 @@
 #include "sf_cli.h"
 #include "sf_ecdrv.h"
 #include "sf_fetchrun.h"
-#include "sf_http.h"
 #include "sf_id.h"
 #include "sf_log.h"
 #include "sf_time.h"
@@ -110,21 +109,16 @@ check_options(struct sf_fetchrun_opts *o, struct sf_ecdrv *d,
 		o->type = "realtime_15min";	/* all the Datamart has */
 }
 
-/* The base URL: --base-url, the service's variable, or its own; checked. */
+/* The base URL: --base-url, the service's variable, or its own. */
 static char *
 base_url(const char *opt, enum sf_ecfetch_service service)
 {
 	struct sf_buf b = SF_BUF_INIT;
 	struct sf_err err;
-	const char *base = opt;
+	int dm = service == SF_ECFETCH_DATAMART;
 
-	if (base == NULL && (base = getenv(service == SF_ECFETCH_DATAMART ?
-	    "SF_EC_DATAMART_URL" : "SF_EC_URL")) != NULL && *base == '\0')
-		base = NULL;
-	if (base == NULL)
-		base = service == SF_ECFETCH_DATAMART ? DATAMART_URL :
-		    WATEROFFICE_URL;
-	if (sf_http_url_base(&b, base, &err) == -1)
+	if (sf_fetchrun_base_url(&b, opt, dm ? "SF_EC_DATAMART_URL" :
+	    "SF_EC_URL", dm ? DATAMART_URL : WATEROFFICE_URL, &err) == -1)
 		usage_error(err.msg);
 	return sf_buf_detach(&b);
 }
