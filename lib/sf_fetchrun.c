@@ -68,6 +68,8 @@ struct sf_fetchrun {
 	int held, maxheld;
 	int advancing;		/* inside advance() */
 	struct held *hl;	/* ordered: records held in place */
+	struct sf_fetch_store **pool;	/* stores of jobs over, for reuse */
+	size_t npool;
 	char **str;		/* intern's table */
 	size_t nstr, capstr;
 	size_t nhl, caphl, hlnext;
@@ -612,7 +614,12 @@ job_release(struct sf_fetchrun_job *j)
 	if (j->parser != NULL)
 		j->e->d->parser_free(j->parser);
 	j->parser = NULL;
-	sf_fetch_store_free(j->store);
+	if (j->store != NULL) {		/* kept for the next job */
+		if (j->e->npool < (size_t)j->e->maxheld)
+			j->e->pool[j->e->npool++] = j->store;
+		else
+			sf_fetch_store_free(j->store);
+	}
 	j->store = NULL;
 	forget_seen(j);
 	free(j->seen);
@@ -1032,7 +1039,11 @@ job_start(struct sf_fetchrun_job *j)
 	struct sf_fetchrun *e = j->e;
 
 	e->held++;
-	j->store = sf_fetch_store_new(j->ids, j->pub.nst);
+	if (e->npool > 0) {
+		j->store = e->pool[--e->npool];
+		sf_fetch_store_retarget(j->store, j->ids, j->pub.nst);
+	} else
+		j->store = sf_fetch_store_new(j->ids, j->pub.nst);
 	sf_fetch_store_reset(j->store);
 	j->parser = e->d->parser_new(e->c.ctx, &j->pub, on_emit, j);
 	j->pub.win = 0;
@@ -1189,6 +1200,7 @@ sf_fetchrun_new(const struct sf_fetchrun_conf *c, struct sf_err *err)
 	}
 	e->w = sf_writer_new(c->out, o->fmt);
 	e->maxheld = e->d->ordered ? AHEAD * o->jobs : o->jobs;
+	e->pool = sf_calloc((size_t)e->maxheld, sizeof(*e->pool));
 	return e;
 }
 
@@ -1213,6 +1225,9 @@ sf_fetchrun_free(struct sf_fetchrun *e)
 		free(j);
 	}
 	free(e->jobs);
+	while (e->npool > 0)
+		sf_fetch_store_free(e->pool[--e->npool]);
+	free(e->pool);
 	for (i = 0; i < e->nst; i++) {
 		if (e->st[i]->data != NULL && e->d->station_free != NULL)
 			e->d->station_free(e->c.ctx, e->st[i]);

@@ -460,6 +460,13 @@ struct sf_fetch_store;
  */
 struct sf_fetch_store *sf_fetch_store_new(const char *const *ids, size_t n);
 void sf_fetch_store_free(struct sf_fetch_store *s);
+/*
+ * Empties s for rows of the n stations ids, keeping its memory: the
+ * engine hands the store of a job that is over to the next one, so that
+ * a long run does not allocate and free a window's worth per job.
+ */
+void sf_fetch_store_retarget(struct sf_fetch_store *s,
+    const char *const *ids, size_t n);
 /* Empties s, keeping its memory. */
 void sf_fetch_store_reset(struct sf_fetch_store *s);
 

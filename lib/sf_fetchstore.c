@@ -92,6 +92,26 @@ sf_fetch_store_new(const char *const *ids, size_t n)
 }
 
 void
+sf_fetch_store_retarget(struct sf_fetch_store *s, const char *const *ids,
+    size_t n)
+{
+	size_t i;
+
+	s->ids = ids;
+	s->nids = n;
+	s->byid = sf_realloc(s->byid, (n + 1) * sizeof(*s->byid));
+	for (i = 0; i < n; i++)
+		s->byid[i] = i;
+	sort_store = s;
+	qsort(s->byid, n, sizeof(*s->byid), byid_cmp);
+	s->ntups = 0;
+	sf_buf_reset(&s->tups);
+	if (s->hash != NULL)
+		memset(s->hash, 0, s->hcap * sizeof(*s->hash));
+	sf_fetch_store_reset(s);
+}
+
+void
 sf_fetch_store_free(struct sf_fetch_store *s)
 {
 	if (s == NULL)
