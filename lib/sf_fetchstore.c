@@ -60,6 +60,23 @@ struct sf_fetch_store {
 	uint32_t *hash;		/* open addressing: 1 + tuple index, 0 free */
 	size_t hcap;
 	struct sf_buf key;	/* scratch */
+	size_t last;		/* the station of the last row */
+	char tlast[SF_TIME_LEN + 8];	/* the last observed_at read */
+	int64_t tlast_t;
+	int tlast_flag;		/* its TX_TIME, or -1: none yet */
+	uint32_t tlast_tup;	/* the tuple of the last key, keylast */
+	struct sf_buf keylast;
+	struct tcache *tc;	/* times formatted, for the walk */
+};
+
+/*
+ * A page holds few distinct times (153 days of daily means) over many
+ * rows: the walk formats each once.
+ */
+#define TCACHE_N	512
+struct tcache {
+	int64_t t;
+	char s[SF_TIME_LEN];
 };
 
 static const struct sf_fetch_store *sort_store;
@@ -88,6 +105,8 @@ sf_fetch_store_new(const char *const *ids, size_t n)
 	sf_buf_init(&s->text);
 	sf_buf_init(&s->tups);
 	sf_buf_init(&s->key);
+	sf_buf_init(&s->keylast);
+	s->tlast_flag = -1;
 	return s;
 }
 
@@ -106,6 +125,8 @@ sf_fetch_store_retarget(struct sf_fetch_store *s, const char *const *ids,
 	qsort(s->byid, n, sizeof(*s->byid), byid_cmp);
 	s->ntups = 0;
 	sf_buf_reset(&s->tups);
+	sf_buf_reset(&s->keylast);
+	s->last = 0;
 	if (s->hash != NULL)
 		memset(s->hash, 0, s->hcap * sizeof(*s->hash));
 	sf_fetch_store_reset(s);
@@ -123,6 +144,8 @@ sf_fetch_store_free(struct sf_fetch_store *s)
 	sf_buf_release(&s->text);
 	sf_buf_release(&s->tups);
 	sf_buf_release(&s->key);
+	sf_buf_release(&s->keylast);
+	free(s->tc);
 	free(s);
 }
 
@@ -136,18 +159,26 @@ sf_fetch_store_reset(struct sf_fetch_store *s)
 	sf_buf_addc(&s->text, 0);
 }
 
-/* The index of station id, or -1. */
+/*
+ * The index of station id, or -1. A page sorted by time names the
+ * stations in turn: the last one's, or the next, is tried first.
+ */
 static long
-station_index(const struct sf_fetch_store *s, const char *id)
+station_index(struct sf_fetch_store *s, const char *id)
 {
 	size_t lo = 0, hi = s->nids, mid;
 	int c;
+
+	if (s->last < s->nids && strcmp(id, s->ids[s->last]) == 0)
+		return (long)s->last;
+	if (s->last + 1 < s->nids && strcmp(id, s->ids[s->last + 1]) == 0)
+		return (long)++s->last;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		c = strcmp(id, s->ids[s->byid[mid]]);
 		if (c == 0)
-			return (long)s->byid[mid];
+			return (long)(s->last = s->byid[mid]);
 		if (c < 0)
 			hi = mid;
 		else
@@ -337,12 +368,23 @@ add_obs(struct sf_fetch_store *s, const struct sf_rec *rec, long st,
 	if (at == NULL)
 		return sf_err_set(err, "station '%s': a row without a time",
 		    rec->f[SF_OBS_STATION]);
-	if (sf_time_parse(at, &t, &e) == -1)
-		return sf_err_set(err, "station '%s': observed_at: %s",
-		    rec->f[SF_OBS_STATION], e.msg);
-	sf_time_format(t, canon);
-	if (strcmp(canon, at) != 0)
-		flags |= TX_TIME;
+	if (s->tlast_flag >= 0 && strcmp(at, s->tlast) == 0) {
+		t = s->tlast_t;		/* most rows repeat the last time */
+		flags |= s->tlast_flag;
+	} else {
+		if (sf_time_parse(at, &t, &e) == -1)
+			return sf_err_set(err, "station '%s': observed_at: %s",
+			    rec->f[SF_OBS_STATION], e.msg);
+		sf_time_format(t, canon);
+		if (strcmp(canon, at) != 0)
+			flags |= TX_TIME;
+		if (strlen(at) < sizeof(s->tlast)) {
+			memcpy(s->tlast, at, strlen(at) + 1);
+			s->tlast_t = t;
+			s->tlast_flag = flags & TX_TIME;
+		} else
+			s->tlast_flag = -1;
+	}
 	if (d == NULL)
 		flags |= TX_NULL;
 	else if (!decimal(d, &v, &scale))
@@ -358,7 +400,14 @@ add_obs(struct sf_fetch_store *s, const struct sf_rec *rec, long st,
 	r->v = v;
 	r->scale = (uint32_t)scale;
 	r->st = (uint32_t)st;
-	r->tup = tuple_index(s);
+	if (s->keylast.len == s->key.len && s->key.len > 0 &&
+	    memcmp(s->keylast.buf, s->key.buf, s->key.len) == 0)
+		r->tup = s->tlast_tup;
+	else {
+		r->tup = s->tlast_tup = tuple_index(s);
+		sf_buf_reset(&s->keylast);
+		sf_buf_add(&s->keylast, s->key.buf, s->key.len);
+	}
 	if (flags != 0) {
 		r->txt = (uint32_t)s->text.len;
 		sf_buf_addc(&s->text, flags);
@@ -457,8 +506,27 @@ sf_fetch_store_mem(const struct sf_fetch_store *s)
 {
 	return sizeof(*s) + s->cap * sizeof(*s->rows) + s->text.cap +
 	    s->tups.cap + s->captups * sizeof(*s->toff) +
-	    s->hcap * sizeof(*s->hash) + s->key.cap +
+	    s->hcap * sizeof(*s->hash) + s->key.cap + s->keylast.cap +
+	    (s->tc != NULL ? TCACHE_N * sizeof(*s->tc) : 0) +
 	    (s->nids + 1) * sizeof(*s->byid);
+}
+
+/* t as sf_time_format writes it, from the cache when it is there. */
+static const char *
+time_text(const struct sf_fetch_store *s, int64_t t, char buf[SF_TIME_LEN])
+{
+	struct tcache *c;
+
+	if (s->tc == NULL) {
+		sf_time_format(t, buf);
+		return buf;
+	}
+	c = &s->tc[(uint64_t)t / 60 % TCACHE_N];
+	if (c->s[0] == '\0' || c->t != t) {
+		c->t = t;
+		sf_time_format(t, c->s);
+	}
+	return c->s;
 }
 
 /* Makes rec the obs row r; t and v are its buffers. */
@@ -488,10 +556,8 @@ obs_of(const struct sf_fetch_store *s, const struct row *r,
 	}
 	if (flags & TX_TIME)
 		rec->f[SF_OBS_OBSERVED_AT] = q;
-	else {
-		sf_time_format(r->t, t);
-		rec->f[SF_OBS_OBSERVED_AT] = t;
-	}
+	else
+		rec->f[SF_OBS_OBSERVED_AT] = time_text(s, r->t, t);
 }
 
 int
@@ -507,6 +573,8 @@ sf_fetch_store_walk(struct sf_fetch_store *s,
 	size_t i;
 	int k, rc;
 
+	if (s->tc == NULL)
+		s->tc = sf_calloc(TCACHE_N, sizeof(*s->tc));
 	for (i = 0; i < s->sealed; i++) {
 		r = &s->rows[i];
 		if (r->st != OTHER) {

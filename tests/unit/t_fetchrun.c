@@ -568,6 +568,24 @@ collect(void *arg, const struct sf_rec *rec, long st, int64_t t)
 	return 0;
 }
 
+static long bad_rows;
+
+/* The walk of the 100,000 rows: times and stations as added. */
+static int
+check_row(void *arg, const struct sf_rec *rec, long st, int64_t t)
+{
+	static const char *const ids[] = { "B", "A" };
+	char want[SF_TIME_LEN];
+	long *bad = arg;
+
+	sf_time_format(t, want);
+	if (strcmp(rec->f[SF_OBS_OBSERVED_AT], want) != 0 ||
+	    strcmp(rec->f[SF_OBS_STATION], ids[st]) != 0 ||
+	    (t - T("2000-01-01T00:00:00Z")) / 900 % 2 != (st == 1))
+		(*bad)++;
+	return 0;
+}
+
 static void
 add(struct sf_fetch_store *s, const char *st, const char *t, const char *v,
     const char *q)
@@ -670,6 +688,11 @@ test_store(void)
 	mem = sf_fetch_store_mem(s);
 	ok(mem < 100000 * 48, "100,000 rows in under 48 bytes a row");
 	printf("# %zu bytes for 100000 rows\n", mem);
+	sf_fetch_store_seal(s);
+	bad_rows = 0;
+	(void)sf_fetch_store_walk(s, check_row, &bad_rows);
+	is_int(bad_rows, 0, "each of them comes back with its time and "
+	    "station, through the caches");
 	sf_fetch_store_free(s);
 	sf_buf_release(&b);
 }
