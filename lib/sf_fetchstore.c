@@ -477,7 +477,13 @@ sf_fetch_store_seal(struct sf_fetch_store *s)
 void
 sf_fetch_store_sort(struct sf_fetch_store *s)
 {
-	if (s->sealed > 1)
+	size_t i;
+
+	/* most windows are one page, sorted by its seal already */
+	for (i = 1; i < s->sealed; i++)
+		if (row_cmp(&s->rows[i - 1], &s->rows[i]) > 0)
+			break;
+	if (i < s->sealed)
 		qsort(s->rows, s->sealed, sizeof(*s->rows), row_cmp);
 }
 

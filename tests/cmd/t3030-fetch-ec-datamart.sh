@@ -54,6 +54,12 @@ GET /ov/csv/NL/hourly/NL_02YA002_hourly_hydrometric.csv
   -> 200 nl.csv
 GET /bad/doc/hydrometric_StationList.csv
   -> 503
+GET /h503/doc/hydrometric_StationList.csv
+  -> 200 '$DM/hydrometric_StationList.csv'
+GET /h503/csv/BC/hourly/BC_08GA043_hourly_hydrometric.csv
+  -> 503
+GET /h503/csv/NL/hourly/NL_02YA002_hourly_hydrometric.csv
+  -> 200 nl.csv
 EOF
 start_server routes || exit 1
 SF_EC_DATAMART_URL=$SERVER_URL/dm
@@ -184,6 +190,17 @@ test_expect_success 'the station list fails: every station fails' '
 	    -s 08GA043 -s 02YA002 >out 2>err &&
 	test $(grep -c "\"kind\":\"error\".*\"status\":503" out) = 2 &&
 	test $(grep -c "HTTP 503 after 5 attempts" err) = 2
+'
+
+test_expect_success 'a file that fails fails its station, not the others' '
+	: >"$SERVER_LOG" &&
+	exits 1 sf-fetch-ec --base-url "$SERVER_URL/h503" --service datamart \
+	    -s 08GA043 -s 02YA002 --start 2026-11-24 >out 2>err &&
+	grep "\"kind\":\"error\",\"config\":null,\"station\":\"08GA043\".*\"status\":503" out &&
+	test $(grep -c "\"kind\":\"obs\".*\"02YA002\"" out) = 2 &&
+	! grep "\"kind\":\"obs\".*\"08GA043\"" out &&
+	grep "^sf-fetch-ec: station '"'08GA043'"': GET .*/BC_08GA043_hourly_hydrometric.csv: HTTP 503 after 5 attempts" err &&
+	! grep "BC_08GA043_daily" "$SERVER_LOG"
 '
 
 test_expect_success 'daily means are not on the Datamart' '

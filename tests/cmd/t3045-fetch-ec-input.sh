@@ -116,7 +116,7 @@ test_expect_success 'bad requests: error records; others pass through; the good 
 	test_cmp expect out &&
 	sed -n "4p;6p" err >actual &&
 	cat >expect <<-\EOF &&
-	sf-fetch-ec: stdin:5: request: no station
+	sf-fetch-ec: stdin:5: request without a station
 	sf-fetch-ec: warning: station '"'08MF005'"': requested twice, the second request left out
 	EOF
 	test_cmp expect actual &&

@@ -1,6 +1,8 @@
 /*
  * t_ecfetch: sf-fetch-ec's request plan (sf_ecfetch): calendar steps,
- * windows that neither overlap nor leave gaps, station groups, URLs.
+ * windows that neither overlap nor leave gaps, station groups, URLs; and
+ * what else is EC's own: fitting requests to the services, the Datamart
+ * provinces, the station list held for --stations, error-body snippets.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +180,187 @@ test_urls(void)
 	sf_buf_release(&b);
 }
 
+/* sf_ecfetch_fit on a request of kind from a to b: "VERDICT start..end msg". */
+static const char *
+fit(enum sf_ecfetch_service svc, enum sf_ecfetch_kind kind, const char *a,
+    const char *b)
+{
+	static const char *const v[] = { "fetch", "skip", "empty", "refuse" };
+	static char out[1024];
+	struct sf_ecfetch_req r = { 0 };
+	struct sf_err why;
+	enum sf_ecfetch_fit f;
+
+	r.station = "08MF005";
+	r.kind = kind;
+	r.start = T(a);
+	r.end = T(b);
+	f = sf_ecfetch_fit(&r, svc, T("2026-11-25T12:00:00Z"), &why);
+	snprintf(out, sizeof(out), "%s %s..%s%s%s", v[f], S(r.start),
+	    S(r.end), why.msg[0] != '\0' ? " " : "", why.msg);
+	return out;
+}
+
+static void
+test_fit(void)
+{
+	is_str(fit(SF_ECFETCH_WATEROFFICE, SF_ECFETCH_DAILY,
+	    "2020-01-01T06:00:00Z", "2030-01-01"),
+	    "fetch 2020-01-01T00:00:00Z..2026-11-25T00:00:00Z",
+	    "daily: whole days, the end no later than today");
+	is_str(fit(SF_ECFETCH_WATEROFFICE, SF_ECFETCH_DAILY,
+	    "2026-11-26", "2026-12-01"),
+	    "empty 2026-11-26T00:00:00Z..2026-11-25T00:00:00Z "
+	    "nothing to fetch (start after end)",
+	    "daily: a start in the future is empty");
+	is_str(fit(SF_ECFETCH_WATEROFFICE, SF_ECFETCH_REALTIME,
+	    "2026-11-25T06:00:00Z", "2026-11-25T11:00:00Z"),
+	    "fetch 2026-11-25T06:00:00Z..2026-11-25T11:00:00Z",
+	    "real-time: kept as asked");
+	is_str(fit(SF_ECFETCH_WATEROFFICE, SF_ECFETCH_REALTIME,
+	    "2024-01-01", "2026-11-25T11:00:00Z"),
+	    "fetch 2025-05-25T12:00:00Z..2026-11-25T11:00:00Z "
+	    "start '2024-01-01T00:00:00Z' is beyond the 18 months of "
+	    "real-time data: clipped to '2025-05-25T12:00:00Z'",
+	    "real-time: a start beyond reach is clipped, and said");
+	is_str(fit(SF_ECFETCH_WATEROFFICE, SF_ECFETCH_REALTIME,
+	    "2024-01-01", "2024-02-01"),
+	    "skip 2024-01-01T00:00:00Z..2024-02-01T00:00:00Z "
+	    "end '2024-02-01T00:00:00Z' is beyond the 18 months of "
+	    "real-time data (from '2025-05-25T12:00:00Z'): nothing to fetch",
+	    "real-time: an end beyond reach leaves nothing");
+	is_str(fit(SF_ECFETCH_DATAMART, SF_ECFETCH_DAILY,
+	    "2026-11-20", "2026-11-25"),
+	    "refuse 2026-11-20T00:00:00Z..2026-11-25T00:00:00Z "
+	    "type 'daily_mean': the Datamart has realtime_15min only",
+	    "Datamart: no daily means");
+	is_str(fit(SF_ECFETCH_DATAMART, SF_ECFETCH_REALTIME,
+	    "2026-10-01T00:00:00Z", "2026-12-25T00:00:00Z"),
+	    "fetch 2026-10-01T00:00:00Z..2026-11-25T12:00:00Z "
+	    "start '2026-10-01T00:00:00Z': the Datamart keeps 30 days, "
+	    "nothing before '2026-10-26T12:00:00Z'",
+	    "Datamart: an early start is said, not clipped");
+	is_str(fit(SF_ECFETCH_DATAMART, SF_ECFETCH_REALTIME,
+	    "2026-11-25T13:00:00Z", "2026-11-26T00:00:00Z"),
+	    "empty 2026-11-25T13:00:00Z..2026-11-25T12:00:00Z "
+	    "nothing to fetch (start after end)",
+	    "Datamart: a start after now is empty");
+}
+
+static void
+test_same(void)
+{
+	struct sf_ecfetch_req a = { 0 }, b = { 0 };
+
+	a.station = b.station = "08MF005";
+	a.config = "c";
+	ok(!sf_ecfetch_same(&a, &b), "a config and none differ");
+	b.config = "c";
+	ok(sf_ecfetch_same(&a, &b), "same station, kind and config");
+	b.kind = SF_ECFETCH_REALTIME;
+	ok(!sf_ecfetch_same(&a, &b), "another kind differs");
+	b.kind = a.kind;
+	b.station = "08MF006";
+	ok(!sf_ecfetch_same(&a, &b), "another station differs");
+}
+
+static void
+station(struct sf_rec *r, const char *id, const char *prov)
+{
+	sf_rec_clear(r, SF_KIND_STATION);
+	r->f[SF_ST_STATION] = id;
+	r->f[SF_ST_AGENCY] = "EC";
+	r->f[SF_ST_STATE] = prov;
+}
+
+static void
+test_provinces(void)
+{
+	struct sf_ecfetch_req q[4] = { { 0 } }, *v[4];
+	struct sf_rec r;
+	size_t i;
+
+	q[0].station = "08MF005";
+	q[1].station = "02HA003";
+	q[2].station = "08MF005";	/* the same station, another config */
+	q[3].station = "05BB001";
+	for (i = 0; i < 4; i++)
+		v[i] = &q[i];
+	sf_ecfetch_prov_sort(v, 4);
+	is_str(v[0]->station, "02HA003", "sorted by station");
+	station(&r, "08MF005", "BC");
+	sf_ecfetch_prov_take(v, 4, &r);
+	station(&r, "02HA003", "ON");
+	sf_ecfetch_prov_take(v, 4, &r);
+	station(&r, "01AA002", "NB");
+	sf_ecfetch_prov_take(v, 4, &r);
+	station(&r, "05BB001", NULL);
+	sf_ecfetch_prov_take(v, 4, &r);
+	is_str(q[0].prov, "BC", "the province of a station");
+	is_str(q[2].prov, "BC", "every request of the station gets it");
+	is_str(q[1].prov, "ON", "another station");
+	is_str(q[3].prov, "", "no state: none");
+	station(&r, "08MF005", "BRITISH COLUMBIA");
+	sf_ecfetch_prov_take(v, 4, &r);
+	is_str(q[0].prov, "BRITISH", "a long state is cut to fit");
+	sf_ecfetch_prov_reset(v, 4);
+	is_str(q[0].prov, "", "reset before a retried body");
+}
+
+static void
+test_list(void)
+{
+	const char *only[] = { "08MF005", "99ZZ999" };
+	struct sf_ecfetch_list l;
+	struct sf_rec r;
+	size_t pos = 0;
+
+	sf_ecfetch_list_init(&l, only, 2);
+	station(&r, "08MF005", "BC");
+	sf_ecfetch_list_take(&l, &r);
+	sf_ecfetch_list_reset(&l);
+	ok(l.n == 0 && !l.seen[0], "reset forgets what an attempt brought");
+	station(&r, "02HA003", "ON");
+	sf_ecfetch_list_take(&l, &r);
+	station(&r, "08MF005", "BC");
+	r.f[SF_ST_NAME] = "FRASER RIVER AT HOPE";
+	sf_ecfetch_list_take(&l, &r);
+	is_int(l.n, 1, "only the stations asked for are held");
+	ok(l.seen[0] && !l.seen[1], "and which were seen");
+	r.f[SF_ST_NAME] = "changed";
+	ok(sf_ecfetch_list_next(&l, &pos, &r), "a record held");
+	is_str(r.f[SF_ST_STATION], "08MF005", "its station");
+	is_str(r.f[SF_ST_NAME], "FRASER RIVER AT HOPE", "a copy of its name");
+	is_str(r.f[SF_ST_LATITUDE], NULL, "a null stays null");
+	ok(r.kind == SF_KIND_STATION, "a station record");
+	ok(!sf_ecfetch_list_next(&l, &pos, &r), "no more");
+	sf_ecfetch_list_release(&l);
+
+	sf_ecfetch_list_init(&l, NULL, 0);
+	station(&r, "02HA003", "ON");
+	sf_ecfetch_list_take(&l, &r);
+	station(&r, "08MF005", "BC");
+	sf_ecfetch_list_take(&l, &r);
+	is_int(l.n, 2, "without -s, every station");
+	sf_ecfetch_list_release(&l);
+}
+
+static void
+test_snippet(void)
+{
+	struct sf_err e;
+
+	sf_err_set(&e, "HTTP 400");
+	sf_ecfetch_snippet(&e, "\r\n  Bad station\x01 list\nsecond line");
+	is_str(e.msg, "HTTP 400: Bad station? list", "the first line, cleaned");
+	sf_err_set(&e, "HTTP 500");
+	sf_ecfetch_snippet(&e, " <html><body>oops</body></html>");
+	is_str(e.msg, "HTTP 500", "an HTML page is not quoted");
+	sf_ecfetch_snippet(&e, NULL);
+	sf_ecfetch_snippet(&e, "\n\n");
+	is_str(e.msg, "HTTP 500", "nor an empty body");
+}
+
 int
 main(void)
 {
@@ -185,5 +368,10 @@ main(void)
 	test_windows();
 	test_groups();
 	test_urls();
+	test_fit();
+	test_same();
+	test_provinces();
+	test_list();
+	test_snippet();
 	return tap_done();
 }
