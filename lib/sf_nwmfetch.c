@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sf_id.h"
-#include "sf_map.h"
+#include "sf_maprow.h"
 #include "sf_nwmfetch.h"
 #include "sf_nwsid.h"
 #include "sf.h"

@@ -23,7 +23,7 @@
 
 #include <jansson.h>
 
-#include "sf_map.h"
+#include "sf_maprow.h"
 #include "sf_nwps.h"
 #include "sf.h"
 

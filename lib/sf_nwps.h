@@ -179,7 +179,7 @@ int sf_nwps_gauge(struct sf_nwps *p, struct sf_nwps_gauge *g,
 
 /*
  * The mappings g reveals, into rows[0..1] (struct sf_map_row of
- * sf_map.h): USGS usgsId -> NOAA-HADS lid, then
+ * sf_maprow.h): USGS usgsId -> NOAA-HADS lid, then
  * USGS usgsId -> NWM reachId, each only when both of its ids are not
  * empty. Returns the number of rows, 0 to 2. The rows' strings are
  * borrowed from g (agency names are static); they are not checked
