@@ -24,7 +24,6 @@
 
 #define WATEROFFICE_URL	"https://wateroffice.ec.gc.ca/services"
 #define DATAMART_URL	"https://dd.weather.gc.ca/today/hydrometric"
-#define MAX_JOBS	16	/* -j: the services' patience, not the engine's */
 
 static const char usage_text[] =
     "usage: sf-fetch-ec [-qv] [--backoff MS] [--base-url URL] "
@@ -149,7 +148,6 @@ main(int argc, char *argv[])
 	struct sf_err err;
 	const char *service = "wateroffice";
 	char *base;
-	long long n;
 	int c, rval;
 
 	sf_log_init(argv[0]);
@@ -158,10 +156,6 @@ main(int argc, char *argv[])
 	env_knobs(&o);
 	while ((c = getopt_long(argc, argv, SF_FETCHRUN_SHORTOPTS, longopts,
 	    NULL)) != -1) {
-		if (c == 'j' && sf_str_toll(optarg, 1, MAX_JOBS, &n, &err)) {
-			sf_error("-j: %s", err.msg);
-			sf_usage_die();
-		}
 		switch (sf_fetchrun_opt(&o, c, optarg, &err)) {
 		case 1:
 			continue;

@@ -19,7 +19,7 @@ SF_EC_URL=$SERVER_URL/wo
 export SF_EC_URL
 
 for args in '-s 8MF005' '-t forecast -s 08MF005' '-j 0 -s 08MF005' \
-    '-j 17 -s 08MF005' '--start 2024-01-01' '--config c' \
+    '-j 65 -s 08MF005' '--start 2024-01-01' '--config c' \
     '--service nwis -s 08MF005' '--base-url ftp://h/x -s 08MF005' \
     '-s 08MF005 --start 2024-13-01' '-s 08MF005 extra' '-f xml -s 08MF005' \
     '--stations -t daily_mean' '--bogus'
