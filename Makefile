@@ -205,9 +205,12 @@ test-citus: deps
 	@$(MAKE) --no-print-directory $(BINS) $(O)/tests/pgload
 	@SF_BUILD=$(O) SF_SUITE=citus sh tests/run
 
+bench-citus: all
+	@SF_BUILD=$(O) sh scripts/bench-citus
+
 bench-pg: all $(O)/tests/pgload
 	@SF_BUILD=$(O) sh scripts/bench-pg
 
 bench: bench-pg
 
-.PHONY: bench-pg test-citus
+.PHONY: bench-pg test-citus bench-citus

@@ -347,7 +347,8 @@ sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err)
 	if (v == 0 && run_script(pg, err) == -1)
 		goto fail;
 	/* on a Citus coordinator, distribute the tables (once) */
-	if (sf_pg_citus_distribute(pg, NULL, err) == -1)
+	if (sf_pg_citus_distribute(pg, NULL, err) == -1 ||
+	    sf_pg_timescale(pg, NULL, err) == -1)
 		goto fail;
 	/* versions after 2 migrate here, one step each, as in sf_db */
 	if (sf_pg_exec(pg, "COMMIT", 0, NULL, NULL, NULL, err) == -1)
@@ -988,4 +989,47 @@ citus_apply(struct sf_pg *pg, int64_t rows, struct sf_pg_counts *k,
 	k->inserted = rows - nfound;
 	return citus_step(pg, "DELETE FROM sf_obs_stage_d"
 	    " WHERE load_id = $1::bigint", 1, p, NULL, err);
+}
+
+/*
+ * TimescaleDB (see sf_pg.h, sf_pg_timescale). Untested here: Debian has no
+ * package of it; sf-schema(5) says how a user checks it.
+ */
+int
+sf_pg_timescale(struct sf_pg *pg, int *done, struct sf_err *err)
+{
+	int64_t v;
+
+	if (done != NULL)
+		*done = 0;
+	if (sf_pg_exec(pg, "SELECT count(*) FROM pg_extension "
+	    "WHERE extname = 'timescaledb'", 0, NULL, &v, NULL, err) == -1)
+		return -1;
+	if (v == 0)
+		return 0;
+	if (sf_pg_exec(pg, "SELECT count(*) FROM timescaledb_information"
+	    ".hypertables WHERE hypertable_name = 'discharge_observations'",
+	    0, NULL, &v, NULL, err) == -1)
+		return -1;
+	if (v > 0)
+		return 0;
+	/*
+	 * Chunks of 30 days of observed_at (the key holds it, as a hypertable
+	 * requires); a chunk all older than 90 days is compressed, segmented
+	 * by series so that one station's values stay together.
+	 */
+	if (sf_pg_exec(pg, "SELECT create_hypertable('discharge_observations',"
+	    " 'observed_at', chunk_time_interval => interval '30 days',"
+	    " migrate_data => true)", 0, NULL, NULL, NULL, err) == -1 ||
+	    sf_pg_exec(pg, "ALTER TABLE discharge_observations SET"
+	    " (timescaledb.compress, timescaledb.compress_segmentby ="
+	    " 'station_id, type', timescaledb.compress_orderby ="
+	    " 'observed_at')", 0, NULL, NULL, NULL, err) == -1 ||
+	    sf_pg_exec(pg, "SELECT add_compression_policy("
+	    "'discharge_observations', interval '90 days')", 0, NULL, NULL,
+	    NULL, err) == -1)
+		return -1;
+	if (done != NULL)
+		*done = 1;
+	return 0;
 }

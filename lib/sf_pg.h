@@ -148,6 +148,17 @@ int sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err);
  */
 int sf_pg_citus_distribute(struct sf_pg *pg, int *done, struct sf_err *err);
 
+/*
+ * TimescaleDB. When the database has the timescaledb extension,
+ * discharge_observations becomes a hypertable on observed_at (chunks of
+ * 30 days) with compression, segmented by station and type, of chunks
+ * older than 90 days; sf_pg_migrate does it once, as for Citus. Not
+ * tested here (Debian does not package TimescaleDB): sf-schema(5) gives
+ * the commands a user runs to check it. Returns 0 (also without the
+ * extension), or -1 with err set; *done (may be NULL) as for Citus.
+ */
+int sf_pg_timescale(struct sf_pg *pg, int *done, struct sf_err *err);
+
 /* The advisory lock key of configuration name (FNV-1a, 32 bits). */
 int32_t sf_pg_config_key(const char *name);
 

@@ -7,8 +7,7 @@
 #                each and add the workers to the coordinator; sets CITUS_DIR
 #                and exports SF_PG_URI (the coordinator's); returns
 #                non-zero, saying why on stderr, if it cannot (no Citus
-#                installed: ../shared/tools/install-citus is how this
-#                machine gets it; a user installs Citus's own packages).
+#                installed: scripts/README says how to get it).
 #   citus_stop   stops the nodes and removes the directory (also at exit)
 #   citus_psql   psql on a node: citus_psql NODE ARGS... (NODE: c, w1, w2)
 #
