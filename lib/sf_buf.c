@@ -108,10 +108,17 @@ void
 sf_buf_add_json_str(struct sf_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s, *run;
 
 	sf_buf_addc(b, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
+	for (;;) {
+		/* the bytes that stand for themselves go in one copy */
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run)
+			sf_buf_add(b, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"':
 			sf_buf_add(b, "\\\"", 2);
@@ -128,14 +135,14 @@ sf_buf_add_json_str(struct sf_buf *b, const char *s)
 		case '\t':
 			sf_buf_add(b, "\\t", 2);
 			break;
-		default:
-			if (*p < 0x20) {
-				char e[6] = { '\\', 'u', '0', '0',
-				    hex[*p >> 4], hex[*p & 15] };
-				sf_buf_add(b, e, 6);
-			} else
-				sf_buf_addc(b, *p);
+		default: {
+			char e[6] = { '\\', 'u', '0', '0',
+			    hex[*p >> 4], hex[*p & 15] };
+
+			sf_buf_add(b, e, 6);
 		}
+		}
+		p++;
 	}
 	sf_buf_addc(b, '"');
 }
