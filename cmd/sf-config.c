@@ -18,9 +18,13 @@
 #include "sf_confop.h"
 #include "sf_cronio.h"
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_log.h"
 #include "sf_map.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
 #include "sf_report.h"
+#include "sf_time.h"
 #include "sf.h"
 
 static const char usage_text[] =

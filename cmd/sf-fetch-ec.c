@@ -16,9 +16,12 @@
 #include "sf_buf.h"
 #include "sf_cli.h"
 #include "sf_ecdrv.h"
+#include "sf_err.h"
 #include "sf_fetchrun.h"
 #include "sf_id.h"
 #include "sf_log.h"
+#include "sf_mem.h"
+#include "sf_str.h"
 #include "sf_time.h"
 #include "sf.h"
 

@@ -14,14 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
 #include "sf_cli.h"
+#include "sf_err.h"
 #include "sf_fetchrun.h"
 #include "sf_http.h"
 #include "sf_log.h"
 #include "sf_map.h"
+#include "sf_mem.h"
 #include "sf_nwmdrv.h"
 #include "sf_nwmfetch.h"
 #include "sf_nwsid.h"
+#include "sf_rec.h"
 #include "sf_time.h"
 #include "sf.h"
 

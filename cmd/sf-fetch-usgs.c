@@ -14,6 +14,7 @@
 
 #include "sf_buf.h"
 #include "sf_cli.h"
+#include "sf_err.h"
 #include "sf_fetch.h"
 #include "sf_fetchrun.h"
 #include "sf_http.h"

@@ -12,9 +12,13 @@
 
 #include "sf_db.h"
 #include "sf_cli.h"
+#include "sf_err.h"
 #include "sf_log.h"
 #include "sf_map.h"
+#include "sf_rec.h"
 #include "sf_store.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 #define DEFAULT_BATCH 20000

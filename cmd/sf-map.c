@@ -15,10 +15,13 @@
 
 #include "sf_cli.h"
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_id.h"
 #include "sf_log.h"
 #include "sf_map.h"
 #include "sf_mapop.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 static const char usage_text[] =

@@ -11,9 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
 #include "sf_cli.h"
+#include "sf_err.h"
 #include "sf_log.h"
 #include "sf_plot.h"
+#include "sf_rec.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 static const char usage_text[] =

@@ -9,9 +9,13 @@
 #include <string.h>
 
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_log.h"
 #include "sf_plan.h"
+#include "sf_rec.h"
 #include "sf_report.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 static const char usage_text[] =

@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_http_server.h"
 #include "sf_log.h"
 #include "sf_plan.h"
+#include "sf_str.h"
 #include "sf.h"
 
 static const char usage_text[] =

@@ -13,7 +13,11 @@
 #include <string.h>
 
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_log.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_str.h"
 #include "sf_stsearch.h"
 #include "sf.h"
 

@@ -9,10 +9,13 @@
 #include <stdlib.h>
 
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_health.h"
 #include "sf_log.h"
 #include "sf_plan.h"
 #include "sf_report.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 #define DEFAULT_KEEP_DAYS 90

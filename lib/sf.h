@@ -1,16 +1,10 @@
 /*
- * sf.h: everything a program or a libsf module includes, in one place,
- * with the banned functions last.
+ * sf.h: what every program and libsf module includes, last: the version
+ * and the banned functions. Each file includes the modules it uses
+ * itself, so the include graph (t0020) is the dependency graph.
  */
 #ifndef SF_H
 #define SF_H
-
-#include "sf_buf.h"
-#include "sf_err.h"
-#include "sf_mem.h"
-#include "sf_rec.h"
-#include "sf_str.h"
-#include "sf_time.h"
 
 /* The build passes SF_VERSION, config.mk's VERSION: one place. */
 #ifndef SF_VERSION

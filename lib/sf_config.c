@@ -7,9 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
 #include "sf_config.h"
+#include "sf_err.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
 #include "sf_sched.h"
 #include "sf_id.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf_vocab.h"
 #include "sf.h"
 

@@ -6,7 +6,11 @@
 #include <string.h>
 
 #include "sf_confop.h"
+#include "sf_err.h"
 #include "sf_id.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_time.h"
 #include "sf.h"
 
 /* A note function with its argument, as callbacks get them. */

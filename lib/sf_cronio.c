@@ -12,9 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sf_buf.h"
 #include "sf_config.h"
 #include "sf_cronio.h"
 #include "sf_crontab.h"
+#include "sf_err.h"
+#include "sf_mem.h"
 #include "sf.h"
 
 void

@@ -10,9 +10,12 @@
  */
 #include <string.h>
 
+#include "sf_buf.h"
 #include "sf_config.h"
 #include "sf_crontab.h"
+#include "sf_err.h"
 #include "sf_sched.h"
+#include "sf_str.h"
 #include "sf_vocab.h"
 #include "sf.h"
 

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sf_buf.h"
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_log.h"
+#include "sf_mem.h"
 #include "sf_pg.h"
 #include "sf_quality.h"
 #include "sf.h"

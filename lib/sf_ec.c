@@ -17,8 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
 #include "sf_ec.h"
+#include "sf_err.h"
 #include "sf_id.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 /* Tokenizer states. */

@@ -8,8 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
 #include "sf_ecfetch.h"
+#include "sf_err.h"
 #include "sf_http.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_time.h"
 #include "sf.h"
 
 /* A URL's bytes besides the stations (path, parameter, dates). */

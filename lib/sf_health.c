@@ -9,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_err.h"
 #include "sf_health.h"
+#include "sf_mem.h"
 #include "sf_plan.h"
 #include "sf_sched.h"
+#include "sf_time.h"
 #include "sf.h"
 
 static const char names_sql[] =

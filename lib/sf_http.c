@@ -27,7 +27,10 @@
 
 #include <curl/curl.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_http.h"
+#include "sf_mem.h"
 #include "sf.h"
 
 #define SCRUB_MIN	6	/* a beginning of the secret this long goes */

@@ -33,12 +33,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sf_buf.h"
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_health.h"
 #include "sf_http_server.h"
+#include "sf_mem.h"
 #include "sf_plot.h"
+#include "sf_rec.h"
 #include "sf_serve.h"
 #include "sf_stsearch.h"
+#include "sf_time.h"
 #include "sf.h"
 
 #define STREAM_INLINE (64 * 1024)	/* answers up to this: one buffer */

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "sf_err.h"
 #include "sf_id.h"
 #include "sf.h"
 

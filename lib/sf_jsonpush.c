@@ -17,7 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_jsonpush.h"
+#include "sf_mem.h"
+#include "sf_str.h"
 #include "sf.h"
 
 enum st {

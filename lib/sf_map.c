@@ -11,8 +11,12 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_id.h"
 #include "sf_map.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 #define HADS_HEADER_LINES 4

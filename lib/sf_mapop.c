@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_mapop.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_str.h"
 #include "sf.h"
 
 struct sf_mapop_filter {

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_id.h"
 #include "sf_maprow.h"
+#include "sf_str.h"
 #include "sf.h"
 
 #define HADS_FIELDS 7

@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_id.h"
+#include "sf_mem.h"
 #include "sf_nwmdrv.h"
 #include "sf_nwmfetch.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 /* What the driver keeps with a station (s->data). */

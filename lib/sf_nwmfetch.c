@@ -6,10 +6,13 @@
  */
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_id.h"
 #include "sf_maprow.h"
 #include "sf_nwmfetch.h"
 #include "sf_nwsid.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 #define SOURCES	"NOAA_RFC, NWM_SHORT_RANGE, NWM_MEDIUM_RANGE, NWM_LONG_RANGE"

@@ -23,8 +23,14 @@
 
 #include <jansson.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_maprow.h"
+#include "sf_mem.h"
 #include "sf_nwps.h"
+#include "sf_rec.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 _Static_assert(SF_NWPS_ID_MAX == SF_MAP_ID_MAX,

@@ -16,6 +16,9 @@
 
 #include <libpq-fe.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_mem.h"
 #include "sf_pg.h"
 #include "sf.h"
 

@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_err.h"
+#include "sf_mem.h"
 #include "sf_pgstore.h"
+#include "sf_time.h"
 #include "sf.h"
 
 #define CACHE	256	/* stations remembered */

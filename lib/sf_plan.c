@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_err.h"
 #include "sf_id.h"
+#include "sf_mem.h"
 #include "sf_plan.h"
+#include "sf_time.h"
 #include "sf.h"
 
 static const char conf_sql[] =

@@ -17,7 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_mem.h"
 #include "sf_plot.h"
+#include "sf_rec.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 #define NB 2048

@@ -5,6 +5,8 @@
  */
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_quality.h"
 #include "sf.h"
 

@@ -16,7 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_mem.h"
 #include "sf_query.h"
+#include "sf_rec.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 #define T_MIN (-62135596800LL)	/* 0001-01-01T00:00:00Z */

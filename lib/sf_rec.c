@@ -21,6 +21,11 @@
 
 #include <csv.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_str.h"
 #include "sf.h"
 
 #define S SF_FT_STR

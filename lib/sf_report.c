@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_mem.h"
 #include "sf_report.h"
 #include "sf.h"
 

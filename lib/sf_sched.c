@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_sched.h"
+#include "sf_time.h"
 #include "sf.h"
 
 #define MAX_TEXT	256		/* longest schedule accepted */

@@ -20,10 +20,16 @@
 
 #include <jansson.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_id.h"
+#include "sf_mem.h"
 #include "sf_pgstore.h"
 #include "sf_quality.h"
+#include "sf_rec.h"
 #include "sf_store.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 #define SERIES_CACHE	256	/* series remembered */

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_err.h"
+#include "sf_str.h"
 #include "sf.h"
 
 static int

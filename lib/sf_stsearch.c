@@ -1,4 +1,8 @@
 /* sf_stsearch: searching master_stations; see sf_stsearch.h. */
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_rec.h"
+#include "sf_str.h"
 #include "sf_stsearch.h"
 #include "sf.h"
 

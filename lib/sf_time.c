@@ -14,6 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "sf_err.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf.h"
 
 /* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */

@@ -22,7 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_jsonpush.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_str.h"
+#include "sf_time.h"
 #include "sf_usgs.h"
 #include "sf.h"
 

@@ -19,12 +19,14 @@
  * "maxrss KB" on stderr.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "sf_err.h"
 #include "sf_pg.h"
 #include "sf.h"
 

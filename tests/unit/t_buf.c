@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_buf.h"
 #include "sf.h"
 
 static void

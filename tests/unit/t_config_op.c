@@ -7,10 +7,13 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_buf.h"
 #include "sf_config.h"
 #include "sf_confop.h"
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_note.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 /* What the notes said: sf_note_buf's lines. */

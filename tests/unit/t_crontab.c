@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_buf.h"
 #include "sf_crontab.h"
+#include "sf_err.h"
 #include "sf.h"
 
 static const struct sf_crontab_env env = {

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "sf_buf.h"
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf.h"
 
 static char dir[] = "/tmp/t_db.XXXXXX";

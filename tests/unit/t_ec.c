@@ -14,7 +14,12 @@
 #include <time.h>
 
 #include "tap.h"
+#include "sf_buf.h"
 #include "sf_ec.h"
+#include "sf_err.h"
+#include "sf_mem.h"
+#include "sf_rec.h"
+#include "sf_time.h"
 #include "sf.h"
 
 /* What the callback saw: one line per record, "kind|f0|f1|...", ~ NULL. */

@@ -10,7 +10,10 @@
 
 #include "tap.h"
 #include "tap_time.h"
+#include "sf_buf.h"
 #include "sf_ecfetch.h"
+#include "sf_err.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 static void

@@ -8,7 +8,9 @@
 
 #include "tap.h"
 #include "tap_time.h"
+#include "sf_err.h"
 #include "sf_fetch.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 static void

@@ -20,7 +20,10 @@
 
 #include "tap.h"
 #include "tap_time.h"
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_fetchrun.h"
+#include "sf_rec.h"
 #include "sf_time.h"
 #include "sf.h"
 

@@ -23,6 +23,8 @@
 #include <jansson.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_http.h"
 #include "sf.h"
 

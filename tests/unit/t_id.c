@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "tap.h"
+#include "sf_err.h"
 #include "sf_id.h"
 #include "sf.h"
 

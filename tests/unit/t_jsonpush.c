@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_jsonpush.h"
 #include "sf.h"
 

@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_buf.h"
 #include "sf_db.h"
+#include "sf_err.h"
 #include "sf_map.h"
 #include "sf_mapop.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 /* A real row of the crosswalk (ALL_USGS-HADS_SITES.txt), padding kept. */

@@ -10,8 +10,11 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_http.h"
 #include "sf_nwmfetch.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 #define BASE "http://127.0.0.1:8080/nwps/v1"

@@ -12,8 +12,12 @@
 #include <jansson.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_map.h"
+#include "sf_mem.h"
 #include "sf_nwps.h"
+#include "sf_rec.h"
 #include "sf.h"
 
 #define AMAT2 "sample_stageflow_forecast_AMAT2_feetball.json"

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_pg.h"
 #include "sf.h"
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_quality.h"
 #include "sf.h"
 

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_err.h"
+#include "sf_rec.h"
+#include "sf_str.h"
 #include "sf.h"
 
 /* A reader over the n bytes at s (which may hold NULs); see rd_close. */

@@ -14,6 +14,9 @@
 #include <jansson.h>
 
 #include "tap.h"
+#include "sf_err.h"
+#include "sf_rec.h"
+#include "sf_str.h"
 #include "sf.h"
 
 #define NLINES 20000

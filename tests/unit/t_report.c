@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_err.h"
 #include "sf_report.h"
 #include "sf.h"
 

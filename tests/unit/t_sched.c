@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
 #include "sf_sched.h"
+#include "sf_time.h"
 #include "sf.h"
 
 static int64_t

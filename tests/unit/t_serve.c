@@ -4,7 +4,11 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_rec.h"
 #include "sf_serve.h"
+#include "sf_time.h"
 #include "sf.h"
 
 static struct sf_serve_qs qs;

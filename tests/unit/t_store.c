@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_err.h"
+#include "sf_rec.h"
 #include "sf_store.h"
+#include "sf_time.h"
 #include "sf.h"
 
 static char dir[] = "/tmp/t_store.XXXXXX";

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_err.h"
+#include "sf_str.h"
 #include "sf.h"
 
 static void

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_err.h"
+#include "sf_rec.h"
 #include "sf_stsearch.h"
 #include "sf.h"
 

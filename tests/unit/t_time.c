@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "tap.h"
+#include "sf_err.h"
+#include "sf_time.h"
 #include "sf.h"
 
 /* Checks that s parses to want and formats back as back. */

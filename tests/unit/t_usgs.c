@@ -21,6 +21,10 @@
 #include <jansson.h>
 
 #include "tap.h"
+#include "sf_buf.h"
+#include "sf_err.h"
+#include "sf_rec.h"
+#include "sf_time.h"
 #include "sf_usgs.h"
 #include "sf.h"
 

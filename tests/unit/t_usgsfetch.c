@@ -8,6 +8,7 @@
 
 #include "tap.h"
 #include "tap_time.h"
+#include "sf_buf.h"
 #include "sf_usgsfetch.h"
 #include "sf.h"
 
