@@ -191,12 +191,7 @@ main(int argc, char *argv[])
 	conf.ctx = &d;
 	conf.opts = &o;
 	conf.base = base;
-	conf.out = stdout;
-	conf.note = sf_cli_note;
-	conf.progress = sf_log_level() >= 0;
-	conf.progname = sf_log_progname();
-	if (sf_time_now(&conf.now, &err) == -1)
-		sf_die(SF_EXIT_USAGE, "%s", err.msg);
+	sf_cli_fetchrun(&conf);
 	d.now = conf.now;
 	if ((e = sf_fetchrun_new(&conf, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);

@@ -223,12 +223,7 @@ run(struct sf_nwmdrv *d, struct sf_fetchrun_opts *o, const struct own *w)
 	conf.opts = o;
 	conf.base = d->base;
 	conf.headers = headers;
-	conf.out = stdout;
-	conf.note = sf_cli_note;
-	conf.progress = sf_log_level() >= 0;
-	conf.progname = sf_log_progname();
-	if (sf_time_now(&conf.now, &err) == -1)
-		sf_die(SF_EXIT_USAGE, "%s", err.msg);
+	sf_cli_fetchrun(&conf);
 	if ((e = sf_fetchrun_new(&conf, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	d->e = e;

@@ -192,12 +192,7 @@ main(int argc, char *argv[])
 	conf.base = base;
 	conf.headers = headers;
 	conf.secret_header = api_key(&key);
-	conf.out = stdout;
-	conf.note = sf_cli_note;
-	conf.progress = sf_log_level() >= 0;
-	conf.progname = sf_log_progname();
-	if (sf_time_now(&conf.now, &err) == -1)
-		sf_die(SF_EXIT_USAGE, "%s", err.msg);
+	sf_cli_fetchrun(&conf);
 	if ((e = sf_fetchrun_new(&conf, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (!d.catalog && sf_fetchrun_options(e, &err) == -1)

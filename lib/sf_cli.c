@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "sf_cli.h"
+#include "sf_err.h"
+#include "sf_fetchrun.h"
 #include "sf_log.h"
+#include "sf_time.h"
 #include "sf.h"
 
 void
@@ -48,4 +51,17 @@ sf_cli_opt(int c, const char *usage, void *tofree)
 		free(tofree);
 	if (!sf_common_opt(c, usage, SF_VERSION))
 		sf_usage_die();
+}
+
+void
+sf_cli_fetchrun(struct sf_fetchrun_conf *c)
+{
+	struct sf_err err;
+
+	c->out = stdout;
+	c->note = sf_cli_note;
+	c->progress = sf_log_level() >= 0;
+	c->progname = sf_log_progname();
+	if (sf_time_now(&c->now, &err) == -1)
+		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 }

@@ -10,6 +10,8 @@
 
 #include "sf_note.h"
 
+struct sf_fetchrun_conf;
+
 /*
  * An sf_note_fn that prints: SF_NOTE_ERROR with sf_error, SF_NOTE_WARN
  * with sf_warn, SF_NOTE_INFO with sf_info. arg is unused.
@@ -30,5 +32,12 @@ void sf_cli_close(FILE *fp);
  * first when the option ends the program (-h, -V).
  */
 void sf_cli_opt(int c, const char *usage, void *tofree);
+
+/*
+ * Fills what every fetcher's engine takes from the program: records to
+ * stdout, messages through sf_cli_note, the progress line unless -q, the
+ * program's name and the run's now. Exits 2 when the clock cannot be read.
+ */
+void sf_cli_fetchrun(struct sf_fetchrun_conf *c);
 
 #endif

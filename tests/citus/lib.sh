@@ -1,6 +1,7 @@
 # tests/citus/lib.sh: a throwaway Citus cluster (a coordinator and two
 # workers, PostgreSQL 15 with the citus extension) on loopback ports, for
-# make test-citus; sourced after tests/cmd/test-lib.sh.
+# make test-citus; sourced after tests/cmd/test-lib.sh and tests/pg/lib.sh
+# (whose pg_as_ runs the servers as their user).
 #
 #   citus_start  initdb three nodes into a new temporary directory, start
 #                them on free 127.0.0.1 ports, create the extension on
@@ -15,17 +16,6 @@
 # suite runs as root. They accept connections from 127.0.0.1 only.
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 CITUS_DIR=
-
-# citus_as_ CMD...: runs CMD as the servers' user
-citus_as_() {
-	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid="${SF_PG_USER:-nobody}" \
-		    --regid="$(id -g "${SF_PG_USER:-nobody}")" --clear-groups \
-		    --reset-env -- "$@"
-	else
-		"$@"
-	fi
-}
 
 # citus_port_ NODE: the node's port
 citus_port_() {
@@ -49,13 +39,13 @@ citus_node_() {
 	d=$CITUS_DIR/$1
 	port=$(citus_free_port_) || return 1
 	echo "$port" >"$CITUS_DIR/$1.port"
-	if ! (cd "$CITUS_DIR" && citus_as_ "$PG_BIN/initdb" -D "$d" -U sf \
+	if ! (cd "$CITUS_DIR" && pg_as_ "$PG_BIN/initdb" -D "$d" -U sf \
 	    -A trust -E UTF8 --no-locale --no-sync >"$d.initdb.log" 2>&1); then
 		echo "citus_start: initdb '$d' failed:" >&2
 		cat "$d.initdb.log" >&2
 		return 1
 	fi
-	if ! (cd "$CITUS_DIR" && citus_as_ "$PG_BIN/pg_ctl" -D "$d" \
+	if ! (cd "$CITUS_DIR" && pg_as_ "$PG_BIN/pg_ctl" -D "$d" \
 	    -l "$d.log" -w -t 60 -o "-c listen_addresses=127.0.0.1 \
 	    -c port=$port -c unix_socket_directories='$CITUS_DIR' \
 	    -c shared_preload_libraries=citus -c fsync=off \
@@ -99,7 +89,7 @@ citus_stop() {
 	[ -n "$CITUS_DIR" ] || return 0
 	for n in c w1 w2; do
 		if [ -f "$CITUS_DIR/$n/postmaster.pid" ]; then
-			(cd "$CITUS_DIR" && citus_as_ "$PG_BIN/pg_ctl" \
+			(cd "$CITUS_DIR" && pg_as_ "$PG_BIN/pg_ctl" \
 			    -D "$CITUS_DIR/$n" -m immediate -w stop \
 			    >/dev/null 2>&1)
 		fi

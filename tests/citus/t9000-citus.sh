@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='the archive on a Citus cluster: distributed by station, rows on both workers'
 . "$(dirname "$0")/../cmd/test-lib.sh"
+. "$SF_TOP/tests/pg/lib.sh"
 . "$SF_TOP/tests/citus/lib.sh"
 PGLOAD=$SF_BUILD/tests/pgload
 

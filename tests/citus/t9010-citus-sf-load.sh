@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='sf-load through a Citus coordinator: appends, revisions, progress'
 . "$(dirname "$0")/../cmd/test-lib.sh"
+. "$SF_TOP/tests/pg/lib.sh"
 . "$SF_TOP/tests/citus/lib.sh"
 
 citus_start >start.out 2>&1
