@@ -5,9 +5,12 @@
  * handed to sf_pg, which has its own schema and migrations.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <libpq-fe.h>
 
 #include "sf_buf.h"
 #include "sf_db.h"
@@ -28,6 +31,8 @@ struct sf_db {
 	sqlite3 *h;		/* SQLite */
 	struct sf_pg *pg;	/* PostgreSQL */
 	char *path;		/* for messages: never a password */
+	struct sf_buf pgerr;	/* PostgreSQL: the last error's message */
+	char pgstate[6];	/* and its SQLSTATE */
 };
 
 static sf_db_seed_fn *seed;
@@ -97,9 +102,54 @@ make_parent(const char *path, struct sf_err *err)
 int
 sf_db_fail(struct sf_db *db, const char *what, struct sf_err *err)
 {
+	if (db->engine == SF_DB_POSTGRESQL)
+		return sf_err_set(err, "database '%s': %s: %s", db->path,
+		    what, db->pgerr.len > 0 ? db->pgerr.buf :
+		    "unknown error");
 	return sf_err_set(err, "database '%s': %s: %s", db->path, what,
 	    db->h != NULL ? sqlite3_errmsg(db->h) :
 	    "not a SQLite archive");
+}
+
+void
+sf_db_set_error(struct sf_db *db, const char *msg, const char *state)
+{
+	size_t n = strcspn(msg, "\n");
+
+	while (n > 0 && msg[n - 1] == ' ')
+		n--;
+	sf_buf_reset(&db->pgerr);
+	sf_buf_add(&db->pgerr, msg, n);
+	snprintf(db->pgstate, sizeof(db->pgstate), "%s",
+	    state != NULL ? state : "");
+}
+
+const char *
+sf_db_error_state(struct sf_db *db)
+{
+	return db->pgstate;
+}
+
+/* pg_simple: runs sql (no parameters, maybe several statements) on a
+ * PostgreSQL archive */
+static int
+pg_simple(struct sf_db *db, const char *sql, const char *what,
+    struct sf_err *err)
+{
+	PGconn *c = (PGconn *)sf_pg_conn(db->pg);
+	PGresult *r = PQexec(c, sql);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		sf_db_set_error(db, r != NULL && *PQresultErrorMessage(r) ?
+		    PQresultErrorMessage(r) : PQerrorMessage(c),
+		    r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
+		    NULL);
+		PQclear(r);
+		return sf_db_fail(db, what, err);
+	}
+	PQclear(r);
+	return 0;
 }
 
 int
@@ -109,6 +159,28 @@ sf_db_int(struct sf_db *db, const char *sql, long long *v,
 	sqlite3_stmt *st;
 	int rc;
 
+	if (db->engine == SF_DB_POSTGRESQL) {
+		PGconn *c = (PGconn *)sf_pg_conn(db->pg);
+		PGresult *r = PQexec(c, sql);
+
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			sf_db_set_error(db, *PQresultErrorMessage(r) ?
+			    PQresultErrorMessage(r) : PQerrorMessage(c),
+			    PQresultErrorField(r, PG_DIAG_SQLSTATE));
+			PQclear(r);
+			return sf_db_fail(db, "querying", err);
+		}
+		rc = PQntuples(r) > 0 && PQnfields(r) > 0;
+		if (rc)
+			*v = PQgetisnull(r, 0, 0) ? 0 :
+			    strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		if (!rc) {
+			sf_db_set_error(db, "no row", NULL);
+			return sf_db_fail(db, "querying", err);
+		}
+		return 0;
+	}
 	if ((st = sf_db_prepare(db, sql, err)) == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -382,6 +454,7 @@ open_pg(const char *conninfo, int flags, struct sf_err *err)
 	if (sf_db_supported(conninfo, flags, err) == -1)
 		return NULL;
 	db = sf_calloc(1, sizeof(*db));
+	sf_buf_init(&db->pgerr);
 	db->engine = SF_DB_POSTGRESQL;
 	sf_pg_display(conninfo, &name);
 	db->path = sf_strdup(name.buf);
@@ -421,6 +494,7 @@ sf_db_open(const char *path, int flags, struct sf_err *err)
 	if (sf_pg_is_uri(path))
 		return open_pg(path, flags, err);
 	db = sf_calloc(1, sizeof(*db));
+	sf_buf_init(&db->pgerr);
 	db->engine = SF_DB_SQLITE;
 	db->path = sf_strdup(path);
 	/* A connection is used by one thread: no mutexes on the hot path. */
@@ -488,6 +562,7 @@ sf_db_close(struct sf_db *db)
 		return;
 	sqlite3_close(db->h);
 	sf_pg_close(db->pg);
+	sf_buf_release(&db->pgerr);
 	free(db->path);
 	free(db);
 }
@@ -536,6 +611,8 @@ sf_db_prepare(struct sf_db *db, const char *sql, struct sf_err *err)
 int
 sf_db_exec(struct sf_db *db, const char *sql, struct sf_err *err)
 {
+	if (db->engine == SF_DB_POSTGRESQL)
+		return pg_simple(db, sql, "executing", err);
 	if (db->h == NULL || sqlite3_exec(db->h, sql, NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		return sf_db_fail(db, "executing", err);
@@ -545,6 +622,8 @@ sf_db_exec(struct sf_db *db, const char *sql, struct sf_err *err)
 int
 sf_db_begin(struct sf_db *db, struct sf_err *err)
 {
+	if (db->engine == SF_DB_POSTGRESQL)
+		return pg_simple(db, "BEGIN", "starting a transaction", err);
 	if (db->h == NULL || sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL,
 	    NULL, NULL) != SQLITE_OK)
 		return sf_db_fail(db, "starting a transaction", err);
@@ -554,6 +633,13 @@ sf_db_begin(struct sf_db *db, struct sf_err *err)
 int
 sf_db_commit(struct sf_db *db, struct sf_err *err)
 {
+	if (db->engine == SF_DB_POSTGRESQL) {
+		if (pg_simple(db, "COMMIT", "committing", err) == -1) {
+			sf_db_rollback(db);
+			return -1;
+		}
+		return 0;
+	}
 	if (db->h == NULL || sqlite3_exec(db->h, "COMMIT", NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		sf_db_fail(db, "committing", err);
@@ -566,6 +652,14 @@ sf_db_commit(struct sf_db *db, struct sf_err *err)
 void
 sf_db_rollback(struct sf_db *db)
 {
+	PGconn *c;
+
+	if (db->engine == SF_DB_POSTGRESQL) {
+		c = (PGconn *)sf_pg_conn(db->pg);
+		if (PQtransactionStatus(c) != PQTRANS_IDLE)
+			PQclear(PQexec(c, "ROLLBACK"));
+		return;
+	}
 	if (db->h != NULL && !sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }

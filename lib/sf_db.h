@@ -4,10 +4,10 @@
  *
  * An archive is a SQLite file, or a PostgreSQL database named by a
  * postgresql:// or postgres:// URI or a libpq key=value string (sf_pg).
- * The handle is opaque: modules reach the engine through sf_db_engine and
- * sf_db_sqlite / sf_db_pg. The sqlite3 calls below (prepare, exec, the
- * transactions) are for SQLite archives; on a PostgreSQL one they fail
- * with an error and never touch a NULL handle.
+ * The handle is opaque: modules write their statements with sf_sql,
+ * which runs them on either engine. sf_db_prepare and sf_db_bind_text are
+ * SQLite's only (on a PostgreSQL archive prepare fails with an error);
+ * sf_db_exec, sf_db_int and the transactions work on both.
  *
  * Every statement is prepared with bound parameters; nothing here builds
  * SQL from data.
@@ -121,8 +121,18 @@ int sf_db_commit(struct sf_db *db, struct sf_err *err);
 /* Rolls back if a transaction is open; never fails. */
 void sf_db_rollback(struct sf_db *db);
 
-/* Fills err with "database 'PATH': WHAT: sqlite's message"; returns -1. */
+/*
+ * Fills err with "database 'PATH': WHAT: MESSAGE", the engine's message
+ * for the last error (on PostgreSQL, the one sf_db_set_error kept);
+ * returns -1.
+ */
 int sf_db_fail(struct sf_db *db, const char *what, struct sf_err *err);
+
+/* PostgreSQL: keeps the first line of msg and its SQLSTATE (may be NULL)
+ * as db's last error (sf_sql does, for sf_db_fail). */
+void sf_db_set_error(struct sf_db *db, const char *msg, const char *state);
+/* The SQLSTATE of db's last PostgreSQL error; "" when none. */
+const char *sf_db_error_state(struct sf_db *db);
 
 /*
  * Runs sql, a query without parameters whose first row's first column is

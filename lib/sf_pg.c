@@ -190,6 +190,12 @@ sf_pg_open(const char *conninfo, struct sf_err *err)
 	return pg;
 }
 
+struct pg_conn *
+sf_pg_conn(struct sf_pg *pg)
+{
+	return pg->conn;
+}
+
 void
 sf_pg_close(struct sf_pg *pg)
 {

@@ -65,6 +65,13 @@ void sf_pg_display(const char *conninfo, struct sf_buf *out);
  */
 struct sf_pg *sf_pg_open(const char *conninfo, struct sf_err *err);
 
+/*
+ * The libpq connection of pg, for sf_sql's statements (not during a
+ * load: see sf_pg_load_begin).
+ */
+struct pg_conn;
+struct pg_conn *sf_pg_conn(struct sf_pg *pg);
+
 /* Closes pg (may be NULL), ending a load in progress and its locks. */
 void sf_pg_close(struct sf_pg *pg);
 
