@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-load: Smart Append progress, failures and the run log'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -31,7 +32,7 @@ test_expect_success 'progress equals the newest stored row after every batch' '
 	sf-load --batch 7 more &&
 	sql "SELECT p.station_number FROM pull_station_progress p
 	    JOIN stations s ON s.station_number = p.station_number
-	    WHERE p.last_successful_pull_date IS NOT (SELECT max(observed_at)
+	    WHERE p.last_successful_pull_date IS DISTINCT FROM (SELECT max(observed_at)
 	        FROM discharge_observations WHERE station_id = s.id)" >out &&
 	test_must_be_empty out
 '

@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-load: done records close requests; every run is logged'
 . "$(dirname "$0")/test-lib.sh"
 

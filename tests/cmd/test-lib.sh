@@ -9,6 +9,11 @@
 # Each script runs in a fresh temporary directory (removed at the end)
 # with TZ, LC_ALL and the clock (SF_NOW) pinned, the programs of the build
 # under test first in PATH, and SF_DB pointing into the directory.
+#
+# A script whose header has the line "# engines: sqlite postgresql" runs
+# a second time in tests/run's PostgreSQL pass: SF_TEST_PG then names the
+# socket directory of the run's server, and SF_DB is a database of the
+# script's own on it (dropped at the end). sql() speaks to either engine.
 set -u
 SF_TOP=${SF_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SF_BUILD=${SF_BUILD:-$SF_TOP/build/rel}
@@ -27,6 +32,13 @@ trap 'cd /; rm -rf "$TRASH"' EXIT
 cd "$TRASH" || exit 1
 HOME=$TRASH
 SF_DB=$TRASH/sf.db
+if [ -n "${SF_TEST_PG:-}" ]; then
+	SF_TEST_PGDB=sft_$(basename "$0" .sh | tr -c 'a-z0-9\n' '_')_$$
+	createdb -h "$SF_TEST_PG" -U sf "$SF_TEST_PGDB" || exit 1
+	SF_DB="postgresql://sf@/$SF_TEST_PGDB?host=$SF_TEST_PG"
+	trap 'cd /; rm -rf "$TRASH"; dropdb -h "$SF_TEST_PG" -U sf -f \
+	    "$SF_TEST_PGDB" 2>/dev/null' EXIT
+fi
 export HOME SF_DB
 test_count=0
 test_failed=0
@@ -62,9 +74,26 @@ test_cmp() {
 	diff -u "$1" "$2"
 }
 
-# sql STATEMENT: runs a query against $SF_DB with the sqlite3 shell
+# sql STATEMENT: runs a query against $SF_DB with the sqlite3 shell, or
+# psql in the PostgreSQL pass, which prints as sqlite3 does: columns
+# joined by '|', instants as sf writes them (2024-01-01T00:00:00Z). The
+# scripts write string literals in double quotes (their bodies are in
+# single quotes), which SQLite takes and PostgreSQL reads as names: they
+# become single quotes there.
 sql() {
-	sqlite3 -batch -bail "$SF_DB" "$@"
+	if [ -n "${SF_TEST_PG:-}" ]; then
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$SF_DB" \
+		    -c "$(printf '%s' "$1" | tr '"' "'")" > "$TRASH/.sql-out" ||
+		    return 1
+		sed 's/\([0-9]\{4\}-[0-9][0-9]-[0-9][0-9]\) \([0-9][0-9]:[0-9][0-9]:[0-9][0-9]\)\(\.[0-9]*\)\{0,1\}+00/\1T\2Z/g' "$TRASH/.sql-out"
+	else
+		sqlite3 -batch -bail "$SF_DB" "$@"
+	fi
+}
+
+# engine: the engine of this run, sqlite or postgresql
+engine() {
+	if [ -n "${SF_TEST_PG:-}" ]; then echo postgresql; else echo sqlite; fi
 }
 
 test_done() {
