@@ -299,8 +299,8 @@ main(int argc, char *argv[])
 	if (sf_time_now(&now, &err) == -1)
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 	/* plan and show only read, so they work on an archive they cannot. */
-	if ((db = sf_db_open_opt(dbpath, cmd == RESET ? 0 : SF_DB_READONLY,
-	    &err)) == NULL)
+	if ((db = sf_db_open_opt(dbpath, SF_DB_PG |
+	    (cmd == RESET ? 0 : SF_DB_READONLY), &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (cmd == PLAN)
 		rval = plan(db, argc, argv, ofmt == SF_REPORT_CSV ? SF_FMT_CSV :

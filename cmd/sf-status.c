@@ -250,8 +250,8 @@ main(int argc, char *argv[])
 	if (sf_time_now(&o.now, &err) == -1)
 		sf_die(SF_EXIT_USAGE, "%s", err.msg);
 	/* Only --prune writes: the report works on an archive it cannot. */
-	if ((db = sf_db_open_opt(dbpath, do_prune ? 0 : SF_DB_READONLY,
-	    &err)) == NULL)
+	if ((db = sf_db_open_opt(dbpath, SF_DB_PG |
+	    (do_prune ? 0 : SF_DB_READONLY), &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (do_prune) {
 		rval = prune(db, o.now, keep_days);

@@ -14,11 +14,20 @@
 #include "sf_mem.h"
 #include "sf_plan.h"
 #include "sf_sched.h"
+#include "sf_sql.h"
 #include "sf_time.h"
 #include "sf.h"
 
 static const char names_sql[] =
     "SELECT name FROM pull_configurations ORDER BY name";
+
+/*
+ * PostgreSQL sorts names and station numbers bytewise (COLLATE "C"), as
+ * SQLite's BINARY does, so the report reads the same on both engines
+ * whatever the database's collation.
+ */
+static const char names_pgsql[] =
+    "SELECT name FROM pull_configurations ORDER BY name COLLATE \"C\"";
 
 static const char conf_sql[] =
     "SELECT id, data_type, source, is_enabled, schedule_type, "
@@ -34,22 +43,53 @@ static const char stations_sql[] =
     "ON p.config_id = s.config_id AND p.station_number = s.station_number "
     "WHERE s.config_id = ?1 ORDER BY s.station_number";
 
+static const char stations_pgsql[] =
+    "SELECT s.station_number, s.is_enabled, p.last_successful_pull_date, "
+    "coalesce(p.consecutive_failures, 0), p.last_attempt_at, "
+    "p.last_error, p.last_error_at, p.last_success_at "
+    "FROM pull_configuration_stations s "
+    "LEFT JOIN pull_station_progress p "
+    "ON p.config_id = s.config_id AND p.station_number = s.station_number "
+    "WHERE s.config_id = ?1 ORDER BY s.station_number COLLATE \"C\"";
+
 static const char obs_sql[] =
     "SELECT max(o.t), count(o.t) FROM stations s "
     "JOIN obs_series r ON r.station_id = s.id "
     "JOIN obs o ON o.series = r.id "
     "WHERE s.station_number = ?1 AND r.type = ?2";
 
+/* PostgreSQL keeps the seed's table; its newest value as seconds. */
+static const char obs_pgsql[] =
+    "SELECT extract(epoch FROM max(o.observed_at))::bigint, "
+    "count(o.observed_at) FROM stations s "
+    "JOIN discharge_observations o ON o.station_id = s.id "
+    "WHERE s.station_number = ?1 AND o.type = ?2";
+
 static const char fcst_sql[] =
     "SELECT max(f.run_date), count(f.id) FROM stations s "
     "JOIN forecast_runs f ON f.station_id = s.id "
     "WHERE s.station_number = ?1 AND (?2 IS NULL OR f.source = ?2)";
+
+static const char fcst_pgsql[] =
+    "SELECT max(f.run_date), count(f.id) FROM stations s "
+    "JOIN forecast_runs f ON f.station_id = s.id "
+    "WHERE s.station_number = ?1 "
+    "AND (?2::text IS NULL OR f.source = ?2::text)";
 
 /* The first failure of the station's current run of failures. */
 static const char streak_sql[] =
     "SELECT start_time FROM data_pull_logs "
     "WHERE config_id = ?1 AND station_number = ?2 AND status = 'failed' "
     "ORDER BY start_time DESC, id DESC LIMIT 1 OFFSET ?3";
+
+/*
+ * PostgreSQL: the time as the server writes it, fractions of a second
+ * and all, so that success_sql compares it with the rows it came from.
+ */
+static const char streak_pgsql[] =
+    "SELECT start_time::text FROM data_pull_logs "
+    "WHERE config_id = ?1 AND station_number = ?2 AND status = 'failed' "
+    "ORDER BY start_time DESC, id DESC LIMIT 1 OFFSET ?3::bigint";
 
 /* The newest run before it in which the station did not fail. */
 static const char success_sql[] =
@@ -60,8 +100,20 @@ static const char success_sql[] =
     "WHERE f.config_id = ?1 AND f.station_number = ?2 "
     "AND f.start_time = l.start_time)";
 
+static const char success_pgsql[] =
+    "SELECT max(l.start_time) FROM data_pull_logs l "
+    "WHERE l.config_id = ?1::integer AND l.station_number IS NULL "
+    "AND l.status IN ('success', 'partial') "
+    "AND l.start_time < ?3::timestamptz "
+    "AND NOT EXISTS (SELECT 1 FROM data_pull_logs f "
+    "WHERE f.config_id = ?1::integer AND f.station_number = ?2::text "
+    "AND f.start_time = l.start_time)";
+
 static const char prune_sql[] =
     "DELETE FROM data_pull_logs WHERE start_time < ?1";
+
+static const char prune_pgsql[] =
+    "DELETE FROM data_pull_logs WHERE start_time < ?1::timestamptz";
 
 static const char *const state_names[] = {
 	"ok", "never", "stale", "failing", "broken", "disabled"
@@ -75,41 +127,41 @@ sf_health_state_name(enum sf_health_state s)
 
 /* Column i of st as a time, or -1 when NULL or not a time. */
 static int64_t
-column_time(sqlite3_stmt *st, int i)
+column_time(struct sf_sql *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const char *s = sf_sql_text(st, i);
 	int64_t t;
 
-	if (s == NULL || sf_time_parse((const char *)s, &t, NULL) == -1)
+	if (s == NULL || sf_time_parse(s, &t, NULL) == -1)
 		return -1;
 	return t;
 }
 
 static char *
-column_dup(sqlite3_stmt *st, int i)
+column_dup(struct sf_sql *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const char *s = sf_sql_text(st, i);
 
-	return s == NULL ? NULL : sf_strdup((const char *)s);
+	return s == NULL ? NULL : sf_strdup(s);
 }
 
 int
 sf_health_names(struct sf_db *db, char ***names, size_t *n,
     struct sf_err *err)
 {
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc;
 
 	*names = NULL;
 	*n = 0;
-	if ((st = sf_db_prepare(db, names_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, names_sql, names_pgsql, 0, err)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
 		*names = sf_realloc(*names, (*n + 1) * sizeof(**names));
 		(*names)[(*n)++] = column_dup(st, 0);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	sf_sql_finalize(st);
+	if (rc != SF_SQL_DONE)
 		return sf_db_fail(db, "reading configurations", err);
 	return 0;
 }
@@ -119,64 +171,66 @@ sf_health_names(struct sf_db *db, char ***names, size_t *n,
  * -1 when the logs no longer hold it. Returns 0, or -1 with err.
  */
 static int
-success_from_logs(struct sf_db *db, sqlite3_int64 id,
+success_from_logs(struct sf_db *db, int64_t id,
     const struct sf_health_station *s, int64_t *t, struct sf_err *err)
 {
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	char *first = NULL;
 	int rc;
 
 	*t = -1;
-	if ((st = sf_db_prepare(db, streak_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, streak_sql, streak_pgsql, 0,
+	    err)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, s->station, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, s->failures > 0 ? s->failures - 1 : 0);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	sf_sql_bind_int(st, 1, id);
+	sf_sql_bind_text(st, 2, s->station);
+	sf_sql_bind_int(st, 3, s->failures > 0 ? s->failures - 1 : 0);
+	rc = sf_sql_step(st);
+	if (rc == SF_SQL_ROW)
 		first = column_dup(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sf_sql_finalize(st);
+	if (rc != SF_SQL_ROW && rc != SF_SQL_DONE)
 		return sf_db_fail(db, "reading data_pull_logs", err);
 	if (first == NULL)
 		return 0;
-	if ((st = sf_db_prepare(db, success_sql, err)) == NULL) {
+	if ((st = sf_sql_prepare(db, success_sql, success_pgsql, 0,
+	    err)) == NULL) {
 		free(first);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, s->station, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, first, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	sf_sql_bind_int(st, 1, id);
+	sf_sql_bind_text(st, 2, s->station);
+	sf_sql_bind_text(st, 3, first);
+	rc = sf_sql_step(st);
+	if (rc == SF_SQL_ROW)
 		*t = column_time(st, 0);
-	sqlite3_finalize(st);
+	sf_sql_finalize(st);
 	free(first);
-	if (rc != SQLITE_ROW)
+	if (rc != SF_SQL_ROW)
 		return sf_db_fail(db, "reading data_pull_logs", err);
 	return 0;
 }
 
 /* The newest data and the row count of s into it. Returns 0 or -1. */
 static int
-data_of(struct sf_db *db, sqlite3_stmt *st, int forecast,
+data_of(struct sf_db *db, struct sf_sql *st, int forecast,
     struct sf_health_station *s, struct sf_err *err)
 {
 	int rc;
 
-	sqlite3_bind_text(st, 1, s->station, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	sf_sql_bind_text(st, 1, s->station);
+	rc = sf_sql_step(st);
+	if (rc == SF_SQL_ROW) {
 		if (forecast)
 			s->newest = column_time(st, 0);
-		else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		else if (sf_sql_isnull(st, 0))
 			s->newest = -1;
 		else
-			s->newest = sqlite3_column_int64(st, 0);
-		s->rows = sqlite3_column_int64(st, 1);
+			s->newest = sf_sql_int(st, 0);
+		s->rows = sf_sql_int(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	sf_sql_reset(st);
+	if (rc != SF_SQL_ROW)
 		return sf_db_fail(db, "reading the archive", err);
 	return 0;
 }
@@ -240,41 +294,40 @@ third_run_before(const struct sf_sched *sc, int64_t now)
  */
 static int
 conf_read(struct sf_db *db, const char *name,
-    const struct sf_health_opts *o, struct sf_health *h, sqlite3_int64 *id,
+    const struct sf_health_opts *o, struct sf_health *h, int64_t *id,
     int64_t *created, int *forecast, struct sf_err *err)
 {
 	struct sf_sched sc;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	const char *dtype, *stype;
 	int rc, r = 0;
 
-	if ((st = sf_db_prepare(db, conf_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, conf_sql, NULL, 0, err)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? 1 :
+	sf_sql_bind_text(st, 1, name);
+	rc = sf_sql_step(st);
+	if (rc != SF_SQL_ROW) {
+		r = rc == SF_SQL_DONE ? 1 :
 		    sf_db_fail(db, "reading configurations", err);
-		sqlite3_finalize(st);
+		sf_sql_finalize(st);
 		return r;
 	}
-	*id = sqlite3_column_int64(st, 0);
-	dtype = (const char *)sqlite3_column_text(st, 1);
+	*id = sf_sql_int(st, 0);
+	dtype = sf_sql_text(st, 1);
 	*forecast = dtype != NULL && strcmp(dtype, "forecast") == 0;
-	if (*forecast && sqlite3_column_type(st, 2) != SQLITE_NULL)
+	if (*forecast && !sf_sql_isnull(st, 2))
 		h->type = column_dup(st, 2);
 	else
 		h->type = column_dup(st, 1);
-	h->enabled = sqlite3_column_int(st, 3) != 0;
-	stype = (const char *)sqlite3_column_text(st, 4);
+	h->enabled = sf_sql_int(st, 3) != 0;
+	stype = sf_sql_text(st, 4);
 	if (stype == NULL || strcmp(stype, "manual") != 0)
 		h->schedule = column_dup(st, 5);
 	*created = column_time(st, 6);
 	h->allowance = sf_health_allowance(*forecast ? "forecast" : dtype);
-	if (sqlite3_column_type(st, 7) != SQLITE_NULL &&
-	    sqlite3_column_int64(st, 7) > 0)
-		h->allowance = sqlite3_column_int64(st, 7);
-	sqlite3_finalize(st);
+	if (!sf_sql_isnull(st, 7) && sf_sql_int(st, 7) > 0)
+		h->allowance = sf_sql_int(st, 7);
+	sf_sql_finalize(st);
 	h->due = -1;
 	if (h->schedule != NULL) {
 		if (sf_sched_parse(h->schedule, &sc, &h->sched_err) == -1)
@@ -292,8 +345,8 @@ sf_health_get(struct sf_db *db, const char *name,
     const struct sf_health_opts *o, struct sf_health *h, struct sf_err *err)
 {
 	struct sf_health_station *s;
-	sqlite3_stmt *st, *data = NULL;
-	sqlite3_int64 id = 0;
+	struct sf_sql *st, *data = NULL;
+	int64_t id = 0;
 	int64_t created = -1;
 	int forecast = 0, rc, r;
 
@@ -302,33 +355,37 @@ sf_health_get(struct sf_db *db, const char *name,
 	if ((r = conf_read(db, name, o, h, &id, &created, &forecast,
 	    err)) != 0)
 		return r;
-	if ((data = sf_db_prepare(db, forecast ? fcst_sql : obs_sql,
-	    err)) == NULL)
+	if (forecast)
+		data = sf_sql_prepare(db, fcst_sql, fcst_pgsql, 0, err);
+	else
+		data = sf_sql_prepare(db, obs_sql, obs_pgsql, 0, err);
+	if (data == NULL)
 		return -1;
 	if (forecast && strcmp(h->type, "forecast") == 0)
-		sqlite3_bind_null(data, 2);
+		sf_sql_bind_null(data, 2);
 	else
-		sqlite3_bind_text(data, 2, h->type, -1, SQLITE_STATIC);
-	if ((st = sf_db_prepare(db, stations_sql, err)) == NULL) {
-		sqlite3_finalize(data);
+		sf_sql_bind_text(data, 2, h->type);
+	if ((st = sf_sql_prepare(db, stations_sql, stations_pgsql, 0,
+	    err)) == NULL) {
+		sf_sql_finalize(data);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sf_sql_bind_int(st, 1, id);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
 		h->st = sf_realloc(h->st, (h->nst + 1) * sizeof(*h->st));
 		s = &h->st[h->nst++];
 		memset(s, 0, sizeof(*s));
 		s->station = column_dup(st, 0);
-		s->enabled = sqlite3_column_int(st, 1) != 0;
-		s->failures = sqlite3_column_int64(st, 3);
+		s->enabled = sf_sql_int(st, 1) != 0;
+		s->failures = sf_sql_int(st, 3);
 		s->last_attempt = column_time(st, 4);
 		s->last_error = column_dup(st, 5);
 		s->last_error_at = column_time(st, 6);
 		s->last_success = -1;
 		s->next_probe = -1;
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+		if (!sf_sql_isnull(st, 7))
 			s->last_success = column_time(st, 7);
-		else if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+		else if (sf_sql_isnull(st, 2))
 			;	/* no success yet */
 		else if (s->last_error_at < 0 ||
 		    s->last_attempt > s->last_error_at)
@@ -340,10 +397,10 @@ sf_health_get(struct sf_db *db, const char *name,
 			break;
 		judge(h, o, created, s);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != SF_SQL_DONE)
 		r = sf_db_fail(db, "reading stations", err);
-	sqlite3_finalize(st);
-	sqlite3_finalize(data);
+	sf_sql_finalize(st);
+	sf_sql_finalize(data);
 	return r;
 }
 
@@ -367,20 +424,20 @@ int
 sf_health_prune(struct sf_db *db, int64_t before, long long *n,
     struct sf_err *err)
 {
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	char t[SF_TIME_LEN];
 	int r = 0;
 
 	*n = 0;
-	if ((st = sf_db_prepare(db, prune_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, prune_sql, prune_pgsql, 0, err)) == NULL)
 		return -1;
 	sf_time_format(before, t);
-	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	sf_sql_bind_text(st, 1, t);
+	if (sf_sql_step(st) != SF_SQL_DONE)
 		r = sf_db_fail(db, "pruning data_pull_logs", err);
 	else
-		*n = sqlite3_changes(sf_db_sqlite(db));
-	sqlite3_finalize(st);
+		*n = sf_sql_changes(st);
+	sf_sql_finalize(st);
 	return r;
 }
 
@@ -392,11 +449,19 @@ static const char runs_sql[] =
     "WHERE (?1 IS NULL OR c.name = ?1) AND (?2 IS NULL OR l.start_time >= ?2) "
     "ORDER BY l.start_time DESC, l.id DESC LIMIT ?3";
 
+static const char runs_pgsql[] =
+    "SELECT c.name, l.status, l.start_time, l.end_time, l.station_number, "
+    "l.error_message, l.records_processed, l.inserted, l.updated, "
+    "l.unchanged, l.rejected FROM data_pull_logs l "
+    "JOIN pull_configurations c ON c.id = l.config_id "
+    "WHERE (?1::text IS NULL OR c.name = ?1::text) "
+    "AND (?2::timestamptz IS NULL OR l.start_time >= ?2::timestamptz) "
+    "ORDER BY l.start_time DESC, l.id DESC LIMIT ?3::bigint";
+
 static long long
-column_ll(sqlite3_stmt *st, int i)
+column_ll(struct sf_sql *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, i);
+	return sf_sql_isnull(st, i) ? -1 : sf_sql_int(st, i);
 }
 
 int
@@ -407,26 +472,26 @@ sf_health_runs(struct sf_db *db, const char *config, int64_t since,
 {
 	struct sf_health_run r;
 	char t[SF_TIME_LEN];
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc, stop = 0;
 
-	if ((st = sf_db_prepare(db, runs_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, runs_sql, runs_pgsql, 0, err)) == NULL)
 		return -1;
 	if (has_since)
 		sf_time_format(since, t);
-	if (sf_db_bind_text(st, 1, config) != SQLITE_OK ||
-	    sf_db_bind_text(st, 2, has_since ? t : NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, limit) != SQLITE_OK) {
-		sqlite3_finalize(st);
+	if (sf_sql_bind_text(st, 1, config) != 0 ||
+	    sf_sql_bind_text(st, 2, has_since ? t : NULL) != 0 ||
+	    sf_sql_bind_int(st, 3, limit) != 0) {
+		sf_sql_finalize(st);
 		return sf_db_fail(db, "reading data_pull_logs", err);
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.config = (const char *)sqlite3_column_text(st, 0);
-		r.status = (const char *)sqlite3_column_text(st, 1);
-		r.start = (const char *)sqlite3_column_text(st, 2);
-		r.end = (const char *)sqlite3_column_text(st, 3);
-		r.station = (const char *)sqlite3_column_text(st, 4);
-		r.error = (const char *)sqlite3_column_text(st, 5);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
+		r.config = sf_sql_text(st, 0);
+		r.status = sf_sql_text(st, 1);
+		r.start = sf_sql_text(st, 2);
+		r.end = sf_sql_text(st, 3);
+		r.station = sf_sql_text(st, 4);
+		r.error = sf_sql_text(st, 5);
 		r.records = column_ll(st, 6);
 		r.inserted = column_ll(st, 7);
 		r.updated = column_ll(st, 8);
@@ -437,11 +502,11 @@ sf_health_runs(struct sf_db *db, const char *config, int64_t since,
 			break;
 		}
 	}
-	if (!stop && rc != SQLITE_DONE) {
+	if (!stop && rc != SF_SQL_DONE) {
 		sf_db_fail(db, "reading data_pull_logs", err);
-		sqlite3_finalize(st);
+		sf_sql_finalize(st);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	sf_sql_finalize(st);
 	return stop;
 }

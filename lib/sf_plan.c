@@ -15,6 +15,7 @@
 #include "sf_id.h"
 #include "sf_mem.h"
 #include "sf_plan.h"
+#include "sf_sql.h"
 #include "sf_time.h"
 #include "sf.h"
 
@@ -33,6 +34,21 @@ static const char stations_sql[] =
     "WHERE s.config_id = ?1 AND s.is_enabled "
     "ORDER BY s.station_number";
 
+/*
+ * PostgreSQL: is_enabled is an integer, not a truth value; station
+ * numbers sort bytewise (COLLATE "C") as SQLite's BINARY sorts them, so
+ * the plan reads the same whatever the database's collation.
+ */
+static const char stations_pgsql[] =
+    "SELECT s.station_number, p.last_successful_pull_date, "
+    "coalesce(p.consecutive_failures, 0), p.last_error_at, "
+    "p.last_revision_pass_at, p.created_at "
+    "FROM pull_configuration_stations s "
+    "LEFT JOIN pull_station_progress p "
+    "ON p.config_id = s.config_id AND p.station_number = s.station_number "
+    "WHERE s.config_id = ?1 AND s.is_enabled <> 0 "
+    "ORDER BY s.station_number COLLATE \"C\"";
+
 static const char progress_sql[] =
     "SELECT c.name, x.station_number, p.last_successful_pull_date, "
     "coalesce(p.consecutive_failures, 0), p.last_attempt_at, "
@@ -47,6 +63,21 @@ static const char progress_sql[] =
     "WHERE ?1 IS NULL OR c.name = ?1 "
     "ORDER BY c.name, x.station_number";
 
+/* PostgreSQL: the name's type said, and SQLite's bytewise order. */
+static const char progress_pgsql[] =
+    "SELECT c.name, x.station_number, p.last_successful_pull_date, "
+    "coalesce(p.consecutive_failures, 0), p.last_attempt_at, "
+    "p.last_error_at, p.last_error "
+    "FROM pull_configurations c "
+    "JOIN (SELECT config_id, station_number "
+    "FROM pull_configuration_stations "
+    "UNION SELECT config_id, station_number FROM pull_station_progress) x "
+    "ON x.config_id = c.id "
+    "LEFT JOIN pull_station_progress p "
+    "ON p.config_id = x.config_id AND p.station_number = x.station_number "
+    "WHERE ?1::text IS NULL OR c.name = ?1::text "
+    "ORDER BY c.name COLLATE \"C\", x.station_number COLLATE \"C\"";
+
 static const char conf_id_sql[] =
     "SELECT id FROM pull_configurations WHERE name = ?1";
 
@@ -60,19 +91,31 @@ static const char reset_sql[] =
     "DELETE FROM pull_station_progress "
     "WHERE config_id = ?1 AND (?2 IS NULL OR station_number = ?2)";
 
+static const char reset_pgsql[] =
+    "DELETE FROM pull_station_progress "
+    "WHERE config_id = ?1::integer "
+    "AND (?2::text IS NULL OR station_number = ?2::text)";
+
 static const char reset_failures_sql[] =
     "UPDATE pull_station_progress SET consecutive_failures = 0, "
     "last_error = NULL, updated_at = ?3 "
     "WHERE config_id = ?1 AND (?2 IS NULL OR station_number = ?2) "
     "AND (consecutive_failures != 0 OR last_error IS NOT NULL)";
 
+static const char reset_failures_pgsql[] =
+    "UPDATE pull_station_progress SET consecutive_failures = 0, "
+    "last_error = NULL, updated_at = ?3::timestamptz "
+    "WHERE config_id = ?1::integer "
+    "AND (?2::text IS NULL OR station_number = ?2::text) "
+    "AND (consecutive_failures <> 0 OR last_error IS NOT NULL)";
+
 /* A copy of column i of st, or NULL. */
 static char *
-column_dup(sqlite3_stmt *st, int i)
+column_dup(struct sf_sql *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const char *s = sf_sql_text(st, i);
 
-	return s == NULL ? NULL : sf_strdup((const char *)s);
+	return s == NULL ? NULL : sf_strdup(s);
 }
 
 /* s, a date or an instant, as an instant into out; 0 or -1. */
@@ -121,40 +164,40 @@ sf_plan_cooldown(long long failures, long long max_failures)
  */
 static int
 conf_read(struct sf_db *db, const char *name, struct sf_plan *p,
-    sqlite3_int64 *id, char first[SF_TIME_LEN], int *overwrite,
+    int64_t *id, char first[SF_TIME_LEN], int *overwrite,
     int *forecast, long long *window, struct sf_err *err)
 {
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	const char *dtype, *strategy, *start;
 	struct sf_err e;
 	int rc, r = 0;
 
-	if ((st = sf_db_prepare(db, conf_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, conf_sql, NULL, 0, err)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	sf_sql_bind_text(st, 1, name);
+	rc = sf_sql_step(st);
+	if (rc == SF_SQL_DONE) {
 		r = 1;
 		goto out;
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != SF_SQL_ROW) {
 		r = sf_db_fail(db, "reading configurations", err);
 		goto out;
 	}
-	*id = sqlite3_column_int64(st, 0);
-	dtype = (const char *)sqlite3_column_text(st, 1);
-	strategy = (const char *)sqlite3_column_text(st, 2);
-	start = (const char *)sqlite3_column_text(st, 3);
-	p->enabled = sqlite3_column_int(st, 4) != 0;
+	*id = sf_sql_int(st, 0);
+	dtype = sf_sql_text(st, 1);
+	strategy = sf_sql_text(st, 2);
+	start = sf_sql_text(st, 3);
+	p->enabled = sf_sql_int(st, 4) != 0;
 	p->agency = column_dup(st, 5);
 	*overwrite = strategy != NULL && strcmp(strategy, "overwrite") == 0;
 	*forecast = dtype != NULL && strcmp(dtype, "forecast") == 0;
-	*window = sqlite3_column_type(st, 7) == SQLITE_NULL ?
-	    SF_PLAN_REVISION_DAYS : sqlite3_column_int64(st, 7);
+	*window = sf_sql_isnull(st, 7) ? SF_PLAN_REVISION_DAYS :
+	    sf_sql_int(st, 7);
 	if (*window < 0)
 		*window = 0;
 	if (*forecast) {
-		if (sqlite3_column_type(st, 6) == SQLITE_NULL) {
+		if (sf_sql_isnull(st, 6)) {
 			r = sf_err_set(err, "configuration '%s': a forecast "
 			    "configuration without a source", name);
 			goto out;
@@ -166,7 +209,7 @@ conf_read(struct sf_db *db, const char *name, struct sf_plan *p,
 		r = sf_err_set(err, "configuration '%s': pull start date: %s",
 		    name, start == NULL ? "missing" : e.msg);
 out:
-	sqlite3_finalize(st);
+	sf_sql_finalize(st);
 	return r;
 }
 
@@ -229,8 +272,8 @@ int
 sf_plan_make(struct sf_db *db, const char *name, long long max_failures,
     int64_t now, struct sf_plan *p, struct sf_err *err)
 {
-	sqlite3_stmt *st;
-	sqlite3_int64 id = 0;
+	struct sf_sql *st;
+	int64_t id = 0;
 	char first[SF_TIME_LEN], start[SF_TIME_LEN], nows[SF_TIME_LEN];
 	struct later *rev = NULL;
 	size_t nrev = 0, i;
@@ -246,16 +289,17 @@ sf_plan_make(struct sf_db *db, const char *name, long long max_failures,
 		return r;
 	if (!p->enabled)
 		return 0;
-	if ((st = sf_db_prepare(db, stations_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, stations_sql, stations_pgsql, 0,
+	    err)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *station = (const char *)sqlite3_column_text(st, 0);
-		const char *last = (const char *)sqlite3_column_text(st, 1);
-		long long failures = sqlite3_column_int64(st, 2);
-		const char *errat = (const char *)sqlite3_column_text(st, 3);
-		const char *pass = (const char *)sqlite3_column_text(st, 4);
-		const char *created = (const char *)sqlite3_column_text(st, 5);
+	sf_sql_bind_int(st, 1, id);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
+		const char *station = sf_sql_text(st, 0);
+		const char *last = sf_sql_text(st, 1);
+		long long failures = sf_sql_int(st, 2);
+		const char *errat = sf_sql_text(st, 3);
+		const char *pass = sf_sql_text(st, 4);
+		const char *created = sf_sql_text(st, 5);
 		const char *agency = p->agency != NULL ? p->agency :
 		    sf_id_agency_guess(station);
 		struct sf_plan_item *it;
@@ -308,9 +352,9 @@ sf_plan_make(struct sf_db *db, const char *name, long long max_failures,
 		    sf_strdup(created);
 		nrev++;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != SF_SQL_DONE)
 		r = sf_db_fail(db, "reading stations", err);
-	sqlite3_finalize(st);
+	sf_sql_finalize(st);
 	for (i = 0; i < nrev; i++) {
 		if (r == 0)
 			revision_add(p, rev[i].station, rev[i].agency, first,
@@ -354,23 +398,23 @@ sf_plan_release(struct sf_plan *p)
 
 /* The id of the configuration called name into *id: 0, 1 none, -1. */
 static int
-conf_id(struct sf_db *db, const char *name, sqlite3_int64 *id,
+conf_id(struct sf_db *db, const char *name, int64_t *id,
     struct sf_err *err)
 {
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc, r = 0;
 
-	if ((st = sf_db_prepare(db, conf_id_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, conf_id_sql, NULL, 0, err)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	else if (rc == SQLITE_DONE)
+	sf_sql_bind_text(st, 1, name);
+	rc = sf_sql_step(st);
+	if (rc == SF_SQL_ROW)
+		*id = sf_sql_int(st, 0);
+	else if (rc == SF_SQL_DONE)
 		r = 1;
 	else
 		r = sf_db_fail(db, "reading configurations", err);
-	sqlite3_finalize(st);
+	sf_sql_finalize(st);
 	return r;
 }
 
@@ -380,32 +424,33 @@ sf_plan_progress(struct sf_db *db, const char *name,
     struct sf_err *err)
 {
 	struct sf_plan_progress row;
-	sqlite3_stmt *st;
-	sqlite3_int64 id;
+	struct sf_sql *st;
+	int64_t id;
 	int rc, r;
 
 	if (name != NULL && (r = conf_id(db, name, &id, err)) != 0)
 		return r;
-	if ((st = sf_db_prepare(db, progress_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, progress_sql, progress_pgsql, 0,
+	    err)) == NULL)
 		return -1;
-	sf_db_bind_text(st, 1, name);
+	sf_sql_bind_text(st, 1, name);
 	r = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row.config = (const char *)sqlite3_column_text(st, 0);
-		row.station = (const char *)sqlite3_column_text(st, 1);
-		row.last_pull = (const char *)sqlite3_column_text(st, 2);
-		row.failures = sqlite3_column_int64(st, 3);
-		row.last_attempt = (const char *)sqlite3_column_text(st, 4);
-		row.last_error_at = (const char *)sqlite3_column_text(st, 5);
-		row.last_error = (const char *)sqlite3_column_text(st, 6);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
+		row.config = sf_sql_text(st, 0);
+		row.station = sf_sql_text(st, 1);
+		row.last_pull = sf_sql_text(st, 2);
+		row.failures = sf_sql_int(st, 3);
+		row.last_attempt = sf_sql_text(st, 4);
+		row.last_error_at = sf_sql_text(st, 5);
+		row.last_error = sf_sql_text(st, 6);
 		if (fn(arg, &row) == -1) {
 			r = -1;
 			break;
 		}
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != SF_SQL_DONE)
 		r = sf_db_fail(db, "reading progress", err);
-	sqlite3_finalize(st);
+	sf_sql_finalize(st);
 	return r;
 }
 
@@ -414,24 +459,24 @@ sf_plan_progress(struct sf_db *db, const char *name,
  * in it, 0 when not, -1 with err.
  */
 static int
-has_station(struct sf_db *db, sqlite3_int64 id, const char *station,
+has_station(struct sf_db *db, int64_t id, const char *station,
     struct sf_err *err)
 {
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc, r;
 
-	if ((st = sf_db_prepare(db, has_station_sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, has_station_sql, NULL, 0, err)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	sf_sql_bind_int(st, 1, id);
+	sf_sql_bind_text(st, 2, station);
+	rc = sf_sql_step(st);
+	if (rc == SF_SQL_ROW)
 		r = 1;
-	else if (rc == SQLITE_DONE)
+	else if (rc == SF_SQL_DONE)
 		r = 0;
 	else
 		r = sf_db_fail(db, "reading stations", err);
-	sqlite3_finalize(st);
+	sf_sql_finalize(st);
 	return r;
 }
 
@@ -439,28 +484,31 @@ int
 sf_plan_reset(struct sf_db *db, const char *name, const char *station,
     int from_start, int64_t now, long long *n, struct sf_err *err)
 {
-	sqlite3_stmt *st;
-	sqlite3_int64 id;
+	struct sf_sql *st;
+	int64_t id;
 	char ts[SF_TIME_LEN];
 	int r;
 
 	*n = 0;
 	if ((r = conf_id(db, name, &id, err)) != 0)
 		return r;
-	st = sf_db_prepare(db, from_start ? reset_sql : reset_failures_sql,
-	    err);
+	if (from_start)
+		st = sf_sql_prepare(db, reset_sql, reset_pgsql, 0, err);
+	else
+		st = sf_sql_prepare(db, reset_failures_sql,
+		    reset_failures_pgsql, 0, err);
 	if (st == NULL)
 		return -1;
 	sf_time_format(now, ts);
-	sqlite3_bind_int64(st, 1, id);
-	sf_db_bind_text(st, 2, station);
+	sf_sql_bind_int(st, 1, id);
+	sf_sql_bind_text(st, 2, station);
 	if (!from_start)
-		sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+		sf_sql_bind_text(st, 3, ts);
+	if (sf_sql_step(st) != SF_SQL_DONE)
 		r = sf_db_fail(db, "clearing progress", err);
 	else
-		*n = sqlite3_changes(sf_db_sqlite(db));
-	sqlite3_finalize(st);
+		*n = sf_sql_changes(st);
+	sf_sql_finalize(st);
 	if (r == 0 && *n == 0 && station != NULL) {
 		/* Nothing to clear: fine for a station of the configuration. */
 		if ((r = has_station(db, id, station, err)) == 1)

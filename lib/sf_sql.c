@@ -47,7 +47,9 @@ struct sf_sql {
 	int end;		/* the cursor has no more pages */
 	int64_t changes;
 	int *conv;		/* per column: 1 timestamptz, 2 boolean */
-	struct sf_buf cell;	/* a converted text */
+	struct sf_buf *cell;	/* per column: its converted text, valid
+				   until the next step, as in sqlite3 */
+	int ncell;
 };
 
 static unsigned counter;	/* names of statements and cursors */
@@ -119,7 +121,6 @@ sf_sql_prepare(struct sf_db *db, const char *sql, const char *pgsql,
 	st = sf_calloc(1, sizeof(*st));
 	st->db = db;
 	sf_buf_init(&st->sql);
-	sf_buf_init(&st->cell);
 	if (sf_db_engine(db) == SF_DB_SQLITE) {
 		if ((st->lite = sf_db_prepare(db, sql, err)) == NULL) {
 			sf_sql_finalize(st);
@@ -245,6 +246,16 @@ values(struct sf_sql *st)
 	return v;
 }
 
+static void
+cells_free(struct sf_sql *st)
+{
+	for (int i = 0; i < st->ncell; i++)
+		sf_buf_release(&st->cell[i]);
+	free(st->cell);
+	st->cell = NULL;
+	st->ncell = 0;
+}
+
 /* result: takes r as the current result; column conversions from its
  * types */
 static void
@@ -259,6 +270,14 @@ result(struct sf_sql *st, PGresult *r)
 	n = PQnfields(r);
 	free(st->conv);
 	st->conv = n > 0 ? sf_calloc((size_t)n, sizeof(*st->conv)) : NULL;
+	if (n != st->ncell) {
+		cells_free(st);
+		st->cell = n > 0 ? sf_calloc((size_t)n, sizeof(*st->cell)) :
+		    NULL;
+		for (int i = 0; i < n; i++)
+			sf_buf_init(&st->cell[i]);
+		st->ncell = n;
+	}
 	for (int i = 0; i < n; i++) {
 		Oid t = PQftype(r, i);
 
@@ -434,7 +453,7 @@ sf_sql_text(struct sf_sql *st, int col)
 		return NULL;
 	v = PQgetvalue(st->res, st->row, col);
 	if (st->conv[col] == 1)
-		return iso(v, &st->cell);
+		return iso(v, &st->cell[col]);
 	if (st->conv[col] == 2)
 		return *v == 't' ? "1" : "0";
 	return v;
@@ -537,7 +556,7 @@ sf_sql_finalize(struct sf_sql *st)
 	free(st->isnull);
 	free(st->conv);
 	sf_buf_release(&st->sql);
-	sf_buf_release(&st->cell);
+	cells_free(st);
 	free(st);
 }
 

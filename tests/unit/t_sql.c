@@ -116,16 +116,21 @@ engine(struct sf_db *db, const char *name)
 	sf_sql_finalize(b);
 
 	/* instants read as sf's ISO 8601 */
-	st = sf_sql_prepare(db, "SELECT '2026-05-01T06:30:00Z'",
-	    "SELECT timestamptz '2026-05-01 06:30:00.25+00', true, false",
-	    0, &err);
+	st = sf_sql_prepare(db, "SELECT '2026-05-01T06:30:00Z', "
+	    "'2026-05-02T00:00:00Z'",
+	    "SELECT timestamptz '2026-05-01 06:30:00.25+00', "
+	    "timestamptz '2026-05-02 00:00:00+00', true, false", 0, &err);
 	ok(st != NULL && sf_sql_step(st) == SF_SQL_ROW, W("an instant"));
 	if (st != NULL) {
-		is_str(sf_sql_text(st, 0), "2026-05-01T06:30:00Z",
-		    W("as ISO 8601"));
+		const char *t0 = sf_sql_text(st, 0);
+		const char *t1 = sf_sql_text(st, 1);
+
+		/* each column's text stays until the next step */
+		is_str(t0, "2026-05-01T06:30:00Z", W("as ISO 8601"));
+		is_str(t1, "2026-05-02T00:00:00Z", W("two instants"));
 		if (sf_db_engine(db) == SF_DB_POSTGRESQL) {
-			is_int(sf_sql_int(st, 1), 1, W("true is 1"));
-			is_int(sf_sql_int(st, 2), 0, W("false is 0"));
+			is_int(sf_sql_int(st, 2), 1, W("true is 1"));
+			is_int(sf_sql_int(st, 3), 0, W("false is 0"));
 		}
 	}
 	sf_sql_finalize(st);
@@ -149,7 +154,7 @@ main(void)
 {
 	struct sf_err err = { "", 0 };
 	struct sf_db *db;
-	char path[] = "/tmp/t_sql.XXXXXX";
+	char path[32] = "/tmp/t_sql.XXXXXX";	/* room for "-wal" */
 	const char *uri = getenv("SF_PG_URI");
 	int fd;
 
