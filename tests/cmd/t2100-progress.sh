@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-progress: Smart Append end to end, with a stand-in fetcher'
 . "$(dirname "$0")/test-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-progress: plan, show and reset one by one; errors and usage'
 . "$(dirname "$0")/test-lib.sh"
 

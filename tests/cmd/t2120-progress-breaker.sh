@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-progress: the circuit breaker half-opens after a cool-down'
 . "$(dirname "$0")/test-lib.sh"
 

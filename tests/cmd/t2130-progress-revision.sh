@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-progress: the revision pass of append configurations'
 . "$(dirname "$0")/test-lib.sh"
 

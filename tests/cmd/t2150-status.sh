@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-status: health of configurations and stations, --check, --prune'
 . "$(dirname "$0")/test-lib.sh"
 
