@@ -466,6 +466,11 @@ open_pg(const char *conninfo, int flags, struct sf_err *err)
 			goto fail;
 		return db;
 	}
+	/* a reader's session cannot write, whatever it runs */
+	if ((flags & SF_DB_READONLY) && sf_pg_exec(db->pg, "SET SESSION "
+	    "CHARACTERISTICS AS TRANSACTION READ ONLY", 0, NULL, NULL, NULL,
+	    err) == -1)
+		goto fail;
 	if (sf_pg_schema_version(db->pg, &v, err) == -1)
 		goto fail;
 	if (v == 0) {

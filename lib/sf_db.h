@@ -36,7 +36,8 @@ enum {
 				   its directory) when missing */
 	SF_DB_READONLY = 2,	/* open for reading; never create or migrate;
 				   works without write access to the file or
-				   its directory (see sf_db_open) */
+				   its directory (see sf_db_open); on
+				   PostgreSQL a read-only session */
 	SF_DB_PG = 4		/* the caller handles PostgreSQL archives;
 				   without it a PostgreSQL name is refused:
 				   "PostgreSQL archives are not supported

@@ -182,6 +182,19 @@ main(void)
 		else
 			engine(db, "postgresql");
 		sf_db_close(db);
+		/* a reader's session refuses to write */
+		db = sf_db_open(uri, SF_DB_READONLY | SF_DB_PG, &err);
+		ok(db != NULL, "postgresql: open to read");
+		if (db != NULL) {
+			long long v = -1;
+
+			ok(sf_db_int(db, "SELECT count(*) FROM stations", &v,
+			    &err) == 0 && v >= 0, "postgresql: a reader reads");
+			ok(sf_db_exec(db, "UPDATE stations SET name = name",
+			    &err) == -1 && strstr(err.msg, "read-only") !=
+			    NULL, "postgresql: a reader cannot write");
+		}
+		sf_db_close(db);
 	}
 	return tap_done();
 }
