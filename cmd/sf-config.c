@@ -311,7 +311,7 @@ main(int argc, char *argv[])
 		    sf_cli_note, NULL);
 		break;
 	case CRONTAB:
-		rval = sf_cronio_crontab(db, argv, argc,
+		rval = sf_cronio_crontab(db, dbpath, argv, argc,
 		    getenv("XDG_CONFIG_HOME"), do_install ? NULL : stdout,
 		    sf_cli_note, NULL);
 		break;
