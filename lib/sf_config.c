@@ -716,36 +716,22 @@ out:
 	return r;
 }
 
-/*
- * Column i of st, a REAL (double precision) column, as text: a number
- * in the shortest form that reads back as the same double (sqlite writes
- * 11560.0), into num; anything else SQLite let in, as it is.
- */
-static const char *
-cell(struct sf_sql *st, int i, char num[SF_NUM_LEN])
-{
-	const char *s = sf_sql_text(st, i);
-	char *end;
-
-	if (s == NULL || strchr("+-.0123456789", *s) == NULL || *s == '\0')
-		return s;
-	(void)strtod(s, &end);
-	if (*end != '\0')
-		return s;
-	sf_str_fmt_double(sf_sql_double(st, i), num);
-	return num;
-}
-
 int
 sf_config_stations_each(struct sf_db *db, const struct sf_config *c,
     int (*fn)(const struct sf_rec *rec, void *arg), void *arg,
     struct sf_err *err)
 {
+	/*
+	 * Then the storage class of each REAL column, which SQLite keeps
+	 * as given (text included); PostgreSQL's hold doubles.
+	 */
 	static const char sql[] =
 	    "SELECT s.station_number, s.station_name, m.latitude, "
 	    "m.longitude, s.state, s.huc_code, m.drainage_area_sqmi, "
 	    "m.altitude_ft, m.utc_offset, CASE m.uses_dst WHEN 1 THEN 'true' "
-	    "WHEN 0 THEN 'false' END "
+	    "WHEN 0 THEN 'false' END, typeof(m.latitude), "
+	    "typeof(m.longitude), typeof(m.drainage_area_sqmi), "
+	    "typeof(m.altitude_ft) "
 	    "FROM pull_configuration_stations s LEFT JOIN master_stations m "
 	    "ON m.station_number = s.station_number "
 	    "WHERE s.config_id = ?1 ORDER BY s.station_number";
@@ -753,7 +739,7 @@ sf_config_stations_each(struct sf_db *db, const struct sf_config *c,
 	    "SELECT s.station_number, s.station_name, m.latitude, "
 	    "m.longitude, s.state, s.huc_code, m.drainage_area_sqmi, "
 	    "m.altitude_ft, m.utc_offset, CASE m.uses_dst WHEN 1 THEN 'true' "
-	    "WHEN 0 THEN 'false' END "
+	    "WHEN 0 THEN 'false' END, 'real', 'real', 'real', 'real' "
 	    "FROM pull_configuration_stations s LEFT JOIN master_stations m "
 	    "ON m.station_number = s.station_number "
 	    "WHERE s.config_id = ?1 ORDER BY s.station_number COLLATE \"C\"";
@@ -762,11 +748,12 @@ sf_config_stations_each(struct sf_db *db, const struct sf_config *c,
 		SF_ST_STATE, SF_ST_HUC_CODE, SF_ST_DRAINAGE_AREA_SQMI,
 		SF_ST_ALTITUDE_FT, SF_ST_UTC_OFFSET, SF_ST_USES_DST
 	};
-	/* the REAL columns of master_stations */
-	static const char isnum[] = { 0, 0, 1, 1, 0, 0, 1, 1, 0, 0 };
+	/* the REAL columns of master_stations: the column of their class */
+	static const char isnum[] = { 0, 0, 10, 11, 0, 0, 12, 13, 0, 0 };
 	char num[sizeof(field) / sizeof(field[0])][SF_NUM_LEN];
 	struct sf_rec rec;
 	struct sf_sql *st;
+	const char *t;
 	size_t i;
 	int rc;
 
@@ -776,9 +763,16 @@ sf_config_stations_each(struct sf_db *db, const struct sf_config *c,
 	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
 		sf_rec_clear(&rec, SF_KIND_STATION);
 		rec.f[SF_ST_AGENCY] = c->agency;
-		for (i = 0; i < sizeof(field) / sizeof(field[0]); i++)
-			rec.f[field[i]] = isnum[i] ? cell(st, (int)i, num[i]) :
-			    sf_sql_text(st, (int)i);
+		for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
+			/* sqlite writes 11560.0: use the shortest form */
+			if (isnum[i] && (t = sf_sql_text(st, isnum[i])) != NULL &&
+			    strcmp(t, "real") == 0 && !sf_sql_isnull(st, (int)i)) {
+				sf_str_fmt_double(sf_sql_double(st, (int)i),
+				    num[i]);
+				rec.f[field[i]] = num[i];
+			} else
+				rec.f[field[i]] = sf_sql_text(st, (int)i);
+		}
 		if (fn(&rec, arg) != 0) {
 			rc = SF_SQL_DONE;
 			break;

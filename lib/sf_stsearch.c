@@ -1,5 +1,4 @@
 /* sf_stsearch: searching master_stations; see sf_stsearch.h. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "sf_buf.h"
@@ -46,24 +45,37 @@ static const char *const filter_pgsql[SF_STS_NFILTERS] = {
 	[SF_STS_AGENCY] = "agency = ?"
 };
 
-/* The columns in the order of the station record's fields. */
+/*
+ * The columns in the order of the station record's fields, then the
+ * storage class of each number and flag (the fields of type SF_FT_NUM and
+ * SF_FT_BOOL, in their order): SQLite keeps what a REAL or INTEGER column
+ * is given as it comes, text included, and typeof tells without turning a
+ * number into text. PostgreSQL's columns hold their type.
+ */
 static const char select_sql[] =
     "SELECT station_number, agency, station_name, latitude, longitude, "
     "state_code, huc_code, drainage_area_sqmi, altitude_ft, utc_offset, "
-    "uses_dst FROM master_stations";
+    "uses_dst, typeof(latitude), typeof(longitude), "
+    "typeof(drainage_area_sqmi), typeof(altitude_ft), typeof(uses_dst) "
+    "FROM master_stations";
+static const char select_pgsql[] =
+    "SELECT station_number, agency, station_name, latitude, longitude, "
+    "state_code, huc_code, drainage_area_sqmi, altitude_ft, utc_offset, "
+    "uses_dst, 'real', 'real', 'real', 'real', 'integer' "
+    "FROM master_stations";
 
 /*
  * The query for s: SELECT ... WHERE ... ORDER BY station_number, with the
  * tests of filter (filter_sql or filter_pgsql) and the order by.
  */
 static void
-build_query(struct sf_buf *q, const struct sf_stsearch *s,
+build_query(struct sf_buf *q, const struct sf_stsearch *s, const char *sel,
     const char *const *filter, const char *order)
 {
 	const char *glue = " WHERE ";
 	size_t i, k;
 
-	sf_buf_adds(q, select_sql);
+	sf_buf_adds(q, sel);
 	for (k = 0; k < SF_STS_NFILTERS; k++) {
 		if (s->n[k] == 0)
 			continue;
@@ -81,26 +93,6 @@ build_query(struct sf_buf *q, const struct sf_stsearch *s,
 }
 
 /*
- * What the text of a column is: 2 an integer, 1 another number, 0 not a
- * number. SQLite's column affinity stores what reads as a number as one,
- * so this tells its types apart as sqlite3_column_type would; on
- * PostgreSQL the columns are typed.
- */
-static int
-number(const char *s)
-{
-	char *end;
-
-	if (*s == '\0' || strchr("+-.0123456789", *s) == NULL)
-		return 0;
-	(void)strtoll(s, &end, 10);
-	if (*end == '\0')
-		return 2;
-	(void)strtod(s, &end);
-	return *end == '\0';
-}
-
-/*
  * Fills rec from the current row of st; numbers are written in their
  * shortest form into num. Returns 0, or -1 with err when the row holds
  * what a station record cannot carry.
@@ -110,23 +102,30 @@ row_to_rec(struct sf_sql *st, struct sf_rec *rec,
     char num[SF_ST_NFIELDS][SF_NUM_LEN], struct sf_err *err)
 {
 	const struct sf_kind_info *ki = sf_kind_info(SF_KIND_STATION);
-	const char *v;
-	int i;
+	const char *t;
+	int i, k;
 
 	sf_rec_clear(rec, SF_KIND_STATION);
-	for (i = 0; i < ki->nfields; i++) {
-		if ((v = sf_sql_text(st, i)) == NULL)
+	for (i = 0, k = ki->nfields; i < ki->nfields; i++) {
+		if (ki->types[i] != SF_FT_NUM && ki->types[i] != SF_FT_BOOL) {
+			rec->f[i] = sf_sql_text(st, i);
+			continue;
+		}
+		/* the storage class, from the columns after the fields */
+		t = sf_sql_text(st, k++);
+		if (sf_sql_isnull(st, i))
 			continue;
 		if (ki->types[i] == SF_FT_BOOL) {
-			if (number(v) != 2)
+			if (t == NULL || strcmp(t, "integer") != 0)
 				return sf_err_set(err, "uses_dst '%s': not 0 "
-				    "or 1", v);
+				    "or 1", sf_sql_text(st, i));
 			rec->f[i] = sf_sql_int(st, i) != 0 ? "true" : "false";
-		} else if (ki->types[i] == SF_FT_NUM && number(v)) {
+		} else if (t != NULL && (strcmp(t, "real") == 0 ||
+		    strcmp(t, "integer") == 0)) {
 			sf_str_fmt_double(sf_sql_double(st, i), num[i]);
 			rec->f[i] = num[i];
 		} else
-			rec->f[i] = v;
+			rec->f[i] = sf_sql_text(st, i);
 	}
 	return 0;
 }
@@ -145,9 +144,9 @@ sf_stsearch_run(struct sf_db *db, const struct sf_stsearch *s,
 	int p, rc, r = 0;
 
 	*nput = 0;
-	build_query(&q, s, filter_sql, " ORDER BY station_number");
+	build_query(&q, s, select_sql, filter_sql, " ORDER BY station_number");
 	/* station numbers in byte order, as SQLite sorts them */
-	build_query(&pq, s, filter_pgsql,
+	build_query(&pq, s, select_pgsql, filter_pgsql,
 	    " ORDER BY station_number COLLATE \"C\"");
 	st = sf_sql_prepare(db, q.buf, pq.buf, SF_SQL_STREAM, err);
 	sf_buf_release(&q);
