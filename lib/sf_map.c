@@ -3,7 +3,10 @@
  * time through the caller, so the same code takes a file, the standard
  * input or the compiled-in shipped CSV, and the caller decides where the
  * transaction begins and ends (sf_db's migrate() imports the shipped
- * mappings inside the transaction that creates the schema).
+ * mappings inside the transaction that creates a SQLite schema; for
+ * PostgreSQL, open_pg() right after the one that creates it). The
+ * statements are sf_sql's, one text for both engines but the listing's
+ * order.
  */
 #include <errno.h>
 #include <stdio.h>
