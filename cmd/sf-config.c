@@ -279,9 +279,10 @@ main(int argc, char *argv[])
 	}
 	/* only add creates a database: a typo elsewhere is an error */
 	sf_db_set_seed(sf_map_import_shipped);
-	if ((db = sf_db_open_opt(dbpath, cmd == ADD ? SF_DB_CREATE :
-	    cmd == SHOW || cmd == LIST || cmd == CRONTAB || (cmd == STATIONS &&
-	    strcmp(argv[1], "list") == 0) ? SF_DB_READONLY : 0, &err)) == NULL)
+	if ((db = sf_db_open_opt(dbpath, SF_DB_PG | (cmd == ADD ?
+	    SF_DB_CREATE : cmd == SHOW || cmd == LIST || cmd == CRONTAB ||
+	    (cmd == STATIONS && strcmp(argv[1], "list") == 0) ?
+	    SF_DB_READONLY : 0), &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	switch (cmd) {
 	case ADD:
@@ -310,7 +311,7 @@ main(int argc, char *argv[])
 		    sf_cli_note, NULL);
 		break;
 	case CRONTAB:
-		rval = sf_cronio_crontab(db, argv, argc,
+		rval = sf_cronio_crontab(db, dbpath, argv, argc,
 		    getenv("XDG_CONFIG_HOME"), do_install ? NULL : stdout,
 		    sf_cli_note, NULL);
 		break;

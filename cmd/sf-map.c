@@ -222,8 +222,8 @@ main(int argc, char *argv[])
 
 	/* only import writes: the filter and list never create a database */
 	sf_db_set_seed(sf_map_import_shipped);
-	if ((db = sf_db_open_opt(o.dbpath, o.mode == IMPORT ? SF_DB_CREATE :
-	    SF_DB_READONLY, &err)) == NULL)
+	if ((db = sf_db_open_opt(o.dbpath, SF_DB_PG | (o.mode == IMPORT ?
+	    SF_DB_CREATE : SF_DB_READONLY), &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
 	if (o.mode == IMPORT)
 		rval = run_import(db, &o, argc ? argv[0] : NULL);

@@ -169,7 +169,8 @@ main(int argc, char *argv[])
 		s.n[k] = f[k].n;
 	}
 	rval = 0;
-	if ((db = sf_db_open_opt(dbpath, SF_DB_READONLY, &err)) == NULL) {
+	if ((db = sf_db_open_opt(dbpath, SF_DB_READONLY | SF_DB_PG,
+	    &err)) == NULL) {
 		sf_error("%s", err.msg);
 		rval = SF_EXIT_FAIL;
 	} else {

@@ -13,6 +13,7 @@
 #include "sf_mem.h"
 #include "sf_rec.h"
 #include "sf_sched.h"
+#include "sf_sql.h"
 #include "sf_id.h"
 #include "sf_str.h"
 #include "sf_time.h"
@@ -236,9 +237,9 @@ sf_config_free(struct sf_config *c, size_t n)
 
 /* Column i of st as a new string, or NULL. */
 static char *
-col(sqlite3_stmt *st, int i)
+col(struct sf_sql *st, int i)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *s = sf_sql_text(st, i);
 
 	return s != NULL ? sf_strdup(s) : NULL;
 }
@@ -257,20 +258,31 @@ sf_config_list(struct sf_db *db, const char *name, struct sf_config **out,
 	    "c.stale_after_seconds "
 	    "FROM pull_configurations c WHERE ?1 IS NULL OR c.name = ?1 "
 	    "ORDER BY c.name";
+	/* names in byte order, as SQLite sorts them, whatever the locale */
+	static const char pgsql[] =
+	    "SELECT c.id, c.name, c.description, c.data_type, "
+	    "c.data_strategy, c.agency, c.source, c.pull_start_date, "
+	    "c.schedule_type, c.schedule_value, c.is_enabled, "
+	    "(SELECT count(*) FROM pull_configuration_stations s "
+	    "WHERE s.config_id = c.id), c.last_run_at, c.next_run_at, "
+	    "c.created_at, c.updated_at, c.revision_window_days, "
+	    "c.stale_after_seconds "
+	    "FROM pull_configurations c WHERE ?1::text IS NULL OR c.name = ?1 "
+	    "ORDER BY c.name COLLATE \"C\"";
 	struct sf_config *c = NULL, *p;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	size_t k = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if ((st = sf_db_prepare(db, sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, sql, pgsql, 0, err)) == NULL)
 		return -1;
-	sf_db_bind_text(st, 1, name);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sf_sql_bind_text(st, 1, name);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
 		c = sf_realloc(c, (k + 1) * sizeof(*c));
 		p = &c[k++];
-		p->id = sqlite3_column_int64(st, 0);
+		p->id = sf_sql_int(st, 0);
 		p->name = col(st, 1);
 		p->description = col(st, 2);
 		p->type = col(st, 3);
@@ -280,17 +292,17 @@ sf_config_list(struct sf_db *db, const char *name, struct sf_config **out,
 		p->start = col(st, 7);
 		p->schedule_type = col(st, 8);
 		p->schedule = col(st, 9);
-		p->enabled = sqlite3_column_int(st, 10) != 0;
-		p->stations = sqlite3_column_int64(st, 11);
+		p->enabled = sf_sql_int(st, 10) != 0;
+		p->stations = sf_sql_int(st, 11);
 		p->last_run_at = col(st, 12);
 		p->next_run_at = col(st, 13);
 		p->created_at = col(st, 14);
 		p->updated_at = col(st, 15);
-		p->revision_window_days = sqlite3_column_int64(st, 16);
-		p->stale_after_seconds = sqlite3_column_int64(st, 17);
+		p->revision_window_days = sf_sql_int(st, 16);
+		p->stale_after_seconds = sf_sql_int(st, 17);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sf_sql_finalize(st);
+	if (rc != SF_SQL_DONE) {
 		sf_config_free(c, k);
 		return sf_db_fail(db, "reading pull_configurations", err);
 	}
@@ -337,12 +349,12 @@ sf_config_next_run(const char *type, const char *value, int64_t now,
 
 /* Binds v to i, or NULL when v is 0. */
 static void
-bind_pos(sqlite3_stmt *st, int i, long long v)
+bind_pos(struct sf_sql *st, int i, long long v)
 {
 	if (v > 0)
-		sqlite3_bind_int64(st, i, v);
+		sf_sql_bind_int(st, i, v);
 	else
-		sqlite3_bind_null(st, i);
+		sf_sql_bind_null(st, i);
 }
 
 int
@@ -356,33 +368,34 @@ sf_config_add(struct sf_db *db, const char *name,
 	    "source, revision_window_days, stale_after_seconds) VALUES (?1, "
 	    "?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)";
 	char nowbuf[SF_TIME_LEN], nextbuf[SF_TIME_LEN];
-	sqlite3_stmt *st;
-	int rc;
+	struct sf_sql *st;
+	int rc, dup;
 
 	sf_time_format(now, nowbuf);
-	if ((st = sf_db_prepare(db, sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, sql, NULL, 0, err)) == NULL)
 		return -1;
-	sf_db_bind_text(st, 1, name);
-	sf_db_bind_text(st, 2, ch->description && *ch->description ?
+	sf_sql_bind_text(st, 1, name);
+	sf_sql_bind_text(st, 2, ch->description && *ch->description ?
 	    ch->description : NULL);
-	sf_db_bind_text(st, 3, ch->type);
-	sf_db_bind_text(st, 4, ch->strategy ? ch->strategy : "append");
-	sf_db_bind_text(st, 5, ch->start);
-	sf_db_bind_text(st, 6, ch->schedule_type);
-	sf_db_bind_text(st, 7, ch->schedule);
-	sf_db_bind_text(st, 8, sf_config_next_run(ch->schedule_type,
+	sf_sql_bind_text(st, 3, ch->type);
+	sf_sql_bind_text(st, 4, ch->strategy ? ch->strategy : "append");
+	sf_sql_bind_text(st, 5, ch->start);
+	sf_sql_bind_text(st, 6, ch->schedule_type);
+	sf_sql_bind_text(st, 7, ch->schedule);
+	sf_sql_bind_text(st, 8, sf_config_next_run(ch->schedule_type,
 	    ch->schedule, now, nextbuf));
-	sf_db_bind_text(st, 9, nowbuf);
-	sf_db_bind_text(st, 10, ch->agency);
-	sf_db_bind_text(st, 11, ch->source);
+	sf_sql_bind_text(st, 9, nowbuf);
+	sf_sql_bind_text(st, 10, ch->agency);
+	sf_sql_bind_text(st, 11, ch->source);
 	bind_pos(st, 12, ch->has_window ? ch->window : 0);
 	bind_pos(st, 13, ch->has_stale ? ch->stale : 0);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	rc = sf_sql_step(st);
+	dup = rc == SF_SQL_ERROR && sf_sql_errkind(db) == SF_SQL_EUNIQUE;
+	sf_sql_finalize(st);
+	if (dup)
 		return sf_err_set(err, "configuration '%s': already defined",
 		    name);
-	if (rc != SQLITE_DONE)
+	if (rc != SF_SQL_DONE)
 		return sf_db_fail(db, "adding a configuration", err);
 	return 0;
 }
@@ -396,18 +409,20 @@ stations_fit(struct sf_db *db, const struct sf_config *c,
     const char *agency, struct sf_err *err)
 {
 	struct sf_err e2;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	const char *s;
 	int rc, r = 0;
 
-	st = sf_db_prepare(db, "SELECT station_number FROM "
+	st = sf_sql_prepare(db, "SELECT station_number FROM "
 	    "pull_configuration_stations WHERE config_id = ?1 "
-	    "ORDER BY station_number", err);
+	    "ORDER BY station_number", "SELECT station_number FROM "
+	    "pull_configuration_stations WHERE config_id = ?1 "
+	    "ORDER BY station_number COLLATE \"C\"", 0, err);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, c->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		s = (const char *)sqlite3_column_text(st, 0);
+	sf_sql_bind_int(st, 1, c->id);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
+		s = sf_sql_text(st, 0);
 		if (sf_id_check(agency, s, &e2) == -1) {
 			r = sf_err_set(err, "configuration '%s': %s; remove "
 			    "it first (sf-config stations %s rm %s)", c->name,
@@ -415,8 +430,8 @@ stations_fit(struct sf_db *db, const struct sf_config *c,
 			break;
 		}
 	}
-	sqlite3_finalize(st);
-	if (r == 0 && rc != SQLITE_DONE)
+	sf_sql_finalize(st);
+	if (r == 0 && rc != SF_SQL_DONE)
 		return sf_db_fail(db, "reading stations", err);
 	return r;
 }
@@ -431,15 +446,15 @@ sf_config_set(struct sf_db *db, const char *name,
 	    "data_strategy = ?4, pull_start_date = ?5, schedule_type = ?6, "
 	    "schedule_value = ?7, next_run_at = ?8, updated_at = ?9, "
 	    "agency = ?10, source = ?11, "
-	    "revision_window_days = CASE WHEN ?12 THEN ?13 "
+	    "revision_window_days = CASE WHEN ?12 = 1 THEN ?13 "
 	    "ELSE revision_window_days END, "
-	    "stale_after_seconds = CASE WHEN ?14 THEN ?15 "
+	    "stale_after_seconds = CASE WHEN ?14 = 1 THEN ?15 "
 	    "ELSE stale_after_seconds END WHERE id = ?1";
 	static char drop[64];
 	char nowbuf[SF_TIME_LEN], nextbuf[SF_TIME_LEN];
 	const char *type, *agency, *source, *desc, *stype, *sval, *next;
 	struct sf_config c;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc, r = -1;
 
 	if (dropped != NULL)
@@ -486,26 +501,26 @@ sf_config_set(struct sf_db *db, const char *name,
 	next = c.enabled ? sf_config_next_run(stype, sval, now, nextbuf) :
 	    NULL;
 	sf_time_format(now, nowbuf);
-	if ((st = sf_db_prepare(db, sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, sql, NULL, 0, err)) == NULL)
 		goto out;
-	sqlite3_bind_int64(st, 1, c.id);
-	sf_db_bind_text(st, 2, desc);
-	sf_db_bind_text(st, 3, type);
-	sf_db_bind_text(st, 4, ch->strategy ? ch->strategy : c.strategy);
-	sf_db_bind_text(st, 5, ch->start ? ch->start : c.start);
-	sf_db_bind_text(st, 6, stype);
-	sf_db_bind_text(st, 7, sval);
-	sf_db_bind_text(st, 8, next);
-	sf_db_bind_text(st, 9, nowbuf);
-	sf_db_bind_text(st, 10, agency);
-	sf_db_bind_text(st, 11, source);
-	sqlite3_bind_int(st, 12, ch->has_window);
+	sf_sql_bind_int(st, 1, c.id);
+	sf_sql_bind_text(st, 2, desc);
+	sf_sql_bind_text(st, 3, type);
+	sf_sql_bind_text(st, 4, ch->strategy ? ch->strategy : c.strategy);
+	sf_sql_bind_text(st, 5, ch->start ? ch->start : c.start);
+	sf_sql_bind_text(st, 6, stype);
+	sf_sql_bind_text(st, 7, sval);
+	sf_sql_bind_text(st, 8, next);
+	sf_sql_bind_text(st, 9, nowbuf);
+	sf_sql_bind_text(st, 10, agency);
+	sf_sql_bind_text(st, 11, source);
+	sf_sql_bind_int(st, 12, ch->has_window);
 	bind_pos(st, 13, ch->has_window ? ch->window : 0);
-	sqlite3_bind_int(st, 14, ch->has_stale);
+	sf_sql_bind_int(st, 14, ch->has_stale);
 	bind_pos(st, 15, ch->has_stale ? ch->stale : 0);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	rc = sf_sql_step(st);
+	sf_sql_finalize(st);
+	if (rc != SF_SQL_DONE) {
 		sf_db_fail(db, "changing a configuration", err);
 		goto out;
 	}
@@ -521,19 +536,21 @@ out:
 int
 sf_config_rm(struct sf_db *db, const char *name, struct sf_err *err)
 {
-	sqlite3_stmt *st;
+	struct sf_sql *st;
+	int64_t changed;
 	int rc;
 
-	st = sf_db_prepare(db, "DELETE FROM pull_configurations "
-	    "WHERE name = ?1", err);
+	st = sf_sql_prepare(db, "DELETE FROM pull_configurations "
+	    "WHERE name = ?1", NULL, 0, err);
 	if (st == NULL)
 		return -1;
-	sf_db_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	sf_sql_bind_text(st, 1, name);
+	rc = sf_sql_step(st);
+	changed = sf_sql_changes(st);
+	sf_sql_finalize(st);
+	if (rc != SF_SQL_DONE)
 		return sf_db_fail(db, "removing a configuration", err);
-	if (sqlite3_changes(sf_db_sqlite(db)) == 0) {
+	if (changed == 0) {
 		sf_err_set(err, "configuration '%s': not defined", name);
 		return 1;
 	}
@@ -546,27 +563,27 @@ sf_config_enable(struct sf_db *db, const char *name, int on, int64_t now,
 {
 	char nowbuf[SF_TIME_LEN], nextbuf[SF_TIME_LEN];
 	struct sf_config c;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc;
 
 	if ((rc = sf_config_get(db, name, &c, err)) != 0)
 		return rc;
 	sf_time_format(now, nowbuf);
-	st = sf_db_prepare(db, "UPDATE pull_configurations SET is_enabled = "
-	    "?2, next_run_at = ?3, updated_at = ?4 WHERE id = ?1", err);
+	st = sf_sql_prepare(db, "UPDATE pull_configurations SET is_enabled = "
+	    "?2, next_run_at = ?3, updated_at = ?4 WHERE id = ?1", NULL, 0, err);
 	if (st == NULL) {
 		sf_config_release(&c);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, c.id);
-	sqlite3_bind_int(st, 2, on);
-	sf_db_bind_text(st, 3, on ? sf_config_next_run(c.schedule_type,
+	sf_sql_bind_int(st, 1, c.id);
+	sf_sql_bind_int(st, 2, on);
+	sf_sql_bind_text(st, 3, on ? sf_config_next_run(c.schedule_type,
 	    c.schedule, now, nextbuf) : NULL);
-	sf_db_bind_text(st, 4, nowbuf);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sf_sql_bind_text(st, 4, nowbuf);
+	rc = sf_sql_step(st);
+	sf_sql_finalize(st);
 	sf_config_release(&c);
-	if (rc != SQLITE_DONE)
+	if (rc != SF_SQL_DONE)
 		return sf_db_fail(db, "changing a configuration", err);
 	return 0;
 }
@@ -577,19 +594,19 @@ touch(struct sf_db *db, long long id, int64_t now)
 {
 	char nowbuf[SF_TIME_LEN];
 	struct sf_err err;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc;
 
-	st = sf_db_prepare(db, "UPDATE pull_configurations SET updated_at = "
-	    "?2 WHERE id = ?1", &err);
+	st = sf_sql_prepare(db, "UPDATE pull_configurations SET updated_at = "
+	    "?2 WHERE id = ?1", NULL, 0, &err);
 	if (st == NULL)
 		return -1;
 	sf_time_format(now, nowbuf);
-	sqlite3_bind_int64(st, 1, id);
-	sf_db_bind_text(st, 2, nowbuf);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	sf_sql_bind_int(st, 1, id);
+	sf_sql_bind_text(st, 2, nowbuf);
+	rc = sf_sql_step(st);
+	sf_sql_finalize(st);
+	return rc == SF_SQL_DONE ? 0 : -1;
 }
 
 int
@@ -597,44 +614,46 @@ sf_config_stations_add(struct sf_db *db, const struct sf_config *c,
     const struct sf_config_station *list, size_t n, int64_t now,
     size_t *nnew, struct sf_err *err)
 {
+	/* the old row's columns qualified: PostgreSQL finds a bare one
+	   ambiguous beside excluded's */
 	static const char sql[] =
-	    "INSERT INTO pull_configuration_stations (config_id, "
+	    "INSERT INTO pull_configuration_stations AS p (config_id, "
 	    "station_number, station_name, huc_code, state) VALUES (?1, ?2, "
 	    "coalesce(?3, (SELECT station_name FROM master_stations WHERE "
 	    "station_number = ?2)), coalesce(?4, (SELECT huc_code FROM "
 	    "master_stations WHERE station_number = ?2)), coalesce(?5, "
 	    "(SELECT state_code FROM master_stations WHERE station_number = "
 	    "?2))) ON CONFLICT (config_id, station_number) DO UPDATE SET "
-	    "station_name = coalesce(excluded.station_name, station_name), "
-	    "huc_code = coalesce(excluded.huc_code, huc_code), "
-	    "state = coalesce(excluded.state, state)";
-	sqlite3_stmt *st = NULL, *old = NULL;
+	    "station_name = coalesce(excluded.station_name, p.station_name), "
+	    "huc_code = coalesce(excluded.huc_code, p.huc_code), "
+	    "state = coalesce(excluded.state, p.state)";
+	struct sf_sql *st = NULL, *old = NULL;
 	size_t i;
 	int rc, r = -1;
 
 	*nnew = 0;
 	if (sf_db_begin(db, err) == -1)
 		return -1;
-	st = sf_db_prepare(db, sql, err);
-	old = sf_db_prepare(db, "SELECT 1 FROM pull_configuration_stations "
-	    "WHERE config_id = ?1 AND station_number = ?2", err);
+	st = sf_sql_prepare(db, sql, NULL, 0, err);
+	old = sf_sql_prepare(db, "SELECT 1 FROM pull_configuration_stations "
+	    "WHERE config_id = ?1 AND station_number = ?2", NULL, 0, err);
 	if (st == NULL || old == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
-		sqlite3_reset(old);
-		sqlite3_bind_int64(old, 1, c->id);
-		sf_db_bind_text(old, 2, list[i].id);
-		if ((rc = sqlite3_step(old)) == SQLITE_DONE)
+		sf_sql_reset(old);
+		sf_sql_bind_int(old, 1, c->id);
+		sf_sql_bind_text(old, 2, list[i].id);
+		if ((rc = sf_sql_step(old)) == SF_SQL_DONE)
 			++*nnew;
-		else if (rc != SQLITE_ROW)
+		else if (rc != SF_SQL_ROW)
 			goto fail;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, c->id);
-		sf_db_bind_text(st, 2, list[i].id);
-		sf_db_bind_text(st, 3, list[i].name);
-		sf_db_bind_text(st, 4, list[i].huc);
-		sf_db_bind_text(st, 5, list[i].state);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		sf_sql_reset(st);
+		sf_sql_bind_int(st, 1, c->id);
+		sf_sql_bind_text(st, 2, list[i].id);
+		sf_sql_bind_text(st, 3, list[i].name);
+		sf_sql_bind_text(st, 4, list[i].huc);
+		sf_sql_bind_text(st, 5, list[i].state);
+		if (sf_sql_step(st) != SF_SQL_DONE)
 			goto fail;
 	}
 	if (n > 0 && touch(db, c->id, now) == -1)
@@ -645,8 +664,8 @@ sf_config_stations_add(struct sf_db *db, const struct sf_config *c,
 fail:
 	sf_db_fail(db, "adding stations", err);
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(old);
+	sf_sql_finalize(st);
+	sf_sql_finalize(old);
 	sf_db_rollback(db);
 	return r;
 }
@@ -656,31 +675,31 @@ sf_config_stations_rm(struct sf_db *db, const struct sf_config *c,
     const char *const *ids, size_t n, int64_t now, unsigned char *gone,
     struct sf_err *err)
 {
-	sqlite3_stmt *st = NULL, *prog = NULL;
+	struct sf_sql *st = NULL, *prog = NULL;
 	size_t i, removed = 0;
 	int r = -1;
 
 	if (sf_db_begin(db, err) == -1)
 		return -1;
-	st = sf_db_prepare(db, "DELETE FROM pull_configuration_stations "
-	    "WHERE config_id = ?1 AND station_number = ?2", err);
-	prog = sf_db_prepare(db, "DELETE FROM pull_station_progress "
-	    "WHERE config_id = ?1 AND station_number = ?2", err);
+	st = sf_sql_prepare(db, "DELETE FROM pull_configuration_stations "
+	    "WHERE config_id = ?1 AND station_number = ?2", NULL, 0, err);
+	prog = sf_sql_prepare(db, "DELETE FROM pull_station_progress "
+	    "WHERE config_id = ?1 AND station_number = ?2", NULL, 0, err);
 	if (st == NULL || prog == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, c->id);
-		sf_db_bind_text(st, 2, ids[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		sf_sql_reset(st);
+		sf_sql_bind_int(st, 1, c->id);
+		sf_sql_bind_text(st, 2, ids[i]);
+		if (sf_sql_step(st) != SF_SQL_DONE)
 			goto fail;
-		if ((gone[i] = sqlite3_changes(sf_db_sqlite(db)) != 0) == 0)
+		if ((gone[i] = sf_sql_changes(st) != 0) == 0)
 			continue;
 		removed++;
-		sqlite3_reset(prog);
-		sqlite3_bind_int64(prog, 1, c->id);
-		sf_db_bind_text(prog, 2, ids[i]);
-		if (sqlite3_step(prog) != SQLITE_DONE)
+		sf_sql_reset(prog);
+		sf_sql_bind_int(prog, 1, c->id);
+		sf_sql_bind_text(prog, 2, ids[i]);
+		if (sf_sql_step(prog) != SF_SQL_DONE)
 			goto fail;
 	}
 	if (removed > 0 && touch(db, c->id, now) == -1)
@@ -691,8 +710,8 @@ sf_config_stations_rm(struct sf_db *db, const struct sf_config *c,
 fail:
 	sf_db_fail(db, "removing stations", err);
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(prog);
+	sf_sql_finalize(st);
+	sf_sql_finalize(prog);
 	sf_db_rollback(db);
 	return r;
 }
@@ -702,48 +721,65 @@ sf_config_stations_each(struct sf_db *db, const struct sf_config *c,
     int (*fn)(const struct sf_rec *rec, void *arg), void *arg,
     struct sf_err *err)
 {
+	/*
+	 * Then the storage class of each REAL column, which SQLite keeps
+	 * as given (text included); PostgreSQL's hold doubles.
+	 */
 	static const char sql[] =
 	    "SELECT s.station_number, s.station_name, m.latitude, "
 	    "m.longitude, s.state, s.huc_code, m.drainage_area_sqmi, "
 	    "m.altitude_ft, m.utc_offset, CASE m.uses_dst WHEN 1 THEN 'true' "
-	    "WHEN 0 THEN 'false' END "
+	    "WHEN 0 THEN 'false' END, typeof(m.latitude), "
+	    "typeof(m.longitude), typeof(m.drainage_area_sqmi), "
+	    "typeof(m.altitude_ft) "
 	    "FROM pull_configuration_stations s LEFT JOIN master_stations m "
 	    "ON m.station_number = s.station_number "
 	    "WHERE s.config_id = ?1 ORDER BY s.station_number";
+	static const char pgsql[] =
+	    "SELECT s.station_number, s.station_name, m.latitude, "
+	    "m.longitude, s.state, s.huc_code, m.drainage_area_sqmi, "
+	    "m.altitude_ft, m.utc_offset, CASE m.uses_dst WHEN 1 THEN 'true' "
+	    "WHEN 0 THEN 'false' END, 'real', 'real', 'real', 'real' "
+	    "FROM pull_configuration_stations s LEFT JOIN master_stations m "
+	    "ON m.station_number = s.station_number "
+	    "WHERE s.config_id = ?1 ORDER BY s.station_number COLLATE \"C\"";
 	static const int field[] = {
 		SF_ST_STATION, SF_ST_NAME, SF_ST_LATITUDE, SF_ST_LONGITUDE,
 		SF_ST_STATE, SF_ST_HUC_CODE, SF_ST_DRAINAGE_AREA_SQMI,
 		SF_ST_ALTITUDE_FT, SF_ST_UTC_OFFSET, SF_ST_USES_DST
 	};
+	/* the REAL columns of master_stations: the column of their class */
+	static const char isnum[] = { 0, 0, 10, 11, 0, 0, 12, 13, 0, 0 };
 	char num[sizeof(field) / sizeof(field[0])][SF_NUM_LEN];
 	struct sf_rec rec;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
+	const char *t;
 	size_t i;
 	int rc;
 
-	if ((st = sf_db_prepare(db, sql, err)) == NULL)
+	if ((st = sf_sql_prepare(db, sql, pgsql, 0, err)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, c->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sf_sql_bind_int(st, 1, c->id);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
 		sf_rec_clear(&rec, SF_KIND_STATION);
 		rec.f[SF_ST_AGENCY] = c->agency;
 		for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
 			/* sqlite writes 11560.0: use the shortest form */
-			if (sqlite3_column_type(st, (int)i) == SQLITE_FLOAT) {
-				sf_str_fmt_double(sqlite3_column_double(st,
-				    (int)i), num[i]);
+			if (isnum[i] && (t = sf_sql_text(st, isnum[i])) != NULL &&
+			    strcmp(t, "real") == 0 && !sf_sql_isnull(st, (int)i)) {
+				sf_str_fmt_double(sf_sql_double(st, (int)i),
+				    num[i]);
 				rec.f[field[i]] = num[i];
 			} else
-				rec.f[field[i]] = (const char *)
-				    sqlite3_column_text(st, (int)i);
+				rec.f[field[i]] = sf_sql_text(st, (int)i);
 		}
 		if (fn(&rec, arg) != 0) {
-			rc = SQLITE_DONE;
+			rc = SF_SQL_DONE;
 			break;
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	sf_sql_finalize(st);
+	if (rc != SF_SQL_DONE)
 		return sf_db_fail(db, "reading stations", err);
 	return 0;
 }

@@ -3,14 +3,18 @@
  * crontab(1). The merge itself is sf_crontab's; this is the I/O around it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include "sf_buf.h"
 #include "sf_config.h"
@@ -18,6 +22,7 @@
 #include "sf_crontab.h"
 #include "sf_err.h"
 #include "sf_mem.h"
+#include "sf_pg.h"
 #include "sf.h"
 
 void
@@ -26,6 +31,8 @@ sf_cronio_paths_release(struct sf_cronio_paths *p)
 	free(p->bin);
 	free(p->db);
 	free(p->dir);
+	free(p->name);
+	free(p->tag);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -42,6 +49,107 @@ dir_of(const char *path)
 	return sf_strndup(path, (size_t)(slash - path));
 }
 
+/* 1 when the conninfo s gives a password (libpq parses it). */
+static int
+has_password(const char *s)
+{
+	PQconninfoOption *o, *k;
+	char *msg = NULL;
+	int r = 0;
+
+	if ((o = PQconninfoParse(s, &msg)) == NULL) {
+		PQfreemem(msg);
+		return 0;
+	}
+	for (k = o; k->keyword != NULL; k++)
+		if (strcmp(k->keyword, "password") == 0 && k->val != NULL &&
+		    *k->val != '\0')
+			r = 1;
+	PQconninfoFree(o);
+	return r;
+}
+
+/* mkdir -p dir (absolute), as sf_db does for the default archive. */
+static int
+make_dir(const char *dir, struct sf_err *err)
+{
+	char *d = sf_strdup(dir), *s;
+	int r = 0;
+
+	for (s = d + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(d, 0777) == -1 && errno != EEXIST) {
+			r = sf_err_set(err, "cannot create directory '%s': %s",
+			    d, strerror(errno));
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(d);
+	return r;
+}
+
+/*
+ * The PostgreSQL side of sf_cronio_paths: p->bin is set. The lock and
+ * log files go where the default archive's would, named apart by a hash
+ * of the database's name (FNV-1a, 32 bits): cron needs a directory of
+ * its own for them, and one user's databases rarely number more than a
+ * few, so 8 hex digits tell them apart.
+ */
+static int
+pg_paths(const char *conninfo, struct sf_cronio_paths *p,
+    struct sf_err *err)
+{
+	struct sf_buf name = SF_BUF_INIT, dir = SF_BUF_INIT;
+	const char *e, *s;
+	uint32_t h = 2166136261u;
+	char tag[16];
+	int r = -1;
+
+	sf_pg_display(conninfo, &name);
+	if (has_password(conninfo)) {
+		sf_err_set(err, "database '%s': the connection string holds a "
+		    "password, which a crontab line must not: keep it in "
+		    "~/.pgpass, or in the file PGPASSFILE names", name.buf);
+		goto out;
+	}
+	if ((e = getenv("XDG_DATA_HOME")) != NULL && *e == '/')
+		sf_buf_addf(&dir, "%s/sf", e);
+	else if ((e = getenv("HOME")) != NULL && *e == '/')
+		sf_buf_addf(&dir, "%s/.local/share/sf", e);
+	else {
+		sf_err_set(err, "database '%s': no directory for the lock and "
+		    "log files: set HOME", name.buf);
+		goto out;
+	}
+	if (make_dir(dir.buf, err) == -1)
+		goto out;
+	if ((p->dir = realpath(dir.buf, NULL)) == NULL) {
+		sf_err_set(err, "directory '%s': %s", dir.buf,
+		    strerror(errno));
+		goto out;
+	}
+	for (s = name.buf; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	snprintf(tag, sizeof(tag), "pg-%08" PRIx32, h);
+	p->tag = sf_strdup(tag);
+	p->db = sf_strdup(conninfo);
+	p->name = sf_strdup(name.buf);
+	p->pg = 1;
+	r = 0;
+out:
+	sf_buf_release(&name);
+	sf_buf_release(&dir);
+	return r;
+}
+
 int
 sf_cronio_paths(const char *dbpath, struct sf_cronio_paths *p,
     struct sf_err *err)
@@ -56,6 +164,13 @@ sf_cronio_paths(const char *dbpath, struct sf_cronio_paths *p,
 		    "directory: /proc/self/exe: %s", strerror(errno));
 	buf[n] = '\0';
 	p->bin = dir_of(buf);
+	if (sf_pg_is_uri(dbpath)) {
+		if (pg_paths(dbpath, p, err) == -1) {
+			sf_cronio_paths_release(p);
+			return -1;
+		}
+		return 0;
+	}
 	d = dir_of(dbpath);
 	real = realpath(d, NULL);
 	if (real == NULL) {
@@ -72,6 +187,7 @@ sf_cronio_paths(const char *dbpath, struct sf_cronio_paths *p,
 	p->db = sf_malloc(strlen(real) + strlen(base) + 2);
 	snprintf(p->db, strlen(real) + strlen(base) + 2, "%s%s%s", real,
 	    strcmp(real, "/") == 0 ? "" : "/", base);
+	p->name = sf_strdup(p->db);
 	free(real);
 	return 0;
 }
@@ -231,7 +347,8 @@ sf_cronio_lines(struct sf_db *db, const struct sf_cronio_paths *p,
     int *nlines, sf_note_fn *note, void *arg)
 {
 	struct sf_crontab_conf cc;
-	struct sf_crontab_env e = { p->bin, p->db, p->dir, xdg };
+	struct sf_crontab_env e = { p->bin, p->db, p->dir, xdg, p->pg, p->tag,
+	    p->pg ? getenv("PGPASSFILE") : NULL };
 	struct sf_config *c = NULL, *one;
 	struct sf_buf msg = SF_BUF_INIT;
 	struct sf_err err;
@@ -311,15 +428,22 @@ install(const char *db, const char *lines, sf_note_fn *note, void *arg)
 }
 
 int
-sf_cronio_crontab(struct sf_db *db, char *const *names, int n,
-    const char *xdg, FILE *out, sf_note_fn *note, void *arg)
+sf_cronio_crontab(struct sf_db *db, const char *dbopt, char *const *names,
+    int n, const char *xdg, FILE *out, sf_note_fn *note, void *arg)
 {
-	struct sf_buf lines = SF_BUF_INIT;
+	struct sf_buf lines = SF_BUF_INIT, conninfo = SF_BUF_INIT;
 	struct sf_cronio_paths p;
 	struct sf_err err;
-	int r, nl;
+	int r, nl, is_default;
 
-	if (sf_cronio_paths(sf_db_path_of(db), &p, &err) == -1) {
+	/* the lines connect as db was: sf_db_path_of has dropped options */
+	if (sf_db_engine(db) == SF_DB_POSTGRESQL)
+		r = sf_db_path(dbopt, &conninfo, &is_default, &err) == -1 ? -1 :
+		    sf_cronio_paths(conninfo.buf, &p, &err);
+	else
+		r = sf_cronio_paths(sf_db_path_of(db), &p, &err);
+	sf_buf_release(&conninfo);
+	if (r == -1) {
 		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
 		return -1;
 	}
@@ -329,14 +453,14 @@ sf_cronio_crontab(struct sf_db *db, char *const *names, int n,
 		if (r == 0 && nl == 0) {
 			sf_notef(note, arg, SF_NOTE_ERROR, "database '%s': no "
 			    "enabled configuration to run (sf-config crontab "
-			    "--uninstall removes its block)", p.db);
+			    "--uninstall removes its block)", p.name);
 			r = -1;
 		}
 		if (r != 0)
 			sf_notef(note, arg, SF_NOTE_ERROR,
 			    "crontab not changed");
 		else
-			r = install(p.db, lines.buf, note, arg);
+			r = install(p.name, lines.buf, note, arg);
 	} else if (lines.len > 0)
 		fwrite(lines.buf, 1, lines.len, out);
 	sf_buf_release(&lines);
@@ -347,20 +471,24 @@ sf_cronio_crontab(struct sf_db *db, char *const *names, int n,
 int
 sf_cronio_uninstall(const char *dbopt, sf_note_fn *note, void *arg)
 {
-	struct sf_buf path = SF_BUF_INIT;
+	struct sf_buf path = SF_BUF_INIT, name = SF_BUF_INIT;
 	struct sf_cronio_paths p;
 	struct sf_err err;
 	int is_default, r = -1;
 
-	if (sf_db_path(dbopt, &path, &is_default, &err) == -1 ||
-	    sf_db_supported(path.buf, 0, &err) == -1)
+	if (sf_db_path(dbopt, &path, &is_default, &err) == -1)
 		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
-	else if (sf_cronio_paths(path.buf, &p, &err) == -1)
+	else if (sf_pg_is_uri(path.buf)) {
+		/* the block's name alone: nothing to connect to or check */
+		sf_pg_display(path.buf, &name);
+		r = install(name.buf, "", note, arg);
+	} else if (sf_cronio_paths(path.buf, &p, &err) == -1)
 		sf_notef(note, arg, SF_NOTE_ERROR, "%s", err.msg);
 	else {
-		r = install(p.db, "", note, arg);
+		r = install(p.name, "", note, arg);
 		sf_cronio_paths_release(&p);
 	}
 	sf_buf_release(&path);
+	sf_buf_release(&name);
 	return r;
 }

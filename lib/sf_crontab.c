@@ -22,6 +22,7 @@
 #define BEGIN_PFX	"# BEGIN sf"
 #define BEGIN_SFX	"(managed by sf-config)"
 #define END_PFX		"# END sf"
+#define PG_PFX		"postgresql://"	/* how sf_pg_display begins */
 /* Characters a path may hold and still go unquoted into a command. */
 #define SHELL_SAFE	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 			"abcdefghijklmnopqrstuvwxyz0123456789/._-"
@@ -153,11 +154,19 @@ pipeline(const char *name, const char *agency, const char *source,
 static int
 env_check(const struct sf_crontab_env *e, struct sf_err *err)
 {
-	const char *p[3] = { e->bin, e->db, e->dir };
+	const char *p[3] = { e->bin, e->dir, e->db };
 	char b[SHOW_MAX * 4 + 8];
 	int i;
 
 	for (i = 0; i < 3; i++) {
+		/* a conninfo is no path: only its characters matter */
+		if (i == 2 && e->pg && p[i] != NULL && *p[i] != '\0') {
+			if (has_ctrl(p[i]))
+				return sf_err_set(err, "database: holds a "
+				    "control character, which a crontab line "
+				    "cannot");
+			continue;
+		}
 		if (p[i] == NULL || p[i][0] != '/')
 			return sf_err_set(err, "path '%s': not absolute",
 			    p[i] ? show(p[i], b, sizeof(b)) : "");
@@ -171,6 +180,16 @@ env_check(const struct sf_crontab_env *e, struct sf_err *err)
 		return sf_err_set(err, "XDG_CONFIG_HOME '%s': holds a control "
 		    "character, which a crontab line cannot",
 		    show(e->xdg_config_home, b, sizeof(b)));
+	if (e->pg && e->pgpassfile != NULL && e->pgpassfile[0] == '/' &&
+	    has_ctrl(e->pgpassfile))
+		return sf_err_set(err, "PGPASSFILE '%s': holds a control "
+		    "character, which a crontab line cannot",
+		    show(e->pgpassfile, b, sizeof(b)));
+	if (e->tag != NULL && (*e->tag == '\0' ||
+	    strspn(e->tag, SHELL_SAFE) != strlen(e->tag) ||
+	    strchr(e->tag, '/') != NULL))
+		return sf_err_set(err, "lock file tag '%s': not a plain word",
+		    show(e->tag, b, sizeof(b)));
 	return 0;
 }
 
@@ -249,14 +268,21 @@ sf_crontab_line(const struct sf_crontab_conf *c,
 		add_quoted(&cmd, e->xdg_config_home);
 		sf_buf_addc(&cmd, ' ');
 	}
+	if (e->pg && e->pgpassfile != NULL && e->pgpassfile[0] == '/') {
+		sf_buf_adds(&cmd, "PGPASSFILE=");
+		add_quoted(&cmd, e->pgpassfile);
+		sf_buf_addc(&cmd, ' ');
+	}
 	sf_buf_adds(&cmd, "flock -n ");
-	sf_buf_addf(&t, "%s.lock", name);
+	sf_buf_addf(&t, "%s%s%s.lock", name, e->tag ? "." : "",
+	    e->tag ? e->tag : "");
 	add_path(&cmd, e->dir, t.buf);
 	sf_buf_adds(&cmd, " sh -c ");
 	add_quoted(&cmd, pipe.buf);
 	sf_buf_adds(&cmd, " 2>>");
 	sf_buf_reset(&t);
-	sf_buf_addf(&t, "%s.log", name);
+	sf_buf_addf(&t, "%s%s%s.log", name, e->tag ? "." : "",
+	    e->tag ? e->tag : "");
 	add_path(&cmd, e->dir, t.buf);
 
 	if (source != NULL)
@@ -371,9 +397,11 @@ sf_crontab_merge(const char *old, size_t len, const char *db,
 	int kind, done = 0, ours, rc = -1;
 	char b[SHOW_MAX * 4 + 8];
 
-	if (db[0] != '/' || has_ctrl(db))
+	if ((db[0] != '/' && strncmp(db, PG_PFX, strlen(PG_PFX)) != 0) ||
+	    has_ctrl(db))
 		return sf_err_set(err, "database '%s': not an absolute path "
-		    "without control characters", show(db, b, sizeof(b)));
+		    "or a PostgreSQL URI without control characters",
+		    show(db, b, sizeof(b)));
 	old_db_text(db, &needle);
 	for (s = old; s < end; s = nl + 1) {
 		line++;

@@ -10,8 +10,10 @@
  *
  * Each database owns one block of the crontab, between the lines
  * "# BEGIN sf PATH (managed by sf-config)" and "# END sf PATH", PATH
- * being the database's absolute path. Merging replaces that block only;
- * other blocks and foreign lines are kept byte for byte.
+ * being the database's absolute path, or for PostgreSQL its URI without
+ * a password (sf_pg_display: "postgresql://USER@HOST:PORT/DBNAME").
+ * Merging replaces that block only; other blocks and foreign lines are
+ * kept byte for byte.
  */
 #ifndef SF_CRONTAB_H
 #define SF_CRONTAB_H
@@ -32,7 +34,9 @@ struct sf_crontab_conf {
 /* Where the lines point. All borrowed; paths absolute. */
 struct sf_crontab_env {
 	const char *bin;	/* the directory of the sf programs */
-	const char *db;		/* the database */
+	const char *db;		/* the database: a path, or with pg the
+				   PostgreSQL conninfo, which the caller has
+				   checked holds no password */
 	const char *dir;	/* the directory of lock and log files */
 	/*
 	 * $XDG_CONFIG_HOME when the line is made, or NULL: an absolute
@@ -40,6 +44,19 @@ struct sf_crontab_env {
 	 * file under cron (a relative one is ignored, as the XDG spec says).
 	 */
 	const char *xdg_config_home;
+	int pg;			/* db is a PostgreSQL conninfo */
+	/*
+	 * NULL, or a word of SHELL_SAFE characters put into the names of
+	 * the lock and log files, NAME.TAG.lock and NAME.TAG.log, which
+	 * then tell databases apart that share dir (PostgreSQL's).
+	 */
+	const char *tag;
+	/*
+	 * With pg: $PGPASSFILE when the line is made, or NULL; an absolute
+	 * value is set on the line, as xdg_config_home is, so that libpq
+	 * finds the password file under cron.
+	 */
+	const char *pgpassfile;
 };
 
 /*
@@ -61,12 +78,14 @@ void sf_crontab_marker(const char *db, int end, struct sf_buf *out);
 /*
  * The crontab old (len bytes) with the block of the database db replaced
  * by lines (complete lines, each ending in a line feed), into out. The
- * block is appended when old has none, and removed when lines is empty. A
+ * block is appended when old has none, and removed when lines is empty.
+ * db is an absolute path or a postgresql:// URI (without password). A
  * block written before markers named their database ("# BEGIN sf
  * (managed by sf-config)") is taken as db's when its lines run db. Every
  * other line is kept; a last line without its line end gets one. Returns
  * 0, or -1 with err when old's markers are out of order (nested, unclosed
- * or unopened blocks, two blocks of db) or db holds a control character;
+ * or unopened blocks, two blocks of db) or db is neither or holds a
+ * control character;
  * out is then unspecified.
  */
 int sf_crontab_merge(const char *old, size_t len, const char *db,

@@ -442,14 +442,18 @@ sf_db_supported(const char *path, int flags, struct sf_err *err)
 
 /*
  * Connects to a PostgreSQL archive: with SF_DB_CREATE its schema is made
- * or brought up to date; otherwise it must be there already.
+ * or brought up to date; otherwise it must be there already. The seed
+ * runs when this call created the schema, in a transaction of its own
+ * right after sf_pg_migrate's (which sf_pg holds): a failing seed leaves
+ * the schema without the seed's data, and the open fails saying so.
  */
 static struct sf_db *
 open_pg(const char *conninfo, int flags, struct sf_err *err)
 {
 	struct sf_db *db;
 	struct sf_buf name = SF_BUF_INIT;
-	int v;
+	struct sf_err e2;
+	int v, created;
 
 	if (sf_db_supported(conninfo, flags, err) == -1)
 		return NULL;
@@ -462,8 +466,15 @@ open_pg(const char *conninfo, int flags, struct sf_err *err)
 	if ((db->pg = sf_pg_open(conninfo, err)) == NULL)
 		goto fail;
 	if (flags & SF_DB_CREATE) {
-		if (sf_pg_migrate(db->pg, NULL, err) == -1)
+		if (sf_pg_migrate(db->pg, &created, err) == -1)
 			goto fail;
+		if (created && seed != NULL && (sf_db_begin(db, &e2) == -1 ||
+		    seed(db, &e2) == -1 || sf_db_commit(db, &e2) == -1)) {
+			sf_db_rollback(db);
+			sf_err_set(err, "%s (the schema is created; sf-map "
+			    "import stores the shipped mappings)", e2.msg);
+			goto fail;
+		}
 		return db;
 	}
 	/* a reader's session cannot write, whatever it runs */

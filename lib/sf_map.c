@@ -3,7 +3,10 @@
  * time through the caller, so the same code takes a file, the standard
  * input or the compiled-in shipped CSV, and the caller decides where the
  * transaction begins and ends (sf_db's migrate() imports the shipped
- * mappings inside the transaction that creates the schema).
+ * mappings inside the transaction that creates a SQLite schema; for
+ * PostgreSQL, open_pg() right after the one that creates it). The
+ * statements are sf_sql's, one text for both engines but the listing's
+ * order.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include "sf_map.h"
 #include "sf_mem.h"
 #include "sf_rec.h"
+#include "sf_sql.h"
 #include "sf.h"
 
 #define HADS_HEADER_LINES 4
@@ -34,7 +38,7 @@ struct sf_map_import {
 	int header;		/* CSV: the header was seen */
 	int rows;		/* a row was taken (HADS: the header is over) */
 	struct sf_buf line;	/* the line being parsed, in place */
-	sqlite3_stmt *find, *ins, *upd;
+	struct sf_sql *find, *ins, *upd;
 	struct sf_map_counts n;
 };
 
@@ -50,15 +54,15 @@ sf_map_import_new(struct sf_db *db, enum sf_map_format fmt, const char *name,
 	    "stdin" : name);
 	im->replace = replace;
 	sf_buf_init(&im->line);
-	if ((im->find = sf_db_prepare(db, "SELECT target_id FROM "
+	if ((im->find = sf_sql_prepare(db, "SELECT target_id FROM "
 	    "station_mappings WHERE source_agency = ?1 AND source_id = ?2 "
-	    "AND target_agency = ?3", err)) == NULL ||
-	    (im->ins = sf_db_prepare(db, "INSERT INTO station_mappings "
+	    "AND target_agency = ?3", NULL, 0, err)) == NULL ||
+	    (im->ins = sf_sql_prepare(db, "INSERT INTO station_mappings "
 	    "(source_agency, source_id, target_agency, target_id) "
-	    "VALUES (?1, ?2, ?3, ?4)", err)) == NULL ||
-	    (im->upd = sf_db_prepare(db, "UPDATE station_mappings SET "
+	    "VALUES (?1, ?2, ?3, ?4)", NULL, 0, err)) == NULL ||
+	    (im->upd = sf_sql_prepare(db, "UPDATE station_mappings SET "
 	    "target_id = ?4 WHERE source_agency = ?1 AND source_id = ?2 "
-	    "AND target_agency = ?3", err)) == NULL) {
+	    "AND target_agency = ?3", NULL, 0, err)) == NULL) {
 		sf_map_import_free(im);
 		return NULL;
 	}
@@ -70,9 +74,9 @@ sf_map_import_free(struct sf_map_import *im)
 {
 	if (im == NULL)
 		return;
-	sqlite3_finalize(im->find);
-	sqlite3_finalize(im->ins);
-	sqlite3_finalize(im->upd);
+	sf_sql_finalize(im->find);
+	sf_sql_finalize(im->ins);
+	sf_sql_finalize(im->upd);
 	sf_buf_release(&im->line);
 	free(im->name);
 	free(im);
@@ -85,26 +89,26 @@ sf_map_import_counts(const struct sf_map_import *im)
 }
 
 static void
-bind_row(sqlite3_stmt *st, const struct sf_map_row *r, int with_target)
+bind_row(struct sf_sql *st, const struct sf_map_row *r, int with_target)
 {
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	sf_db_bind_text(st, 1, r->source_agency);
-	sf_db_bind_text(st, 2, r->source_id);
-	sf_db_bind_text(st, 3, r->target_agency);
+	sf_sql_reset(st);
+	sf_sql_clear(st);
+	sf_sql_bind_text(st, 1, r->source_agency);
+	sf_sql_bind_text(st, 2, r->source_id);
+	sf_sql_bind_text(st, 3, r->target_agency);
 	if (with_target)
-		sf_db_bind_text(st, 4, r->target_id);
+		sf_sql_bind_text(st, 4, r->target_id);
 }
 
 /* Runs a statement that returns no row; resets it either way. */
 static int
-run(struct sf_map_import *im, sqlite3_stmt *st, const char *what,
+run(struct sf_map_import *im, struct sf_sql *st, const char *what,
     struct sf_err *err)
 {
-	int rc = sqlite3_step(st);
+	int rc = sf_sql_step(st);
 
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	sf_sql_reset(st);
+	if (rc != SF_SQL_DONE)
 		return sf_db_fail(im->db, what, err);
 	return 0;
 }
@@ -118,22 +122,22 @@ store(struct sf_map_import *im, const struct sf_map_row *r,
 	int rc;
 
 	bind_row(im->find, r, 0);
-	rc = sqlite3_step(im->find);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(im->find);
+	rc = sf_sql_step(im->find);
+	if (rc == SF_SQL_DONE) {
+		sf_sql_reset(im->find);
 		bind_row(im->ins, r, 1);
 		if (run(im, im->ins, "inserting a mapping", err) == -1)
 			return -2;
 		im->n.inserted++;
 		return 1;
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != SF_SQL_ROW) {
 		sf_db_fail(im->db, "looking up a mapping", err);
-		sqlite3_reset(im->find);
+		sf_sql_reset(im->find);
 		return -2;
 	}
-	old = sf_strdup((const char *)sqlite3_column_text(im->find, 0));
-	sqlite3_reset(im->find);
+	old = sf_strdup(sf_sql_text(im->find, 0));
+	sf_sql_reset(im->find);
 	if (strcmp(old, r->target_id) == 0) {
 		free(old);
 		im->n.unchanged++;
@@ -334,7 +338,7 @@ sf_map_import_stream(struct sf_db *db, FILE *fp, enum sf_map_format fmt,
 
 struct sf_map {
 	struct sf_db *db;
-	sqlite3_stmt *get;
+	struct sf_sql *get;
 	char *target;
 };
 
@@ -344,9 +348,9 @@ sf_map_new(struct sf_db *db, struct sf_err *err)
 	struct sf_map *m = sf_calloc(1, sizeof(*m));
 
 	m->db = db;
-	if ((m->get = sf_db_prepare(db, "SELECT target_id FROM "
+	if ((m->get = sf_sql_prepare(db, "SELECT target_id FROM "
 	    "station_mappings WHERE source_agency = ?1 AND source_id = ?2 "
-	    "AND target_agency = ?3", err)) == NULL) {
+	    "AND target_agency = ?3", NULL, 0, err)) == NULL) {
 		free(m);
 		return NULL;
 	}
@@ -358,7 +362,7 @@ sf_map_free(struct sf_map *m)
 {
 	if (m == NULL)
 		return;
-	sqlite3_finalize(m->get);
+	sf_sql_finalize(m->get);
 	free(m->target);
 	free(m);
 }
@@ -373,16 +377,15 @@ sf_map_get(struct sf_map *m, const char *source_agency,
 	*target_id = NULL;
 	free(m->target);
 	m->target = NULL;
-	sqlite3_reset(m->get);
-	sf_db_bind_text(m->get, 1, source_agency);
-	sf_db_bind_text(m->get, 2, source_id);
-	sf_db_bind_text(m->get, 3, target_agency);
-	rc = sqlite3_step(m->get);
-	if (rc == SQLITE_ROW)
-		m->target = sf_strdup((const char *)sqlite3_column_text(m->get,
-		    0));
-	sqlite3_reset(m->get);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sf_sql_reset(m->get);
+	sf_sql_bind_text(m->get, 1, source_agency);
+	sf_sql_bind_text(m->get, 2, source_id);
+	sf_sql_bind_text(m->get, 3, target_agency);
+	rc = sf_sql_step(m->get);
+	if (rc == SF_SQL_ROW)
+		m->target = sf_strdup(sf_sql_text(m->get, 0));
+	sf_sql_reset(m->get);
+	if (rc != SF_SQL_ROW && rc != SF_SQL_DONE)
 		return sf_db_fail(m->db, "looking up a mapping", err);
 	*target_id = m->target;
 	return m->target != NULL;
@@ -394,29 +397,39 @@ sf_map_list(struct sf_db *db, const char *source_agency,
     int (*fn)(void *arg, const struct sf_map_row *r), void *arg,
     struct sf_err *err)
 {
-	struct sf_map_row r;
-	sqlite3_stmt *st;
-	int rc, ret = 0;
-
-	if ((st = sf_db_prepare(db, "SELECT source_agency, source_id, "
-	    "target_agency, target_id FROM station_mappings "
+	static const char sql[] =
+	    "SELECT source_agency, source_id, target_agency, target_id "
+	    "FROM station_mappings "
 	    "WHERE (?1 IS NULL OR source_agency = ?1) "
 	    "AND (?2 IS NULL OR target_agency = ?2) "
-	    "ORDER BY source_agency, source_id, target_agency", err)) == NULL)
+	    "ORDER BY source_agency, source_id, target_agency";
+	/* in byte order, as SQLite sorts, whatever the database's locale */
+	static const char pgsql[] =
+	    "SELECT source_agency, source_id, target_agency, target_id "
+	    "FROM station_mappings "
+	    "WHERE (?1::text IS NULL OR source_agency = ?1) "
+	    "AND (?2::text IS NULL OR target_agency = ?2) "
+	    "ORDER BY source_agency COLLATE \"C\", source_id COLLATE \"C\", "
+	    "target_agency COLLATE \"C\"";
+	struct sf_map_row r;
+	struct sf_sql *st;
+	int rc, ret = 0;
+
+	if ((st = sf_sql_prepare(db, sql, pgsql, SF_SQL_STREAM, err)) == NULL)
 		return -1;
-	sf_db_bind_text(st, 1, source_agency);
-	sf_db_bind_text(st, 2, target_agency);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.source_agency = (const char *)sqlite3_column_text(st, 0);
-		r.source_id = (const char *)sqlite3_column_text(st, 1);
-		r.target_agency = (const char *)sqlite3_column_text(st, 2);
-		r.target_id = (const char *)sqlite3_column_text(st, 3);
+	sf_sql_bind_text(st, 1, source_agency);
+	sf_sql_bind_text(st, 2, target_agency);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
+		r.source_agency = sf_sql_text(st, 0);
+		r.source_id = sf_sql_text(st, 1);
+		r.target_agency = sf_sql_text(st, 2);
+		r.target_id = sf_sql_text(st, 3);
 		if ((ret = fn(arg, &r)) != 0)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
+	if (ret == 0 && rc != SF_SQL_DONE)
 		ret = sf_db_fail(db, "listing the mappings", err);
-	sqlite3_finalize(st);
+	sf_sql_finalize(st);
 	return ret;
 }
 

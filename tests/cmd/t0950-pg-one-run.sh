@@ -94,17 +94,6 @@ test_expect_success 'the programs that cannot read it yet say so' '
 	refuse sf-query &&
 	refuse sf-query --kind station &&
 	refuse sf-serve --listen 127.0.0.1:0 &&
-	refuse sf-stations --state MD &&
-	refuse sf-map --to NOAA-HADS -s 01646500 &&
-	refuse sf-map list &&
-	refuse sf-map import "$SF_TOP/share/sf/hads_id_mappings.csv" &&
-	refuse sf-config list &&
-	refuse sf-config show hourly &&
-	refuse sf-config add x --type daily_mean --agency USGS \
-	    --start 2024-01-01 --schedule 1d &&
-	refuse sf-config crontab &&
-	refuse sf-config crontab --install &&
-	refuse sf-config crontab --uninstall &&
 	true
 '
 test_expect_success 'a key=value conninfo is PostgreSQL too, never a file' '

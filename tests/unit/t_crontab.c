@@ -13,7 +13,7 @@
 #include "sf.h"
 
 static const struct sf_crontab_env env = {
-	"/opt/sf/bin", "/data/sf.db", "/data", NULL
+	"/opt/sf/bin", "/data/sf.db", "/data", NULL, 0, NULL, NULL
 };
 
 static struct sf_crontab_conf
@@ -275,11 +275,69 @@ test_merge(void)
 	    "'/a.db' (fix it with crontab -e)", "two blocks of one database");
 }
 
+/* A PostgreSQL archive: the conninfo as the database, a tag, PGPASSFILE. */
+static void
+test_pg(void)
+{
+	struct sf_crontab_conf c;
+	struct sf_crontab_env e = {
+		"/opt/sf/bin", "postgresql://ann@db.example.org/sf",
+		"/home/ann/.local/share/sf", NULL, 1, "pg-0123abcd",
+		"/home/ann/.pgpass 2"
+	};
+	struct sf_buf out = SF_BUF_INIT;
+	struct sf_err err;
+
+	c = conf("potomac", "daily_mean", "USGS", NULL, "cron", "0 6 * * *");
+	line_is(&c, &e, "# potomac (daily_mean, USGS)\n"
+	    "0 6 * * * PGPASSFILE='/home/ann/.pgpass 2' flock -n "
+	    "/home/ann/.local/share/sf/potomac.pg-0123abcd.lock sh -c "
+	    "'/opt/sf/bin/sf-progress --db "
+	    "'\\''postgresql://ann@db.example.org/sf'\\'' plan potomac | "
+	    "/opt/sf/bin/sf-fetch-usgs | /opt/sf/bin/sf-load --db "
+	    "'\\''postgresql://ann@db.example.org/sf'\\''' "
+	    "2>>/home/ann/.local/share/sf/potomac.pg-0123abcd.log\n",
+	    "pg: the URI on the line, the tag in the file names, PGPASSFILE");
+	e.db = "host=/run/pg dbname=sf";
+	e.pgpassfile = NULL;
+	line_is(&c, &e, "# potomac (daily_mean, USGS)\n"
+	    "0 6 * * * flock -n "
+	    "/home/ann/.local/share/sf/potomac.pg-0123abcd.lock sh -c "
+	    "'/opt/sf/bin/sf-progress --db '\\''host=/run/pg dbname=sf'"
+	    "\\'' plan potomac | /opt/sf/bin/sf-fetch-usgs | "
+	    "/opt/sf/bin/sf-load --db '\\''host=/run/pg dbname=sf'\\''' "
+	    "2>>/home/ann/.local/share/sf/potomac.pg-0123abcd.log\n",
+	    "pg: a key=value conninfo is quoted");
+	e.pg = 0;
+	is_int(sf_crontab_line(&c, &e, &out, &err), -1,
+	    "without pg, a conninfo is no absolute path");
+	e.pg = 1;
+	e.tag = "a/b";
+	is_int(sf_crontab_line(&c, &e, &out, &err), -1,
+	    "a tag with a slash is refused");
+	is_str(out.buf, "", "and nothing is written");
+	e.tag = "pg-1";
+	e.db = "host=x\n* * * * * evil";
+	is_int(sf_crontab_line(&c, &e, &out, &err), -1,
+	    "a conninfo with a line feed is refused");
+	sf_buf_reset(&out);
+	is_int(sf_crontab_merge("x\n", 2, "postgresql://ann@db/sf", "L\n",
+	    &out, &err), 0, "pg: a URI names a block");
+	is_str(out.buf, "x\n# BEGIN sf postgresql://ann@db/sf (managed by "
+	    "sf-config)\nL\n# END sf postgresql://ann@db/sf\n",
+	    "pg: the block of the URI");
+	sf_buf_reset(&out);
+	is_int(sf_crontab_merge("x\n", 2, "host=db", "L\n", &out, &err), -1,
+	    "a block is named by a path or a postgresql:// URI only");
+	sf_buf_release(&out);
+}
+
 int
 main(void)
 {
 	test_lines();
 	test_refused();
 	test_merge();
+	test_pg();
 	return tap_done();
 }
