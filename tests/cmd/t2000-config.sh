@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-config: add, set, show, list, rm, enable, disable'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -164,7 +165,8 @@ test_expect_success 'disable clears next_run_at, enable computes it again' '
 
 test_expect_success 'set on a disabled configuration leaves next_run_at empty' '
 	sf-config set fcst --schedule 2h &&
-	test "$(sql "SELECT is_enabled || \",\" || ifnull(next_run_at, \"-\")
+	test "$(sql "SELECT is_enabled || \",\" ||
+	    CASE WHEN next_run_at IS NULL THEN \"-\" ELSE \"set\" END
 	    FROM pull_configurations WHERE name = \"fcst\"")" = "0,-"
 '
 
@@ -332,7 +334,8 @@ test_expect_success '--revision-window and --stale-after: add, set, default' '
 	printf "revision_window_days: 30\nstale_after_seconds: 45\n" >expect &&
 	test_cmp expect out &&
 	sf-config set rw --revision-window default --stale-after default &&
-	sql "SELECT quote(revision_window_days), quote(stale_after_seconds)
+	sql "SELECT CASE WHEN revision_window_days IS NULL THEN \"NULL\" END,
+	    CASE WHEN stale_after_seconds IS NULL THEN \"NULL\" END
 	    FROM pull_configurations WHERE name = \"rw\"" >out &&
 	echo "NULL|NULL" >expect && test_cmp expect out &&
 	sf-config rm rw

@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-config stations: add by id and from records, rm, list'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -8,8 +9,8 @@ st() {
 }
 
 stations() {
-	sql "SELECT c.name, s.station_number, ifnull(s.station_name, '-'),
-	    ifnull(s.huc_code, '-'), ifnull(s.state, '-'), s.is_enabled
+	sql "SELECT c.name, s.station_number, coalesce(s.station_name, '-'),
+	    coalesce(s.huc_code, '-'), coalesce(s.state, '-'), s.is_enabled
 	    FROM pull_configuration_stations s
 	    JOIN pull_configurations c ON c.id = s.config_id ORDER BY 1, 2"
 }
@@ -41,10 +42,10 @@ test_expect_success 'add by id; names come from master_stations' '
 
 test_expect_success 'EC ids' '
 	sf-config stations fraser add 08MF005 05BH004 08HDX03 &&
-	test "$(sql "SELECT group_concat(station_number, \" \") FROM
-	    (SELECT station_number FROM pull_configuration_stations s
+	test "$(sql "SELECT station_number FROM pull_configuration_stations s
 	    JOIN pull_configurations c ON c.id = s.config_id
-	    WHERE c.name = \"fraser\" ORDER BY 1)")" = "05BH004 08HDX03 08MF005"
+	    WHERE c.name = \"fraser\" ORDER BY 1" | paste -sd " ")" = \
+	    "05BH004 08HDX03 08MF005"
 '
 
 test_expect_code 1 'a bad id is named, and nothing is added' '

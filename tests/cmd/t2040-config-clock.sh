@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-config: created_at and updated_at come from SF_NOW'
 . "$(dirname "$0")/test-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-map import: the shipped mappings, the HADS crosswalk, the mapping CSV'
 . "$(dirname "$0")/test-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-map --to: filling target_id in requests, and -s'
 . "$(dirname "$0")/test-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-map list: the mappings as CSV (round trip) or NDJSON'
 . "$(dirname "$0")/test-lib.sh"
 

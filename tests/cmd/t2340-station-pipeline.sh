@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-stations | sf-config stations NAME add -: the issue example'
 . "$(dirname "$0")/test-lib.sh"
 
