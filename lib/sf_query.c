@@ -197,6 +197,15 @@ static const char pg_history_sql[] =
     "WHERE " PG_SERIES("r") "AND r.observed_at = to_timestamp(?2::bigint) "
     "ORDER BY r.loaded_at, r.id";
 
+/* Every revision of the series in a range, for a merge with its scan. */
+static const char pg_history_scan_sql[] =
+    "SELECT " PG_EPOCH("r.observed_at") ", r.discharge, r.quality_code, "
+    PG_EPOCH("r.loaded_at") ", " PG_EPOCH("r.replaced_at") " "
+    "FROM discharge_observation_revisions r WHERE " PG_SERIES("r")
+    "AND r.observed_at >= to_timestamp(?2::bigint) "
+    "AND r.observed_at <= to_timestamp(?3::bigint) "
+    "ORDER BY r.observed_at, r.loaded_at, r.id";
+
 static const char pg_config_sql[] =
     "SELECT data_type, agency, source FROM pull_configurations "
     "WHERE name = ?1::text";
@@ -236,10 +245,11 @@ static const char pg_points_sql[] =
     "AND (?3::text IS NULL OR j.value->>'date' <= ?3::text) ORDER BY j.n";
 
 enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_ASOF_SCAN, ST_HISTORY,
-    ST_STATION, ST_RUNS, ST_POINTS, ST_CONFIG, ST_QC, ST_COUNT };
+    ST_HISTORY_SCAN, ST_STATION, ST_RUNS, ST_POINTS, ST_CONFIG, ST_QC,
+    ST_COUNT };
 
 static const struct {
-	const char *sql, *pgsql;	/* pgsql NULL: SQLite's only */
+	const char *sql, *pgsql;	/* one NULL: the other engine's only */
 	int flags;
 } sqls[ST_COUNT] = {
 	{ series_sql, pg_series_sql, 0 },
@@ -248,6 +258,7 @@ static const struct {
 	{ asof_sql, pg_asof_sql, 0 },
 	{ asof_scan_sql, pg_asof_scan_sql, SF_SQL_STREAM },
 	{ history_sql, pg_history_sql, 0 },
+	{ NULL, pg_history_scan_sql, SF_SQL_STREAM },
 	{ station_sql, pg_station_sql, 0 },
 	{ runs_sql, pg_runs_sql, 0 },
 	{ points_sql, pg_points_sql, 0 },
@@ -296,6 +307,12 @@ struct q {
 	 */
 	int merge, rev_state;	/* rev_state: 0 not read, 1 row, 2 done */
 	int64_t rev_t;
+	/*
+	 * On PostgreSQL the history of a scan is read beside it too (a
+	 * statement a value would cost a round trip each).
+	 */
+	int hmerge, hist_state;	/* as merge and rev_state */
+	int64_t hist_t;
 	int64_t day;		/* the day whose date is in tbuf */
 	char tbuf[SF_TIME_LEN];
 	char qcbuf[64];
@@ -565,6 +582,10 @@ scan_end(struct q *x, struct sf_sql *st)
 		sf_sql_reset(x->st[ST_ASOF_SCAN]);
 		x->merge = 0;
 	}
+	if (x->hmerge) {
+		sf_sql_reset(x->st[ST_HISTORY_SCAN]);
+		x->hmerge = 0;
+	}
 	sf_sql_reset(st);
 }
 
@@ -608,10 +629,87 @@ do_obs(struct q *x, const struct series *s, int latest)
 	return rc < 0 ? rc : 0;
 }
 
+/* Puts the revision of rec's value whose columns start at c of h. */
+static int
+put_revision(struct q *x, const struct series *s, struct sf_sql *h, int c,
+    struct sf_rec *rec)
+{
+	char lb[SF_TIME_LEN], rb[SF_TIME_LEN], nb[SF_NUM_LEN];
+
+	rec->f[SF_REV_VALUE] = NULL;
+	if (!sf_sql_isnull(h, c)) {
+		fmt_derived(sf_sql_double(h, c), s->factor, nb);
+		rec->f[SF_REV_VALUE] = nb;
+	}
+	rec->f[SF_REV_QUALITY_CODE] = sf_sql_text(h, c + 1);
+	sf_time_format(sf_sql_int(h, c + 2), lb);
+	sf_time_format(sf_sql_int(h, c + 3), rb);
+	rec->f[SF_REV_LOADED_AT] = lb;
+	rec->f[SF_REV_REPLACED_AT] = rb;
+	return put(x, rec);
+}
+
+/* Moves the history scan h to its next row. Returns 0, or -2. */
+static int
+hist_step(struct q *x, struct sf_sql *h)
+{
+	int hc = sf_sql_step(h);
+
+	if (hc == SF_SQL_ERROR)
+		return dbfail(x, "reading obs_revisions");
+	x->hist_state = hc == SF_SQL_ROW ? 1 : 2;
+	if (hc == SF_SQL_ROW)
+		x->hist_t = sf_sql_int(h, 0);
+	return 0;
+}
+
+/*
+ * Puts the replaced values of time t of series s. Returns 0, 1 when put
+ * asked to stop, -2.
+ */
+static int
+history_of(struct q *x, const struct series *s, int64_t t,
+    struct sf_rec *rec)
+{
+	struct sf_sql *h;
+	int hc;
+
+	if (x->pg) {
+		h = x->st[ST_HISTORY_SCAN];
+		for (;;) {
+			if (x->hist_state == 0 ||
+			    (x->hist_state == 1 && x->hist_t < t)) {
+				/* skips revisions of values not in the scan */
+				if (hist_step(x, h) < 0)
+					return -2;
+				continue;
+			}
+			if (x->hist_state != 1 || x->hist_t != t)
+				return 0;
+			if (put_revision(x, s, h, 1, rec))
+				return 1;
+			if (hist_step(x, h) < 0)
+				return -2;
+		}
+	}
+	if ((h = stmt(x, ST_HISTORY)) == NULL)
+		return -2;
+	sf_sql_bind_int(h, 1, s->id);
+	sf_sql_bind_int(h, 2, t);
+	while ((hc = sf_sql_step(h)) == SF_SQL_ROW) {
+		if (put_revision(x, s, h, 0, rec)) {
+			sf_sql_reset(h);
+			return 1;
+		}
+	}
+	sf_sql_reset(h);
+	return hc == SF_SQL_DONE ? 0 : dbfail(x, "reading obs_revisions");
+}
+
 static int
 do_history(struct q *x, const struct series *s)
 {
-	char tb[SF_TIME_LEN], lb[SF_TIME_LEN], rb[SF_TIME_LEN];
+	char tb[SF_TIME_LEN], lb[SF_TIME_LEN];
 	char nb[SF_NUM_LEN];
 	struct sf_rec rec;
 	struct sf_sql *st, *h;
@@ -620,6 +718,17 @@ do_history(struct q *x, const struct series *s)
 
 	if ((st = scan(x, s, 0)) == NULL)
 		return -2;
+	if (x->pg) {
+		if ((h = stmt(x, ST_HISTORY_SCAN)) == NULL) {
+			scan_end(x, st);
+			return -2;
+		}
+		sf_sql_bind_int(h, 1, s->id);
+		sf_sql_bind_int(h, 2, x->q->has_start ? x->q->start : T_MIN);
+		sf_sql_bind_int(h, 3, x->q->has_end ? x->q->end : T_MAX);
+		x->hmerge = 1;
+		x->hist_state = 0;
+	}
 	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
 		t = sf_sql_int(st, 0);
 		sf_rec_clear(&rec, SF_KIND_REVISION);
@@ -629,32 +738,10 @@ do_history(struct q *x, const struct series *s)
 		rec.f[SF_REV_TYPE] = s->type;
 		rec.f[SF_REV_OBSERVED_AT] = tb;
 		rec.f[SF_REV_UNIT] = s->out_unit;
-		if ((h = stmt(x, ST_HISTORY)) == NULL)
-			return -2;
-		sf_sql_bind_int(h, 1, s->id);
-		sf_sql_bind_int(h, 2, t);
-		while ((hc = sf_sql_step(h)) == SF_SQL_ROW) {
-			rec.f[SF_REV_VALUE] = NULL;
-			if (!sf_sql_isnull(h, 0)) {
-				fmt_derived(sf_sql_double(h, 0), s->factor,
-				    nb);
-				rec.f[SF_REV_VALUE] = nb;
-			}
-			rec.f[SF_REV_QUALITY_CODE] = sf_sql_text(h, 1);
-			sf_time_format(sf_sql_int(h, 2), lb);
-			sf_time_format(sf_sql_int(h, 3), rb);
-			rec.f[SF_REV_LOADED_AT] = lb;
-			rec.f[SF_REV_REPLACED_AT] = rb;
-			if (put(x, &rec)) {
-				sf_sql_reset(h);
-				goto out;
-			}
-		}
-		sf_sql_reset(h);
-		if (hc != SF_SQL_DONE) {
-			dbfail(x, "reading obs_revisions");
+		if ((hc = history_of(x, s, t, &rec)) == 1)
+			goto out;
+		if (hc < 0)
 			goto fail;
-		}
 		rec.f[SF_REV_VALUE] = NULL;
 		if (!sf_sql_isnull(st, 1)) {
 			fmt_derived(sf_sql_double(st, 1), s->factor, nb);

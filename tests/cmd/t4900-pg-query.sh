@@ -137,6 +137,9 @@ test_expect_success 'revisions and --as-of' '
 	same --kind revision -f csv &&
 	grep -q "12300,cfs,A,2026-11-25T08:00:00Z,2026-11-25T10:00:00Z" pg.out &&
 	same --kind revision -s 01646500 -t daily_mean &&
+	same --kind revision --start 2024-01-17T05:00:00Z --end 2024-01-18T04:45:00Z &&
+	test "$(wc -l < pg.out)" = 6 &&
+	same --kind revision --as-of 2026-11-25T09:00:00Z -f csv &&
 	for t in 2026-11-25T07:00:00Z 2026-11-25T08:00:00Z 2026-11-25T09:00:00Z \
 	    2026-11-25T10:00:00Z 2026-11-26T09:59:59Z 2026-11-27T00:00:00Z; do
 		same --as-of $t -f csv && same --as-of $t --latest &&
