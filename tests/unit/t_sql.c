@@ -149,7 +149,7 @@ main(void)
 {
 	struct sf_err err = { "", 0 };
 	struct sf_db *db;
-	char path[] = "/tmp/t_sql.XXXXXX";
+	char path[32] = "/tmp/t_sql.XXXXXX";	/* room for "-wal" */
 	const char *uri = getenv("SF_PG_URI");
 	int fd;
 
