@@ -139,6 +139,17 @@ test_expect_success 'PostgreSQL: no ETag, and new values show at once' '
 	grep -q 2024-01-03 out
 '
 
+test_expect_success 'PostgreSQL gone: 503, never the server'"'"'s text' '
+	pg_stop &&
+	for i in 1 2; do
+		code=$(curl -s -o out -w "%{http_code}" \
+		    "$pg_url/stations/01646500/observations") &&
+		test "$code" = 503 && grep -q "\"status\":503" out &&
+		! grep -qi "postgres\|connect\|socket\|secret" out || return 1
+	done &&
+	! grep -q secret pg.log
+'
+
 kill -TERM $lite_pid $pg_pid
 wait $lite_pid; a=$?
 wait $pg_pid; b=$?
