@@ -309,7 +309,8 @@ main(int argc, char *argv[])
 	q.warn = warn_cb;
 	q.arg = &o;
 
-	if ((db = sf_db_open_opt(dbpath, SF_DB_READONLY, &err)) == NULL) {
+	if ((db = sf_db_open_opt(dbpath, SF_DB_READONLY | SF_DB_PG,
+	    &err)) == NULL) {
 		sf_error("%s", err.msg);
 		rval = SF_EXIT_FAIL;
 		goto done;

@@ -108,7 +108,7 @@ main(int argc, char *argv[])
 {
 	struct sf_http_server_opts o;
 	struct sf_http_server *s;
-	struct sf_buf path = SF_BUF_INIT;
+	struct sf_buf path = SF_BUF_INIT, name = SF_BUF_INIT;
 	struct sf_db *db;
 	struct sf_err err;
 	const char *dbopt = NULL, *port_file = NULL, *listen = NULL;
@@ -159,8 +159,11 @@ main(int argc, char *argv[])
 	/* the archive must be there: a server never creates it */
 	if (sf_db_path(dbopt, &path, &isdef, &err) == -1)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
-	if ((db = sf_db_open(path.buf, SF_DB_READONLY, &err)) == NULL)
+	if ((db = sf_db_open(path.buf, SF_DB_READONLY | SF_DB_PG, &err)) ==
+	    NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
+	/* the name to log: a PostgreSQL URI without its password */
+	sf_buf_adds(&name, sf_db_path_of(db));
 	sf_db_close(db);
 
 	/* signals are taken by sigwait below, not by any thread */
@@ -178,7 +181,7 @@ main(int argc, char *argv[])
 	o.no_access_log = sf_log_level() < 0;	/* -q: log_cb drops them */
 	if ((s = sf_http_server_start(&o, &err)) == NULL)
 		sf_die(SF_EXIT_FAIL, "%s", err.msg);
-	sf_info("serving '%s' on http://%s%s%s:%u/", path.buf,
+	sf_info("serving '%s' on http://%s%s%s:%u/", name.buf,
 	    strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "",
 	    sf_http_server_port(s));
 	if (port_file != NULL && write_port(port_file,
@@ -186,6 +189,7 @@ main(int argc, char *argv[])
 		sf_error("cannot write '%s': %s", port_file, strerror(errno));
 		sf_http_server_stop(s);
 		sf_buf_release(&path);
+		sf_buf_release(&name);
 		return SF_EXIT_FAIL;
 	}
 	while (sigwait(&set, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
@@ -193,5 +197,6 @@ main(int argc, char *argv[])
 	sf_info("signal %d: stopping", sig);
 	sf_http_server_stop(s);
 	sf_buf_release(&path);
+	sf_buf_release(&name);
 	return SF_EXIT_OK;
 }

@@ -17,7 +17,9 @@
  *
  * ETag: a hash of the request and of the archive's file state (size and
  * change time of the database and its WAL), which every commit changes;
- * a matching If-None-Match gets 304 without reading the database.
+ * a matching If-None-Match gets 304 without reading the database. A
+ * PostgreSQL archive has no file state to hash: its answers carry no
+ * ETag, and every request reads the database.
  */
 #include <sys/stat.h>
 
@@ -39,6 +41,7 @@
 #include "sf_health.h"
 #include "sf_http_server.h"
 #include "sf_mem.h"
+#include "sf_pg.h"
 #include "sf_plot.h"
 #include "sf_rec.h"
 #include "sf_serve.h"
@@ -66,6 +69,7 @@ struct sf_http_server {
 	struct MHD_Daemon *d;
 	char *db;
 	char *wal;		/* db's write-ahead log, for the ETag */
+	int pg;			/* db is PostgreSQL's: no ETag */
 	unsigned port;
 	long long max_failures;
 	void (*log)(void *, int, const char *);
@@ -150,7 +154,8 @@ pool_get(struct sf_http_server *s, struct sf_err *err)
 	pthread_mutex_unlock(&s->mu);
 	if (cn != NULL)
 		return cn;
-	if ((db = sf_db_open(s->db, SF_DB_READONLY, err)) == NULL)
+	if ((db = sf_db_open(s->db, SF_DB_READONLY | SF_DB_PG, err)) ==
+	    NULL)
 		return NULL;
 	cn = sf_malloc(sizeof(*cn));
 	cn->db = db;
@@ -1470,7 +1475,7 @@ handle(struct sf_http_server *s, struct MHD_Connection *con,
 		return;
 	}
 	rp->cache = "no-cache";
-	if (is_data(r->ep)) {
+	if (is_data(r->ep) && !s->pg) {
 		/* states and the "now" marker change with the clock */
 		ages = r->ep == SF_EP_CONFIGS || r->ep == SF_EP_CONFIG ||
 		    r->ep == SF_EP_INDEX || r->ep == SF_EP_SVG ||
@@ -1483,7 +1488,7 @@ handle(struct sf_http_server *s, struct MHD_Connection *con,
 			free(r);
 			return;
 		}
-	} else
+	} else if (!is_data(r->ep))
 		rp->cache = "no-store";
 	if ((cn = pool_get(s, &err)) == NULL) {
 		reply_db(s, rp, err.msg);
@@ -1710,6 +1715,7 @@ sf_http_server_start(const struct sf_http_server_opts *o,
 	s->db = sf_strdup(o->db);
 	sf_buf_addf(&wal, "%s-wal", o->db);
 	s->wal = sf_buf_detach(&wal);
+	s->pg = sf_pg_is_uri(o->db);
 	s->log = o->log;
 	s->arg = o->arg;
 	s->access_log = o->log != NULL && !o->no_access_log;

@@ -8,6 +8,14 @@
  * current then, found through obs_revisions' (series, t) index, and only
  * revised values pay for that. Daily means and gaps are computed while the
  * rows go by, one day or one step at a time.
+ *
+ * On PostgreSQL the same code reads the seed's tables, which are real
+ * there (discharge_observations, discharge_observation_revisions,
+ * forecast_runs with jsonb points), through statements of their own that
+ * give the columns the SQLite ones give: instants as integer seconds, a
+ * series as one integer (station id * 2, plus 1 for realtime_15min, since
+ * there is no obs_series), the quality code as its text. The scans stream
+ * through cursors, so memory holds a page of rows, not a series.
  */
 #include <limits.h>
 #include <math.h>
@@ -21,6 +29,7 @@
 #include "sf_mem.h"
 #include "sf_query.h"
 #include "sf_rec.h"
+#include "sf_sql.h"
 #include "sf_str.h"
 #include "sf_time.h"
 #include "sf.h"
@@ -87,9 +96,9 @@ static const char station_sql[] =
     "uses_dst FROM master_stations "
     "WHERE (?1 IS NULL OR station_number = ?1) "
     "AND (?2 IS NULL OR agency = ?2) "
-    "AND (?4 IS NULL OR station_number IN (SELECT c.station_number "
+    "AND (?3 IS NULL OR station_number IN (SELECT c.station_number "
     "FROM pull_configuration_stations c JOIN pull_configurations p "
-    "ON p.id = c.config_id WHERE p.name = ?4)) "
+    "ON p.id = c.config_id WHERE p.name = ?3)) "
     "ORDER BY station_number";
 
 static const char runs_sql[] =
@@ -118,16 +127,147 @@ static const char points_sql[] =
     "AND (?2 IS NULL OR json_extract(j.value, '$.date') >= ?2) "
     "AND (?3 IS NULL OR json_extract(j.value, '$.date') <= ?3)";
 
-enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_ASOF_SCAN, ST_HISTORY,
-    ST_STATION, ST_RUNS, ST_POINTS, ST_CONFIG, ST_QC, ST_COUNT };
+/*
+ * PostgreSQL. The parameters are sent as text, so each says its type;
+ * text is ordered COLLATE "C", as SQLite orders it (bytes), whatever the
+ * database's collation.
+ */
+#define PG_CONFIG_STATIONS(n) \
+    "(?" n "::text IS NULL OR st.station_number IN (SELECT " \
+    "c.station_number FROM pull_configuration_stations c " \
+    "JOIN pull_configurations p ON p.id = c.config_id " \
+    "WHERE p.name = ?" n "::text)) "
 
-static const char *const sqls[ST_COUNT] = {
-	series_sql, obs_sql, obs_desc_sql, asof_sql, asof_scan_sql, history_sql,
-	station_sql, runs_sql, points_sql, config_sql, qc_sql
+/* The series ?1 (station id * 2 + 1 for realtime_15min) as columns. */
+#define PG_SERIES(a) \
+    a ".station_id = ?1::bigint / 2 AND " a ".type = CASE ?1::bigint % 2 " \
+    "WHEN 1 THEN 'realtime_15min' ELSE 'daily_mean' END "
+
+#define PG_EPOCH(c) "floor(extract(epoch FROM " c "))::bigint"
+
+/* The series are the (station, type) pairs with a row, found by key. */
+static const char pg_series_sql[] =
+    "SELECT st.id * 2 + CASE ty.type WHEN 'realtime_15min' THEN 1 ELSE 0 "
+    "END, st.station_number, st.agency, ty.type, o.unit, "
+    "coalesce(m.utc_offset, nullif(st.timezone, 'UTC')) "
+    "FROM stations st "
+    "CROSS JOIN (VALUES ('daily_mean'), ('realtime_15min')) ty(type) "
+    "CROSS JOIN LATERAL (SELECT d.unit FROM discharge_observations d "
+    "WHERE d.station_id = st.id AND d.type = ty.type LIMIT 1) o "
+    "LEFT JOIN master_stations m ON m.station_number = st.station_number "
+    "WHERE (?1::text IS NULL OR st.station_number = ?1::text) "
+    "AND (?2::text IS NULL OR st.agency = ?2::text) "
+    "AND (?3::text IS NULL OR ty.type = ?3::text) AND "
+    PG_CONFIG_STATIONS("4")
+    "ORDER BY st.station_number COLLATE \"C\", ty.type COLLATE \"C\"";
+
+static const char pg_obs_sql[] =
+    "SELECT " PG_EPOCH("o.observed_at") ", o.discharge, o.quality_code, "
+    PG_EPOCH("o.loaded_at") " FROM discharge_observations o WHERE "
+    PG_SERIES("o") "AND o.observed_at >= to_timestamp(?2::bigint) "
+    "AND o.observed_at <= to_timestamp(?3::bigint) ORDER BY o.observed_at";
+
+static const char pg_obs_desc_sql[] =
+    "SELECT " PG_EPOCH("o.observed_at") ", o.discharge, o.quality_code, "
+    PG_EPOCH("o.loaded_at") " FROM discharge_observations o WHERE "
+    PG_SERIES("o") "AND o.observed_at >= to_timestamp(?2::bigint) "
+    "AND o.observed_at <= to_timestamp(?3::bigint) "
+    "ORDER BY o.observed_at DESC";
+
+static const char pg_asof_sql[] =
+    "SELECT r.discharge, r.quality_code, " PG_EPOCH("r.loaded_at") " "
+    "FROM discharge_observation_revisions r WHERE " PG_SERIES("r")
+    "AND r.observed_at = to_timestamp(?2::bigint) "
+    "AND " PG_EPOCH("r.loaded_at") " <= ?3::bigint "
+    "AND " PG_EPOCH("r.replaced_at") " > ?3::bigint "
+    "ORDER BY r.loaded_at DESC LIMIT 1";
+
+static const char pg_asof_scan_sql[] =
+    "SELECT " PG_EPOCH("r.observed_at") ", r.discharge, r.quality_code "
+    "FROM discharge_observation_revisions r WHERE " PG_SERIES("r")
+    "AND r.observed_at >= to_timestamp(?2::bigint) "
+    "AND r.observed_at <= to_timestamp(?3::bigint) "
+    "AND " PG_EPOCH("r.loaded_at") " <= ?4::bigint "
+    "AND " PG_EPOCH("r.replaced_at") " > ?4::bigint "
+    "ORDER BY r.observed_at";
+
+static const char pg_history_sql[] =
+    "SELECT r.discharge, r.quality_code, " PG_EPOCH("r.loaded_at") ", "
+    PG_EPOCH("r.replaced_at") " FROM discharge_observation_revisions r "
+    "WHERE " PG_SERIES("r") "AND r.observed_at = to_timestamp(?2::bigint) "
+    "ORDER BY r.loaded_at, r.id";
+
+/* Every revision of the series in a range, for a merge with its scan. */
+static const char pg_history_scan_sql[] =
+    "SELECT " PG_EPOCH("r.observed_at") ", r.discharge, r.quality_code, "
+    PG_EPOCH("r.loaded_at") ", " PG_EPOCH("r.replaced_at") " "
+    "FROM discharge_observation_revisions r WHERE " PG_SERIES("r")
+    "AND r.observed_at >= to_timestamp(?2::bigint) "
+    "AND r.observed_at <= to_timestamp(?3::bigint) "
+    "ORDER BY r.observed_at, r.loaded_at, r.id";
+
+static const char pg_config_sql[] =
+    "SELECT data_type, agency, source FROM pull_configurations "
+    "WHERE name = ?1::text";
+
+static const char pg_station_sql[] =
+    "SELECT station_number, agency, station_name, latitude, longitude, "
+    "state_code, huc_code, drainage_area_sqmi, altitude_ft, utc_offset, "
+    "uses_dst FROM master_stations st "
+    "WHERE (?1::text IS NULL OR station_number = ?1::text) "
+    "AND (?2::text IS NULL OR agency = ?2::text) AND "
+    PG_CONFIG_STATIONS("3")
+    "ORDER BY station_number COLLATE \"C\"";
+
+static const char pg_runs_sql[] =
+    "SELECT f.id, st.station_number, st.agency, f.target_id, f.source, "
+    "f.member, f.run_date, f.unit, f.stage_unit "
+    "FROM forecast_runs f JOIN stations st ON st.id = f.station_id "
+    "WHERE (?1::text IS NULL OR st.station_number = ?1::text) "
+    "AND (?2::text IS NULL OR st.agency = ?2::text) "
+    "AND (?3::text IS NULL OR f.source = ?3::text) AND "
+    PG_CONFIG_STATIONS("4")
+    "AND (?5::text IS NULL OR f.member IS NOT DISTINCT FROM ?5::text) "
+    "AND (?6::timestamptz IS NULL OR f.loaded_at <= ?6::timestamptz) "
+    "AND (?7::int = 0 OR (?7::int = 1 AND f.run_date = "
+    "(SELECT max(g.run_date) FROM forecast_runs g "
+    "WHERE g.station_id = f.station_id AND g.source = f.source "
+    "AND (?6::timestamptz IS NULL OR g.loaded_at <= ?6::timestamptz))) "
+    "OR (?7::int = 2 AND f.run_date = ?8::timestamptz)) "
+    "ORDER BY st.station_number COLLATE \"C\", f.source COLLATE \"C\", "
+    "f.run_date, coalesce(f.member, '') COLLATE \"C\", f.id";
+
+static const char pg_points_sql[] =
+    "SELECT j.value->>'date', j.value->>'value', j.value->>'stage' "
+    "FROM forecast_runs f, jsonb_array_elements(f.data) WITH ORDINALITY "
+    "j(value, n) WHERE f.id = ?1::bigint "
+    "AND (?2::text IS NULL OR j.value->>'date' >= ?2::text) "
+    "AND (?3::text IS NULL OR j.value->>'date' <= ?3::text) ORDER BY j.n";
+
+enum { ST_SERIES, ST_OBS, ST_OBS_DESC, ST_ASOF, ST_ASOF_SCAN, ST_HISTORY,
+    ST_HISTORY_SCAN, ST_STATION, ST_RUNS, ST_POINTS, ST_CONFIG, ST_QC,
+    ST_COUNT };
+
+static const struct {
+	const char *sql, *pgsql;	/* one NULL: the other engine's only */
+	int flags;
+} sqls[ST_COUNT] = {
+	{ series_sql, pg_series_sql, 0 },
+	{ obs_sql, pg_obs_sql, SF_SQL_STREAM },
+	{ obs_desc_sql, pg_obs_desc_sql, SF_SQL_STREAM },
+	{ asof_sql, pg_asof_sql, 0 },
+	{ asof_scan_sql, pg_asof_scan_sql, SF_SQL_STREAM },
+	{ history_sql, pg_history_sql, 0 },
+	{ NULL, pg_history_scan_sql, SF_SQL_STREAM },
+	{ station_sql, pg_station_sql, 0 },
+	{ runs_sql, pg_runs_sql, 0 },
+	{ points_sql, pg_points_sql, 0 },
+	{ config_sql, pg_config_sql, 0 },
+	{ qc_sql, NULL, 0 }
 };
 
 struct sf_query_stmts {
-	sqlite3_stmt *st[ST_COUNT];
+	struct sf_sql *st[ST_COUNT];
 };
 
 /* One series, as series_sql gives it (strings copied). */
@@ -154,8 +294,9 @@ struct q {
 	struct sf_db *db;
 	const struct sf_query *q;
 	struct sf_err *err;
-	sqlite3_stmt **st;	/* own[], or the kept q->stmts */
-	sqlite3_stmt *own[ST_COUNT];
+	struct sf_sql **st;	/* own[], or the kept q->stmts */
+	struct sf_sql *own[ST_COUNT];
+	int pg;			/* a PostgreSQL archive */
 	const char *config_out;	/* the config field of obs records */
 	const char *type;	/* q->type, or the configuration's */
 	const char *source;
@@ -166,6 +307,12 @@ struct q {
 	 */
 	int merge, rev_state;	/* rev_state: 0 not read, 1 row, 2 done */
 	int64_t rev_t;
+	/*
+	 * On PostgreSQL the history of a scan is read beside it too (a
+	 * statement a value would cost a round trip each).
+	 */
+	int hmerge, hist_state;	/* as merge and rev_state */
+	int64_t hist_t;
 	int64_t day;		/* the day whose date is in tbuf */
 	char tbuf[SF_TIME_LEN];
 	char qcbuf[64];
@@ -183,14 +330,15 @@ dbfail(struct q *x, const char *what)
 	return -2;
 }
 
-static sqlite3_stmt *
+static struct sf_sql *
 stmt(struct q *x, int i)
 {
 	if (x->st[i] == NULL)
-		x->st[i] = sf_db_prepare(x->db, sqls[i], x->err);
+		x->st[i] = sf_sql_prepare(x->db, sqls[i].sql, sqls[i].pgsql,
+		    sqls[i].flags, x->err);
 	else {
-		sqlite3_reset(x->st[i]);
-		sqlite3_clear_bindings(x->st[i]);
+		sf_sql_reset(x->st[i]);
+		sf_sql_clear(x->st[i]);
 	}
 	return x->st[i];
 }
@@ -217,9 +365,9 @@ put(struct q *x, const struct sf_rec *r)
 }
 
 static void
-copy(char *dst, size_t n, const unsigned char *s)
+copy(char *dst, size_t n, const char *s)
 {
-	snprintf(dst, n, "%s", s != NULL ? (const char *)s : "");
+	snprintf(dst, n, "%s", s != NULL ? s : "");
 }
 
 /* The conversion of a value in unit to the question's unit. */
@@ -288,38 +436,43 @@ fmt_time(struct q *x, int64_t t)
 
 /*
  * The code of column c of st, a quality_codes id, as the LEFT JOIN gave
- * it: NULL for a NULL id or one not in the table. Returns 0, or -2.
+ * it: NULL for a NULL id or one not in the table. On PostgreSQL the
+ * column is the code (borrowed until st's next step). Returns 0, or -2.
  */
 static int
-qc_of(struct q *x, sqlite3_stmt *st, int c, const char **out)
+qc_of(struct q *x, struct sf_sql *st, int c, const char **out)
 {
-	sqlite3_stmt *a;
-	const unsigned char *t;
+	struct sf_sql *a;
+	const char *t;
 	int rc;
 
-	if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+	if (sf_sql_isnull(st, c)) {
 		*out = NULL;
 		return 0;
 	}
-	if (x->qc_known && sqlite3_column_int64(st, c) == x->qc_id) {
+	if (x->pg) {
+		*out = sf_sql_text(st, c);
+		return 0;
+	}
+	if (x->qc_known && sf_sql_int(st, c) == x->qc_id) {
 		*out = x->qc;
 		return 0;
 	}
 	x->qc_known = 0;
-	x->qc_id = sqlite3_column_int64(st, c);
+	x->qc_id = sf_sql_int(st, c);
 	if ((a = stmt(x, ST_QC)) == NULL)
 		return -2;
-	sqlite3_bind_int64(a, 1, x->qc_id);
-	rc = sqlite3_step(a);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sf_sql_bind_int(a, 1, x->qc_id);
+	rc = sf_sql_step(a);
+	if (rc == SF_SQL_ERROR)
 		return dbfail(x, "reading quality_codes");
 	x->qc = NULL;
-	if (rc == SQLITE_ROW && (t = sqlite3_column_text(a, 0)) != NULL) {
+	if (rc == SF_SQL_ROW && (t = sf_sql_text(a, 0)) != NULL) {
 		sf_buf_reset(&x->qcb);
-		sf_buf_adds(&x->qcb, (const char *)t);
+		sf_buf_adds(&x->qcb, t);
 		x->qc = x->qcb.buf;
 	}
-	sqlite3_reset(a);
+	sf_sql_reset(a);
 	x->qc_known = 1;
 	*out = x->qc;
 	return 0;
@@ -330,24 +483,22 @@ qc_of(struct q *x, sqlite3_stmt *st, int c, const char **out)
  * held it at q->as_of when that is set. Returns 1, 0 at the end, -2.
  */
 static int
-next_row(struct q *x, sqlite3_stmt *st, const struct series *s,
+next_row(struct q *x, struct sf_sql *st, const struct series *s,
     struct row *r)
 {
-	sqlite3_stmt *a;
-	const unsigned char *c;
+	struct sf_sql *a;
+	const char *c;
 	int rc;
 
 	for (;;) {
-		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		if ((rc = sf_sql_step(st)) == SF_SQL_DONE)
 			return 0;
-		if (rc != SQLITE_ROW)
+		if (rc != SF_SQL_ROW)
 			return dbfail(x, "reading obs");
-		r->t = sqlite3_column_int64(st, 0);
-		if (!x->q->has_as_of ||
-		    sqlite3_column_int64(st, 3) <= x->q->as_of) {
-			r->has_value = sqlite3_column_type(st, 1) !=
-			    SQLITE_NULL;
-			r->value = sqlite3_column_double(st, 1);
+		r->t = sf_sql_int(st, 0);
+		if (!x->q->has_as_of || sf_sql_int(st, 3) <= x->q->as_of) {
+			r->has_value = !sf_sql_isnull(st, 1);
+			r->value = sf_sql_double(st, 1);
 			return qc_of(x, st, 2, &r->qc) == 0 ? 1 : -2;
 		}
 		/* loaded after the instant: what did it replace? */
@@ -355,48 +506,48 @@ next_row(struct q *x, sqlite3_stmt *st, const struct series *s,
 			a = x->st[ST_ASOF_SCAN];
 			while (x->rev_state != 2 &&
 			    (x->rev_state == 0 || x->rev_t < r->t)) {
-				rc = sqlite3_step(a);
-				if (rc == SQLITE_DONE)
+				rc = sf_sql_step(a);
+				if (rc == SF_SQL_DONE)
 					x->rev_state = 2;
-				else if (rc != SQLITE_ROW)
+				else if (rc != SF_SQL_ROW)
 					return dbfail(x, "reading obs_revisions");
 				else {
 					x->rev_state = 1;
-					x->rev_t = sqlite3_column_int64(a, 0);
+					x->rev_t = sf_sql_int(a, 0);
 				}
 			}
 			if (x->rev_state != 1 || x->rev_t != r->t)
 				continue;	/* not in the archive yet */
-			r->has_value = sqlite3_column_type(a, 1) != SQLITE_NULL;
-			r->value = sqlite3_column_double(a, 1);
-			r->qc = (const char *)sqlite3_column_text(a, 2);
+			r->has_value = !sf_sql_isnull(a, 1);
+			r->value = sf_sql_double(a, 1);
+			r->qc = sf_sql_text(a, 2);
 			return 1;
 		}
 		if ((a = stmt(x, ST_ASOF)) == NULL)
 			return -2;
-		sqlite3_bind_int64(a, 1, s->id);
-		sqlite3_bind_int64(a, 2, r->t);
-		sqlite3_bind_int64(a, 3, x->q->as_of);
-		rc = sqlite3_step(a);
-		if (rc == SQLITE_DONE)
+		sf_sql_bind_int(a, 1, s->id);
+		sf_sql_bind_int(a, 2, r->t);
+		sf_sql_bind_int(a, 3, x->q->as_of);
+		rc = sf_sql_step(a);
+		if (rc == SF_SQL_DONE)
 			continue;	/* not in the archive yet */
-		if (rc != SQLITE_ROW)
+		if (rc != SF_SQL_ROW)
 			return dbfail(x, "reading obs_revisions");
-		r->has_value = sqlite3_column_type(a, 0) != SQLITE_NULL;
-		r->value = sqlite3_column_double(a, 0);
-		c = sqlite3_column_text(a, 1);
+		r->has_value = !sf_sql_isnull(a, 0);
+		r->value = sf_sql_double(a, 0);
+		c = sf_sql_text(a, 1);
 		copy(x->qcbuf, sizeof(x->qcbuf), c);
 		r->qc = c != NULL ? x->qcbuf : NULL;
-		sqlite3_reset(a);
+		sf_sql_reset(a);
 		return 1;
 	}
 }
 
 /* Starts the scan of series s in the question's range. */
-static sqlite3_stmt *
+static struct sf_sql *
 scan(struct q *x, const struct series *s, int desc)
 {
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 
 	int64_t lo = x->q->has_start ? x->q->start : T_MIN;
 	int64_t hi = x->q->has_end ? x->q->end : T_MAX;
@@ -405,19 +556,37 @@ scan(struct q *x, const struct series *s, int desc)
 	if (x->q->has_as_of && !desc) {
 		if ((st = stmt(x, ST_ASOF_SCAN)) == NULL)
 			return NULL;
-		sqlite3_bind_int64(st, 1, s->id);
-		sqlite3_bind_int64(st, 2, lo);
-		sqlite3_bind_int64(st, 3, hi);
-		sqlite3_bind_int64(st, 4, x->q->as_of);
+		sf_sql_bind_int(st, 1, s->id);
+		sf_sql_bind_int(st, 2, lo);
+		sf_sql_bind_int(st, 3, hi);
+		sf_sql_bind_int(st, 4, x->q->as_of);
 		x->merge = 1;
 		x->rev_state = 0;
 	}
 	if ((st = stmt(x, desc ? ST_OBS_DESC : ST_OBS)) == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 1, s->id);
-	sqlite3_bind_int64(st, 2, lo);
-	sqlite3_bind_int64(st, 3, hi);
+	sf_sql_bind_int(st, 1, s->id);
+	sf_sql_bind_int(st, 2, lo);
+	sf_sql_bind_int(st, 3, hi);
 	return st;
+}
+
+/*
+ * Ends the scan st: the revisions read beside it first, since on
+ * PostgreSQL the scan that opened the read transaction ends it.
+ */
+static void
+scan_end(struct q *x, struct sf_sql *st)
+{
+	if (x->merge) {
+		sf_sql_reset(x->st[ST_ASOF_SCAN]);
+		x->merge = 0;
+	}
+	if (x->hmerge) {
+		sf_sql_reset(x->st[ST_HISTORY_SCAN]);
+		x->hmerge = 0;
+	}
+	sf_sql_reset(st);
 }
 
 static void
@@ -444,7 +613,7 @@ do_obs(struct q *x, const struct series *s, int latest)
 	char nb[SF_NUM_LEN];
 	struct sf_rec rec;
 	struct row r;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc;
 
 	if ((st = scan(x, s, latest)) == NULL)
@@ -456,24 +625,112 @@ do_obs(struct q *x, const struct series *s, int latest)
 		if (latest)
 			break;
 	}
-	sqlite3_reset(st);
+	scan_end(x, st);
 	return rc < 0 ? rc : 0;
+}
+
+/* Puts the revision of rec's value whose columns start at c of h. */
+static int
+put_revision(struct q *x, const struct series *s, struct sf_sql *h, int c,
+    struct sf_rec *rec)
+{
+	char lb[SF_TIME_LEN], rb[SF_TIME_LEN], nb[SF_NUM_LEN];
+
+	rec->f[SF_REV_VALUE] = NULL;
+	if (!sf_sql_isnull(h, c)) {
+		fmt_derived(sf_sql_double(h, c), s->factor, nb);
+		rec->f[SF_REV_VALUE] = nb;
+	}
+	rec->f[SF_REV_QUALITY_CODE] = sf_sql_text(h, c + 1);
+	sf_time_format(sf_sql_int(h, c + 2), lb);
+	sf_time_format(sf_sql_int(h, c + 3), rb);
+	rec->f[SF_REV_LOADED_AT] = lb;
+	rec->f[SF_REV_REPLACED_AT] = rb;
+	return put(x, rec);
+}
+
+/* Moves the history scan h to its next row. Returns 0, or -2. */
+static int
+hist_step(struct q *x, struct sf_sql *h)
+{
+	int hc = sf_sql_step(h);
+
+	if (hc == SF_SQL_ERROR)
+		return dbfail(x, "reading obs_revisions");
+	x->hist_state = hc == SF_SQL_ROW ? 1 : 2;
+	if (hc == SF_SQL_ROW)
+		x->hist_t = sf_sql_int(h, 0);
+	return 0;
+}
+
+/*
+ * Puts the replaced values of time t of series s. Returns 0, 1 when put
+ * asked to stop, -2.
+ */
+static int
+history_of(struct q *x, const struct series *s, int64_t t,
+    struct sf_rec *rec)
+{
+	struct sf_sql *h;
+	int hc;
+
+	if (x->pg) {
+		h = x->st[ST_HISTORY_SCAN];
+		for (;;) {
+			if (x->hist_state == 0 ||
+			    (x->hist_state == 1 && x->hist_t < t)) {
+				/* skips revisions of values not in the scan */
+				if (hist_step(x, h) < 0)
+					return -2;
+				continue;
+			}
+			if (x->hist_state != 1 || x->hist_t != t)
+				return 0;
+			if (put_revision(x, s, h, 1, rec))
+				return 1;
+			if (hist_step(x, h) < 0)
+				return -2;
+		}
+	}
+	if ((h = stmt(x, ST_HISTORY)) == NULL)
+		return -2;
+	sf_sql_bind_int(h, 1, s->id);
+	sf_sql_bind_int(h, 2, t);
+	while ((hc = sf_sql_step(h)) == SF_SQL_ROW) {
+		if (put_revision(x, s, h, 0, rec)) {
+			sf_sql_reset(h);
+			return 1;
+		}
+	}
+	sf_sql_reset(h);
+	return hc == SF_SQL_DONE ? 0 : dbfail(x, "reading obs_revisions");
 }
 
 static int
 do_history(struct q *x, const struct series *s)
 {
-	char tb[SF_TIME_LEN], lb[SF_TIME_LEN], rb[SF_TIME_LEN];
+	char tb[SF_TIME_LEN], lb[SF_TIME_LEN];
 	char nb[SF_NUM_LEN];
 	struct sf_rec rec;
-	sqlite3_stmt *st, *h;
+	struct sf_sql *st, *h;
 	int64_t t;
 	int rc, hc;
 
 	if ((st = scan(x, s, 0)) == NULL)
 		return -2;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t = sqlite3_column_int64(st, 0);
+	if (x->pg) {
+		if ((h = stmt(x, ST_HISTORY_SCAN)) == NULL) {
+			scan_end(x, st);
+			return -2;
+		}
+		sf_sql_bind_int(h, 1, s->id);
+		sf_sql_bind_int(h, 2, x->q->has_start ? x->q->start : T_MIN);
+		sf_sql_bind_int(h, 3, x->q->has_end ? x->q->end : T_MAX);
+		x->hmerge = 1;
+		x->hist_state = 0;
+	}
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
+		t = sf_sql_int(st, 0);
 		sf_rec_clear(&rec, SF_KIND_REVISION);
 		sf_time_format(t, tb);
 		rec.f[SF_REV_STATION] = s->station;
@@ -481,50 +738,33 @@ do_history(struct q *x, const struct series *s)
 		rec.f[SF_REV_TYPE] = s->type;
 		rec.f[SF_REV_OBSERVED_AT] = tb;
 		rec.f[SF_REV_UNIT] = s->out_unit;
-		if ((h = stmt(x, ST_HISTORY)) == NULL)
-			return -2;
-		sqlite3_bind_int64(h, 1, s->id);
-		sqlite3_bind_int64(h, 2, t);
-		while ((hc = sqlite3_step(h)) == SQLITE_ROW) {
-			rec.f[SF_REV_VALUE] = NULL;
-			if (sqlite3_column_type(h, 0) != SQLITE_NULL) {
-				fmt_derived(sqlite3_column_double(h, 0),
-				    s->factor, nb);
-				rec.f[SF_REV_VALUE] = nb;
-			}
-			rec.f[SF_REV_QUALITY_CODE] =
-			    (const char *)sqlite3_column_text(h, 1);
-			sf_time_format(sqlite3_column_int64(h, 2), lb);
-			sf_time_format(sqlite3_column_int64(h, 3), rb);
-			rec.f[SF_REV_LOADED_AT] = lb;
-			rec.f[SF_REV_REPLACED_AT] = rb;
-			if (put(x, &rec)) {
-				sqlite3_reset(h);
-				goto out;
-			}
-		}
-		sqlite3_reset(h);
-		if (hc != SQLITE_DONE)
-			return dbfail(x, "reading obs_revisions");
+		if ((hc = history_of(x, s, t, &rec)) == 1)
+			goto out;
+		if (hc < 0)
+			goto fail;
 		rec.f[SF_REV_VALUE] = NULL;
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			fmt_derived(sqlite3_column_double(st, 1), s->factor,
-			    nb);
+		if (!sf_sql_isnull(st, 1)) {
+			fmt_derived(sf_sql_double(st, 1), s->factor, nb);
 			rec.f[SF_REV_VALUE] = nb;
 		}
 		if (qc_of(x, st, 2, &rec.f[SF_REV_QUALITY_CODE]) != 0)
-			return -2;
-		sf_time_format(sqlite3_column_int64(st, 3), lb);
+			goto fail;
+		sf_time_format(sf_sql_int(st, 3), lb);
 		rec.f[SF_REV_LOADED_AT] = lb;
 		rec.f[SF_REV_REPLACED_AT] = NULL;
 		if (put(x, &rec))
 			goto out;
 	}
-	if (rc != SQLITE_DONE)
-		return dbfail(x, "reading obs");
+	if (rc != SF_SQL_DONE) {
+		dbfail(x, "reading obs");
+		goto fail;
+	}
 out:
-	sqlite3_reset(st);
+	scan_end(x, st);
 	return 0;
+fail:
+	scan_end(x, st);
+	return -2;
 }
 
 /* Puts the daily record of day d (days since 1970, local). */
@@ -559,7 +799,7 @@ static int
 do_daily(struct q *x, const struct series *s)
 {
 	struct row r;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int64_t day = 0, d;
 	double sum = 0;
 	long n = 0;
@@ -583,7 +823,7 @@ do_daily(struct q *x, const struct series *s)
 			n++;
 		}
 	}
-	sqlite3_reset(st);
+	scan_end(x, st);
 	if (rc < 0)
 		return rc;
 	if (have && !x->stopped)
@@ -621,7 +861,7 @@ cadence(struct q *x, const struct series *s, int64_t *step)
 {
 	int64_t d[CADENCE_SAMPLE], prev = 0, best = 0;
 	struct row r;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int i, j, n = 0, have = 0, rc, cnt, bestcnt = 0;
 
 	*step = 0;
@@ -639,7 +879,7 @@ cadence(struct q *x, const struct series *s, int64_t *step)
 		prev = r.t;
 		have = 1;
 	}
-	sqlite3_reset(st);
+	scan_end(x, st);
 	if (n < CADENCE_SAMPLE && rc < 0)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -659,7 +899,7 @@ static int
 do_gaps(struct q *x, const struct series *s)
 {
 	struct row r;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int64_t step, prev = 0, n;
 	int rc, have = 0;
 
@@ -680,7 +920,7 @@ do_gaps(struct q *x, const struct series *s)
 		prev = r.t;
 		have = 1;
 	}
-	sqlite3_reset(st);
+	scan_end(x, st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -689,26 +929,26 @@ do_series(struct q *x, const char *station)
 {
 	struct series s;
 	struct sf_err zerr;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	const char *tz;
-	int rc, r = 0, seen = 0;
+	int rc = SF_SQL_DONE, r = 0, seen = 0;
 
 	if ((st = stmt(x, ST_SERIES)) == NULL)
 		return -2;
-	sf_db_bind_text(st, 1, station);
-	sf_db_bind_text(st, 2, x->q->agency);
-	sf_db_bind_text(st, 3, x->type);
-	sf_db_bind_text(st, 4, x->q->config);
+	sf_sql_bind_text(st, 1, station);
+	sf_sql_bind_text(st, 2, x->q->agency);
+	sf_sql_bind_text(st, 3, x->type);
+	sf_sql_bind_text(st, 4, x->q->config);
 	while (r == 0 && !x->stopped &&
-	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	    (rc = sf_sql_step(st)) == SF_SQL_ROW) {
 		seen = 1;
 		memset(&s, 0, sizeof(s));
-		s.id = sqlite3_column_int64(st, 0);
-		copy(s.station, sizeof(s.station), sqlite3_column_text(st, 1));
-		copy(s.agency, sizeof(s.agency), sqlite3_column_text(st, 2));
-		copy(s.type, sizeof(s.type), sqlite3_column_text(st, 3));
-		copy(s.unit, sizeof(s.unit), sqlite3_column_text(st, 4));
-		tz = (const char *)sqlite3_column_text(st, 5);
+		s.id = sf_sql_int(st, 0);
+		copy(s.station, sizeof(s.station), sf_sql_text(st, 1));
+		copy(s.agency, sizeof(s.agency), sf_sql_text(st, 2));
+		copy(s.type, sizeof(s.type), sf_sql_text(st, 3));
+		copy(s.unit, sizeof(s.unit), sf_sql_text(st, 4));
+		tz = sf_sql_text(st, 5);
 		units_of(x->q, s.unit, &s.factor, &s.out_unit);
 		if (x->q->what == SF_QUERY_DAILY &&
 		    strcmp(s.type, "daily_mean") != 0) {
@@ -722,7 +962,8 @@ do_series(struct q *x, const char *station)
 		}
 		/*
 		 * The series statement stays open while the series is read:
-		 * SQLite allows that on one connection.
+		 * SQLite allows that on one connection, and on PostgreSQL
+		 * sf_sql holds its whole (small) result.
 		 */
 		switch (x->q->what) {
 		case SF_QUERY_OBS:
@@ -744,37 +985,51 @@ do_series(struct q *x, const char *station)
 			break;
 		}
 	}
-	if (r == 0 && !x->stopped && rc != SQLITE_DONE)
+	if (r == 0 && !x->stopped && rc != SF_SQL_DONE)
 		r = dbfail(x, "reading obs_series");
-	sqlite3_reset(st);
+	sf_sql_reset(st);
 	if (r == 0 && !seen && station != NULL)
 		warn(x, "station '%s': no observations in the archive%s",
 		    station, "");
 	return r;
 }
 
-/* Fills rec from a master_stations row (the columns of station_sql). */
+/* 1 if s is a number as a REAL column's text reads (strtod, all of it). */
+static int
+is_number(const char *s)
+{
+	char *end;
+
+	if (*s == '\0')
+		return 0;
+	(void)strtod(s, &end);
+	return *end == '\0';
+}
+
+/*
+ * Fills rec from a master_stations row (the columns of station_sql). A
+ * numeric field holding something else (SQLite keeps text in a REAL
+ * column when it is not a number) is written as it is.
+ */
 static void
-station_rec(sqlite3_stmt *st, struct sf_rec *rec,
+station_rec(struct sf_sql *st, struct sf_rec *rec,
     char num[SF_ST_NFIELDS][SF_NUM_LEN])
 {
 	const struct sf_kind_info *ki = sf_kind_info(SF_KIND_STATION);
-	int i, t;
+	const char *v;
+	int i;
 
 	sf_rec_clear(rec, SF_KIND_STATION);
 	for (i = 0; i < ki->nfields; i++) {
-		t = sqlite3_column_type(st, i);
-		if (t == SQLITE_NULL)
+		if ((v = sf_sql_text(st, i)) == NULL)
 			continue;
 		if (ki->types[i] == SF_FT_BOOL)
-			rec->f[i] = sqlite3_column_int64(st, i) != 0 ?
-			    "true" : "false";
-		else if (ki->types[i] == SF_FT_NUM &&
-		    (t == SQLITE_FLOAT || t == SQLITE_INTEGER)) {
-			sf_str_fmt_double(sqlite3_column_double(st, i), num[i]);
+			rec->f[i] = sf_sql_int(st, i) != 0 ? "true" : "false";
+		else if (ki->types[i] == SF_FT_NUM && is_number(v)) {
+			sf_str_fmt_double(sf_sql_double(st, i), num[i]);
 			rec->f[i] = num[i];
 		} else
-			rec->f[i] = (const char *)sqlite3_column_text(st, i);
+			rec->f[i] = v;
 	}
 }
 
@@ -783,75 +1038,73 @@ do_stations(struct q *x, const char *station)
 {
 	char num[SF_ST_NFIELDS][SF_NUM_LEN];
 	struct sf_rec rec;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	int rc;
 
 	if ((st = stmt(x, ST_STATION)) == NULL)
 		return -2;
-	sf_db_bind_text(st, 1, station);
-	sf_db_bind_text(st, 2, x->q->agency);
-	sf_db_bind_text(st, 4, x->q->config);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sf_sql_bind_text(st, 1, station);
+	sf_sql_bind_text(st, 2, x->q->agency);
+	sf_sql_bind_text(st, 3, x->q->config);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
 		station_rec(st, &rec, num);
 		if (put(x, &rec))
 			break;
 	}
-	if (!x->stopped && rc != SQLITE_DONE)
+	if (!x->stopped && rc != SF_SQL_DONE)
 		return dbfail(x, "reading master_stations");
-	sqlite3_reset(st);
+	sf_sql_reset(st);
 	return 0;
 }
 
 /* The points of forecast run id (the current row of runs). */
 static int
-do_points(struct q *x, sqlite3_stmt *runs)
+do_points(struct q *x, struct sf_sql *runs)
 {
 	char sb[SF_TIME_LEN], eb[SF_TIME_LEN];
 	char nb[SF_NUM_LEN], gb[SF_NUM_LEN];
 	const char *out_unit;
 	struct sf_rec rec;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	double factor;
 	int i, rc;
 
 	if ((st = stmt(x, ST_POINTS)) == NULL)
 		return -2;
-	sqlite3_bind_int64(st, 1, sqlite3_column_int64(runs, 0));
+	sf_sql_bind_int(st, 1, sf_sql_int(runs, 0));
 	if (x->q->has_start) {
 		sf_time_format(x->q->start, sb);
-		sqlite3_bind_text(st, 2, sb, -1, SQLITE_STATIC);
+		sf_sql_bind_text(st, 2, sb);
 	}
 	if (x->q->has_end) {
 		sf_time_format(x->q->end, eb);
-		sqlite3_bind_text(st, 3, eb, -1, SQLITE_STATIC);
+		sf_sql_bind_text(st, 3, eb);
 	}
-	units_of(x->q, (const char *)sqlite3_column_text(runs, 7), &factor,
-	    &out_unit);
+	units_of(x->q, sf_sql_text(runs, 7), &factor, &out_unit);
 	sf_rec_clear(&rec, SF_KIND_FORECAST);
 	rec.f[SF_FC_CONFIG] = x->config_out;
 	for (i = 0; i < 6; i++)
-		rec.f[SF_FC_STATION + i] =
-		    (const char *)sqlite3_column_text(runs, 1 + i);
+		rec.f[SF_FC_STATION + i] = sf_sql_text(runs, 1 + i);
 	rec.f[SF_FC_UNIT] = out_unit;
-	rec.f[SF_FC_STAGE_UNIT] = (const char *)sqlite3_column_text(runs, 8);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rec.f[SF_FC_VALID_AT] = (const char *)sqlite3_column_text(st, 0);
+	rec.f[SF_FC_STAGE_UNIT] = sf_sql_text(runs, 8);
+	while ((rc = sf_sql_step(st)) == SF_SQL_ROW) {
+		rec.f[SF_FC_VALID_AT] = sf_sql_text(st, 0);
 		rec.f[SF_FC_DISCHARGE] = NULL;
 		rec.f[SF_FC_STAGE] = NULL;
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			fmt_derived(sqlite3_column_double(st, 1), factor, nb);
+		if (!sf_sql_isnull(st, 1)) {
+			fmt_derived(sf_sql_double(st, 1), factor, nb);
 			rec.f[SF_FC_DISCHARGE] = nb;
 		}
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-			sf_str_fmt_double(sqlite3_column_double(st, 2), gb);
+		if (!sf_sql_isnull(st, 2)) {
+			sf_str_fmt_double(sf_sql_double(st, 2), gb);
 			rec.f[SF_FC_STAGE] = gb;
 		}
 		if (put(x, &rec))
 			break;
 	}
-	if (!x->stopped && rc != SQLITE_DONE)
+	if (!x->stopped && rc != SF_SQL_DONE)
 		return dbfail(x, "reading forecast_runs");
-	sqlite3_reset(st);
+	sf_sql_reset(st);
 	return 0;
 }
 
@@ -859,29 +1112,29 @@ static int
 do_forecasts(struct q *x, const char *station)
 {
 	char ab[SF_TIME_LEN], rb[SF_TIME_LEN];
-	sqlite3_stmt *st;
-	int rc, r = 0;
+	struct sf_sql *st;
+	int rc = SF_SQL_DONE, r = 0;
 
 	if ((st = stmt(x, ST_RUNS)) == NULL)
 		return -2;
-	sf_db_bind_text(st, 1, station);
-	sf_db_bind_text(st, 2, x->q->agency);
-	sf_db_bind_text(st, 3, x->source);
-	sf_db_bind_text(st, 4, x->q->config);
-	sf_db_bind_text(st, 5, x->q->member);
+	sf_sql_bind_text(st, 1, station);
+	sf_sql_bind_text(st, 2, x->q->agency);
+	sf_sql_bind_text(st, 3, x->source);
+	sf_sql_bind_text(st, 4, x->q->config);
+	sf_sql_bind_text(st, 5, x->q->member);
 	if (x->q->has_as_of) {
 		sf_time_format(x->q->as_of, ab);
-		sqlite3_bind_text(st, 6, ab, -1, SQLITE_STATIC);
+		sf_sql_bind_text(st, 6, ab);
 	}
-	sqlite3_bind_int(st, 7, x->q->run == SF_QUERY_RUN_ALL ? 0 :
+	sf_sql_bind_int(st, 7, x->q->run == SF_QUERY_RUN_ALL ? 0 :
 	    x->q->run == SF_QUERY_RUN_LATEST ? 1 : 2);
 	sf_time_format(x->q->run_at, rb);
-	sqlite3_bind_text(st, 8, rb, -1, SQLITE_STATIC);
-	while (r == 0 && !x->stopped && (rc = sqlite3_step(st)) == SQLITE_ROW)
+	sf_sql_bind_text(st, 8, rb);
+	while (r == 0 && !x->stopped && (rc = sf_sql_step(st)) == SF_SQL_ROW)
 		r = do_points(x, st);
-	if (r == 0 && !x->stopped && rc != SQLITE_DONE)
+	if (r == 0 && !x->stopped && rc != SF_SQL_DONE)
 		r = dbfail(x, "reading forecast_runs");
-	sqlite3_reset(st);
+	sf_sql_reset(st);
 	return r;
 }
 
@@ -890,7 +1143,7 @@ static int
 check(struct q *x)
 {
 	const struct sf_query *q = x->q;
-	sqlite3_stmt *st;
+	struct sf_sql *st;
 	const char *t;
 	int rc;
 
@@ -914,25 +1167,25 @@ check(struct q *x)
 		return 0;
 	if ((st = stmt(x, ST_CONFIG)) == NULL)
 		return -2;
-	sqlite3_bind_text(st, 1, q->config, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
+	sf_sql_bind_text(st, 1, q->config);
+	rc = sf_sql_step(st);
+	if (rc == SF_SQL_DONE)
 		return sf_err_set(x->err, "configuration '%s': not defined",
 		    q->config);
-	if (rc != SQLITE_ROW)
+	if (rc != SF_SQL_ROW)
 		return dbfail(x, "reading pull_configurations");
-	t = (const char *)sqlite3_column_text(st, 0);
+	t = sf_sql_text(st, 0);
 	if (x->type == NULL && t != NULL && strcmp(t, "daily_mean") == 0)
 		x->type = "daily_mean";
 	else if (x->type == NULL && t != NULL &&
 	    strcmp(t, "realtime_15min") == 0)
 		x->type = "realtime_15min";
-	t = (const char *)sqlite3_column_text(st, 2);
+	t = sf_sql_text(st, 2);
 	if (x->source == NULL && t != NULL) {
 		snprintf(x->srcbuf, sizeof(x->srcbuf), "%s", t);
 		x->source = x->srcbuf;
 	}
-	sqlite3_reset(st);
+	sf_sql_reset(st);
 	return 0;
 }
 
@@ -947,6 +1200,7 @@ sf_query_run(struct sf_db *db, const struct sf_query *q, struct sf_err *err)
 	x.db = db;
 	x.q = q;
 	x.err = err;
+	x.pg = sf_db_engine(db) == SF_DB_POSTGRESQL;
 	x.config_out = q->config;
 	x.type = q->type;
 	x.source = q->source;
@@ -977,10 +1231,10 @@ out:
 	sf_buf_release(&x.qcb);
 	for (k = 0; k < ST_COUNT; k++) {
 		if (q->stmts == NULL) {
-			sqlite3_finalize(x.own[k]);
+			sf_sql_finalize(x.own[k]);
 		} else if (x.st[k] != NULL) {
-			sqlite3_reset(x.st[k]);
-			sqlite3_clear_bindings(x.st[k]);
+			sf_sql_reset(x.st[k]);
+			sf_sql_clear(x.st[k]);
 		}
 	}
 	return r;
@@ -1000,6 +1254,6 @@ sf_query_stmts_free(struct sf_query_stmts *qs)
 	if (qs == NULL)
 		return;
 	for (k = 0; k < ST_COUNT; k++)
-		sqlite3_finalize(qs->st[k]);
+		sf_sql_finalize(qs->st[k]);
 	free(qs);
 }

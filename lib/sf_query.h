@@ -6,7 +6,9 @@
  * answer to a callback as a record of sf(7), one at a time: nothing is
  * collected, so memory stays flat whatever the size of the answer, and a
  * caller (sf-query's writer, sf-serve's HTTP response) can stream them.
- * Every statement is prepared with bound parameters.
+ * Every statement is prepared with bound parameters. The archive may be
+ * a SQLite file or a PostgreSQL database: the same question gives the
+ * same records from either.
  */
 #ifndef SF_QUERY_H
 #define SF_QUERY_H

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,11 @@ struct sf_sql {
 	int ncell;
 };
 
-static unsigned counter;	/* names of statements and cursors */
+/*
+ * Names of statements and cursors. Atomic: sf-serve's threads prepare
+ * statements at once, each on its own connection.
+ */
+static atomic_uint counter;
 
 int
 sf_sql_dollar(const char *sql, struct sf_buf *out)
@@ -141,7 +146,7 @@ sf_sql_prepare(struct sf_db *db, const char *sql, const char *pgsql,
 		}
 	}
 	snprintf(st->name, sizeof(st->name), "sf_%s%u",
-	    st->stream ? "c" : "s", ++counter);
+	    st->stream ? "c" : "s", atomic_fetch_add(&counter, 1) + 1);
 	if (st->stream)
 		return st;	/* declared when run */
 	r = PQprepare(st->conn, st->name, st->sql.buf, 0, NULL);

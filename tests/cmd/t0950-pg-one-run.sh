@@ -1,9 +1,8 @@
 #!/bin/sh
 # t0950: one run of a configuration at a time on PostgreSQL (its session
 # advisory lock, taken by sf-load when it meets the configuration), and
-# every program that cannot use a PostgreSQL archive yet says so in one
-# line and exits 1.
-test_description='PostgreSQL: one run per configuration; clear refusals'
+# every program reads a PostgreSQL archive named by --db or SF_DB.
+test_description='PostgreSQL: one run per configuration; every program reads it'
 . "$(dirname "$0")/test-lib.sh"
 . "$SF_TOP/tests/pg/lib.sh"
 PGLOAD=$SF_BUILD/tests/pgload
@@ -79,27 +78,31 @@ test_expect_success 'a killed sf-load releases its configuration' '
 	sf-load --db "$SF_PG_URI" hourly
 '
 
-# refuse PROG ARGS...: PROG, given the archive by --db and then by SF_DB,
-# exits 1 with the one line that says PostgreSQL is not supported yet
-refuse() {
+# reads PROG ARGS...: PROG, given the archive by --db and then by SF_DB,
+# reads it: exit 0, nothing on stderr
+reads() {
 	p=$1; shift
-	echo "$p: PostgreSQL archives are not supported by $p yet" > want
-	{ "$p" --db "$SF_PG_URI" "$@" > out 2> err; test $? -eq 1; } &&
-	test_must_be_empty out && test_cmp want err &&
-	{ SF_DB=$SF_PG_URI "$p" "$@" > out 2> err; test $? -eq 1; } &&
-	test_must_be_empty out && test_cmp want err
+	{ "$p" --db "$SF_PG_URI" "$@" > out 2> err; test $? -eq 0; } &&
+	test_must_be_empty err &&
+	{ SF_DB=$SF_PG_URI "$p" "$@" > out2 2> err; test $? -eq 0; } &&
+	test_must_be_empty err && test_cmp out out2
 }
 
-test_expect_success 'the programs that cannot read it yet say so' '
-	refuse sf-query &&
-	refuse sf-query --kind station &&
-	refuse sf-serve --listen 127.0.0.1:0 &&
-	true
+test_expect_success 'every program reads a PostgreSQL archive' '
+	reads sf-query --kind station &&
+	reads sf-status &&
+	reads sf-progress show &&
+	reads sf-progress plan hourly &&
+	reads sf-config list &&
+	reads sf-config show hourly &&
+	reads sf-map list &&
+	reads sf-stations &&
+	! grep -l "not supported" out out2
 '
 test_expect_success 'a key=value conninfo is PostgreSQL too, never a file' '
-	echo "sf-query: PostgreSQL archives are not supported by sf-query yet" > want &&
-	{ sf-query --db "host=$PG_DIR user=sf dbname=postgres" 2> err;
-	  test $? -eq 1; } && test_cmp want err && ! test -e "host=$PG_DIR user=sf dbname=postgres" &&
+	sf-query --db "host=$PG_DIR user=sf dbname=postgres" > out 2> err &&
+	test_must_be_empty err && test -s out &&
+	! test -e "host=$PG_DIR user=sf dbname=postgres" &&
 	sf-load --db "host=$PG_DIR user=sf dbname=postgres" hourly
 '
 test_expect_success 'a server that is not there: one line, exit 1, no password' '
