@@ -92,7 +92,7 @@ test_expect_success 'every program reads a PostgreSQL archive' '
 	reads sf-query --kind station &&
 	reads sf-status &&
 	reads sf-progress show &&
-	reads sf-progress plan hourly &&
+	reads sf-progress show hourly &&
 	reads sf-config list &&
 	reads sf-config show hourly &&
 	reads sf-map list &&
