@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-fetch-ec in the pipeline: sf-config, sf-progress, sf-load'
 . "$(dirname "$0")/test-lib.sh"
 . "$SF_TOP/tests/server/lib.sh"

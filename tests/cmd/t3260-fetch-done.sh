@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='fetchers: done records, the revision pass, the forecast source, the key file'
 . "$(dirname "$0")/test-lib.sh"
 . "$SF_TOP/tests/server/lib.sh"

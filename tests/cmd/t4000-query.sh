@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-query: the archive back out as records'
 . "$(dirname "$0")/test-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 test_description='sf-serve: large answers stream; malformed requests by the thousand'
 . "$(dirname "$0")/test-lib.sh"
 
