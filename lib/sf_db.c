@@ -440,6 +440,13 @@ sf_db_supported(const char *path, int flags, struct sf_err *err)
 	return 0;
 }
 
+/* pg_seed: the seed, run by sf_pg_migrate in its creating transaction */
+static int
+pg_seed(void *arg, struct sf_err *err)
+{
+	return seed((struct sf_db *)arg, err);
+}
+
 /*
  * Connects to a PostgreSQL archive: with SF_DB_CREATE its schema is made
  * or brought up to date; otherwise it must be there already. The seed
@@ -452,8 +459,7 @@ open_pg(const char *conninfo, int flags, struct sf_err *err)
 {
 	struct sf_db *db;
 	struct sf_buf name = SF_BUF_INIT;
-	struct sf_err e2;
-	int v, created;
+	int v;
 
 	if (sf_db_supported(conninfo, flags, err) == -1)
 		return NULL;
@@ -466,15 +472,11 @@ open_pg(const char *conninfo, int flags, struct sf_err *err)
 	if ((db->pg = sf_pg_open(conninfo, err)) == NULL)
 		goto fail;
 	if (flags & SF_DB_CREATE) {
-		if (sf_pg_migrate(db->pg, &created, err) == -1)
+		/* the seed goes in with the schema, or neither does */
+		if (seed != NULL)
+			sf_pg_on_create(db->pg, pg_seed, db);
+		if (sf_pg_migrate(db->pg, NULL, err) == -1)
 			goto fail;
-		if (created && seed != NULL && (sf_db_begin(db, &e2) == -1 ||
-		    seed(db, &e2) == -1 || sf_db_commit(db, &e2) == -1)) {
-			sf_db_rollback(db);
-			sf_err_set(err, "%s (the schema is created; sf-map "
-			    "import stores the shipped mappings)", e2.msg);
-			goto fail;
-		}
 		return db;
 	}
 	/* a reader's session cannot write, whatever it runs */

@@ -47,7 +47,8 @@ enum {
 /*
  * The seed's data that modules above this one own (sf_map's shipped
  * station mappings): run once, inside the creating transaction, when
- * sf_db_open creates a SQLite archive. Programs that create archives set
+ * sf_db_open creates an archive (SQLite, or PostgreSQL through
+ * sf_pg_on_create, under the creators' lock). Programs that create it set
  * it before opening (sf_db_set_seed(sf_map_import_shipped)); NULL, the
  * default, seeds nothing. A failing seed undoes the creation.
  */

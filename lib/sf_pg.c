@@ -48,6 +48,8 @@ struct sf_pg {
 	int64_t prev_station, prev_t;	/* the last row's key */
 	struct sf_buf prev_type;
 	struct sf_buf copy;	/* COPY text not sent yet */
+	sf_pg_create_fn *on_create;	/* run as the schema is created */
+	void *on_create_arg;
 };
 
 static int citus_is(struct sf_pg *, int *, struct sf_err *);
@@ -188,6 +190,13 @@ sf_pg_open(const char *conninfo, struct sf_err *err)
 	}
 	PQclear(r);
 	return pg;
+}
+
+void
+sf_pg_on_create(struct sf_pg *pg, sf_pg_create_fn *fn, void *arg)
+{
+	pg->on_create = fn;
+	pg->on_create_arg = arg;
 }
 
 struct pg_conn *
@@ -353,7 +362,9 @@ sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err)
 		    "this sf's (%d)", v, SF_PG_SCHEMA_VERSION);
 		goto fail;
 	}
-	if (v == 0 && run_script(pg, err) == -1)
+	if (v == 0 && (run_script(pg, err) == -1 ||
+	    (pg->on_create != NULL && pg->on_create(pg->on_create_arg,
+	    err) == -1)))
 		goto fail;
 	/* on a Citus coordinator, distribute the tables (once) */
 	if (sf_pg_citus_distribute(pg, NULL, err) == -1 ||

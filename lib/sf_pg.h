@@ -120,6 +120,14 @@ int sf_pg_schema_version(struct sf_pg *pg, int *version,
     struct sf_err *err);
 
 /*
+ * fn(arg) runs inside sf_pg_migrate's transaction right after it creates
+ * the schema (the seed's data); when it fails the creation is undone, so
+ * no one ever sees the schema without it. NULL (the default): nothing.
+ */
+typedef int sf_pg_create_fn(void *arg, struct sf_err *err);
+void sf_pg_on_create(struct sf_pg *pg, sf_pg_create_fn *fn, void *arg);
+
+/*
  * Creates the schema if the database has none, in one transaction under
  * a transaction-level advisory lock, so of two processes starting at once
  * one creates it and the other waits and finds it. *created (may be NULL)
