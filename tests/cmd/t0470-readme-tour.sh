@@ -1,4 +1,5 @@
 #!/bin/sh
+# engines: sqlite postgresql
 # t0470: the README's tour runs as written.
 #
 # The commands are the lines of the "## A tour" section that start with
@@ -11,7 +12,9 @@
 . "$(dirname "$0")/test-lib.sh"
 . "$SF_TOP/tests/server/lib.sh"
 
-unset SF_DB
+# The PostgreSQL pass keeps the database test-lib.sh made on its server,
+# and the tour's sqlite3 line asks it with psql instead.
+[ -n "${SF_TEST_PG:-}" ] || unset SF_DB
 mkdir srv &&
 cp "$SF_TOP"/tests/data/demo/* srv/ &&
 cat srv/demo.routes "$SF_TOP/tests/data/man-routes/sf-fetch-usgs.routes" \
@@ -27,6 +30,10 @@ awk '
 	/^## / { in_tour = ($0 == "## A tour"); next }
 	in_tour && /^    \$ / { sub(/^    \$ /, ""); print }
 ' "$SF_TOP/README.md" >tour
+if [ "$(engine)" = postgresql ]; then
+	sed 's|^sqlite3 ~/.local/share/sf/sf.db |psql -X -d "$SF_DB" -c |' tour \
+	    >tour.pg && mv tour.pg tour
+fi
 
 test_expect_success 'the README has a tour of at least 20 commands' '
 	test "$(wc -l <tour)" -ge 20
