@@ -504,5 +504,15 @@ size_t sf_fetch_store_mem(const struct sf_fetch_store *s);
 int sf_fetch_store_walk(struct sf_fetch_store *s,
     int (*put)(void *arg, const struct sf_rec *rec, long st, int64_t t),
     void *arg);
+/*
+ * As sf_fetch_store_walk, for NDJSON output: an obs row comes as its
+ * line (len bytes, as sf_writer_put would write the record, newline
+ * included; borrowed for the call) with rec NULL, when the store can
+ * make it from its packed form (nearly always); else, and for records of
+ * another kind, as rec with line NULL.
+ */
+int sf_fetch_store_walk_lines(struct sf_fetch_store *s,
+    int (*put)(void *arg, const struct sf_rec *rec, const char *line,
+    size_t len, long st, int64_t t), void *arg);
 
 #endif
