@@ -23,7 +23,7 @@
 
 #define EXIT_FAIL	1	/* sf_log's SF_EXIT_FAIL: libsf has no sf_log */
 #define AHEAD		4	/* ordered: jobs held per transfer */
-#define OUTBUF		(64 * 1024)	/* output written in writes of this */
+#define OUTBUF		(64 * 1024)	/* bytes written at once */
 
 enum state { NEW, RUNNING, PARKED, OVER };
 

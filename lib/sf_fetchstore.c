@@ -72,7 +72,7 @@ struct sf_fetch_store {
 	struct tpl *tpl;	/* per tuple, its line */
 	size_t ntpl, captpl;
 	struct sf_buf tpltext;
-	size_t *idoff;		/* per station, its id as JSON in idtext */
+	size_t *idoff;		/* station i: its id as JSON */
 	struct sf_buf idtext;
 	int ids_done;		/* idoff is for ids */
 	struct sf_buf line;
@@ -92,7 +92,8 @@ struct tpl {
  * A page holds few distinct times (153 days of daily means) over many
  * rows: the walk formats each once.
  */
-#define TCACHE_N	512
+#define TCACHE_BITS	9
+#define TCACHE_N	(1 << TCACHE_BITS)
 struct tcache {
 	int64_t t;
 	char s[SF_TIME_LEN];
@@ -494,6 +495,46 @@ row_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * Sorts the n rows at r as row_cmp does. A page sorted by time (the
+ * usual answer) holds each station's rows in time order already, so a
+ * counting sort by station (stable: arrival order within a station) does
+ * nearly all of it in two passes; a station whose rows are not in time
+ * order after it is sorted on its own. OTHER rows (st UINT32_MAX) come
+ * last, in arrival order.
+ */
+static void
+sort_rows(struct sf_fetch_store *s, struct row *r, size_t n)
+{
+	size_t *at = sf_calloc(s->nids + 2, sizeof(*at));
+	struct row *tmp = sf_calloc(n, sizeof(*tmp));
+	size_t i, k, b, st, sum = 0;
+
+	for (i = 0; i < n; i++)
+		at[r[i].st == OTHER ? s->nids : r[i].st]++;
+	for (k = 0; k <= s->nids; k++) {
+		b = at[k];
+		at[k] = sum;
+		sum += b;
+	}
+	at[s->nids + 1] = sum;
+	for (i = 0; i < n; i++) {
+		st = r[i].st == OTHER ? s->nids : r[i].st;
+		tmp[at[st]++] = r[i];
+	}
+	memcpy(r, tmp, n * sizeof(*r));
+	free(tmp);
+	/* at[k] is now where station k's rows end */
+	for (k = 0, b = 0; k < s->nids; b = at[k++]) {
+		for (i = b + 1; i < at[k]; i++)
+			if (r[i - 1].t > r[i].t)
+				break;
+		if (i < at[k])
+			qsort(r + b, at[k] - b, sizeof(*r), row_cmp);
+	}
+	free(at);
+}
+
 void
 sf_fetch_store_seal(struct sf_fetch_store *s)
 {
@@ -503,7 +544,7 @@ sf_fetch_store_seal(struct sf_fetch_store *s)
 	for (i = s->sealed + 1; i < s->nrows && sorted; i++)
 		sorted = row_cmp(&s->rows[i - 1], &s->rows[i]) < 0;
 	if (!sorted)
-		qsort(s->rows + s->sealed, n, sizeof(*s->rows), row_cmp);
+		sort_rows(s, s->rows + s->sealed, n);
 	s->sealed = s->nrows;
 	s->tmark = s->text.len;
 }
@@ -558,7 +599,9 @@ time_text(const struct sf_fetch_store *s, int64_t t, char buf[SF_TIME_LEN])
 		sf_time_format(t, buf);
 		return buf;
 	}
-	c = &s->tc[(uint64_t)t / 60 % TCACHE_N];
+	/* hashed: the days of daily means, t / 60 a multiple of 1440, would
+	 * share 16 of 512 slots */
+	c = &s->tc[(uint64_t)t * 0x9e3779b97f4a7c15ull >> (64 - TCACHE_BITS)];
 	if (c->s[0] == '\0' || c->t != t) {
 		c->t = t;
 		sf_time_format(t, c->s);
