@@ -1196,9 +1196,10 @@ sf_fetchrun_run(struct sf_fetchrun *e)
 	write_held(e, SIZE_MAX);
 	sf_writer_flush(e->w);
 	show_progress(e, 1);
-	sf_fetchrun_note(e, SF_NOTE_INFO, "%zu stations, %ld requests, %ld "
-	    "rows, %ld failed", e->nst, e->tally.requests, e->tally.rows,
-	    e->failed);
+	if (!e->d->own_summary)
+		sf_fetchrun_note(e, SF_NOTE_INFO, "%zu stations, %ld requests, "
+		    "%ld rows, %ld failed", e->nst, e->tally.requests,
+		    e->tally.rows, e->failed);
 	return e->rval;
 }
 

@@ -87,7 +87,7 @@
  * for a failed transfer, "rows out of order: T after T" for a station
  * going back in time; "warning: station 'ID': not asked for; rows
  * dropped"; with -v "GET URL" for each request and a last line "N
- * stations, N requests, N rows, N failed".
+ * stations, N requests, N rows, N failed" (none with own_summary).
  *
  * The engine prints nothing itself but the progress line (a terminal's
  * stderr, when asked): messages go to the note callback (sf_note.h).
@@ -270,6 +270,11 @@ struct sf_fetch_driver {
 	 */
 	int sort_window;
 	int bare_errors;
+	/*
+	 * (nwmdrv) own_summary: the program says its own -v summary (its
+	 * counts are not the engine's): the engine's last line is left out.
+	 */
+	int own_summary;
 
 	/*
 	 * Optional: whether request r is the driver's; NULL is
