@@ -50,8 +50,10 @@
  *      before) fails there: its rows before it are written, then its
  *      error record, and none of its rows after. (A driver with
  *      page_whole set makes each page its own unit: a page is written
- *      once whole, and a failure loses only the page that failed; the
- *      window's next links are still checked as one.) A page
+ *      once whole, as soon as the next page's request is sent (so that
+ *      the writing overlaps the server's latency), and a failure loses
+ *      only the page that failed; the window's next links are still
+ *      checked as one.) A page
  *      that fails (the transfer, the parser, a check) fails the window:
  *      nothing of it is written, and every station of the job that has
  *      not failed yet gets its error record and nothing afterwards.
