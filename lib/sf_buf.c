@@ -54,34 +54,9 @@ sf_buf_grow(struct sf_buf *b, size_t n)
 }
 
 void
-sf_buf_reset(struct sf_buf *b)
-{
-	b->len = 0;
-	if (b->cap)
-		b->buf[0] = '\0';
-}
-
-void
-sf_buf_add(struct sf_buf *b, const void *p, size_t n)
-{
-	sf_buf_grow(b, n);
-	memcpy(b->buf + b->len, p, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
-void
 sf_buf_adds(struct sf_buf *b, const char *s)
 {
 	sf_buf_add(b, s, strlen(s));
-}
-
-void
-sf_buf_addc(struct sf_buf *b, int c)
-{
-	sf_buf_grow(b, 1);
-	b->buf[b->len++] = (char)c;
-	b->buf[b->len] = '\0';
 }
 
 void

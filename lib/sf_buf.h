@@ -9,6 +9,7 @@
 #define SF_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct sf_buf {
 	char *buf;
@@ -25,10 +26,38 @@ void sf_buf_release(struct sf_buf *b);
 char *sf_buf_detach(struct sf_buf *b);
 /* Makes room for n more bytes past len. */
 void sf_buf_grow(struct sf_buf *b, size_t n);
-void sf_buf_reset(struct sf_buf *b);
-void sf_buf_add(struct sf_buf *b, const void *p, size_t n);
 void sf_buf_adds(struct sf_buf *b, const char *s);
-void sf_buf_addc(struct sf_buf *b, int c);
+
+/*
+ * Inline: a parser or a writer calls these once or more per field of
+ * every row, and a call costs more than the copy.
+ */
+static inline void
+sf_buf_reset(struct sf_buf *b)
+{
+	b->len = 0;
+	if (b->cap)
+		b->buf[0] = '\0';
+}
+
+static inline void
+sf_buf_add(struct sf_buf *b, const void *p, size_t n)
+{
+	if (b->len + n >= b->cap)
+		sf_buf_grow(b, n);
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+static inline void
+sf_buf_addc(struct sf_buf *b, int c)
+{
+	if (b->len + 1 >= b->cap)
+		sf_buf_grow(b, 1);
+	b->buf[b->len++] = (char)c;
+	b->buf[b->len] = '\0';
+}
 void sf_buf_addf(struct sf_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string, with the quotes; s must be UTF-8. */

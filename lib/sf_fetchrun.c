@@ -23,6 +23,7 @@
 
 #define EXIT_FAIL	1	/* sf_log's SF_EXIT_FAIL: libsf has no sf_log */
 #define AHEAD		4	/* ordered: jobs held per transfer */
+#define OUTBUF		(64 * 1024)	/* bytes written at once */
 
 enum state { NEW, RUNNING, PARKED, OVER };
 
@@ -49,6 +50,7 @@ struct sf_fetchrun_job {
 	size_t nseen;
 	int parked_fail;	/* PARKED with a failure, not rows */
 	int parked_end;		/* PARKED at its end: no window left */
+	int pending;		/* page_whole: a page sealed, to write */
 	long fail_status;
 	char *fail_msg;
 	char **newest;		/* sf_fetchrun_newest, per station */
@@ -67,6 +69,7 @@ struct sf_fetchrun {
 	size_t head;		/* ordered: the first job not over */
 	int held, maxheld;
 	int advancing;		/* inside advance() */
+	long npending;		/* jobs with a page pending */
 	struct held *hl;	/* ordered: records held in place */
 	struct sf_fetch_store **pool;	/* stores of jobs over, for reuse */
 	size_t npool;
@@ -713,9 +716,13 @@ window_fail(struct sf_fetchrun_job *j, long status, const char *msg)
 	job_over(j);
 }
 
-/* The store's walk: writes a row, checking its station's order. */
+/*
+ * The store's walk: writes a row, checking its station's order; the row
+ * is rec, or its NDJSON line when rec is NULL.
+ */
 static int
-put_row(void *arg, const struct sf_rec *rec, long st, int64_t t)
+put_row(void *arg, const struct sf_rec *rec, const char *line, size_t len,
+    long st, int64_t t)
 {
 	struct sf_fetchrun_job *j = arg;
 	struct sf_fetchrun *e = j->e;
@@ -736,7 +743,9 @@ put_row(void *arg, const struct sf_rec *rec, long st, int64_t t)
 		fail_station(e, s, j->pub.win == 0, j->pub.ws, 0, msg);
 		return 0;
 	}
-	if (put(e, rec) == -1)
+	if (rec == NULL)
+		sf_writer_raw(e->w, line, len);
+	else if (put(e, rec) == -1)
 		return 0;
 	e->tally.rows++;
 	if (s != NULL) {
@@ -745,6 +754,24 @@ put_row(void *arg, const struct sf_rec *rec, long st, int64_t t)
 			s->newest = t;
 	}
 	return 0;
+}
+
+/* put_row for sf_fetch_store_walk (CSV). */
+static int
+put_rec(void *arg, const struct sf_rec *rec, long st, int64_t t)
+{
+	return put_row(arg, rec, NULL, 0, st, t);
+}
+
+/* Writes the rows of j's store, and empties it. */
+static void
+write_rows(struct sf_fetchrun_job *j)
+{
+	if (j->e->c.opts->fmt == SF_FMT_NDJSON)
+		(void)sf_fetch_store_walk_lines(j->store, put_row, j);
+	else
+		(void)sf_fetch_store_walk(j->store, put_rec, j);
+	sf_fetch_store_reset(j->store);
 }
 
 /* Writes j's complete window and goes on to the next. */
@@ -763,8 +790,7 @@ window_write(struct sf_fetchrun_job *j)
 	}
 	if (j->e->d->sort_window)
 		sf_fetch_store_sort(j->store);
-	(void)sf_fetch_store_walk(j->store, put_row, j);
-	sf_fetch_store_reset(j->store);
+	write_rows(j);
 	j->pub.win++;
 	open_window(j);
 }
@@ -791,6 +817,33 @@ job_failed(const struct sf_fetchrun_job *j)
 	return j->pub.nst > 0;
 }
 
+/*
+ * (page_whole) Writes j's page pending. A page is written after the next
+ * page's request is sent (sf_http's idle), not before, so that the
+ * server's latency hides the writing; and at the latest before anything
+ * else happens to j (its next answer begins or fails).
+ */
+static void
+flush_page(struct sf_fetchrun_job *j)
+{
+	if (!j->pending)
+		return;
+	j->pending = 0;
+	j->e->npending--;
+	write_rows(j);
+}
+
+/* sf_http's idle: the pages pending. */
+static void
+http_idle(void *arg)
+{
+	struct sf_fetchrun *e = arg;
+	size_t i;
+
+	for (i = e->head; i < e->next && e->npending > 0; i++)
+		flush_page(e->jobs[i]);
+}
+
 static int on_begin(void *arg, const struct sf_http_res *res);
 static int on_body(void *arg, const char *p, size_t n);
 static int on_done(void *arg, const struct sf_http_res *res);
@@ -813,6 +866,7 @@ queue(struct sf_fetchrun_job *j, const char *url)
 	j->pfailed = j->efailed = 0;
 	j->foreign = NULL;
 	if (sf_http_add(j->e->h, &req, &err) == -1) {
+		flush_page(j);
 		window_fail(j, 0, err.msg);
 		return;
 	}
@@ -882,6 +936,7 @@ on_begin(void *arg, const struct sf_http_res *res)
 	struct sf_fetchrun_job *j = arg;
 	long n;
 
+	flush_page(j);
 	if ((n = sf_fetch_pace(j->e->h, res)) >= 0)
 		sf_fetchrun_note(j->e, SF_NOTE_INFO, "X-RateLimit-Remaining "
 		    "%ld: slowing down", n);
@@ -978,13 +1033,14 @@ page_done(struct sf_fetchrun_job *j, const struct sf_http_res *res)
 			window_complete(j);
 		else {
 			if (d->page_whole && my_turn(j)) {
-				(void)sf_fetch_store_walk(j->store, put_row, j);
-				sf_fetch_store_reset(j->store);
+				j->pending = 1;		/* flush_page */
+				j->e->npending++;
 			}
 			url = sf_strdup(next);
-			if (check_next(j, url, &m) == -1)
+			if (check_next(j, url, &m) == -1) {
+				flush_page(j);
 				window_fail(j, 0, m.buf);
-			else
+			} else
 				queue(j, url);
 			free(url);
 		}
@@ -1001,6 +1057,7 @@ on_done(void *arg, const struct sf_http_res *res)
 	struct sf_buf m = SF_BUF_INIT;
 	struct sf_err err;
 
+	flush_page(j);
 	if (res->rc == 0)
 		page_done(j, res);
 	else if (j->pfailed || j->efailed) {
@@ -1132,13 +1189,17 @@ sf_fetchrun_run(struct sf_fetchrun *e)
 	if (e->d->ordered && e->njobs > 0)
 		write_held(e, job_first(e, 0));
 	pump(e);
-	if (sf_http_run(e->h, &err) == -1)
+	if (sf_http_run(e->h, &err) == -1) {
+		http_idle(e);
 		run_failed(e, &err);
+	}
 	write_held(e, SIZE_MAX);
+	sf_writer_flush(e->w);
 	show_progress(e, 1);
-	sf_fetchrun_note(e, SF_NOTE_INFO, "%zu stations, %ld requests, %ld "
-	    "rows, %ld failed", e->nst, e->tally.requests, e->tally.rows,
-	    e->failed);
+	if (!e->d->own_summary)
+		sf_fetchrun_note(e, SF_NOTE_INFO, "%zu stations, %ld requests, "
+		    "%ld rows, %ld failed", e->nst, e->tally.requests,
+		    e->tally.rows, e->failed);
 	return e->rval;
 }
 
@@ -1194,11 +1255,14 @@ sf_fetchrun_new(const struct sf_fetchrun_conf *c, struct sf_err *err)
 	}
 	ho.note = http_note;
 	ho.note_arg = e;
+	ho.idle = http_idle;
+	ho.idle_arg = e;
 	if ((e->h = sf_http_new(&ho, err)) == NULL) {
 		free(e);
 		return NULL;
 	}
 	e->w = sf_writer_new(c->out, o->fmt);
+	sf_writer_buffer(e->w, OUTBUF);
 	e->maxheld = e->d->ordered ? AHEAD * o->jobs : o->jobs;
 	e->pool = sf_calloc((size_t)e->maxheld, sizeof(*e->pool));
 	return e;

@@ -50,8 +50,10 @@
  *      before) fails there: its rows before it are written, then its
  *      error record, and none of its rows after. (A driver with
  *      page_whole set makes each page its own unit: a page is written
- *      once whole, and a failure loses only the page that failed; the
- *      window's next links are still checked as one.) A page
+ *      once whole, as soon as the next page's request is sent (so that
+ *      the writing overlaps the server's latency), and a failure loses
+ *      only the page that failed; the window's next links are still
+ *      checked as one.) A page
  *      that fails (the transfer, the parser, a check) fails the window:
  *      nothing of it is written, and every station of the job that has
  *      not failed yet gets its error record and nothing afterwards.
@@ -87,7 +89,7 @@
  * for a failed transfer, "rows out of order: T after T" for a station
  * going back in time; "warning: station 'ID': not asked for; rows
  * dropped"; with -v "GET URL" for each request and a last line "N
- * stations, N requests, N rows, N failed".
+ * stations, N requests, N rows, N failed" (none with own_summary).
  *
  * The engine prints nothing itself but the progress line (a terminal's
  * stderr, when asked): messages go to the note callback (sf_note.h).
@@ -270,6 +272,11 @@ struct sf_fetch_driver {
 	 */
 	int sort_window;
 	int bare_errors;
+	/*
+	 * (nwmdrv) own_summary: the program says its own -v summary (its
+	 * counts are not the engine's): the engine's last line is left out.
+	 */
+	int own_summary;
 
 	/*
 	 * Optional: whether request r is the driver's; NULL is
@@ -504,5 +511,15 @@ size_t sf_fetch_store_mem(const struct sf_fetch_store *s);
 int sf_fetch_store_walk(struct sf_fetch_store *s,
     int (*put)(void *arg, const struct sf_rec *rec, long st, int64_t t),
     void *arg);
+/*
+ * As sf_fetch_store_walk, for NDJSON output: an obs row comes as its
+ * line (len bytes, as sf_writer_put would write the record, newline
+ * included; borrowed for the call) with rec NULL, when the store can
+ * make it from its packed form (nearly always); else, and for records of
+ * another kind, as rec with line NULL.
+ */
+int sf_fetch_store_walk_lines(struct sf_fetch_store *s,
+    int (*put)(void *arg, const struct sf_rec *rec, const char *line,
+    size_t len, long st, int64_t t), void *arg);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "sf_fetchrun.h"
 #include "sf_mem.h"
+#include "sf_rec.h"
 #include "sf_time.h"
 
 #define OTHER	UINT32_MAX	/* st of a record of another kind */
@@ -67,13 +68,32 @@ struct sf_fetch_store {
 	uint32_t tlast_tup;	/* the tuple of the last key, keylast */
 	struct sf_buf keylast;
 	struct tcache *tc;	/* times formatted, for the walk */
+	/* sf_fetch_store_walk_lines: */
+	struct tpl *tpl;	/* per tuple, its line */
+	size_t ntpl, captpl;
+	struct sf_buf tpltext;
+	size_t *idoff;		/* station i: its id as JSON */
+	struct sf_buf idtext;
+	int ids_done;		/* idoff is for ids */
+	struct sf_buf line;
+};
+
+/*
+ * An obs line of a tuple, from sf_writer_template: the station, the
+ * time and the value go at offsets st, at and v of its len bytes, at off
+ * in tpltext; len 0: none (the writer refused the tuple: its rows take
+ * the slow way, which says why).
+ */
+struct tpl {
+	uint32_t off, len, st, at, v;
 };
 
 /*
  * A page holds few distinct times (153 days of daily means) over many
  * rows: the walk formats each once.
  */
-#define TCACHE_N	512
+#define TCACHE_BITS	9
+#define TCACHE_N	(1 << TCACHE_BITS)
 struct tcache {
 	int64_t t;
 	char s[SF_TIME_LEN];
@@ -106,6 +126,9 @@ sf_fetch_store_new(const char *const *ids, size_t n)
 	sf_buf_init(&s->tups);
 	sf_buf_init(&s->key);
 	sf_buf_init(&s->keylast);
+	sf_buf_init(&s->tpltext);
+	sf_buf_init(&s->idtext);
+	sf_buf_init(&s->line);
 	s->tlast_flag = -1;
 	return s;
 }
@@ -124,6 +147,9 @@ sf_fetch_store_retarget(struct sf_fetch_store *s, const char *const *ids,
 	sort_store = s;
 	qsort(s->byid, n, sizeof(*s->byid), byid_cmp);
 	s->ntups = 0;
+	s->ntpl = 0;
+	sf_buf_reset(&s->tpltext);
+	s->ids_done = 0;
 	sf_buf_reset(&s->tups);
 	sf_buf_reset(&s->keylast);
 	s->last = 0;
@@ -146,6 +172,11 @@ sf_fetch_store_free(struct sf_fetch_store *s)
 	sf_buf_release(&s->key);
 	sf_buf_release(&s->keylast);
 	free(s->tc);
+	free(s->tpl);
+	sf_buf_release(&s->tpltext);
+	free(s->idoff);
+	sf_buf_release(&s->idtext);
+	sf_buf_release(&s->line);
 	free(s);
 }
 
@@ -328,8 +359,11 @@ decimal(const char *d, int64_t *v, int *scale)
 	return 1;
 }
 
-/* Writes the decimal v, scale into buf (at least 24 bytes). */
-static void
+/*
+ * Writes the decimal v, scale into buf (at least 24 bytes); returns its
+ * length.
+ */
+static size_t
 format_decimal(int64_t v, int scale, char *buf)
 {
 	char tmp[24];
@@ -349,6 +383,7 @@ format_decimal(int64_t v, int scale, char *buf)
 		buf[i++] = tmp[--k];
 	}
 	buf[i] = '\0';
+	return (size_t)i;
 }
 
 static int
@@ -460,6 +495,46 @@ row_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * Sorts the n rows at r as row_cmp does. A page sorted by time (the
+ * usual answer) holds each station's rows in time order already, so a
+ * counting sort by station (stable: arrival order within a station) does
+ * nearly all of it in two passes; a station whose rows are not in time
+ * order after it is sorted on its own. OTHER rows (st UINT32_MAX) come
+ * last, in arrival order.
+ */
+static void
+sort_rows(struct sf_fetch_store *s, struct row *r, size_t n)
+{
+	size_t *at = sf_calloc(s->nids + 2, sizeof(*at));
+	struct row *tmp = sf_calloc(n, sizeof(*tmp));
+	size_t i, k, b, st, sum = 0;
+
+	for (i = 0; i < n; i++)
+		at[r[i].st == OTHER ? s->nids : r[i].st]++;
+	for (k = 0; k <= s->nids; k++) {
+		b = at[k];
+		at[k] = sum;
+		sum += b;
+	}
+	at[s->nids + 1] = sum;
+	for (i = 0; i < n; i++) {
+		st = r[i].st == OTHER ? s->nids : r[i].st;
+		tmp[at[st]++] = r[i];
+	}
+	memcpy(r, tmp, n * sizeof(*r));
+	free(tmp);
+	/* at[k] is now where station k's rows end */
+	for (k = 0, b = 0; k < s->nids; b = at[k++]) {
+		for (i = b + 1; i < at[k]; i++)
+			if (r[i - 1].t > r[i].t)
+				break;
+		if (i < at[k])
+			qsort(r + b, at[k] - b, sizeof(*r), row_cmp);
+	}
+	free(at);
+}
+
 void
 sf_fetch_store_seal(struct sf_fetch_store *s)
 {
@@ -469,7 +544,7 @@ sf_fetch_store_seal(struct sf_fetch_store *s)
 	for (i = s->sealed + 1; i < s->nrows && sorted; i++)
 		sorted = row_cmp(&s->rows[i - 1], &s->rows[i]) < 0;
 	if (!sorted)
-		qsort(s->rows + s->sealed, n, sizeof(*s->rows), row_cmp);
+		sort_rows(s, s->rows + s->sealed, n);
 	s->sealed = s->nrows;
 	s->tmark = s->text.len;
 }
@@ -505,6 +580,9 @@ size_t
 sf_fetch_store_mem(const struct sf_fetch_store *s)
 {
 	return sizeof(*s) + s->cap * sizeof(*s->rows) + s->text.cap +
+	    s->captpl * sizeof(*s->tpl) + s->tpltext.cap + s->idtext.cap +
+	    (s->idoff != NULL ? (s->nids + 1) * sizeof(*s->idoff) : 0) +
+	    s->line.cap +
 	    s->tups.cap + s->captups * sizeof(*s->toff) +
 	    s->hcap * sizeof(*s->hash) + s->key.cap + s->keylast.cap +
 	    (s->tc != NULL ? TCACHE_N * sizeof(*s->tc) : 0) +
@@ -521,7 +599,9 @@ time_text(const struct sf_fetch_store *s, int64_t t, char buf[SF_TIME_LEN])
 		sf_time_format(t, buf);
 		return buf;
 	}
-	c = &s->tc[(uint64_t)t / 60 % TCACHE_N];
+	/* hashed: the days of daily means, t / 60 a multiple of 1440, would
+	 * share 16 of 512 slots */
+	c = &s->tc[(uint64_t)t * 0x9e3779b97f4a7c15ull >> (64 - TCACHE_BITS)];
 	if (c->s[0] == '\0' || c->t != t) {
 		c->t = t;
 		sf_time_format(t, c->s);
@@ -587,6 +667,158 @@ sf_fetch_store_walk(struct sf_fetch_store *s,
 			for (k = 0; k < ki->nfields; k++)
 				rec.f[k] = get_field(&p);
 			rc = put(arg, &rec, -1, 0);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The stations' ids as JSON strings, once per set of stations. */
+static void
+ids_json(struct sf_fetch_store *s)
+{
+	size_t i;
+
+	if (s->ids_done)
+		return;
+	free(s->idoff);
+	s->idoff = sf_calloc(s->nids + 1, sizeof(*s->idoff));
+	sf_buf_reset(&s->idtext);
+	for (i = 0; i < s->nids; i++) {
+		s->idoff[i] = s->idtext.len;
+		sf_buf_add_json_str(&s->idtext, s->ids[i]);
+	}
+	s->idoff[s->nids] = s->idtext.len;
+	s->ids_done = 1;
+}
+
+/* The lines of the tuples added since the last call. */
+static void
+templates(struct sf_fetch_store *s)
+{
+	const char *p;
+	struct sf_buf b = SF_BUF_INIT;
+	size_t off[SF_OBS_NFIELDS];
+	struct sf_rec rec;
+	struct sf_err err;
+	struct tpl *t;
+
+	if (s->ntpl == s->ntups)
+		return;
+	if (s->captpl < s->ntups) {
+		s->captpl = s->ntups;
+		s->tpl = sf_realloc(s->tpl, s->captpl * sizeof(*s->tpl));
+	}
+	for (; s->ntpl < s->ntups; s->ntpl++) {
+		t = &s->tpl[s->ntpl];
+		memset(t, 0, sizeof(*t));
+		p = s->tups.buf + s->toff[s->ntpl];
+		sf_rec_clear(&rec, SF_KIND_OBS);
+		rec.f[SF_OBS_CONFIG] = get_field(&p);
+		rec.f[SF_OBS_AGENCY] = get_field(&p);
+		rec.f[SF_OBS_TYPE] = get_field(&p);
+		rec.f[SF_OBS_UNIT] = get_field(&p);
+		rec.f[SF_OBS_QUALITY_CODE] = get_field(&p);
+		if (sf_writer_template(&rec, 1u << SF_OBS_STATION |
+		    1u << SF_OBS_OBSERVED_AT | 1u << SF_OBS_DISCHARGE, &b, off,
+		    &err) == -1 || s->tpltext.len + b.len > UINT32_MAX / 2)
+			continue;
+		t->off = (uint32_t)s->tpltext.len;
+		t->len = (uint32_t)b.len;
+		t->st = (uint32_t)off[SF_OBS_STATION];
+		t->at = (uint32_t)off[SF_OBS_OBSERVED_AT];
+		t->v = (uint32_t)off[SF_OBS_DISCHARGE];
+		sf_buf_add(&s->tpltext, b.buf, b.len);
+	}
+	sf_buf_release(&b);
+}
+
+/*
+ * Row r's NDJSON line into s->line, as sf_writer_put would write it;
+ * returns 0, or -1 when the row is not for this way (a text kept aside,
+ * a tuple without its line).
+ */
+static int
+obs_line(struct sf_fetch_store *s, const struct row *r)
+{
+	const struct tpl *tp = &s->tpl[r->tup];
+	const char *tx, *at, *id;
+	char v[40], tbuf[SF_TIME_LEN];
+	size_t nid, nat, nv;
+	char *q;
+	int flags = 0;
+
+	if (r->txt != 0)
+		flags = (unsigned char)s->text.buf[r->txt];
+	if ((flags & (TX_VALUE | TX_TIME)) || tp->len == 0)
+		return -1;
+	tx = s->tpltext.buf + tp->off;
+	id = s->idtext.buf + s->idoff[r->st];
+	nid = s->idoff[r->st + 1] - s->idoff[r->st];
+	at = time_text(s, r->t, tbuf);
+	nat = strlen(at);
+	if (flags & TX_NULL) {
+		memcpy(v, "null", 5);
+		nv = 4;
+	} else
+		nv = format_decimal(r->v, (int)r->scale, v);
+	sf_buf_reset(&s->line);
+	sf_buf_grow(&s->line, tp->len + nid + nat + 2 + nv);
+	q = s->line.buf;
+	memcpy(q, tx, tp->st);
+	q += tp->st;
+	memcpy(q, id, nid);
+	q += nid;
+	memcpy(q, tx + tp->st, tp->at - tp->st);
+	q += tp->at - tp->st;
+	*q++ = '"';		/* sf_time's text needs no escape */
+	memcpy(q, at, nat);
+	q += nat;
+	*q++ = '"';
+	memcpy(q, tx + tp->at, tp->v - tp->at);
+	q += tp->v - tp->at;
+	memcpy(q, v, nv);
+	q += nv;
+	memcpy(q, tx + tp->v, tp->len - tp->v);
+	q += tp->len - tp->v;
+	*q = '\0';
+	s->line.len = (size_t)(q - s->line.buf);
+	return 0;
+}
+
+int
+sf_fetch_store_walk_lines(struct sf_fetch_store *s,
+    int (*put)(void *arg, const struct sf_rec *rec, const char *line,
+    size_t len, long st, int64_t t), void *arg)
+{
+	const struct sf_kind_info *ki;
+	const struct row *r;
+	struct sf_rec rec;
+	char t[SF_TIME_LEN], v[40];
+	const char *p;
+	size_t i;
+	int k, rc;
+
+	if (s->tc == NULL)
+		s->tc = sf_calloc(TCACHE_N, sizeof(*s->tc));
+	ids_json(s);
+	templates(s);
+	for (i = 0; i < s->sealed; i++) {
+		r = &s->rows[i];
+		if (r->st != OTHER && obs_line(s, r) == 0) {
+			rc = put(arg, NULL, s->line.buf, s->line.len,
+			    (long)r->st, r->t);
+		} else if (r->st != OTHER) {
+			obs_of(s, r, &rec, t, v);
+			rc = put(arg, &rec, NULL, 0, (long)r->st, r->t);
+		} else {
+			p = s->text.buf + r->txt;
+			sf_rec_clear(&rec, (enum sf_kind)*p++);
+			ki = sf_kind_info(rec.kind);
+			for (k = 0; k < ki->nfields; k++)
+				rec.f[k] = get_field(&p);
+			rc = put(arg, &rec, NULL, 0, -1, 0);
 		}
 		if (rc != 0)
 			return rc;

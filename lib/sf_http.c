@@ -75,6 +75,8 @@ struct sf_http {
 	long retry_after_max_ms;
 	void (*note)(void *, const char *);
 	void *note_arg;
+	void (*idle)(void *);
+	void *idle_arg;
 	struct xfer *head, *tail;	/* every request not yet done */
 	int active;
 	struct xfer *kept;		/* sf_http_get's last */
@@ -388,6 +390,8 @@ sf_http_new(const struct sf_http_opts *opts, struct sf_err *err)
 	    opts->retry_after_max_ms : 120000;
 	h->note = opts->note;
 	h->note_arg = opts->note_arg;
+	h->idle = opts->idle;
+	h->idle_arg = opts->idle_arg;
 	h->rng = ((uint64_t)mono_ms() << 20) ^ (uint64_t)getpid() ^
 	    (uint64_t)(uintptr_t)h;
 	if (h->rng == 0)
@@ -917,6 +921,9 @@ sf_http_run(struct sf_http *h, struct sf_err *err)
 			    curl_multi_strerror(mc));
 			break;
 		}
+		/* after perform: the requests just started are on the wire */
+		if (h->idle != NULL)
+			h->idle(h->idle_arg);
 		while (!h->stop &&
 		    (msg = curl_multi_info_read(h->multi, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)

@@ -68,6 +68,16 @@ struct sf_http_opts {
 	 */
 	void (*note)(void *arg, const char *msg);
 	void *note_arg;
+	/*
+	 * Called after each round of transfers (the requests started are
+	 * sent, the bytes that came are read), outside any request's
+	 * callbacks; may be NULL. Work that may wait a
+	 * little goes here (a page of records to write), so that it runs
+	 * while the server is busy with the next request, not before the
+	 * request is sent.
+	 */
+	void (*idle)(void *arg);
+	void *idle_arg;
 };
 
 /*

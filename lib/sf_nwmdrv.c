@@ -236,6 +236,7 @@ const struct sf_fetch_driver sf_nwmdrv = {
 	.agency = NULL,
 	.observations = 0,
 	.ordered = 1,
+	.own_summary = 1,	/* sf-fetch-nwm's summary() */
 	.gap_ms = SF_NWMDRV_GAP_MS,
 	.mine = mine,
 	.take = take,

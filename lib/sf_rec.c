@@ -1508,6 +1508,8 @@ struct sf_writer {
 	enum sf_format fmt;
 	enum sf_kind kind;	/* CSV: the kind of the header written */
 	struct sf_buf line;
+	size_t hold;		/* sf_writer_buffer's size; 0: none */
+	struct sf_buf out;	/* the bytes held */
 };
 
 struct sf_writer *
@@ -1527,8 +1529,38 @@ sf_writer_free(struct sf_writer *w)
 {
 	if (w == NULL)
 		return;
+	sf_writer_flush(w);
 	sf_buf_release(&w->line);
+	sf_buf_release(&w->out);
 	free(w);
+}
+
+/*
+ * Whether s is a JSON number without an exponent and under 300 bytes,
+ * which sf_str_todouble takes (it cannot overflow): nearly every value,
+ * told without strtod.
+ */
+static int
+plain_number(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (*++p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0' && p - s < 300;
 }
 
 /*
@@ -1549,6 +1581,8 @@ check_field(const struct sf_rec *rec, int i, char num[SF_NUM_LEN],
 		return 0;
 	switch (ki->types[i]) {
 	case SF_FT_NUM:
+		if (plain_number(s))
+			return 0;
 		if (sf_str_todouble(s, &d, &e) != 0)
 			return sf_err_set(err, "%s field '%s': '%s' is not "
 			    "a number", ki->name, ki->fields[i], s);
@@ -1567,11 +1601,15 @@ check_field(const struct sf_rec *rec, int i, char num[SF_NUM_LEN],
 	}
 }
 
+/*
+ * rec as an NDJSON line into b; the fields of holes (bit i for field i)
+ * are left out, their values' places in off[i].
+ */
 static int
-put_ndjson(struct sf_writer *w, const struct sf_rec *rec, struct sf_err *err)
+ndjson(struct sf_buf *b, const struct sf_rec *rec, unsigned holes,
+    size_t off[], struct sf_err *err)
 {
 	const struct sf_kind_info *ki = &kinds[rec->kind];
-	struct sf_buf *b = &w->line;
 	char num[SF_NUM_LEN];
 	int i, r;
 
@@ -1582,6 +1620,10 @@ put_ndjson(struct sf_writer *w, const struct sf_rec *rec, struct sf_err *err)
 		sf_buf_add(b, ",\"", 2);
 		sf_buf_adds(b, ki->fields[i]);
 		sf_buf_add(b, "\":", 2);
+		if (holes & 1u << i) {
+			off[i] = b->len;
+			continue;
+		}
 		if ((r = check_field(rec, i, num, err)) < 0)
 			return -1;
 		if (rec->f[i] == NULL)
@@ -1595,6 +1637,16 @@ put_ndjson(struct sf_writer *w, const struct sf_rec *rec, struct sf_err *err)
 	}
 	sf_buf_add(b, "}\n", 2);
 	return 0;
+}
+
+int
+sf_writer_template(const struct sf_rec *rec, unsigned holes,
+    struct sf_buf *b, size_t off[], struct sf_err *err)
+{
+	if (rec->kind < 0 || rec->kind >= SF_KIND_COUNT)
+		return sf_err_set(err, "record of no kind");
+	sf_buf_reset(b);
+	return ndjson(b, rec, holes, off, err);
 }
 
 static int
@@ -1648,11 +1700,39 @@ sf_writer_put(struct sf_writer *w, const struct sf_rec *rec,
 	if (w->fmt == SF_FMT_CSV)
 		r = put_csv(w, rec, err);
 	else
-		r = put_ndjson(w, rec, err);
+		r = ndjson(&w->line, rec, 0, NULL, err);
 	if (r != 0)
 		return -1;
 	if (w->fmt == SF_FMT_CSV)
 		w->kind = rec->kind;
-	fwrite(w->line.buf, 1, w->line.len, w->fp);
+	sf_writer_raw(w, w->line.buf, w->line.len);
 	return 0;
+}
+
+void
+sf_writer_buffer(struct sf_writer *w, size_t size)
+{
+	sf_writer_flush(w);
+	w->hold = size;
+}
+
+void
+sf_writer_raw(struct sf_writer *w, const char *p, size_t n)
+{
+	if (w->hold == 0) {
+		fwrite(p, 1, n, w->fp);
+		return;
+	}
+	sf_buf_add(&w->out, p, n);
+	if (w->out.len >= w->hold)
+		sf_writer_flush(w);
+}
+
+void
+sf_writer_flush(struct sf_writer *w)
+{
+	if (w->out.len == 0)
+		return;
+	fwrite(w->out.buf, 1, w->out.len, w->fp);
+	sf_buf_reset(&w->out);
 }

@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 
+#include "sf_buf.h"
 #include "sf_err.h"
 #include "sf_str.h"
 
@@ -211,5 +212,32 @@ void sf_writer_free(struct sf_writer *w);
  */
 int sf_writer_put(struct sf_writer *w, const struct sf_rec *rec,
     struct sf_err *err);
+
+/*
+ * Holds up to size bytes of output before writing them to fp in one go
+ * (a large write costs a system call where stdio's buffer costs many);
+ * 0, the default, writes each record to fp at once. What is held goes to
+ * fp at sf_writer_flush and sf_writer_free: the caller flushes before it
+ * writes to fp another way.
+ */
+void sf_writer_buffer(struct sf_writer *w, size_t size);
+void sf_writer_flush(struct sf_writer *w);
+
+/*
+ * Writes the n bytes at p, a line in w's format that the caller made
+ * (with sf_writer_template), as a record.
+ */
+void sf_writer_raw(struct sf_writer *w, const char *p, size_t n);
+
+/*
+ * For a caller that writes many records alike but for a few fields:
+ * rec's NDJSON line, as sf_writer_put would write it, into b (reset
+ * first), with the values of the fields in holes (bit i for field i)
+ * left out: off[i] is where field i's value goes. Those values are the
+ * caller's to write as sf_writer_put would (a STR field a JSON string, a
+ * NUM field a JSON number). Returns 0, or -1 with err as sf_writer_put.
+ */
+int sf_writer_template(const struct sf_rec *rec, unsigned holes,
+    struct sf_buf *b, size_t off[], struct sf_err *err);
 
 #endif

@@ -18,6 +18,7 @@
  * columns are found by name in each header.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,20 @@ enum { M_WATCH, M_FAST, M_SLOW };
 #define FAST_MAX (64 * 1024)
 #define FAST_TRIES 16
 
+/*
+ * The features of a page name the same keys in the same order: FAST
+ * keeps the key it read at each place of a feature (pk[0]) and of its
+ * properties (pk[1]), with what it wants of it, and a key that is the
+ * same as the last one there is neither scanned nor looked up again.
+ */
+#define PK_N 16
+#define PK_LEN 32
+struct pkey {
+	size_t len;		/* 0: none */
+	int want;
+	char key[PK_LEN];
+};
+
 /* Line-reading states of RDB. */
 enum { R_HEAD, R_FORMAT, R_DATA, R_NODATA };
 
@@ -134,6 +149,7 @@ struct sf_usgs {
 	long long fastoff;	/* FAST: bytes read, not told the tokenizer */
 	long nfast;		/* FAST: features read */
 	int tries;		/* FAST: reads of the feature held back */
+	struct pkey pk[2][PK_N];	/* FAST: the keys last seen, by place */
 
 	/* RDB */
 	struct sf_buf line;
@@ -701,7 +717,8 @@ static int
 lookup(const struct key *k, const char *s, size_t len)
 {
 	for (; k->name != NULL; k++) {
-		if (k->len == len && memcmp(k->name, s, len) == 0)
+		if (k->len == len && k->name[0] == s[0] &&
+		    memcmp(k->name, s, len) == 0)
 			return k->want;
 	}
 	return W_NONE;
@@ -1084,9 +1101,12 @@ fws(struct fcur *c)
 }
 
 /* The next byte after white space, or -1 at the end. */
-static int
+static inline int
 fpeek(struct fcur *c)
 {
+	/* the API writes no white space between tokens */
+	if (c->p < c->e && (unsigned char)*c->p > ' ')
+		return (unsigned char)*c->p;
 	fws(c);
 	return c->p < c->e ? (unsigned char)*c->p : -1;
 }
@@ -1098,13 +1118,44 @@ static const unsigned char fstop[256] = {
 	[0x80] = ONE16, ONE16, ONE16, ONE16, ONE16, ONE16, ONE16, ONE16
 };
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ONES	0x0101010101010101ull
+#define HIGHS	0x8080808080808080ull
+
+/*
+ * The bytes of x (8 of a string, the first at the lowest address) that
+ * fstop stops at, as their high bits: '"', '\\', below 0x20, from 0x80.
+ * A byte after the first such may be marked wrongly (a borrow), never
+ * the first: only the lowest mark is used.
+ */
+static inline uint64_t
+fstop8(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+
+	return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+	    ((b - ONES) & ~b) | x) & HIGHS;
+}
+#endif
+
 /* A string at c->p ('"'): its bytes in *s and *len. */
 static int
 fstr(struct fcur *c, const char **s, size_t *len)
 {
 	const unsigned char *q = (const unsigned char *)++c->p;
 	const unsigned char *e = (const unsigned char *)c->e;
+#ifdef HIGHS
+	uint64_t x, m;
 
+	/* eight bytes a step: the strings of a feature run 4 to 40 */
+	for (; e - q >= 8; q += 8) {
+		memcpy(&x, q, 8);
+		if ((m = fstop8(x)) != 0) {
+			q += __builtin_ctzll(m) / 8;
+			break;
+		}
+	}
+#endif
 	while (q < e && !fstop[*q])
 		q++;
 	if (q == e)
@@ -1136,6 +1187,13 @@ fscalar(struct fcur *c, enum sf_jsonpush_ev *ev, const char **s, size_t *len)
 	if (*c->p == '"') {
 		*ev = SF_JSONPUSH_STR;
 		return fstr(c, s, len);
+	}
+	if (c->e - c->p >= 4 && memcmp(c->p, "null", 4) == 0) {
+		*ev = SF_JSONPUSH_NULL;		/* the usual literal */
+		*s = "null";
+		*len = 4;
+		c->p += 4;
+		return F_OK;
 	}
 	for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
 		if (*c->p != lits[i].lit[0])
@@ -1220,26 +1278,45 @@ fobject(struct sf_usgs *u, struct fcur *c, int props)
 {
 	enum sf_jsonpush_ev ev;
 	const char *k, *s;
+	struct pkey *pk;
 	size_t klen, len;
-	int r, ch, w;
+	int r, ch, w = W_NONE, m;
 
 	c->p++;
 	if ((ch = fpeek(c)) == '}') {
 		c->p++;
 		return F_OK;
 	}
-	for (;;) {
+	for (m = 0;; m++) {
 		if (ch != '"')
 			return ch == -1 ? F_NEED : F_BAD;
-		if ((r = fstr(c, &k, &klen)) != F_OK)
-			return r;
+		pk = m < PK_N ? &u->pk[props][m] : NULL;
+		if (pk != NULL && pk->len > 0 &&
+		    (size_t)(c->e - c->p) > pk->len + 1 &&
+		    c->p[pk->len + 1] == '"' &&
+		    memcmp(c->p + 1, pk->key, pk->len) == 0) {
+			k = c->p + 1;		/* as the last feature's */
+			klen = pk->len;
+			w = pk->want;
+			c->p += klen + 2;
+		} else {
+			if ((r = fstr(c, &k, &klen)) != F_OK)
+				return r;
+			pk = pk != NULL && klen > 0 && klen <= PK_LEN ? pk :
+			    NULL;
+			w = props ? lookup(obs_keys, k, klen) :
+			    IS(k, klen, "properties") ? W_PROPS : W_NONE;
+			if (pk != NULL) {
+				memcpy(pk->key, k, klen);
+				pk->len = klen;
+				pk->want = w;
+			}
+		}
 		if ((ch = fpeek(c)) != ':')
 			return ch == -1 ? F_NEED : F_BAD;
 		c->p++;
 		if ((ch = fpeek(c)) == -1)
 			return F_NEED;
-		w = props ? lookup(obs_keys, k, klen) :
-		    IS(k, klen, "properties") ? W_PROPS : W_NONE;
 		if (w == W_PROPS && ch == '{')
 			r = fobject(u, c, 1);
 		else if (w == W_QUAL && ch == '[')

@@ -121,7 +121,8 @@ test_expect_success '-q: no forecast is not even a warning' '
 test_expect_success '-v counts a station without a forecast in the summary' '
 	sf-fetch-nwm -v --gauge HNFT2 --gauge AMAT2 >out 2>err &&
 	test "$(wc -l <out)" -eq 20 &&
-	grep "^sf-fetch-nwm: 2 stations, 20 records, 1 without a forecast, 0 failed; 2 requests, 0 retries$" err
+	grep "^sf-fetch-nwm: 2 stations, 20 records, 1 without a forecast, 0 failed; 2 requests, 0 retries$" err &&
+	test "$(grep -c "stations, " err)" -eq 1
 '
 
 test_expect_success 'the combined stageflow body is no forecast answer: an error' '

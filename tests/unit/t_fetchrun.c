@@ -700,6 +700,78 @@ test_store(void)
 	sf_buf_release(&b);
 }
 
+/* A row as sf_writer_put writes it, into the FILE at arg. */
+static int
+put_rec(void *arg, const struct sf_rec *rec, long st, int64_t t)
+{
+	struct sf_writer *w = sf_writer_new(arg, SF_FMT_NDJSON);
+	struct sf_err err;
+
+	(void)st;
+	(void)t;
+	if (sf_writer_put(w, rec, &err) == -1)
+		fprintf(arg, "refused: %s\n", err.msg);
+	sf_writer_free(w);
+	return 0;
+}
+
+/* A row of sf_fetch_store_walk_lines: its line, or its record put. */
+static int
+put_line(void *arg, const struct sf_rec *rec, const char *line, size_t len,
+    long st, int64_t t)
+{
+	if (rec != NULL)
+		return put_rec(arg, rec, st, t);
+	fwrite(line, 1, len, arg);
+	return 0;
+}
+
+/* The store's own lines are the writer's, byte for byte. */
+static void
+test_store_lines(void)
+{
+	static const char *const ids[] = { "B", "A\"\\\x01" };
+	static const char *const vals[] = { "0", "0.5", "-3.25", "1.50",
+	    "120", NULL, "007", "1e3", "-0", "123456789012345678" };
+	static const char *const codes[] = { "A", NULL, "P:Ice", "x\"y" };
+	struct sf_fetch_store *s = sf_fetch_store_new(ids, 2);
+	char *a = NULL, *b = NULL, t[SF_TIME_LEN];
+	size_t na, nb, i;
+	FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb);
+	struct sf_rec r;
+
+	sf_fetch_store_reset(s);
+	for (i = 0; i < 40; i++) {
+		sf_time_format(T("1969-12-31T00:00:00Z") + (int64_t)i * 86399,
+		    t);
+		sf_rec_clear(&r, SF_KIND_OBS);
+		r.f[SF_OBS_CONFIG] = i % 3 ? "c\tg" : NULL;
+		r.f[SF_OBS_STATION] = ids[i % 2];
+		r.f[SF_OBS_AGENCY] = "USGS";
+		r.f[SF_OBS_TYPE] = "daily_mean";
+		r.f[SF_OBS_OBSERVED_AT] = i == 7 ? "2024-01-01" : t;
+		r.f[SF_OBS_DISCHARGE] = vals[i % 10];
+		r.f[SF_OBS_UNIT] = "cfs";
+		r.f[SF_OBS_QUALITY_CODE] = codes[i % 4];
+		(void)sf_fetch_store_add(s, &r, NULL);
+	}
+	sf_rec_clear(&r, SF_KIND_STATION);
+	r.f[SF_ST_STATION] = "A";
+	(void)sf_fetch_store_add(s, &r, NULL);
+	sf_fetch_store_seal(s);
+	(void)sf_fetch_store_walk(s, put_rec, fa);
+	(void)sf_fetch_store_walk_lines(s, put_line, fb);
+	fclose(fa);
+	fclose(fb);
+	ok(na > 0 && strstr(a, "refused") == NULL, "the records are "
+	    "written");
+	is_str(b, a, "sf_fetch_store_walk_lines: the lines sf_writer_put "
+	    "writes: escapes, nulls, texts kept aside, other kinds");
+	free(a);
+	free(b);
+	sf_fetch_store_free(s);
+}
+
 static void
 test_opts(void)
 {
@@ -778,6 +850,7 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	test_opts();
 	test_store();
+	test_store_lines();
 	if (mkdtemp(dir) == NULL) {
 		printf("Bail out! mkdtemp failed\n");
 		return 1;

@@ -576,6 +576,12 @@ test_empty_and_errors(void)
 #define PAGE(feats) "{\"type\":\"FeatureCollection\",\"features\":[" \
 	feats "],\"numberReturned\":5,\"links\":[]}"
 
+/* The obs record of a daily value, config cfg. */
+#define FOBS(st, day, v, q) "{\"kind\":\"obs\",\"config\":\"cfg\"," \
+	"\"station\":\"" st "\",\"agency\":\"USGS\",\"type\":" \
+	"\"daily_mean\",\"observed_at\":\"" day "T00:00:00Z\"," \
+	"\"discharge\":" v ",\"unit\":\"cfs\",\"quality_code\":" q "}"
+
 /* Where needle is in s, from 0. */
 static long
 at(const char *s, const char *needle)
@@ -612,6 +618,18 @@ test_fast_features(void)
 	    "}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}\",\"properties\":{"
 	    "\"monitoring_location_id\":\"USGS-01646502\",\"time\":"
 	    "\"2024-01-12\",\"value\":null}}," FEAT(3, 13));
+	static const char moved[] = PAGE("{\"type\":\"Feature\","
+	    "\"properties\":{\"time\":\"2024-01-11\",\"value\":\"11\","
+	    "\"monitoring_location_id\":\"USGS-01646501\","
+	    "\"approval_status\":\"Approved\"}},{\"type\":\"Feature\","
+	    "\"properties\":{\"time_series_id\":\"x\",\"value\":\"12\","
+	    "\"time\":\"2024-01-12\",\"monitoring_location_id\":"
+	    "\"USGS-01646502\"}},{\"properties\":{\"monitoring_location_id\":"
+	    "\"USGS-01646503\",\"time\":\"2024-01-13\",\"value\":\"13\","
+	    "\"approval_status\":\"Provisional\"},\"type\":\"Feature\"},"
+	    "{\"properties\":{\"monitoring_location\":\"x\",\"tim\":\"y\","
+	    "\"monitoring_location_id\":\"USGS-01646504\",\"time\":"
+	    "\"2024-01-14\",\"value\":\"14\"}}");
 	static char big[100 * 1024];
 	struct res *r;
 	char want[80];
@@ -660,6 +678,23 @@ test_fast_features(void)
 	/* '}' in a string: the feature is read again at each, 16 times. */
 	r = check("fast: braces", SF_USGS_DAILY, braces, strlen(braces));
 	ok(r->rc == 0 && r->n == 3, "fast: a string of 40 '}'");
+	res_free(r);
+
+	/*
+	 * The keys of the last feature are tried first at each place: keys
+	 * in another order, a longer key where a shorter one was, a key
+	 * that stops short of where the last one ended.
+	 */
+	r = check("fast: keys moved", SF_USGS_DAILY, moved, strlen(moved));
+	ok(r->rc == 0 && r->n == 4, "fast: keys moved: four records");
+	is_str(nth(r, 0), FOBS("01646501", "2024-01-11", "11", "\"A\""),
+	    "fast: keys moved: the first");
+	is_str(nth(r, 1), FOBS("01646502", "2024-01-12", "12", "null"),
+	    "fast: keys moved: a longer key where a shorter one was");
+	is_str(nth(r, 2), FOBS("01646503", "2024-01-13", "13", "\"P\""),
+	    "fast: keys moved: the properties before the type");
+	is_str(nth(r, 3), FOBS("01646504", "2024-01-14", "14", "null"),
+	    "fast: keys moved: a key cut short");
 	res_free(r);
 
 	r = check("fast: cut", SF_USGS_DAILY, cut, strlen(cut));
