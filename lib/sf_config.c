@@ -614,20 +614,20 @@ sf_config_stations_add(struct sf_db *db, const struct sf_config *c,
     const struct sf_config_station *list, size_t n, int64_t now,
     size_t *nnew, struct sf_err *err)
 {
-	/* the old row's columns qualified: PostgreSQL finds a bare one
-	   ambiguous beside excluded's */
+	/*
+	 * What the station record leaves out comes from the catalog, read
+	 * first: an INSERT with subqueries is one Citus refuses. The old
+	 * row's columns are qualified: PostgreSQL finds a bare one
+	 * ambiguous beside excluded's.
+	 */
 	static const char sql[] =
 	    "INSERT INTO pull_configuration_stations AS p (config_id, "
 	    "station_number, station_name, huc_code, state) VALUES (?1, ?2, "
-	    "coalesce(?3, (SELECT station_name FROM master_stations WHERE "
-	    "station_number = ?2)), coalesce(?4, (SELECT huc_code FROM "
-	    "master_stations WHERE station_number = ?2)), coalesce(?5, "
-	    "(SELECT state_code FROM master_stations WHERE station_number = "
-	    "?2))) ON CONFLICT (config_id, station_number) DO UPDATE SET "
+	    "?3, ?4, ?5) ON CONFLICT (config_id, station_number) DO UPDATE SET "
 	    "station_name = coalesce(excluded.station_name, p.station_name), "
 	    "huc_code = coalesce(excluded.huc_code, p.huc_code), "
 	    "state = coalesce(excluded.state, p.state)";
-	struct sf_sql *st = NULL, *old = NULL;
+	struct sf_sql *st = NULL, *old = NULL, *cat = NULL;
 	size_t i;
 	int rc, r = -1;
 
@@ -637,7 +637,9 @@ sf_config_stations_add(struct sf_db *db, const struct sf_config *c,
 	st = sf_sql_prepare(db, sql, NULL, 0, err);
 	old = sf_sql_prepare(db, "SELECT 1 FROM pull_configuration_stations "
 	    "WHERE config_id = ?1 AND station_number = ?2", NULL, 0, err);
-	if (st == NULL || old == NULL)
+	cat = sf_sql_prepare(db, "SELECT station_name, huc_code, state_code "
+	    "FROM master_stations WHERE station_number = ?1", NULL, 0, err);
+	if (st == NULL || old == NULL || cat == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
 		sf_sql_reset(old);
@@ -647,12 +649,19 @@ sf_config_stations_add(struct sf_db *db, const struct sf_config *c,
 			++*nnew;
 		else if (rc != SF_SQL_ROW)
 			goto fail;
+		sf_sql_reset(cat);
+		sf_sql_bind_text(cat, 1, list[i].id);
+		if ((rc = sf_sql_step(cat)) == SF_SQL_ERROR)
+			goto fail;
 		sf_sql_reset(st);
 		sf_sql_bind_int(st, 1, c->id);
 		sf_sql_bind_text(st, 2, list[i].id);
-		sf_sql_bind_text(st, 3, list[i].name);
-		sf_sql_bind_text(st, 4, list[i].huc);
-		sf_sql_bind_text(st, 5, list[i].state);
+		sf_sql_bind_text(st, 3, list[i].name != NULL ? list[i].name :
+		    rc == SF_SQL_ROW ? sf_sql_text(cat, 0) : NULL);
+		sf_sql_bind_text(st, 4, list[i].huc != NULL ? list[i].huc :
+		    rc == SF_SQL_ROW ? sf_sql_text(cat, 1) : NULL);
+		sf_sql_bind_text(st, 5, list[i].state != NULL ? list[i].state :
+		    rc == SF_SQL_ROW ? sf_sql_text(cat, 2) : NULL);
 		if (sf_sql_step(st) != SF_SQL_DONE)
 			goto fail;
 	}
@@ -666,6 +675,7 @@ fail:
 out:
 	sf_sql_finalize(st);
 	sf_sql_finalize(old);
+	sf_sql_finalize(cat);
 	sf_db_rollback(db);
 	return r;
 }

@@ -893,6 +893,14 @@ sf_pg_citus_distribute(struct sf_pg *pg, int *done, struct sf_err *err)
 	return 0;
 }
 
+int
+sf_pg_citus(struct sf_pg *pg, struct sf_err *err)
+{
+	if (pg->citus == -1 && citus_is(pg, &pg->citus, err) == -1)
+		return -1;
+	return pg->citus;
+}
+
 static int
 citus_is(struct sf_pg *pg, int *is, struct sf_err *err)
 {

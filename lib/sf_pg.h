@@ -164,6 +164,13 @@ int sf_pg_migrate(struct sf_pg *pg, int *created, struct sf_err *err);
 int sf_pg_citus_distribute(struct sf_pg *pg, int *done, struct sf_err *err);
 
 /*
+ * 1 when the archive is distributed by Citus (sf_pg_citus_distribute
+ * did it), 0 when not, -1 with err set; asked once per connection. For
+ * readers whose best statement on one server is one Citus cannot run.
+ */
+int sf_pg_citus(struct sf_pg *pg, struct sf_err *err);
+
+/*
  * TimescaleDB. When the database has the timescaledb extension,
  * discharge_observations becomes a hypertable on observed_at (chunks of
  * 30 days) with compression, segmented by station and type, of chunks

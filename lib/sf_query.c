@@ -27,6 +27,7 @@
 #include "sf_buf.h"
 #include "sf_err.h"
 #include "sf_mem.h"
+#include "sf_pg.h"
 #include "sf_query.h"
 #include "sf_rec.h"
 #include "sf_sql.h"
@@ -160,6 +161,24 @@ static const char pg_series_sql[] =
     "AND (?3::text IS NULL OR ty.type = ?3::text) AND "
     PG_CONFIG_STATIONS("4")
     "ORDER BY st.station_number COLLATE \"C\", ty.type COLLATE \"C\"";
+
+/*
+ * The same on a Citus cluster, which cannot run the LATERAL probe on a
+ * distributed table: each worker groups its own rows by series.
+ */
+static const char citus_series_sql[] =
+    "SELECT st.id * 2 + CASE o.type WHEN 'realtime_15min' THEN 1 ELSE 0 "
+    "END, st.station_number, st.agency, o.type, o.unit, "
+    "coalesce(m.utc_offset, nullif(st.timezone, 'UTC')) "
+    "FROM (SELECT station_id, type, min(unit) AS unit "
+    "FROM discharge_observations GROUP BY station_id, type) o "
+    "JOIN stations st ON st.id = o.station_id "
+    "LEFT JOIN master_stations m ON m.station_number = st.station_number "
+    "WHERE (?1::text IS NULL OR st.station_number = ?1::text) "
+    "AND (?2::text IS NULL OR st.agency = ?2::text) "
+    "AND (?3::text IS NULL OR o.type = ?3::text) AND "
+    PG_CONFIG_STATIONS("4")
+    "ORDER BY st.station_number COLLATE \"C\", o.type COLLATE \"C\"";
 
 static const char pg_obs_sql[] =
     "SELECT " PG_EPOCH("o.observed_at") ", o.discharge, o.quality_code, "
@@ -333,10 +352,19 @@ dbfail(struct q *x, const char *what)
 static struct sf_sql *
 stmt(struct q *x, int i)
 {
-	if (x->st[i] == NULL)
-		x->st[i] = sf_sql_prepare(x->db, sqls[i].sql, sqls[i].pgsql,
+	const char *pgsql = sqls[i].pgsql;
+	int citus;
+
+	if (x->st[i] == NULL) {
+		if (i == ST_SERIES && sf_db_engine(x->db) == SF_DB_POSTGRESQL) {
+			if ((citus = sf_pg_citus(sf_db_pg(x->db), x->err)) == -1)
+				return NULL;
+			if (citus)
+				pgsql = citus_series_sql;
+		}
+		x->st[i] = sf_sql_prepare(x->db, sqls[i].sql, pgsql,
 		    sqls[i].flags, x->err);
-	else {
+	} else {
 		sf_sql_reset(x->st[i]);
 		sf_sql_clear(x->st[i]);
 	}
