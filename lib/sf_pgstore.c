@@ -42,6 +42,7 @@ struct sf_pgstore {
 	char nows[SF_TIME_LEN];
 	struct st st[CACHE];
 	size_t nst;
+	int64_t sent;		/* observations in the open batch */
 };
 
 /* fail: err "database 'NAME': WHAT: the server's message"; returns -2 */
@@ -123,6 +124,7 @@ sf_pgstore_begin(struct sf_pgstore *p, struct sf_err *err)
 		p->st[i].have_max[0] = p->st[i].have_max[1] = 0;
 	if (sf_pg_load_begin(p->pg, &e) == -1)
 		return fail(p, "starting a transaction", &e, err);
+	p->sent = 0;
 	return 0;
 }
 
@@ -136,6 +138,12 @@ sf_pgstore_commit(struct sf_pgstore *p, struct sf_pg_counts *c,
 		forget(p);
 		return fail(p, "committing", &e, err);
 	}
+	/*
+	 * sf_pg counts distinct keys; a row given again in the batch is
+	 * counted unchanged, as the SQLite archive counts it, so the summary
+	 * is the same on both engines.
+	 */
+	c->unchanged += p->sent - (c->inserted + c->updated + c->unchanged);
 	return 0;
 }
 
@@ -336,6 +344,7 @@ sf_pgstore_obs(struct sf_pgstore *p, const char *station,
 		forget(p);
 		return fail(p, "adding an observation", &e, err);
 	}
+	p->sent++;
 	return 0;
 }
 

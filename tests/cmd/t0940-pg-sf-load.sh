@@ -228,4 +228,12 @@ test_expect_success 'moving an archive: sf-query from SQLite into sf-load' '
 	psql -X -q -A -t -d "$moved" -c "SELECT count(*) FROM forecast_runs" > n &&
 	lite "SELECT count(*) FROM forecast_runs" > want && test_cmp want n
 '
+test_expect_success 'a row given twice in one load: the same summary' '
+	{ o hourly 01000009 USGS realtime_15min 2024-03-01T00:00:00Z 7 cfs null
+	  o hourly 01000009 USGS realtime_15min 2024-03-01T00:15:00Z 7 cfs null
+	  o hourly 01000009 USGS realtime_15min 2024-03-01T00:00:00Z 7 cfs null
+	} > dup && both dup && same &&
+	grep "2 inserted, 0 updated, 1 unchanged" pg.err &&
+	both dup && grep "0 inserted, 0 updated, 3 unchanged" pg.err
+'
 test_done
