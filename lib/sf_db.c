@@ -130,24 +130,31 @@ sf_db_error_state(struct sf_db *db)
 	return db->pgstate;
 }
 
+/* pg_fail: keeps the error of r (may be NULL) as db's, clears r, and
+ * fills err as sf_db_fail does */
+static int
+pg_fail(struct sf_db *db, PGresult *r, const char *what, struct sf_err *err)
+{
+	PGconn *c = (PGconn *)sf_pg_conn(db->pg);
+
+	sf_db_set_error(db, r != NULL && *PQresultErrorMessage(r) ?
+	    PQresultErrorMessage(r) : PQerrorMessage(c),
+	    r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL);
+	PQclear(r);
+	return sf_db_fail(db, what, err);
+}
+
 /* pg_simple: runs sql (no parameters, maybe several statements) on a
  * PostgreSQL archive */
 static int
 pg_simple(struct sf_db *db, const char *sql, const char *what,
     struct sf_err *err)
 {
-	PGconn *c = (PGconn *)sf_pg_conn(db->pg);
-	PGresult *r = PQexec(c, sql);
+	PGresult *r = PQexec((PGconn *)sf_pg_conn(db->pg), sql);
 	ExecStatusType st = PQresultStatus(r);
 
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		sf_db_set_error(db, r != NULL && *PQresultErrorMessage(r) ?
-		    PQresultErrorMessage(r) : PQerrorMessage(c),
-		    r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) :
-		    NULL);
-		PQclear(r);
-		return sf_db_fail(db, what, err);
-	}
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		return pg_fail(db, r, what, err);
 	PQclear(r);
 	return 0;
 }
@@ -160,16 +167,10 @@ sf_db_int(struct sf_db *db, const char *sql, long long *v,
 	int rc;
 
 	if (db->engine == SF_DB_POSTGRESQL) {
-		PGconn *c = (PGconn *)sf_pg_conn(db->pg);
-		PGresult *r = PQexec(c, sql);
+		PGresult *r = PQexec((PGconn *)sf_pg_conn(db->pg), sql);
 
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			sf_db_set_error(db, *PQresultErrorMessage(r) ?
-			    PQresultErrorMessage(r) : PQerrorMessage(c),
-			    PQresultErrorField(r, PG_DIAG_SQLSTATE));
-			PQclear(r);
-			return sf_db_fail(db, "querying", err);
-		}
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			return pg_fail(db, r, "querying", err);
 		rc = PQntuples(r) > 0 && PQnfields(r) > 0;
 		if (rc)
 			*v = PQgetisnull(r, 0, 0) ? 0 :

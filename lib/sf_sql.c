@@ -37,8 +37,9 @@ struct sf_sql {
 	char name[24];		/* the prepared statement or cursor */
 	int stream;		/* a cursor */
 	int nparam;
-	struct sf_buf *param;	/* nparam values; isnull says which are */
-	char *isnull;
+	struct sf_buf *param;	/* nparam values */
+	const char **val;	/* as libpq takes them: param[i].buf, or
+				   NULL for a NULL */
 	struct sf_buf sql;	/* the statement with $N */
 	PGresult *res;		/* the current result or page */
 	int row, nrows;		/* row in res; rows in res */
@@ -139,11 +140,9 @@ sf_sql_prepare(struct sf_db *db, const char *sql, const char *pgsql,
 	st->nparam = sf_sql_dollar(pgsql != NULL ? pgsql : sql, &st->sql);
 	if (st->nparam > 0) {
 		st->param = sf_calloc((size_t)st->nparam, sizeof(*st->param));
-		st->isnull = sf_calloc((size_t)st->nparam, 1);
-		for (int i = 0; i < st->nparam; i++) {
+		st->val = sf_calloc((size_t)st->nparam, sizeof(*st->val));
+		for (int i = 0; i < st->nparam; i++)
 			sf_buf_init(&st->param[i]);
-			st->isnull[i] = 1;
-		}
 	}
 	snprintf(st->name, sizeof(st->name), "sf_%s%u",
 	    st->stream ? "c" : "s", atomic_fetch_add(&counter, 1) + 1);
@@ -166,9 +165,16 @@ param(struct sf_sql *st, int i)
 {
 	if (i < 1 || i > st->nparam)
 		return NULL;
-	st->isnull[i - 1] = 0;
 	sf_buf_reset(&st->param[i - 1]);
 	return &st->param[i - 1];
+}
+
+/* bound: parameter i holds its new text (which may have moved) */
+static int
+bound(struct sf_sql *st, int i)
+{
+	st->val[i - 1] = st->param[i - 1].buf;
+	return 0;
 }
 
 int
@@ -183,7 +189,7 @@ sf_sql_bind_text(struct sf_sql *st, int i, const char *s)
 	if ((b = param(st, i)) == NULL)
 		return -1;
 	sf_buf_adds(b, s);
-	return 0;
+	return bound(st, i);
 }
 
 int
@@ -196,7 +202,7 @@ sf_sql_bind_int(struct sf_sql *st, int i, int64_t v)
 	if ((b = param(st, i)) == NULL)
 		return -1;
 	sf_buf_addf(b, "%" PRId64, v);
-	return 0;
+	return bound(st, i);
 }
 
 int
@@ -212,7 +218,7 @@ sf_sql_bind_double(struct sf_sql *st, int i, double v)
 	if ((b = param(st, i)) == NULL)
 		return -1;
 	sf_buf_addf(b, "%.17g", v);
-	return 0;
+	return bound(st, i);
 }
 
 int
@@ -222,7 +228,7 @@ sf_sql_bind_null(struct sf_sql *st, int i)
 		return sqlite3_bind_null(st->lite, i) == SQLITE_OK ? 0 : -1;
 	if (i < 1 || i > st->nparam)
 		return -1;
-	st->isnull[i - 1] = 1;
+	st->val[i - 1] = NULL;
 	return 0;
 }
 
@@ -234,21 +240,7 @@ sf_sql_clear(struct sf_sql *st)
 		return;
 	}
 	for (int i = 0; i < st->nparam; i++)
-		st->isnull[i] = 1;
-}
-
-/* values: the parameters as libpq wants them; the caller frees it */
-static const char **
-values(struct sf_sql *st)
-{
-	const char **v;
-
-	if (st->nparam == 0)
-		return NULL;
-	v = sf_calloc((size_t)st->nparam, sizeof(*v));
-	for (int i = 0; i < st->nparam; i++)
-		v[i] = st->isnull[i] ? NULL : st->param[i].buf;
-	return v;
+		st->val[i] = NULL;
 }
 
 static void
@@ -296,13 +288,12 @@ result(struct sf_sql *st, PGresult *r)
 static int
 run_plain(struct sf_sql *st)
 {
-	const char **v = values(st);
 	PGresult *r;
 	ExecStatusType s;
 	const char *c;
 
-	r = PQexecPrepared(st->conn, st->name, st->nparam, v, NULL, NULL, 0);
-	free(v);
+	r = PQexecPrepared(st->conn, st->name, st->nparam, st->val, NULL,
+	    NULL, 0);
 	s = PQresultStatus(r);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 		pg_error(st, r);
@@ -333,7 +324,6 @@ static int
 declare(struct sf_sql *st)
 {
 	struct sf_buf q = SF_BUF_INIT;
-	const char **v;
 	PGresult *r;
 	int ok;
 
@@ -344,9 +334,8 @@ declare(struct sf_sql *st)
 	}
 	sf_buf_addf(&q, "DECLARE %s NO SCROLL CURSOR FOR %s", st->name,
 	    st->sql.buf);
-	v = values(st);
-	r = PQexecParams(st->conn, q.buf, st->nparam, NULL, v, NULL, NULL, 0);
-	free(v);
+	r = PQexecParams(st->conn, q.buf, st->nparam, NULL, st->val, NULL,
+	    NULL, 0);
 	sf_buf_release(&q);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
@@ -549,7 +538,7 @@ sf_sql_finalize(struct sf_sql *st)
 		sqlite3_finalize(st->lite);
 	} else if (st->conn != NULL) {
 		done(st);
-		if (!st->stream && st->nparam >= 0 &&
+		if (!st->stream &&
 		    PQtransactionStatus(st->conn) != PQTRANS_INERROR) {
 			snprintf(q, sizeof(q), "DEALLOCATE %s", st->name);
 			PQclear(PQexec(st->conn, q));
@@ -558,7 +547,7 @@ sf_sql_finalize(struct sf_sql *st)
 	for (int i = 0; i < st->nparam; i++)
 		sf_buf_release(&st->param[i]);
 	free(st->param);
-	free(st->isnull);
+	free(st->val);
 	free(st->conv);
 	sf_buf_release(&st->sql);
 	cells_free(st);

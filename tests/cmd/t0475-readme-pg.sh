@@ -13,20 +13,7 @@ test_description='README: the PostgreSQL production setup runs as written'
 pg_start > start.out 2>&1
 rc=$?
 
-cat >fake-crontab <<EOF
-#!/bin/sh
-case \$1 in
--l)	if [ ! -f '$TRASH/table' ]; then
-		echo "no crontab for tester" >&2; exit 1
-	fi
-	cat '$TRASH/table' ;;
--)	cat > '$TRASH/table' ;;
-*)	exit 1 ;;
-esac
-EOF
-chmod +x fake-crontab
-SF_CRONTAB=$TRASH/fake-crontab
-export SF_CRONTAB
+fake_crontab
 unset XDG_CONFIG_HOME PGPASSFILE
 
 awk '

@@ -44,21 +44,7 @@ if "$BIN/sf-progress" --db "$SF_PG_URI" plan x 2>&1 |
 	chmod +x "$BIN/sf-progress"
 fi
 
-# A stand-in for crontab(1), as t2020 has: the table lives in ./table
-cat > fake-crontab <<EOF
-#!/bin/sh
-case \$1 in
--l)	if [ ! -f '$TRASH/table' ]; then
-		echo "no crontab for tester" >&2; exit 1
-	fi
-	cat '$TRASH/table' ;;
--)	cat > '$TRASH/table' ;;
-*)	exit 1 ;;
-esac
-EOF
-chmod +x fake-crontab
-SF_CRONTAB=$TRASH/fake-crontab
-export SF_CRONTAB
+fake_crontab
 unset XDG_CONFIG_HOME PGPASSFILE
 
 NAME="postgresql://sf@/postgres?host=$PG_DIR"
