@@ -9,7 +9,15 @@
  * when ordered, so that a slow head does not stall the transfers), and a
  * job's store and parser live only while it is held: memory follows -j,
  * never the number of stations.
+ *
+ * Reading ahead, a running job's thread (struct ahead) feeds its parser
+ * the bytes this thread puts in its blocks. Whenever this thread touches
+ * the parser or the store (a page begins or ends, rows are written, the
+ * job fails) it first waits until the job's thread has fed everything
+ * (settle): the two never use them at once, and the mutex orders what
+ * each wrote before.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,8 +32,34 @@
 #define EXIT_FAIL	1	/* sf_log's SF_EXIT_FAIL: libsf has no sf_log */
 #define AHEAD		4	/* ordered: jobs held per transfer */
 #define OUTBUF		(64 * 1024)	/* bytes written at once */
+#define ABLK		(256 * 1024)	/* a block of bytes read ahead */
+#define TAIL		(64 * 1024)	/* a body's last bytes, for peek_next */
 
 enum state { NEW, RUNNING, PARKED, OVER };
+
+struct ablk {
+	struct ablk *next;
+	size_t len;
+	char b[ABLK];
+};
+
+/* A job's thread and the bytes it has to feed; see the top. */
+struct ahead {
+	pthread_t thr;
+	pthread_mutex_t mu;
+	pthread_cond_t more;	/* to the thread: bytes, or quit */
+	pthread_cond_t fed;	/* to this one: bytes fed */
+	struct ablk *head, *tail, *spare;
+	size_t pos;		/* fed of head */
+	size_t bytes;		/* not fed yet */
+	size_t cap;		/* most bytes not fed before on_body waits */
+	int feeding;		/* the thread feeds, the lock released */
+	int failed;		/* feed returned -1 */
+	int wake;		/* wake sf_http when everything is fed */
+	int quit;
+	char tail_ring[TAIL];	/* the body's last bytes, at ring % TAIL */
+	size_t ring;		/* bytes of the body so far */
+};
 
 /* What an ordered run holds to write in its place. */
 struct held {
@@ -54,6 +88,16 @@ struct sf_fetchrun_job {
 	long fail_status;
 	char *fail_msg;
 	char **newest;		/* sf_fetchrun_newest, per station */
+	struct ahead *ah;	/* reading ahead: the job's thread */
+	struct sf_buf fnotes;	/* its foreign stations, to say (NUL-ended) */
+	int adone;		/* a page is in, the next asked for early */
+	char *early;		/* the link asked for */
+	char *aurl;		/* the page's URL */
+	int doomed;		/* the window fails when early's request ends */
+	long doom_status;
+	char *doom_msg;
+	int redo;		/* early was not the link: follow renext */
+	char *renext;		/* the parser's link, NULL: none */
 };
 
 struct sf_fetchrun {
@@ -70,6 +114,7 @@ struct sf_fetchrun {
 	int held, maxheld;
 	int advancing;		/* inside advance() */
 	long npending;		/* jobs with a page pending */
+	long nadone;		/* jobs with a page read ahead (adone) */
 	struct held *hl;	/* ordered: records held in place */
 	struct sf_fetch_store **pool;	/* stores of jobs over, for reuse */
 	size_t npool;
@@ -571,6 +616,7 @@ sf_fetchrun_job(struct sf_fetchrun *e, struct sf_fetch_station **st,
 	size_t i;
 
 	j->e = e;
+	sf_buf_init(&j->fnotes);
 	j->pub.st = sf_calloc(n + 1, sizeof(*j->pub.st));
 	if (n > 0)
 		memcpy(j->pub.st, st, n * sizeof(*st));
@@ -608,12 +654,243 @@ forget_seen(struct sf_fetchrun_job *j)
 		free(j->seen[--j->nseen]);
 }
 
+/* Reading ahead */
+
+/* The job's thread: feeds the parser what comes, block by block. */
+static void *
+ahead_main(void *arg)
+{
+	struct sf_fetchrun_job *j = arg;
+	struct ahead *a = j->ah;
+	struct ablk *b;
+	size_t from, to;
+	int rc;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (!a->quit && a->bytes == 0)
+			pthread_cond_wait(&a->more, &a->mu);
+		if (a->quit)
+			break;
+		while (a->pos == a->head->len) {	/* bytes: a next */
+			b = a->head;
+			a->head = b->next;
+			b->next = a->spare;
+			a->spare = b;
+			a->pos = 0;
+		}
+		b = a->head;
+		from = a->pos;
+		to = b->len;
+		a->feeding = 1;
+		pthread_mutex_unlock(&a->mu);
+		rc = 0;
+		if (!a->failed)
+			rc = j->e->d->feed(j->parser, b->b + from, to - from,
+			    &j->perr);
+		pthread_mutex_lock(&a->mu);
+		a->feeding = 0;
+		if (rc == -1)
+			a->failed = 1;
+		a->pos = to;
+		a->bytes -= to - from;
+		pthread_cond_broadcast(&a->fed);
+		if (a->bytes == 0 && a->wake)
+			sf_http_wakeup(j->e->h);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+/* Starts j's thread when its driver reads ahead; else j has none. */
+static void
+ahead_start(struct sf_fetchrun_job *j)
+{
+	struct sf_fetchrun *e = j->e;
+	struct ahead *a;
+	size_t running = e->njobs < (size_t)e->c.opts->jobs ? e->njobs :
+	    (size_t)e->c.opts->jobs;
+
+	if (e->d->peek_next == NULL)
+		return;
+	a = sf_calloc(1, sizeof(*a));
+	a->cap = SF_FETCHRUN_AHEAD / (running > 0 ? running : 1);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->more, NULL);
+	pthread_cond_init(&a->fed, NULL);
+	j->ah = a;
+	if (pthread_create(&a->thr, NULL, ahead_main, j) != 0) {
+		pthread_mutex_destroy(&a->mu);	/* the job reads inline */
+		pthread_cond_destroy(&a->more);
+		pthread_cond_destroy(&a->fed);
+		free(a);
+		j->ah = NULL;
+	}
+}
+
+static void
+blocks_free(struct ablk *b)
+{
+	struct ablk *n;
+
+	for (; b != NULL; b = n) {
+		n = b->next;
+		free(b);
+	}
+}
+
+/* Stops j's thread and frees what it held. */
+static void
+ahead_stop(struct sf_fetchrun_job *j)
+{
+	struct ahead *a = j->ah;
+
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->quit = 1;
+	pthread_cond_signal(&a->more);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thr, NULL);
+	blocks_free(a->head);
+	blocks_free(a->spare);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->more);
+	pthread_cond_destroy(&a->fed);
+	free(a);
+	j->ah = NULL;
+}
+
+/* Hands the n bytes at p to j's thread. Returns -1 once its feed failed. */
+static int
+ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
+{
+	struct ahead *a = j->ah;
+	struct ablk *b;
+	size_t k, r;
+
+	for (k = 0; k < n; k += r) {	/* the last TAIL bytes, kept */
+		r = TAIL - (a->ring + k) % TAIL;
+		if (r > n - k)
+			r = n - k;
+		memcpy(a->tail_ring + (a->ring + k) % TAIL, p + k, r);
+	}
+	a->ring += n;
+	pthread_mutex_lock(&a->mu);
+	while (n > 0 && !a->failed) {
+		while (a->bytes >= a->cap && !a->failed)
+			pthread_cond_wait(&a->fed, &a->mu);
+		if ((b = a->tail) == NULL || b->len == ABLK) {
+			if ((b = a->spare) != NULL)
+				a->spare = b->next;
+			else
+				b = sf_malloc(sizeof(*b));
+			b->next = NULL;
+			b->len = 0;
+			if (a->tail != NULL)
+				a->tail->next = b;
+			else
+				a->head = b;
+			a->tail = b;
+		}
+		k = ABLK - b->len < n ? ABLK - b->len : n;
+		pthread_mutex_unlock(&a->mu);	/* the thread reads below len */
+		memcpy(b->b + b->len, p, k);
+		pthread_mutex_lock(&a->mu);
+		b->len += k;
+		a->bytes += k;
+		p += k;
+		n -= k;
+		pthread_cond_signal(&a->more);
+	}
+	k = a->failed;
+	pthread_mutex_unlock(&a->mu);
+	return k ? -1 : 0;
+}
+
+/* Whether j's thread has fed everything it was given. */
+static int
+ahead_idle(struct ahead *a)
+{
+	int idle;
+
+	pthread_mutex_lock(&a->mu);
+	idle = a->bytes == 0 && !a->feeding;
+	pthread_mutex_unlock(&a->mu);
+	return idle;
+}
+
+/*
+ * Waits until j's thread has fed everything, then says the stations not
+ * asked for that it met. Afterwards the parser and the store are this
+ * thread's until more bytes are put. Returns -1 when the feed failed.
+ */
+static int
+settle(struct sf_fetchrun_job *j)
+{
+	struct ahead *a = j->ah;
+	const char *id;
+	int failed;
+
+	if (a == NULL)
+		return j->pfailed ? -1 : 0;
+	pthread_mutex_lock(&a->mu);
+	while (a->bytes > 0 || a->feeding)
+		pthread_cond_wait(&a->fed, &a->mu);
+	failed = a->failed;
+	a->wake = 0;
+	pthread_mutex_unlock(&a->mu);
+	for (id = j->fnotes.buf; id < j->fnotes.buf + j->fnotes.len;
+	    id += strlen(id) + 1)
+		sf_fetchrun_note(j->e, SF_NOTE_WARN, "station '%s': not "
+		    "asked for; rows dropped", id);
+	sf_buf_reset(&j->fnotes);
+	if (failed)
+		j->pfailed = 1;
+	return failed ? -1 : 0;
+}
+
+/* A new body begins (j settled): forget the last one's bytes. */
+static void
+ahead_begin(struct sf_fetchrun_job *j)
+{
+	struct ahead *a = j->ah;
+
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->failed = 0;
+	a->ring = 0;
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* The last bytes of the body, up to TAIL, into b. */
+static void
+ahead_tail(const struct ahead *a, struct sf_buf *b)
+{
+	size_t n = a->ring < TAIL ? a->ring : TAIL;
+	size_t at = (a->ring - n) % TAIL, k = TAIL - at < n ? TAIL - at : n;
+
+	sf_buf_reset(b);
+	sf_buf_add(b, a->tail_ring + at, k);
+	sf_buf_add(b, a->tail_ring, n - k);
+}
+
 /* Frees what a job holds while it runs. */
 static void
 job_release(struct sf_fetchrun_job *j)
 {
 	size_t i;
 
+	ahead_stop(j);
+	sf_buf_release(&j->fnotes);
+	free(j->early);
+	free(j->aurl);
+	free(j->doom_msg);
+	free(j->renext);
+	j->early = j->aurl = j->doom_msg = j->renext = NULL;
+	j->e->nadone -= j->adone;
+	j->adone = j->doomed = j->redo = 0;
 	if (j->parser != NULL)
 		j->e->d->parser_free(j->parser);
 	j->parser = NULL;
@@ -637,6 +914,9 @@ job_release(struct sf_fetchrun_job *j)
 }
 
 static void advance(struct sf_fetchrun *e);
+static void page_end(struct sf_fetchrun_job *j);
+static void page_done(struct sf_fetchrun_job *j, const char *pageurl,
+    long status);
 static int my_turn(const struct sf_fetchrun_job *j);
 static void pump(struct sf_fetchrun *e);
 static void open_window(struct sf_fetchrun_job *j);
@@ -833,27 +1113,37 @@ flush_page(struct sf_fetchrun_job *j)
 	write_rows(j);
 }
 
-/* sf_http's idle: the pages pending. */
-static void
+/*
+ * sf_http's idle: the pages read ahead whose thread is through, the pages
+ * pending. Returns whether pages read ahead are left (sf_http_run goes
+ * on: their thread wakes it).
+ */
+static int
 http_idle(void *arg)
 {
 	struct sf_fetchrun *e = arg;
+	struct sf_fetchrun_job *j;
 	size_t i;
 
+	for (i = e->head; i < e->next && e->nadone > 0; i++) {
+		j = e->jobs[i];
+		if (j->adone && ahead_idle(j->ah))
+			page_end(j);
+	}
 	for (i = e->head; i < e->next && e->npending > 0; i++)
 		flush_page(e->jobs[i]);
+	return e->nadone > 0;
 }
 
 static int on_begin(void *arg, const struct sf_http_res *res);
 static int on_body(void *arg, const char *p, size_t n);
 static int on_done(void *arg, const struct sf_http_res *res);
 
-/* Sends the request of url for j. */
-static void
-queue(struct sf_fetchrun_job *j, const char *url)
+/* Adds the request of url for j. Returns 0, or -1 with err. */
+static int
+request(struct sf_fetchrun_job *j, const char *url, struct sf_err *err)
 {
 	struct sf_http_req req = { 0 };
-	struct sf_err err;
 
 	req.url = url;
 	req.begin = on_begin;
@@ -861,20 +1151,30 @@ queue(struct sf_fetchrun_job *j, const char *url)
 	req.done = on_done;
 	req.arg = j;
 	req.restart = 1;
-	sf_fetch_store_rollback(j->store);
-	j->e->d->begin(j->parser, NULL);
-	j->pfailed = j->efailed = 0;
-	j->foreign = NULL;
-	if (sf_http_add(j->e->h, &req, &err) == -1) {
-		flush_page(j);
-		window_fail(j, 0, err.msg);
-		return;
-	}
+	if (sf_http_add(j->e->h, &req, err) == -1)
+		return -1;
 	j->state = RUNNING;
 	j->seen = sf_realloc(j->seen, (j->nseen + 1) * sizeof(*j->seen));
 	j->seen[j->nseen++] = sf_strdup(url);
 	j->e->tally.requests++;
 	sf_fetchrun_note(j->e, SF_NOTE_INFO, "GET %s", url);
+	return 0;
+}
+
+/* Sends the request of url for j (settled), a page of its own. */
+static void
+queue(struct sf_fetchrun_job *j, const char *url)
+{
+	struct sf_err err;
+
+	sf_fetch_store_rollback(j->store);
+	j->e->d->begin(j->parser, NULL);
+	j->pfailed = j->efailed = 0;
+	j->foreign = NULL;
+	if (request(j, url, &err) == -1) {
+		flush_page(j);
+		window_fail(j, 0, err.msg);
+	}
 }
 
 /* Starts window j->pub.win of j, or ends j when there is none. */
@@ -920,8 +1220,11 @@ on_emit(void *arg, const struct sf_rec *rec)
 		id = rec->f[SF_OBS_STATION] != NULL ? rec->f[SF_OBS_STATION] :
 		    "";
 		if (j->foreign == NULL || strcmp(j->foreign, id) != 0) {
-			sf_fetchrun_note(j->e, SF_NOTE_WARN, "station '%s': "
-			    "not asked for; rows dropped", id);
+			if (j->ah != NULL)	/* the job's thread: settle says */
+				sf_buf_add(&j->fnotes, id, strlen(id) + 1);
+			else
+				sf_fetchrun_note(j->e, SF_NOTE_WARN, "station "
+				    "'%s': not asked for; rows dropped", id);
 			free(j->foreign_buf);
 			j->foreign_buf = sf_strdup(id);
 			j->foreign = j->foreign_buf;
@@ -936,6 +1239,12 @@ on_begin(void *arg, const struct sf_http_res *res)
 	struct sf_fetchrun_job *j = arg;
 	long n;
 
+	if (j->adone)
+		page_end(j);
+	if (j->doomed || j->redo)
+		return -1;	/* on_done goes on */
+	(void)settle(j);	/* a failed attempt's bytes */
+	ahead_begin(j);
 	flush_page(j);
 	if ((n = sf_fetch_pace(j->e->h, res)) >= 0)
 		sf_fetchrun_note(j->e, SF_NOTE_INFO, "X-RateLimit-Remaining "
@@ -951,6 +1260,8 @@ on_body(void *arg, const char *p, size_t n)
 {
 	struct sf_fetchrun_job *j = arg;
 
+	if (j->ah != NULL)
+		return ahead_put(j, p, n);
 	if (j->e->d->feed(j->parser, p, n, &j->perr) == -1) {
 		j->pfailed = 1;
 		return -1;
@@ -1010,9 +1321,27 @@ check_next(struct sf_fetchrun_job *j, const char *next, struct sf_buf *m)
 	return 0;
 }
 
-/* A page is whole: the next page, or the window is complete. */
+/*
+ * The window of j fails when the request in flight (the next page's,
+ * asked for early) is over: page_end found the page bad.
+ */
 static void
-page_done(struct sf_fetchrun_job *j, const struct sf_http_res *res)
+doom(struct sf_fetchrun_job *j, long status, const char *msg)
+{
+	j->doomed = 1;
+	j->doom_status = status;
+	free(j->doom_msg);
+	j->doom_msg = sf_strdup(msg);
+}
+
+/*
+ * The page of j that is in (adone) is fed whole (settle) and ends. With
+ * its next page asked for early, its rows are sealed while that request
+ * is under way, or the window is doomed; else (the last page, or no link
+ * could be read ahead) it is done as on_done would have done it.
+ */
+static void
+page_end(struct sf_fetchrun_job *j)
 {
 	const struct sf_fetch_driver *d = j->e->d;
 	struct sf_buf m = SF_BUF_INIT;
@@ -1020,30 +1349,157 @@ page_done(struct sf_fetchrun_job *j, const struct sf_http_res *res)
 	struct sf_err err;
 	char *url;
 
-	if (d->finish(j->parser, &next, &err) == -1) {
-		parse_msg(j, &m, res->url, j->efailed ? j->eerr.msg :
+	j->adone = 0;
+	j->e->nadone--;
+	if (j->early == NULL) {		/* the last page: nothing in flight */
+		url = j->aurl;
+		j->aurl = NULL;
+		if (settle(j) == -1 || j->efailed) {
+			parse_msg(j, &m, url, j->efailed ? j->eerr.msg :
+			    j->perr.msg);
+			window_fail(j, 0, m.buf);
+		} else
+			page_done(j, url, 0);
+		free(url);
+		sf_buf_release(&m);
+		return;
+	}
+	if (settle(j) == -1 || j->efailed)
+		parse_msg(j, &m, j->aurl, j->efailed ? j->eerr.msg :
+		    j->perr.msg);
+	else if (d->finish(j->parser, &next, &err) == -1 || j->efailed)
+		parse_msg(j, &m, j->aurl, j->efailed ? j->eerr.msg :
 		    err.msg);
-		window_fail(j, sf_http_error_status(res), m.buf);
+	if (m.len > 0)
+		doom(j, 0, m.buf);
+	else {
+		sf_fetch_store_seal(j->store);
+		if (d->page_whole && my_turn(j)) {
+			j->pending = 1;		/* flush_page */
+			j->e->npending++;
+		}
+		if (next == NULL || strcmp(next, j->early) != 0) {
+			j->redo = 1;	/* the parser's link wins */
+			j->renext = next != NULL ? sf_strdup(next) : NULL;
+		}
+	}
+	free(j->early);
+	free(j->aurl);
+	j->early = j->aurl = NULL;
+	sf_buf_release(&m);
+}
+
+/*
+ * The body of j's page is whole (res): when peek_next reads the next link
+ * in its tail, the next page is asked for now; the page ends (page_end)
+ * now if j's thread is through it, else from http_idle once it is.
+ * Returns 1, or 0 when j reads inline (on_done ends the page).
+ */
+static int
+read_ahead(struct sf_fetchrun_job *j, const struct sf_http_res *res)
+{
+	struct sf_fetchrun *e = j->e;
+	struct sf_buf tail = SF_BUF_INIT, next = SF_BUF_INIT;
+	struct sf_buf m = SF_BUF_INIT;
+	struct sf_err err;
+	int idle;
+
+	if (j->ah == NULL)
+		return 0;
+	ahead_tail(j->ah, &tail);
+	if (e->d->peek_next(e->c.ctx, tail.buf, tail.len, &next) == 1 &&
+	    check_next(j, next.buf, &m) == 0 &&
+	    request(j, next.buf, &err) == 0)
+		j->early = sf_strdup(next.buf);
+	j->adone = 1;
+	e->nadone++;
+	j->aurl = sf_strdup(res->url);
+	sf_buf_release(&tail);
+	sf_buf_release(&next);
+	sf_buf_release(&m);
+	pthread_mutex_lock(&j->ah->mu);
+	j->ah->wake = !(idle = j->ah->bytes == 0 && !j->ah->feeding);
+	pthread_mutex_unlock(&j->ah->mu);
+	if (idle)
+		page_end(j);
+	return 1;
+}
+
+/* After a page of j: its next page, or the window is complete. */
+static void
+follow(struct sf_fetchrun_job *j, const char *next)
+{
+	struct sf_buf m = SF_BUF_INIT;
+	char *url;
+
+	if (next == NULL || job_failed(j)) {
+		window_complete(j);
+		return;
+	}
+	url = sf_strdup(next);		/* next may go with the parser */
+	if (check_next(j, url, &m) == -1) {
+		flush_page(j);
+		window_fail(j, 0, m.buf);
+	} else
+		queue(j, url);
+	free(url);
+	sf_buf_release(&m);
+}
+
+/*
+ * A page is whole (pageurl; status: sf_http_error_status): the next page,
+ * or the window is complete.
+ */
+static void
+page_done(struct sf_fetchrun_job *j, const char *pageurl, long status)
+{
+	const struct sf_fetch_driver *d = j->e->d;
+	struct sf_buf m = SF_BUF_INIT;
+	const char *next = NULL;
+	struct sf_err err;
+
+	if (d->finish(j->parser, &next, &err) == -1) {
+		parse_msg(j, &m, pageurl, j->efailed ? j->eerr.msg :
+		    err.msg);
+		window_fail(j, status, m.buf);
 	} else if (j->efailed) {
-		parse_msg(j, &m, res->url, j->eerr.msg);
-		window_fail(j, sf_http_error_status(res), m.buf);
+		parse_msg(j, &m, pageurl, j->eerr.msg);
+		window_fail(j, status, m.buf);
 	} else {
 		sf_fetch_store_seal(j->store);
-		if (next == NULL || job_failed(j))
-			window_complete(j);
-		else {
-			if (d->page_whole && my_turn(j)) {
-				j->pending = 1;		/* flush_page */
-				j->e->npending++;
-			}
-			url = sf_strdup(next);
-			if (check_next(j, url, &m) == -1) {
-				flush_page(j);
-				window_fail(j, 0, m.buf);
-			} else
-				queue(j, url);
-			free(url);
+		if (next != NULL && !job_failed(j) && d->page_whole &&
+		    my_turn(j)) {
+			j->pending = 1;		/* flush_page */
+			j->e->npending++;
 		}
+		follow(j, next);
+	}
+	sf_buf_release(&m);
+}
+
+/* The request of j is over (res), j settled: the page, or its failure. */
+static void
+done_page(struct sf_fetchrun_job *j, const struct sf_http_res *res)
+{
+	const struct sf_fetch_driver *d = j->e->d;
+	struct sf_buf m = SF_BUF_INIT;
+	struct sf_err err;
+
+	if (res->rc == 0 && !j->pfailed)
+		page_done(j, res->url, sf_http_error_status(res));
+	else if (j->pfailed || j->efailed) {
+		parse_msg(j, &m, res->url, j->efailed ? j->eerr.msg :
+		    j->perr.msg);
+		window_fail(j, sf_http_error_status(res), m.buf);
+	} else {
+		err.msg[0] = '\0';
+		if (d->answer != NULL && d->answer(j->parser, res, &err) == 1) {
+			sf_fetch_store_rollback(j->store);
+			d->begin(j->parser, NULL);
+			page_done(j, res->url, sf_http_error_status(res));
+		} else
+			window_fail(j, sf_http_error_status(res),
+			    err.msg[0] != '\0' ? err.msg : res->err.msg);
 	}
 	sf_buf_release(&m);
 }
@@ -1054,27 +1510,28 @@ on_done(void *arg, const struct sf_http_res *res)
 	struct sf_fetchrun_job *j = arg;
 	struct sf_fetchrun *e = j->e;
 	const struct sf_fetch_driver *d = e->d;
-	struct sf_buf m = SF_BUF_INIT;
-	struct sf_err err;
+	char *url;
 
-	flush_page(j);
-	if (res->rc == 0)
-		page_done(j, res);
-	else if (j->pfailed || j->efailed) {
-		parse_msg(j, &m, res->url, j->efailed ? j->eerr.msg :
-		    j->perr.msg);
-		window_fail(j, sf_http_error_status(res), m.buf);
-	} else {
-		err.msg[0] = '\0';
-		if (d->answer != NULL && d->answer(j->parser, res, &err) == 1) {
-			sf_fetch_store_rollback(j->store);
-			d->begin(j->parser, NULL);
-			page_done(j, res);
-		} else
-			window_fail(j, sf_http_error_status(res),
-			    err.msg[0] != '\0' ? err.msg : res->err.msg);
+	if (j->adone)
+		page_end(j);
+	if (j->doomed) {
+		j->doomed = 0;
+		window_fail(j, j->doom_status, j->doom_msg);
+	} else if (j->redo) {
+		j->redo = 0;		/* the early request is dropped */
+		url = j->renext;
+		j->renext = NULL;
+		flush_page(j);
+		follow(j, url);
+		free(url);
+	} else if (res->rc == 0 && read_ahead(j, res))
+		;	/* the page ends in read_ahead, http_idle or on_begin */
+	else {
+		(void)settle(j);
+		flush_page(j);
+		done_page(j, res);
 	}
-	sf_buf_release(&m);
+	if (d->gap_ms > 0)
 	if (d->gap_ms > 0)
 		sf_http_hold(e->h, d->gap_ms);
 	show_progress(e, 0);
@@ -1103,6 +1560,7 @@ job_start(struct sf_fetchrun_job *j)
 		j->store = sf_fetch_store_new(j->ids, j->pub.nst);
 	sf_fetch_store_reset(j->store);
 	j->parser = e->d->parser_new(e->c.ctx, &j->pub, on_emit, j);
+	ahead_start(j);
 	j->pub.win = 0;
 	j->state = RUNNING;
 	open_window(j);
@@ -1152,6 +1610,18 @@ advance(struct sf_fetchrun *e)
 	e->advancing = 0;
 }
 
+/* Whether every job is over. */
+static int
+all_over(const struct sf_fetchrun *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->njobs; i++)
+		if (e->jobs[i]->state != OVER)
+			return 0;
+	return 1;
+}
+
 /* sf_http_run gave up: the jobs not over fail with its message. */
 static void
 run_failed(struct sf_fetchrun *e, const struct sf_err *err)
@@ -1190,7 +1660,11 @@ sf_fetchrun_run(struct sf_fetchrun *e)
 		write_held(e, job_first(e, 0));
 	pump(e);
 	if (sf_http_run(e->h, &err) == -1) {
-		http_idle(e);
+		(void)http_idle(e);
+		run_failed(e, &err);
+	} else if (e->next < e->njobs || !all_over(e)) {
+		/* never a job's rows lost with exit 0, were sf wrong */
+		sf_err_set(&err, "the run ended before its jobs did (a bug)");
 		run_failed(e, &err);
 	}
 	write_held(e, SIZE_MAX);

@@ -77,9 +77,25 @@
  * station whose request failed, never toward another's. In CSV an error is
  * only the line on stderr ("station 'ID': message").
  *
+ * Reading ahead (drivers with peek_next): each running job has a thread
+ * that feeds its parser, so that the bytes of a page are taken in as fast
+ * as they come and the jobs' pages are parsed at once, while this thread
+ * only moves bytes (up to SF_FETCHRUN_AHEAD bytes not parsed yet, every
+ * job's; a transfer past that waits for its parser). When a body is
+ * whole before its parser is through it, the next page is asked for at
+ * once, from the link peek_next reads in the body's tail, and the page
+ * ends while the server is busy with the next. The parser has the last
+ * word: when the link it finds is another, or none, the early request is
+ * dropped (a request more in -v's count) and the parser's link followed;
+ * when the page fails, the window fails as it would have, once the early
+ * request is over. The records, their order and the messages are the
+ * same as without reading ahead.
+ *
  * Memory: one job's window of rows in the store (about 32 bytes a row,
  * plus the text of values that are no plain decimal), one page of
- * the parser, -j jobs at once: never the bodies, never the whole run. A
+ * the parser, -j jobs at once, and SF_FETCHRUN_AHEAD bytes of bodies
+ * read ahead at most: never whole bodies beyond that, never the whole
+ * run. A
  * driver keeps its windows to a size it can afford to hold (a batch of
  * hundreds of stations of 15-minute values is cut into windows of days).
  *
@@ -137,6 +153,7 @@
 #define SF_FETCHRUN_TIMEOUT_MAX	86400.0
 #define SF_FETCHRUN_BACKOFF_MAX	600000L
 #define SF_FETCHRUN_PAGES_MAX	1000	/* pages in one window */
+#define SF_FETCHRUN_AHEAD	(32L * 1024 * 1024)	/* bytes read ahead */
 
 enum {
 	SF_FETCHRUN_OPT_BASE = 0x1000,
@@ -332,6 +349,16 @@ struct sf_fetch_driver {
 	 * window has no more pages. Returns 0, or -1 with err.
 	 */
 	int (*finish)(void *p, const char **next, struct sf_err *err);
+	/*
+	 * Optional: the link finish will give, read from tail, the last n
+	 * bytes of a body whose transfer is over, before the parser is
+	 * through it (the parser, busy on another thread, is not at hand).
+	 * Returns 1 with next set (the href, decoded), or 0 when it cannot
+	 * tell. A driver with it has its pages parsed on a thread of their
+	 * own, and its next pages asked for early (see "Reading ahead").
+	 */
+	int (*peek_next)(void *ctx, const char *tail, size_t n,
+	    struct sf_buf *next);
 	/*
 	 * Optional: a request of the parser's failed without a parse error
 	 * (res->rc -1). Returns 1 when the answer is an empty page (NWIS's

@@ -75,7 +75,7 @@ struct sf_http {
 	long retry_after_max_ms;
 	void (*note)(void *, const char *);
 	void *note_arg;
-	void (*idle)(void *);
+	int (*idle)(void *);
 	void *idle_arg;
 	struct xfer *head, *tail;	/* every request not yet done */
 	int active;
@@ -903,7 +903,7 @@ sf_http_run(struct sf_http *h, struct sf_err *err)
 	CURLMcode mc;
 	int64_t t, now;
 	long tmo;
-	int still, left, rc = 0;
+	int still, left, busy, rc = 0;
 
 	if (h->running)
 		return sf_err_set(err, "http: sf_http_run called from a "
@@ -912,9 +912,10 @@ sf_http_run(struct sf_http *h, struct sf_err *err)
 	h->kept = NULL;
 	h->running = 1;
 	h->stop = 0;
+	busy = h->idle != NULL;		/* until idle has said */
 	for (;;) {
 		start_ready(h);
-		if (h->stop || h->head == NULL)
+		if (h->stop || (h->head == NULL && !busy))
 			break;
 		if ((mc = curl_multi_perform(h->multi, &still)) != CURLM_OK) {
 			rc = sf_err_set(err, "http: %s",
@@ -922,8 +923,7 @@ sf_http_run(struct sf_http *h, struct sf_err *err)
 			break;
 		}
 		/* after perform: the requests just started are on the wire */
-		if (h->idle != NULL)
-			h->idle(h->idle_arg);
+		busy = h->idle != NULL && h->idle(h->idle_arg);
 		while (!h->stop &&
 		    (msg = curl_multi_info_read(h->multi, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
@@ -932,8 +932,14 @@ sf_http_run(struct sf_http *h, struct sf_err *err)
 			    (char **)&x);
 			finish(h, x, msg->data.result);
 		}
-		if (h->stop || h->head == NULL)
+		if (h->stop)
 			break;
+		/* the callbacks may have handed idle work, idle requests */
+		if (h->head == NULL) {
+			busy = h->idle != NULL && h->idle(h->idle_arg);
+			if (!busy && h->head == NULL)
+				break;
+		}
 		tmo = -1;
 		curl_multi_timeout(h->multi, &tmo);
 		if (tmo < 0 || tmo > 1000)
@@ -1009,6 +1015,12 @@ sf_http_hold(struct sf_http *h, long ms)
 
 	if (t > h->hold_until)
 		h->hold_until = t;
+}
+
+void
+sf_http_wakeup(struct sf_http *h)
+{
+	(void)curl_multi_wakeup(h->multi);
 }
 
 const struct sf_http_stats *

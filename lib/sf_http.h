@@ -74,9 +74,12 @@ struct sf_http_opts {
 	 * callbacks; may be NULL. Work that may wait a
 	 * little goes here (a page of records to write), so that it runs
 	 * while the server is busy with the next request, not before the
-	 * request is sent.
+	 * request is sent. It returns non-zero while work of its own is
+	 * under way elsewhere (another thread's, which calls
+	 * sf_http_wakeup when it is through): sf_http_run then does not
+	 * return, even with no request left, until idle returns 0.
 	 */
-	void (*idle)(void *arg);
+	int (*idle)(void *arg);
 	void *idle_arg;
 };
 
@@ -216,6 +219,13 @@ int sf_http_same_origin(const char *a, const char *b);
 
 /* Starts no attempt on h for ms milliseconds from now (pacing). */
 void sf_http_hold(struct sf_http *h, long ms);
+
+/*
+ * Makes sf_http_run, waiting for the network, go round its loop at once
+ * (its idle is called). The one call on h that another thread may make,
+ * at any time during h's life.
+ */
+void sf_http_wakeup(struct sf_http *h);
 
 /* h's counters; borrowed until h is freed. */
 const struct sf_http_stats *sf_http_stats(const struct sf_http *h);

@@ -257,6 +257,114 @@ sf_usgs_next(const struct sf_usgs *u)
 	return u->ended && u->has_next ? u->next.buf : NULL;
 }
 
+/* A key of length len is literal lit (keys hold no NUL: sf_jsonpush). */
+#define IS(s, len, lit) ((len) == sizeof(lit) - 1 && \
+	memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
+/*
+ * peek's walk of "{" and a tail from its last "numberReturned" or "links"
+ * key, whichever comes first: the count, and the first entry with rel
+ * "next" of links, as ogc_end takes it.
+ */
+struct peek {
+	struct sf_buf *next, rel, href;
+	int depth;		/* containers open */
+	int member;		/* of depth 1 now: 1 numberReturned, 2 links */
+	int key;		/* of a link: 1 rel, 2 href, 0 another */
+	int some;		/* numberReturned is above 0 */
+	int found;
+};
+
+static int
+peek_cb(void *arg, enum sf_jsonpush_ev ev, const char *s, size_t len)
+{
+	struct peek *pk = arg;
+	int key = pk->key;
+
+	pk->key = 0;
+	switch (ev) {
+	case SF_JSONPUSH_BEGIN_OBJ:
+	case SF_JSONPUSH_BEGIN_ARR:
+		if (++pk->depth == 3 && pk->member == 2) {
+			sf_buf_reset(&pk->rel);
+			sf_buf_reset(&pk->href);
+		}
+		break;
+	case SF_JSONPUSH_END_OBJ:
+		if (pk->depth == 3 && pk->member == 2 && !pk->found &&
+		    strcmp(pk->rel.buf, "next") == 0 && pk->href.len > 0) {
+			sf_buf_add(pk->next, pk->href.buf, pk->href.len);
+			pk->found = 1;
+		}
+		/* FALLTHROUGH */
+	case SF_JSONPUSH_END_ARR:
+		pk->depth--;
+		break;
+	case SF_JSONPUSH_KEY:
+		if (pk->depth == 1)
+			pk->member = IS(s, len, "numberReturned") ? 1 :
+			    IS(s, len, "links") ? 2 : 0;
+		else if (pk->depth == 3 && pk->member == 2)
+			pk->key = IS(s, len, "rel") ? 1 :
+			    IS(s, len, "href") ? 2 : 0;
+		break;
+	case SF_JSONPUSH_NUM:
+		if (pk->depth == 1 && pk->member == 1)
+			pk->some = strtol(s, NULL, 10) > 0;
+		break;
+	case SF_JSONPUSH_STR:
+		if (key != 0)
+			sf_buf_add(key == 1 ? &pk->rel : &pk->href, s, len);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* The last key k (with its quotes) in the n bytes at s, or NULL. */
+static const char *
+last_key(const char *s, size_t n, const char *k)
+{
+	size_t i, klen = strlen(k);
+
+	for (i = n >= klen ? n - klen + 1 : 0; i-- > 0; )
+		if (s[i] == '"' && memcmp(s + i, k, klen) == 0)
+			return s + i;
+	return NULL;
+}
+
+int
+sf_usgs_peek_next(const char *tail, size_t n, struct sf_buf *next)
+{
+	struct peek pk = { 0 };
+	struct sf_jsonpush *jp;
+	struct sf_err err;
+	const char *p, *q;
+	int ok;
+
+	p = last_key(tail, n, "\"links\"");
+	q = last_key(tail, n, "\"numberReturned\"");
+	if (p == NULL || q == NULL)
+		return 0;
+	if (q < p)
+		p = q;
+	pk.next = next;
+	sf_buf_init(&pk.rel);
+	sf_buf_init(&pk.href);
+	sf_buf_reset(next);
+	jp = sf_jsonpush_new(peek_cb, &pk);
+	ok = sf_jsonpush_feed(jp, "{", 1, &err) == 0 &&
+	    sf_jsonpush_feed(jp, p, n - (size_t)(p - tail), &err) == 0 &&
+	    sf_jsonpush_end(jp, &err) == 0 && pk.some && pk.found;
+	sf_jsonpush_free(jp);
+	sf_buf_release(&pk.rel);
+	sf_buf_release(&pk.href);
+	if (!ok)
+		sf_buf_reset(next);
+	return ok;
+}
+
 void
 sf_usgs_stats(const struct sf_usgs *u, struct sf_usgs_stats *st)
 {
@@ -671,9 +779,6 @@ put_station(struct sf_usgs *u, const char *f[SF_ST_NFIELDS])
  * JSON: the OGC items pages.
  */
 
-/* A key of length len is literal lit (keys hold no NUL: sf_jsonpush). */
-#define IS(s, len, lit) ((len) == sizeof(lit) - 1 && \
-	memcmp((s), (lit), sizeof(lit) - 1) == 0)
 #define K(name, want) { name, sizeof(name) - 1, want }
 
 static const struct key {

@@ -63,6 +63,7 @@
 
 #include <stddef.h>
 
+#include "sf_buf.h"
 #include "sf_err.h"
 #include "sf_rec.h"
 
@@ -127,6 +128,16 @@ int sf_usgs_end(struct sf_usgs *u, struct sf_err *err);
  * sf_usgs_reset or sf_usgs_free.
  */
 const char *sf_usgs_next(const struct sf_usgs *u);
+
+/*
+ * The link sf_usgs_next will give for an OGC body, read from its last n
+ * bytes (tail) alone, before the body is parsed: tail must hold the
+ * body's last "numberReturned" and "links" members, which run from there
+ * to its end. Returns 1 with the href of the first links entry with rel
+ * "next" in next, when numberReturned is above 0 (an empty page has no
+ * next page); else 0 (it cannot tell), next empty.
+ */
+int sf_usgs_peek_next(const char *tail, size_t n, struct sf_buf *next);
 
 /* Copies the counts of the current body into *st. */
 void sf_usgs_stats(const struct sf_usgs *u, struct sf_usgs_stats *st);

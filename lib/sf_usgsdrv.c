@@ -220,6 +220,14 @@ finish(void *vp, const char **next, struct sf_err *err)
 }
 
 static int
+peek_next(void *ctx, const char *tail, size_t n, struct sf_buf *next)
+{
+	const struct sf_usgsdrv *d = ctx;
+
+	return d->nwis ? 0 : sf_usgs_peek_next(tail, n, next);
+}
+
+static int
 answer(void *vp, const struct sf_http_res *res, struct sf_err *err)
 {
 	struct parser *p = vp;
@@ -247,5 +255,6 @@ const struct sf_fetch_driver sf_usgsdrv = {
 	.begin = begin,
 	.feed = feed,
 	.finish = finish,
+	.peek_next = peek_next,
 	.answer = answer,
 };

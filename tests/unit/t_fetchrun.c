@@ -121,7 +121,7 @@ rm_dir(void)
 {
 	static const char *const names[] = { "routes", "url", "a0", "a1",
 	    "b0", "b1", "c0", "c1", "d0", "d1", "bad", "slow", "fast",
-	    NULL };
+	    "r0", "r1", "m0", "n0", "f0", "x9", NULL };
 	char path[300];
 	int i;
 
@@ -134,7 +134,8 @@ rm_dir(void)
 
 /*
  * The fake driver. A body is lines: "obs STATION TIME VALUE" (VALUE "-"
- * for null), "next PATH" (the next page), "bad" (a parse error).
+ * for null), "next PATH" (the next page), "bad" (a parse error), "peek
+ * PATH" (nothing to the parser; see fake_peek).
  */
 
 struct fake {
@@ -252,6 +253,8 @@ fake_line(struct fparser *p, struct sf_err *err)
 		return p->emit(p->arg, &r) == 0 ? 0 :
 		    sf_err_set(err, "stopped by the caller");
 	}
+	if (strncmp(p->line.buf, "peek ", 5) == 0)
+		return 0;	/* for fake_peek */
 	if (sscanf(p->line.buf, "next %31s", t) == 1) {
 		sf_buf_reset(&p->next);
 		sf_buf_addf(&p->next, "%s/%s", base, t);
@@ -301,6 +304,30 @@ static const struct sf_fetch_driver fake_driver = {
 	.feed = fake_feed,
 	.finish = fake_finish,
 };
+
+/*
+ * The fake driver reading ahead: peek_next reads the last "peek PATH"
+ * line of the tail (what the body claims its next page is), which the
+ * body's "next" line may contradict.
+ */
+static int
+fake_peek(void *ctx, const char *tail, size_t n, struct sf_buf *next)
+{
+	const char *p = NULL;
+	size_t i, k;
+
+	(void)ctx;
+	for (i = 0; i + 5 <= n; i++)
+		if ((i == 0 || tail[i - 1] == '\n') &&
+		    memcmp(tail + i, "peek ", 5) == 0)
+			p = tail + i + 5;
+	if (p == NULL)
+		return 0;
+	k = strcspn(p, "\n");
+	sf_buf_reset(next);
+	sf_buf_addf(next, "%s/%.*s", base, (int)k, p);
+	return 1;
+}
 
 /* Replaces the server's base URL in b with "URL". */
 static void
@@ -804,10 +831,101 @@ test_opts(void)
 	sf_fetchrun_opts_release(&o);
 }
 
+/*
+ * notes ("LEVEL MSG" lines) without the line of the request to path, and
+ * with one request less in the summary. Returns whether that line was
+ * there.
+ */
+static int
+drop_get(struct sf_buf *notes, const char *path)
+{
+	struct sf_buf r = SF_BUF_INIT;
+	char line[300];
+	const char *p = notes->buf, *q;
+	long st, n;
+	int found = 0;
+
+	snprintf(line, sizeof(line), "0 GET %s/%s\n", base, path);
+	for (; *p != '\0'; p = q) {
+		q = strchr(p, '\n');
+		q = q != NULL ? q + 1 : p + strlen(p);
+		if ((size_t)(q - p) == strlen(line) &&
+		    memcmp(p, line, strlen(line)) == 0)
+			found = 1;
+		else if (sscanf(p, "0 %ld stations, %ld requests,", &st,
+		    &n) == 2)
+			sf_buf_addf(&r, "0 %ld stations, %ld requests,%s", st,
+			    n - 1, strstr(p, "requests,") + 9);
+		else
+			sf_buf_add(&r, p, (size_t)(q - p));
+	}
+	sf_buf_reset(notes);
+	sf_buf_adds(notes, r.buf);
+	sf_buf_release(&r);
+	return found;
+}
+
+/*
+ * Reading ahead: for each window, the engine with the fake driver and
+ * with it reading ahead (peek_next, so a thread per job feeds the parser)
+ * writes the same records and says the same things (the early request to
+ * x9 aside), page_whole or not.
+ */
+static void
+test_read_ahead(void)
+{
+	static const struct {
+		const char *const w[3];
+		const char *what;
+		int rval;
+		const char *early;	/* requested, then dropped */
+	} c[] = {
+		{ { "r0", "a1", NULL }, "the next link read ahead", 0, NULL },
+		{ { "m0", NULL }, "a tail that says another link", 0, "x9" },
+		{ { "n0", NULL }, "a link in the tail of the last page", 0,
+		    "x9" },
+		{ { "f0", NULL }, "a page that fails after its next link "
+		    "was read", 1, "r1" },
+		{ { "r0", "b1", NULL }, "a window failing on a page asked "
+		    "for early", 1, NULL },
+	};
+	struct sf_buf out = SF_BUF_INIT, notes = SF_BUF_INIT;
+	struct sf_buf out2 = SF_BUF_INIT, notes2 = SF_BUF_INIT;
+	struct sf_fetch_driver plain = fake_driver, ahead = fake_driver;
+	struct fake f = { 0, NULL, NULL, 0 };
+	char what[300];
+	size_t i;
+	int whole, r1, r2;
+
+	ahead.peek_next = fake_peek;
+	f.t0 = T("2024-01-01T00:00:00Z");
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		for (whole = 0; whole <= 1; whole++) {
+			f.windows = c[i].w;
+			plain.page_whole = ahead.page_whole = whole;
+			r1 = run(&plain, &f, REQ("A") REQ("B"), &out, &notes);
+			r2 = run(&ahead, &f, REQ("A") REQ("B"), &out2,
+			    &notes2);
+			snprintf(what, sizeof(what), "%s%s", c[i].what,
+			    whole ? " (page_whole)" : "");
+			is_int(r2, c[i].rval, what);
+			is_int(r1, r2, "  the same exit status as inline");
+			is_str(out2.buf, out.buf, "  the same records");
+			if (c[i].early != NULL)
+				ok(drop_get(&notes2, c[i].early),
+				    "  the link read ahead was asked for");
+			is_str(notes2.buf, notes.buf, "  the same notes");
+		}
+	sf_buf_release(&out);
+	sf_buf_release(&notes);
+	sf_buf_release(&out2);
+	sf_buf_release(&notes2);
+}
+
 static void
 make_files(void)
 {
-	char routes[1600];
+	char routes[2400];
 
 	write_file("a0", "obs B 2024-01-02T00:00:00Z 2.25\n"
 	    "obs A 2024-01-02T00:00:00Z 1\n"
@@ -823,6 +941,16 @@ make_files(void)
 	write_file("bad", "obs A 2024-01-05T00:00:00Z 5\nbad\n");
 	write_file("slow", "obs S1 2024-01-01T00:00:00Z 1\n");
 	write_file("fast", "obs S2 2024-01-02T00:00:00Z 2\n");
+	write_file("r0", "obs B 2024-01-02T00:00:00Z 2\n"
+	    "obs A 2024-01-01T00:00:00Z 1\nnext r1\npeek r1\n");
+	write_file("r1", "obs A 2024-01-03T00:00:00Z 3\n"
+	    "obs B 2024-01-04T00:00:00Z 4\n");
+	write_file("m0", "obs A 2024-01-01T00:00:00Z 1\nnext r1\n"
+	    "peek x9\n");
+	write_file("n0", "obs A 2024-01-01T00:00:00Z 1\npeek x9\n");
+	write_file("f0", "obs A 2024-01-01T00:00:00Z 1\nbad\nnext r1\n"
+	    "peek r1\n");
+	write_file("x9", "obs A 2024-01-09T00:00:00Z 99\n");
 	snprintf(routes, sizeof(routes),
 	    "GET /a0 -> 200 a0 type=text/plain\n"
 	    "GET /a1 -> 200 a1 type=text/plain\n"
@@ -834,7 +962,13 @@ make_files(void)
 	    "GET /bad -> 200 bad type=text/plain\n"
 	    "GET /fail -> 503 text=down\n"
 	    "GET /slow -> 200 slow type=text/plain delay=0.6\n"
-	    "GET /fast -> 200 fast type=text/plain\n");
+	    "GET /fast -> 200 fast type=text/plain\n"
+	    "GET /r0 -> 200 r0 type=text/plain\n"
+	    "GET /r1 -> 200 r1 type=text/plain\n"
+	    "GET /m0 -> 200 m0 type=text/plain\n"
+	    "GET /n0 -> 200 n0 type=text/plain\n"
+	    "GET /f0 -> 200 f0 type=text/plain\n"
+	    "GET /x9 -> 200 x9 type=text/plain\n");
 	write_file("routes", routes);
 }
 
@@ -862,6 +996,7 @@ main(void)
 	test_back_in_time();
 	test_sort_window();
 	test_ordered();
+	test_read_ahead();
 	stop_server();
 	rm_dir();
 	sf_http_global_cleanup();

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1027,6 +1028,78 @@ test_params_roundtrip(void)
 	sf_buf_release(&b);
 }
 
+/* test_idle: a thread whose work idle waits for. */
+struct idle_work {
+	pthread_mutex_t mu;
+	int through;		/* the thread's work is done */
+	int calls;		/* idle's calls */
+	int after;		/* of them after it was done */
+	struct sf_http *h;
+};
+
+static void *
+idle_thread(void *arg)
+{
+	struct idle_work *w = arg;
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	pthread_mutex_lock(&w->mu);
+	w->through = 1;
+	pthread_mutex_unlock(&w->mu);
+	sf_http_wakeup(w->h);
+	return NULL;
+}
+
+static int
+idle_busy(void *arg)
+{
+	struct idle_work *w = arg;
+	int through;
+
+	pthread_mutex_lock(&w->mu);
+	through = w->through;
+	w->calls++;
+	w->after += through;
+	pthread_mutex_unlock(&w->mu);
+	return !through;
+}
+
+/*
+ * An idle that says work is under way keeps sf_http_run going with no
+ * request left, waiting (not spinning) until the other thread's
+ * sf_http_wakeup; then idle says 0 and the run returns.
+ */
+static void
+test_idle(void)
+{
+	struct idle_work w = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, NULL };
+	struct sf_http_opts o = { 0 };
+	struct sf_err err;
+	pthread_t t;
+	double t0;
+	int rc;
+
+	o.idle = idle_busy;
+	o.idle_arg = &w;
+	if ((w.h = sf_http_new(&o, &err)) == NULL) {
+		printf("Bail out! sf_http_new: %s\n", err.msg);
+		exit(1);
+	}
+	pthread_create(&t, NULL, idle_thread, &w);
+	t0 = now_s();
+	rc = sf_http_run(w.h, &err);
+	pthread_join(t, NULL);
+	is_int(rc, 0, "idle busy, no request: sf_http_run returns 0");
+	ok(w.through && w.after >= 1, "  once the thread is through, not "
+	    "before");
+	/* the thread is through at 0.2 s; the poll alone waits 1 s */
+	ok(now_s() - t0 < 0.95, "  woken by sf_http_wakeup, not the "
+	    "poll's 1 s timeout");
+	ok(w.calls < 20, "  waiting, not spinning");
+	sf_http_free(w.h);
+}
+
 int
 main(void)
 {
@@ -1053,6 +1126,7 @@ main(void)
 	test_redirect();
 	test_parallel();
 	test_params_roundtrip();
+	test_idle();
 	stop_server();
 	rm_dir();
 	sf_buf_release(&big);

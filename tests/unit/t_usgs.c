@@ -1114,6 +1114,96 @@ test_big_page(void)
 	free(body);
 }
 
+/*
+ * sf_usgs_peek_next(body's tail) against sf_usgs_next after the parse:
+ * the recorded page with a next link as it was written (pretty-printed)
+ * and compact, its tail alone, and bodies derived from it.
+ */
+static void
+test_peek_next(void)
+{
+	static const char *const tails[] = {
+		/* an escaped href is decoded as the parser decodes it */
+		"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"
+		"\"Feature\",\"properties\":{\"monitoring_location_id\":"
+		"\"USGS-01\",\"time\":\"2024-01-01\",\"value\":\"1\","
+		"\"unit_of_measure\":\"ft^3/s\"}}],\"numberReturned\":1,"
+		"\"links\":[{\"rel\":\"self\",\"href\":\"http:\\/\\/h\\/a\"},"
+		"{\"href\":\"http:\\/\\/h\\/a?c=1\\u0026d=2\",\"rel\":"
+		"\"next\"}],\"timeStamp\":\"2026-01-01T00:00:00Z\"}",
+	};
+	struct sf_buf b = load("waterdata/monitoring_locations_10features_"
+	    "with_next_cursor_2025_etl_project_02.json");
+	struct sf_buf next = SF_BUF_INIT;
+	struct res *r;
+	json_error_t je;
+	json_t *v;
+	char *compact, *s, *t;
+	size_t n;
+	int count, count2;
+
+	r = parse(SF_USGS_LOCATIONS, b.buf, b.len, 0, 0);
+	ok(r->rc == 0 && r->next != NULL, "the recorded page has a next link");
+	is_int(sf_usgs_peek_next(b.buf, b.len, &next), 1,
+	    "peek: the recorded page, as written");
+	is_str(next.buf, r->next ? r->next : "", "  the parser's next link");
+	n = b.len > 2000 ? 2000 : b.len;
+	is_int(sf_usgs_peek_next(b.buf + b.len - n, n, &next), 1,
+	    "peek: its last 2,000 bytes alone");
+	is_str(next.buf, r->next ? r->next : "", "  the same link");
+	v = json_loadb(b.buf, b.len, 0, &je);
+	compact = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(v);
+	is_int(sf_usgs_peek_next(compact, strlen(compact), &next), 1,
+	    "peek: the page compact");
+	is_str(next.buf, r->next ? r->next : "", "  the same link");
+	is_int(sf_usgs_peek_next(compact, strlen(compact) - 300, &next), 0,
+	    "peek: a tail cut short: cannot tell");
+	ok(next.len == 0, "  and no link");
+	s = replace(compact, "\"numberReturned\":10", "\"numberReturned\":0",
+	    &count);
+	is_int(count == 1 && sf_usgs_peek_next(s, strlen(s), &next), 0,
+	    "peek: numberReturned 0 (an empty page ends the window)");
+	free(s);
+	s = replace(compact, "\"rel\":\"next\"", "\"rel\":\"prev\"", &count);
+	is_int(count == 1 && sf_usgs_peek_next(s, strlen(s), &next), 0,
+	    "peek: no next link (the last page)");
+	free(s);
+	s = replace(compact, "\"numberReturned\"", "\"numberMatched\"",
+	    &count);
+	is_int(count == 1 && sf_usgs_peek_next(s, strlen(s), &next), 0,
+	    "peek: no numberReturned: cannot tell");
+	free(s);
+	/* numberReturned and a second links array after the first: the
+	 * parser keeps the first's next link, peek reads from the last
+	 * numberReturned on; sf_fetchrun follows the parser's when they
+	 * differ */
+	t = replace(compact, "\"numberReturned\":10,", "", &count);
+	s = replace(t, "\"timeStamp\"", "\"numberReturned\":10,\"links\":"
+	    "[{\"rel\":\"next\",\"href\":\"http://h/other\"}],\"timeStamp\"",
+	    &count2);
+	count = count == 1 && count2 == 1;
+	free(t);
+	res_free(r);
+	r = parse(SF_USGS_LOCATIONS, s, strlen(s), 0, 0);
+	is_int(count && sf_usgs_peek_next(s, strlen(s), &next), 1,
+	    "peek: two links arrays");
+	ok(r->next != NULL && strcmp(next.buf, "http://h/other") == 0 &&
+	    strcmp(r->next, next.buf) != 0, "  peek reads the last, the "
+	    "parser keeps the first");
+	free(s);
+	res_free(r);
+	r = parse(SF_USGS_DAILY, tails[0], strlen(tails[0]), 0, 0);
+	is_int(sf_usgs_peek_next(tails[0], strlen(tails[0]), &next), 1,
+	    "peek: an escaped href");
+	is_str(next.buf, "http://h/a?c=1&d=2", "  decoded");
+	is_str(r->next ? r->next : "", next.buf, "  as the parser has it");
+	res_free(r);
+	free(compact);
+	sf_buf_release(&next);
+	sf_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -1128,5 +1218,6 @@ main(void)
 	test_rdb_site();
 	test_states();
 	test_big_page();
+	test_peek_next();
 	return tap_done();
 }
