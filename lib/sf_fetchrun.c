@@ -32,7 +32,7 @@
 #define EXIT_FAIL	1	/* sf_log's SF_EXIT_FAIL: libsf has no sf_log */
 #define AHEAD		4	/* ordered: jobs held per transfer */
 #define OUTBUF		(64 * 1024)	/* bytes written at once */
-#define ABLK		(256 * 1024)	/* a block of bytes read ahead */
+#define ABLK		(64 * 1024)	/* a block of bytes read ahead */
 #define TAIL		(64 * 1024)	/* a body's last bytes, for peek_next */
 
 enum state { NEW, RUNNING, PARKED, OVER };
@@ -49,16 +49,21 @@ struct ahead {
 	pthread_mutex_t mu;
 	pthread_cond_t more;	/* to the thread: bytes, or quit */
 	pthread_cond_t fed;	/* to this one: bytes fed */
-	struct ablk *head, *tail, *spare;
+	/*
+	 * The thread feeds from head, this one fills tail; a block fed goes
+	 * to spare, and is filled again only after the one filled since,
+	 * so prev (the block before tail) keeps its bytes too.
+	 */
+	struct ablk *head, *tail, *prev, *spare;
 	size_t pos;		/* fed of head */
 	size_t bytes;		/* not fed yet */
 	size_t cap;		/* most bytes not fed before on_body waits */
+	size_t body;		/* bytes of the body so far */
 	int feeding;		/* the thread feeds, the lock released */
+	int waiting;		/* this thread waits for fed */
 	int failed;		/* feed returned -1 */
 	int wake;		/* wake sf_http when everything is fed */
 	int quit;
-	char tail_ring[TAIL];	/* the body's last bytes, at ring % TAIL */
-	size_t ring;		/* bytes of the body so far */
 };
 
 /* What an ordered run holds to write in its place. */
@@ -694,7 +699,8 @@ ahead_main(void *arg)
 			a->failed = 1;
 		a->pos = to;
 		a->bytes -= to - from;
-		pthread_cond_broadcast(&a->fed);
+		if (a->waiting)
+			pthread_cond_signal(&a->fed);
 		if (a->bytes == 0 && a->wake)
 			sf_http_wakeup(j->e->h);
 	}
@@ -767,19 +773,15 @@ ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
 {
 	struct ahead *a = j->ah;
 	struct ablk *b;
-	size_t k, r;
+	size_t k;
 
-	for (k = 0; k < n; k += r) {	/* the last TAIL bytes, kept */
-		r = TAIL - (a->ring + k) % TAIL;
-		if (r > n - k)
-			r = n - k;
-		memcpy(a->tail_ring + (a->ring + k) % TAIL, p + k, r);
-	}
-	a->ring += n;
+	a->body += n;
 	pthread_mutex_lock(&a->mu);
 	while (n > 0 && !a->failed) {
+		a->waiting = 1;
 		while (a->bytes >= a->cap && !a->failed)
 			pthread_cond_wait(&a->fed, &a->mu);
+		a->waiting = 0;
 		if ((b = a->tail) == NULL || b->len == ABLK) {
 			if ((b = a->spare) != NULL)
 				a->spare = b->next;
@@ -791,6 +793,7 @@ ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
 				a->tail->next = b;
 			else
 				a->head = b;
+			a->prev = a->tail;
 			a->tail = b;
 		}
 		k = ABLK - b->len < n ? ABLK - b->len : n;
@@ -798,10 +801,10 @@ ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
 		memcpy(b->b + b->len, p, k);
 		pthread_mutex_lock(&a->mu);
 		b->len += k;
-		a->bytes += k;
+		if ((a->bytes += k) == k)	/* it may wait */
+			pthread_cond_signal(&a->more);
 		p += k;
 		n -= k;
-		pthread_cond_signal(&a->more);
 	}
 	k = a->failed;
 	pthread_mutex_unlock(&a->mu);
@@ -835,8 +838,10 @@ settle(struct sf_fetchrun_job *j)
 	if (a == NULL)
 		return j->pfailed ? -1 : 0;
 	pthread_mutex_lock(&a->mu);
+	a->waiting = 1;
 	while (a->bytes > 0 || a->feeding)
 		pthread_cond_wait(&a->fed, &a->mu);
+	a->waiting = 0;
 	failed = a->failed;
 	a->wake = 0;
 	pthread_mutex_unlock(&a->mu);
@@ -860,20 +865,27 @@ ahead_begin(struct sf_fetchrun_job *j)
 		return;
 	pthread_mutex_lock(&a->mu);
 	a->failed = 0;
-	a->ring = 0;
 	pthread_mutex_unlock(&a->mu);
+	a->body = 0;
 }
 
-/* The last bytes of the body, up to TAIL, into b. */
+/*
+ * The last bytes of the body, up to TAIL, into b: from tail, and prev
+ * when tail holds fewer (a block holds more than TAIL). The thread may
+ * read them too; nobody writes them.
+ */
 static void
 ahead_tail(const struct ahead *a, struct sf_buf *b)
 {
-	size_t n = a->ring < TAIL ? a->ring : TAIL;
-	size_t at = (a->ring - n) % TAIL, k = TAIL - at < n ? TAIL - at : n;
+	size_t n = a->body < TAIL ? a->body : TAIL, k;
 
 	sf_buf_reset(b);
-	sf_buf_add(b, a->tail_ring + at, k);
-	sf_buf_add(b, a->tail_ring, n - k);
+	if (a->tail == NULL)
+		return;
+	k = a->tail->len < n ? n - a->tail->len : 0;
+	if (k > 0 && a->prev != NULL)
+		sf_buf_add(b, a->prev->b + ABLK - k, k);
+	sf_buf_add(b, a->tail->b + a->tail->len - (n - k), n - k);
 }
 
 /* Frees what a job holds while it runs. */
