@@ -1139,8 +1139,11 @@ http_idle(void *arg)
 
 	for (i = e->head; i < e->next && e->nadone > 0; i++) {
 		j = e->jobs[i];
-		if (j->adone && ahead_idle(j->ah))
+		if (j->adone && ahead_idle(j->ah)) {
 			page_end(j);
+			show_progress(e, 0);
+			pump(e);	/* as on_done: the job may be over */
+		}
 	}
 	for (i = e->head; i < e->next && e->npending > 0; i++)
 		flush_page(e->jobs[i]);
@@ -1394,6 +1397,7 @@ page_end(struct sf_fetchrun_job *j)
 			j->redo = 1;	/* the parser's link wins */
 			j->renext = next != NULL ? sf_strdup(next) : NULL;
 		}
+		j->foreign = NULL;	/* a page begins, as in queue */
 	}
 	free(j->early);
 	free(j->aurl);

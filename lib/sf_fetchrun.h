@@ -89,7 +89,8 @@
  * dropped (a request more in -v's count) and the parser's link followed;
  * when the page fails, the window fails as it would have, once the early
  * request is over. The records, their order and the messages are the
- * same as without reading ahead.
+ * same as without reading ahead, but for -v's "GET URL" lines, which may
+ * come earlier.
  *
  * Memory: one job's window of rows in the store (about 32 bytes a row,
  * plus the text of values that are no plain decimal), one page of

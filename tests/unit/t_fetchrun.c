@@ -28,6 +28,7 @@
 #include "sf.h"
 
 static char dir[] = "/tmp/t_fetchrun.XXXXXX";
+static int jobs = 4;			/* run's -j */
 static char base[256];
 static pid_t server = -1;
 
@@ -361,6 +362,7 @@ run(const struct sf_fetch_driver *d, struct fake *f, const char *input,
 	int rval;
 
 	sf_fetchrun_opts_init(&o);
+	o.jobs = jobs;
 	o.retries = 0;
 	o.backoff = 1;
 	in = tmpfile();
@@ -865,11 +867,29 @@ drop_get(struct sf_buf *notes, const char *path)
 	return found;
 }
 
+/* notes without -v's "GET URL" lines, which reading ahead says earlier. */
+static void
+drop_gets(struct sf_buf *notes)
+{
+	struct sf_buf r = SF_BUF_INIT;
+	const char *p = notes->buf, *q;
+
+	for (; *p != '\0'; p = q) {
+		q = strchr(p, '\n');
+		q = q != NULL ? q + 1 : p + strlen(p);
+		if (strncmp(p, "0 GET ", 6) != 0)
+			sf_buf_add(&r, p, (size_t)(q - p));
+	}
+	sf_buf_reset(notes);
+	sf_buf_adds(notes, r.buf);
+	sf_buf_release(&r);
+}
+
 /*
  * Reading ahead: for each window, the engine with the fake driver and
  * with it reading ahead (peek_next, so a thread per job feeds the parser)
  * writes the same records and says the same things (the early request to
- * x9 aside), page_whole or not.
+ * x9 aside, and -v's GET lines, which come earlier), page_whole or not.
  */
 static void
 test_read_ahead(void)
@@ -892,6 +912,7 @@ test_read_ahead(void)
 	struct sf_buf out = SF_BUF_INIT, notes = SF_BUF_INIT;
 	struct sf_buf out2 = SF_BUF_INIT, notes2 = SF_BUF_INIT;
 	struct sf_fetch_driver plain = fake_driver, ahead = fake_driver;
+	static const char *const per[] = { "r0", "m0", "c0" };
 	struct fake f = { 0, NULL, NULL, 0 };
 	char what[300];
 	size_t i;
@@ -914,8 +935,27 @@ test_read_ahead(void)
 			if (c[i].early != NULL)
 				ok(drop_get(&notes2, c[i].early),
 				    "  the link read ahead was asked for");
+			drop_gets(&notes);
+			drop_gets(&notes2);
 			is_str(notes2.buf, notes.buf, "  the same notes");
 		}
+	/* a job per station, one at a time: each next job starts when the
+	 * last one's page ends on its thread */
+	f.one_per_station = 1;
+	f.per_station = per;
+	jobs = 1;
+	r1 = run(&plain, &f, REQ("A") REQ("B") REQ("C"), &out, &notes);
+	r2 = run(&ahead, &f, REQ("A") REQ("B") REQ("C"), &out2, &notes2);
+	jobs = 4;
+	is_int(r2, 0, "-j 1, a job per station: exit 0");
+	ok(strstr(out2.buf, "\"station\":\"C\",\"agency\":\"USGS\","
+	    "\"type\":\"daily_mean\",\"start\"") != NULL,
+	    "  the last job's done record");
+	is_str(out2.buf, out.buf, "  the same records as inline");
+	ok(drop_get(&notes2, "x9"), "  the link read ahead was asked for");
+	drop_gets(&notes);
+	drop_gets(&notes2);
+	is_str(notes2.buf, notes.buf, "  the same notes");
 	sf_buf_release(&out);
 	sf_buf_release(&notes);
 	sf_buf_release(&out2);
