@@ -112,6 +112,26 @@ struct pkey {
 	char key[PK_LEN];
 };
 
+/*
+ * The features of a page are mostly byte for byte alike but for their
+ * string values: FAST learns a feature's shape (its bytes as literal
+ * runs, each but the last followed by a string value, and what fobject
+ * wants of that value) and reads a feature of the same shape by comparing
+ * the runs and scanning the strings, with no key read or looked up. A
+ * feature of another shape (a null value, a qualifier array) is read by
+ * fobject, as every feature is before a shape is learnt.
+ */
+#define SHAPE_RUNS 24
+#define SHAPE_LIT 1024
+#define SHAPE_TRIES 8		/* features to learn from, at most */
+struct shape {
+	int nrun;		/* 0: none learnt */
+	int tries;
+	size_t off[SHAPE_RUNS + 2];	/* run i: lit[off[i]..off[i + 1]) */
+	int want[SHAPE_RUNS];	/* of the value after run i */
+	char lit[SHAPE_LIT];
+};
+
 /* Line-reading states of RDB. */
 enum { R_HEAD, R_FORMAT, R_DATA, R_NODATA };
 
@@ -150,6 +170,7 @@ struct sf_usgs {
 	long nfast;		/* FAST: features read */
 	int tries;		/* FAST: reads of the feature held back */
 	struct pkey pk[2][PK_N];	/* FAST: the keys last seen, by place */
+	struct shape shape;	/* FAST: the features' shape */
 
 	/* RDB */
 	struct sf_buf line;
@@ -1445,6 +1466,152 @@ fobject(struct sf_usgs *u, struct fcur *c, int props)
 	}
 }
 
+/* Whether the n bytes at a and b are the same (n is short). */
+static inline int
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
+/*
+ * Learns the shape of the feature fobject read in the n bytes at f:
+ * strings of the subset (no escape), null, true, false, objects, and
+ * string values only as members of the feature or of its properties; a
+ * property kept in a slot is a string (its null would be a run, and
+ * shape_read keeps nothing of runs). Leaves the shape unlearnt when the
+ * feature is not so.
+ */
+static void
+shape_learn(struct sf_usgs *u, const char *f, size_t n)
+{
+	struct shape *sh = &u->shape;
+	const char *key[3] = { NULL, NULL, NULL }, *q, *e = f + n;
+	size_t klen[3] = { 0, 0, 0 }, run = 0, at = 0, k;
+	int depth = 0, nrun = 0, props = 0;
+	const char *p;
+
+	sh->tries++;
+	for (p = f; p < e; p++) {
+		if (*p == '{' || *p == '[') {
+			if (*p == '[' || ++depth > 2)
+				return;
+			props = depth == 2 && key[1] != NULL &&
+			    IS(key[1], klen[1], "properties");
+			continue;
+		}
+		if (*p == '}') {
+			depth--;
+			continue;
+		}
+		if (*p != '"')
+			continue;
+		for (q = p + 1; q < e && *q != '"'; q++)
+			if (*q == '\\' || (unsigned char)*q < ' ' ||
+			    (unsigned char)*q >= 0x80)
+				return;
+		if (q == e)
+			return;
+		for (k = 1; q + k < e && (q[k] == ' ' || q[k] == '\t' ||
+		    q[k] == '\n' || q[k] == '\r'); k++)
+			;
+		if (q + k < e && q[k] == ':') {		/* a key */
+			key[depth] = p + 1;
+			klen[depth] = (size_t)(q - p - 1);
+			/* null, true or false kept in a slot: not a run */
+			for (k++; q + k < e && (q[k] == ' ' || q[k] == '\t' ||
+			    q[k] == '\n' || q[k] == '\r'); k++)
+				;
+			if (q + k < e && (q[k] == 'n' || q[k] == 't' ||
+			    q[k] == 'f') && depth == 2 && props &&
+			    lookup(obs_keys, p + 1, klen[2]) >= W_SLOT)
+				return;
+			p = q;
+			continue;
+		}
+		/* a value: the run so far ends with its opening quote */
+		if (nrun == SHAPE_RUNS || depth < 1 ||
+		    at + (size_t)(p + 1 - f) - run > SHAPE_LIT)
+			return;
+		sh->off[nrun] = at;
+		memcpy(sh->lit + at, f + run, (size_t)(p + 1 - f) - run);
+		at += (size_t)(p + 1 - f) - run;
+		sh->want[nrun++] = depth == 2 && props ?
+		    lookup(obs_keys, key[2], klen[2]) : W_NONE;
+		run = (size_t)(q - f);		/* from the closing quote */
+		p = q;
+	}
+	if (depth != 0 || at + n - run > SHAPE_LIT)
+		return;
+	sh->off[nrun] = at;
+	memcpy(sh->lit + at, f + run, n - run);
+	sh->off[nrun + 1] = at + n - run;
+	sh->nrun = nrun + 1;
+}
+
+/*
+ * Reads the feature at c->p ('{') when it has the shape learnt, as
+ * fobject would. Returns F_OK, or 0 when it has not (or its bytes end
+ * too soon): fobject reads it then, as if this had not been called.
+ */
+static int
+shape_read(struct sf_usgs *u, struct fcur *c)
+{
+	const struct shape *sh = &u->shape;
+	const unsigned char *q, *e = (const unsigned char *)c->e;
+	const char *p = c->p, *v[SHAPE_RUNS];
+	size_t len[SHAPE_RUNS], n;
+	int i, last = sh->nrun - 1;
+#ifdef HIGHS
+	uint64_t x, m;
+#endif
+
+	for (i = 0; i <= last; i++) {
+		n = sh->off[i + 1] - sh->off[i];
+		if ((size_t)(c->e - p) < n || !same(p, sh->lit + sh->off[i], n))
+			return 0;
+		p += n;
+		if (i == last)
+			break;
+		q = (const unsigned char *)p;
+#ifdef HIGHS
+		for (; e - q >= 8; q += 8) {
+			memcpy(&x, q, 8);
+			if ((m = fstop8(x)) != 0) {
+				q += __builtin_ctzll(m) / 8;
+				break;
+			}
+		}
+#endif
+		while (q < e && !fstop[*q])
+			q++;
+		if (q == e || *q != '"')
+			return 0;
+		v[i] = p;
+		len[i] = (size_t)((const char *)q - p);
+		p = (const char *)q;	/* the next run opens with it */
+	}
+	for (i = 0; i < last; i++) {
+		if (sh->want[i] >= W_SLOT)
+			fslot(u, sh->want[i] - W_SLOT, SF_JSONPUSH_STR, v[i],
+			    len[i]);
+		else if (sh->want[i] == W_QUAL)
+			fqual(u, v[i], len[i]);
+	}
+	c->p = p;
+	return F_OK;
+}
+
 /*
  * Hands the bytes of the features not read (a, then b) on to the
  * tokenizer, for good.
@@ -1476,7 +1643,7 @@ static int
 fast_scan(struct sf_usgs *u, const char *b, size_t len, size_t *used)
 {
 	struct fcur c;
-	const char *x = b;
+	const char *x = b, *f;
 	long items;
 	int r;
 
@@ -1496,11 +1663,15 @@ fast_scan(struct sf_usgs *u, const char *b, size_t len, size_t *used)
 		}
 		items = u->st.items;
 		item_begin(u, "feature");
-		if ((r = fobject(u, &c, 0)) != F_OK) {
+		f = c.p;
+		if ((u->shape.nrun == 0 || shape_read(u, &c) != F_OK) &&
+		    (r = fobject(u, &c, 0)) != F_OK) {
 			u->st.items = items;	/* the tokenizer counts it */
 			u->what = NULL;
 			break;
 		}
+		if (u->shape.nrun == 0 && u->shape.tries < SHAPE_TRIES)
+			shape_learn(u, f, (size_t)(c.p - f));
 		if (obs_feature(u) == -1)
 			return -1;
 		u->what = NULL;

@@ -1115,6 +1115,81 @@ test_big_page(void)
 }
 
 /*
+ * FAST reads features of the shape it learnt without reading their keys:
+ * a page of features of that shape and of others (a null value, a
+ * qualifier array, an escape, the keys in another order, ...) must give
+ * the records each feature gives alone in a page, where no shape is
+ * learnt before it.
+ */
+static void
+test_shape(void)
+{
+#define SF(mlid, q, t, v) "{\"type\":\"Feature\",\"id\":\"x\"," \
+	"\"geometry\":null,\"properties\":{\"approval_status\":" \
+	"\"Approved\",\"monitoring_location_id\":\"" mlid "\"," \
+	"\"qualifier\":" q ",\"time\":\"2024-01-" t "\"," \
+	"\"unit_of_measure\":\"ft^3/s\",\"value\":" v "}}"
+	static const char *const feats[] = {
+		SF("USGS-01", "null", "01", "\"1.5\""),
+		SF("USGS-01", "null", "02", "\"2\""),
+		SF("USGS-02", "null", "03", "\"3.25\""),
+		SF("USGS-02", "null", "04", "null"),
+		SF("USGS-02", "[\"ICE\"]", "05", "\"5\""),
+		SF("USGS-03", "\"EQP\"", "06", "\"6\""),
+		SF("USGS-03", "null", "07", "\"\""),
+		SF("USGS-03", "null", "08", "\"8e2\""),
+		SF("USGS-0\\u0034", "null", "09", "\"9\""),
+		"{\"type\":\"Feature\",\"properties\":{\"value\":\"11\","
+		    "\"time\":\"2024-01-11\",\"monitoring_location_id\":"
+		    "\"USGS-04\"}}",
+		SF("USGS-04", "null", "12", "\"12\""),
+		SF("USGS-05", "null", "13", "\"13\""),
+		SF("USGS-05", "null", "14", "\"x\""),	/* fails the page */
+		SF("USGS-05", "null", "15", "\"15\""),
+	};
+	struct sf_buf page = SF_BUF_INIT, one = SF_BUF_INIT;
+	struct sf_buf want = SF_BUF_INIT;
+	struct res *r;
+	size_t i, n = sizeof(feats) / sizeof(feats[0]);
+	long recs = 0;
+
+	sf_buf_adds(&page, "{\"type\":\"FeatureCollection\",\"features\":[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sf_buf_addc(&page, ',');
+		sf_buf_adds(&page, feats[i]);
+		sf_buf_reset(&one);
+		sf_buf_addf(&one, "{\"type\":\"FeatureCollection\","
+		    "\"features\":[%s],\"numberReturned\":1,\"links\":[]}",
+		    feats[i]);
+		r = parse(SF_USGS_DAILY, one.buf, one.len, 0, 0);
+		if (r->rc == 0) {
+			sf_buf_adds(&want, r->text);
+			recs += r->n;
+		} else		/* the page stops at it: so must the big one */
+			i = n;
+		res_free(r);
+	}
+	sf_buf_addf(&page, "],\"numberReturned\":%zu,\"links\":[]}", n);
+	r = check("shape: features of the shape learnt and of others",
+	    SF_USGS_DAILY, page.buf, page.len);
+	is_int(r->n, recs, "shape: the records of the features alone");
+	is_str(r->text, want.buf, "  the same records");
+	ok(strstr(r->text, "\"observed_at\":\"2024-01-04T00:00:00Z\","
+	    "\"discharge\":null") != NULL, "  a null value is null");
+	ok(strstr(r->text, "\"station\":\"04\",\"agency\":\"USGS\","
+	    "\"type\":\"daily_mean\",\"observed_at\":\"2024-01-09") != NULL,
+	    "  an escaped station is decoded");
+	ok(r->rc != 0 && strstr(r->err, "'x'") != NULL && recs == 12,
+	    "  the bad value fails the page where it is");
+	res_free(r);
+	sf_buf_release(&page);
+	sf_buf_release(&one);
+	sf_buf_release(&want);
+#undef SF
+}
+
+/*
  * sf_usgs_peek_next(body's tail) against sf_usgs_next after the parse:
  * the recorded page with a next link as it was written (pretty-printed)
  * and compact, its tail alone, and bodies derived from it.
@@ -1218,6 +1293,7 @@ main(void)
 	test_rdb_site();
 	test_states();
 	test_big_page();
+	test_shape();
 	test_peek_next();
 	return tap_done();
 }
