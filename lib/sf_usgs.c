@@ -1466,17 +1466,35 @@ fobject(struct sf_usgs *u, struct fcur *c, int props)
 	}
 }
 
-/* Whether the n bytes at a and b are the same (n is short). */
+/*
+ * Whether the n bytes at a and b are the same (n is short): by words, the
+ * last one overlapping the one before it.
+ */
 static inline int
 same(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
+	uint32_t u, v;
 
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8) {
+			memcpy(&x, a, 8);
+			memcpy(&y, b, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
 			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
 	}
 	for (; n > 0; n--)
 		if (*a++ != *b++)
