@@ -154,7 +154,7 @@
 #define SF_FETCHRUN_TIMEOUT_MAX	86400.0
 #define SF_FETCHRUN_BACKOFF_MAX	600000L
 #define SF_FETCHRUN_PAGES_MAX	1000	/* pages in one window */
-#define SF_FETCHRUN_AHEAD	(32L * 1024 * 1024)	/* bytes read ahead */
+#define SF_FETCHRUN_AHEAD	(16L * 1024 * 1024)	/* bytes read ahead */
 
 enum {
 	SF_FETCHRUN_OPT_BASE = 0x1000,
