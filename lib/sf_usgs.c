@@ -1264,27 +1264,34 @@ fstop8(uint64_t x)
 }
 #endif
 
-/* A string at c->p ('"'): its bytes in *s and *len. */
-static int
-fstr(struct fcur *c, const char **s, size_t *len)
+/* The first byte from q on that fstop stops at, or e. */
+static inline const unsigned char *
+fstop_at(const unsigned char *q, const unsigned char *e)
 {
-	const unsigned char *q = (const unsigned char *)++c->p;
-	const unsigned char *e = (const unsigned char *)c->e;
 #ifdef HIGHS
 	uint64_t x, m;
 
 	/* eight bytes a step: the strings of a feature run 4 to 40 */
 	for (; e - q >= 8; q += 8) {
 		memcpy(&x, q, 8);
-		if ((m = fstop8(x)) != 0) {
-			q += __builtin_ctzll(m) / 8;
-			break;
-		}
+		if ((m = fstop8(x)) != 0)
+			return q + __builtin_ctzll(m) / 8;
 	}
 #endif
 	while (q < e && !fstop[*q])
 		q++;
-	if (q == e)
+	return q;
+}
+
+/* A string at c->p ('"'): its bytes in *s and *len. */
+static int
+fstr(struct fcur *c, const char **s, size_t *len)
+{
+	const unsigned char *q;
+
+	q = fstop_at((const unsigned char *)++c->p,
+	    (const unsigned char *)c->e);
+	if (q == (const unsigned char *)c->e)
 		return F_NEED;
 	if (fstop[*q] != 2)
 		return F_BAD;
@@ -1590,9 +1597,6 @@ shape_read(struct sf_usgs *u, struct fcur *c)
 	const char *p = c->p, *v[SHAPE_RUNS];
 	size_t len[SHAPE_RUNS], n;
 	int i, last = sh->nrun - 1;
-#ifdef HIGHS
-	uint64_t x, m;
-#endif
 
 	for (i = 0; i <= last; i++) {
 		n = sh->off[i + 1] - sh->off[i];
@@ -1601,18 +1605,7 @@ shape_read(struct sf_usgs *u, struct fcur *c)
 		p += n;
 		if (i == last)
 			break;
-		q = (const unsigned char *)p;
-#ifdef HIGHS
-		for (; e - q >= 8; q += 8) {
-			memcpy(&x, q, 8);
-			if ((m = fstop8(x)) != 0) {
-				q += __builtin_ctzll(m) / 8;
-				break;
-			}
-		}
-#endif
-		while (q < e && !fstop[*q])
-			q++;
+		q = fstop_at((const unsigned char *)p, e);
 		if (q == e || *q != '"')
 			return 0;
 		v[i] = p;

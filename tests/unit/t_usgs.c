@@ -1207,6 +1207,16 @@ test_peek_next(void)
 		"{\"href\":\"http:\\/\\/h\\/a?c=1\\u0026d=2\",\"rel\":"
 		"\"next\"}],\"timeStamp\":\"2026-01-01T00:00:00Z\"}",
 	};
+	static const struct {
+		const char *from, *to, *what;
+	} cant[] = {
+		{ "\"numberReturned\":10", "\"numberReturned\":0",
+		    "peek: numberReturned 0 (an empty page ends the window)" },
+		{ "\"rel\":\"next\"", "\"rel\":\"prev\"",
+		    "peek: no next link (the last page)" },
+		{ "\"numberReturned\"", "\"numberMatched\"",
+		    "peek: no numberReturned: cannot tell" },
+	};
 	struct sf_buf b = load("waterdata/monitoring_locations_10features_"
 	    "with_next_cursor_2025_etl_project_02.json");
 	struct sf_buf next = SF_BUF_INIT;
@@ -1214,7 +1224,7 @@ test_peek_next(void)
 	json_error_t je;
 	json_t *v;
 	char *compact, *s, *t;
-	size_t n;
+	size_t i, n;
 	int count, count2;
 
 	r = parse(SF_USGS_LOCATIONS, b.buf, b.len, 0, 0);
@@ -1235,20 +1245,12 @@ test_peek_next(void)
 	is_int(sf_usgs_peek_next(compact, strlen(compact) - 300, &next), 0,
 	    "peek: a tail cut short: cannot tell");
 	ok(next.len == 0, "  and no link");
-	s = replace(compact, "\"numberReturned\":10", "\"numberReturned\":0",
-	    &count);
-	is_int(count == 1 && sf_usgs_peek_next(s, strlen(s), &next), 0,
-	    "peek: numberReturned 0 (an empty page ends the window)");
-	free(s);
-	s = replace(compact, "\"rel\":\"next\"", "\"rel\":\"prev\"", &count);
-	is_int(count == 1 && sf_usgs_peek_next(s, strlen(s), &next), 0,
-	    "peek: no next link (the last page)");
-	free(s);
-	s = replace(compact, "\"numberReturned\"", "\"numberMatched\"",
-	    &count);
-	is_int(count == 1 && sf_usgs_peek_next(s, strlen(s), &next), 0,
-	    "peek: no numberReturned: cannot tell");
-	free(s);
+	for (i = 0; i < sizeof(cant) / sizeof(cant[0]); i++) {
+		s = replace(compact, cant[i].from, cant[i].to, &count);
+		is_int(count == 1 && sf_usgs_peek_next(s, strlen(s), &next),
+		    0, cant[i].what);
+		free(s);
+	}
 	/* numberReturned and a second links array after the first: the
 	 * parser keeps the first's next link, peek reads from the last
 	 * numberReturned on; sf_fetchrun follows the parser's when they
