@@ -778,10 +778,11 @@ ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
 	a->body += n;
 	pthread_mutex_lock(&a->mu);
 	while (n > 0 && !a->failed) {
-		a->waiting = 1;
-		while (a->bytes >= a->cap && !a->failed)
+		while (a->bytes >= a->cap && !a->failed) {
+			a->waiting = 1;
 			pthread_cond_wait(&a->fed, &a->mu);
-		a->waiting = 0;
+			a->waiting = 0;
+		}
 		if ((b = a->tail) == NULL || b->len == ABLK) {
 			if ((b = a->spare) != NULL)
 				a->spare = b->next;
@@ -927,8 +928,8 @@ job_release(struct sf_fetchrun_job *j)
 
 static void advance(struct sf_fetchrun *e);
 static void page_end(struct sf_fetchrun_job *j);
-static void page_done(struct sf_fetchrun_job *j, const char *pageurl,
-    long status);
+static void done_page(struct sf_fetchrun_job *j, const char *url,
+    long status, const struct sf_http_res *failed);
 static int my_turn(const struct sf_fetchrun_job *j);
 static void pump(struct sf_fetchrun *e);
 static void open_window(struct sf_fetchrun_job *j);
@@ -1369,14 +1370,9 @@ page_end(struct sf_fetchrun_job *j)
 	if (j->early == NULL) {		/* the last page: nothing in flight */
 		url = j->aurl;
 		j->aurl = NULL;
-		if (settle(j) == -1 || j->efailed) {
-			parse_msg(j, &m, url, j->efailed ? j->eerr.msg :
-			    j->perr.msg);
-			window_fail(j, 0, m.buf);
-		} else
-			page_done(j, url, 0);
+		(void)settle(j);
+		done_page(j, url, 0, NULL);
 		free(url);
-		sf_buf_release(&m);
 		return;
 	}
 	if (settle(j) == -1 || j->efailed)
@@ -1493,29 +1489,35 @@ page_done(struct sf_fetchrun_job *j, const char *pageurl, long status)
 	sf_buf_release(&m);
 }
 
-/* The request of j is over (res), j settled: the page, or its failure. */
+/*
+ * The request of j for url is over, j settled: the page, or its failure.
+ * failed is the answer when the transfer failed (rc -1), else NULL;
+ * status is sf_http_error_status of the answer.
+ */
 static void
-done_page(struct sf_fetchrun_job *j, const struct sf_http_res *res)
+done_page(struct sf_fetchrun_job *j, const char *url, long status,
+    const struct sf_http_res *failed)
 {
 	const struct sf_fetch_driver *d = j->e->d;
 	struct sf_buf m = SF_BUF_INIT;
 	struct sf_err err;
 
-	if (res->rc == 0 && !j->pfailed)
-		page_done(j, res->url, sf_http_error_status(res));
+	if (failed == NULL && !j->pfailed)
+		page_done(j, url, status);
 	else if (j->pfailed || j->efailed) {
-		parse_msg(j, &m, res->url, j->efailed ? j->eerr.msg :
+		parse_msg(j, &m, url, j->efailed ? j->eerr.msg :
 		    j->perr.msg);
-		window_fail(j, sf_http_error_status(res), m.buf);
+		window_fail(j, status, m.buf);
 	} else {
 		err.msg[0] = '\0';
-		if (d->answer != NULL && d->answer(j->parser, res, &err) == 1) {
+		if (d->answer != NULL &&
+		    d->answer(j->parser, failed, &err) == 1) {
 			sf_fetch_store_rollback(j->store);
 			d->begin(j->parser, NULL);
-			page_done(j, res->url, sf_http_error_status(res));
+			page_done(j, url, status);
 		} else
-			window_fail(j, sf_http_error_status(res),
-			    err.msg[0] != '\0' ? err.msg : res->err.msg);
+			window_fail(j, status, err.msg[0] != '\0' ? err.msg :
+			    failed->err.msg);
 	}
 	sf_buf_release(&m);
 }
@@ -1545,7 +1547,8 @@ on_done(void *arg, const struct sf_http_res *res)
 	else {
 		(void)settle(j);
 		flush_page(j);
-		done_page(j, res);
+		done_page(j, res->url, sf_http_error_status(res),
+		    res->rc == 0 ? NULL : res);
 	}
 	if (d->gap_ms > 0)
 	if (d->gap_ms > 0)

@@ -10,22 +10,9 @@ END="# END sf $DIR/sf.db"
 # the lines must not depend on the environment of the test run
 unset XDG_CONFIG_HOME
 
-# A stand-in for crontab(1): the table lives in $DIR/table, and every
-# write adds a line to $DIR/writes.
-cat >fake-crontab <<EOF
-#!/bin/sh
-case \$1 in
--l)	if [ ! -f '$DIR/table' ]; then
-		echo "no crontab for tester" >&2; exit 1
-	fi
-	cat '$DIR/table' ;;
--)	cat > '$DIR/table' && echo write >> '$DIR/writes' ;;
-*)	echo "fake-crontab: bad usage" >&2; exit 1 ;;
-esac
-EOF
-chmod +x fake-crontab
-SF_CRONTAB=$DIR/fake-crontab
-export SF_CRONTAB
+# A stand-in for crontab(1): the table lives in ./table, and every write
+# adds a line to ./writes.
+fake_crontab
 
 writes() {
 	if [ -f writes ]; then wc -l <writes | tr -d " "; else echo 0; fi

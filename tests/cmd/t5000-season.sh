@@ -98,24 +98,11 @@ esac
 chmod +x "$BIN"/*
 
 # A stand-in for crontab(1), found in PATH and named by SF_CRONTAB: the
-# table lives in $DIR/table.
-mkdir "$DIR/fake"
-cat >"$DIR/fake/crontab" <<EOF
-#!/bin/sh
-case \$1 in
--l)	if [ ! -f '$DIR/table' ]; then
-		echo "no crontab for tester" >&2; exit 1
-	fi
-	cat '$DIR/table' ;;
--)	cat > '$DIR/table' ;;
-*)	echo "fake crontab: bad usage" >&2; exit 1 ;;
-esac
-EOF
-chmod +x "$DIR/fake/crontab"
-PATH=$BIN:$DIR/fake:$PATH
-SF_CRONTAB=$DIR/fake/crontab
+# table lives in ./table.
+fake_crontab
+PATH=$BIN:$TRASH/fake:$PATH
 CRON_PATH=$BIN:/usr/bin:/bin
-export PATH SF_CRONTAB CRON_PATH
+export PATH CRON_PATH
 
 # The key, where cron's bare environment finds it (DESIGN.md).
 mkdir -p "$HOME/.config/sf"

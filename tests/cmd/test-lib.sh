@@ -159,22 +159,25 @@ dump() {
 	        JOIN pull_configurations c ON c.id = p.config_id ORDER BY 1, 2;"
 }
 
-# fake_crontab: a stand-in for crontab(1), named by SF_CRONTAB (exported):
-# "-l" prints ./table (an error when there is none), "-" replaces it
+# fake_crontab: a stand-in for crontab(1), $TRASH/fake/crontab (put
+# $TRASH/fake in PATH to find it there), named by SF_CRONTAB (exported):
+# "-l" prints ./table (an error when there is none), "-" replaces it and
+# adds a line to ./writes
 fake_crontab() {
-	cat > "$TRASH/fake-crontab" <<-EOF
+	mkdir -p "$TRASH/fake"
+	cat > "$TRASH/fake/crontab" <<-EOF
 	#!/bin/sh
 	case \$1 in
 	-l)	if [ ! -f '$TRASH/table' ]; then
 			echo "no crontab for tester" >&2; exit 1
 		fi
 		cat '$TRASH/table' ;;
-	-)	cat > '$TRASH/table' ;;
+	-)	cat > '$TRASH/table' && echo write >> '$TRASH/writes' ;;
 	*)	echo "fake-crontab: bad usage" >&2; exit 1 ;;
 	esac
 	EOF
-	chmod +x "$TRASH/fake-crontab"
-	SF_CRONTAB=$TRASH/fake-crontab
+	chmod +x "$TRASH/fake/crontab"
+	SF_CRONTAB=$TRASH/fake/crontab
 	export SF_CRONTAB
 }
 
