@@ -22,6 +22,10 @@
 
 #define OTHER	UINT32_MAX	/* st of a record of another kind */
 #define TUPLE_N	5		/* config, agency, type, unit, quality */
+#define RECENT	4		/* tuples compared before the hash */
+
+static const int tuple_f[TUPLE_N] = { SF_OBS_CONFIG, SF_OBS_AGENCY,
+    SF_OBS_TYPE, SF_OBS_UNIT, SF_OBS_QUALITY_CODE };
 
 /* Flags at the head of a row's text. */
 #define TX_VALUE	1	/* the value's text follows */
@@ -65,8 +69,13 @@ struct sf_fetch_store {
 	char tlast[SF_TIME_LEN + 8];	/* the last observed_at read */
 	int64_t tlast_t;
 	int tlast_flag;		/* its TX_TIME, or -1: none yet */
-	uint32_t tlast_tup;	/* the tuple of the last key, keylast */
-	struct sf_buf keylast;
+	/*
+	 * The tuples of the last rows, the latest first: a page's rows take
+	 * turns among a few (approved, provisional), and comparing a row's
+	 * fields with them costs less than packing and hashing its key.
+	 */
+	uint32_t recent[RECENT];
+	int nrecent;
 	struct tcache *tc;	/* times formatted, for the walk */
 	/* sf_fetch_store_walk_lines: */
 	struct tpl *tpl;	/* per tuple, its line */
@@ -125,7 +134,6 @@ sf_fetch_store_new(const char *const *ids, size_t n)
 	sf_buf_init(&s->text);
 	sf_buf_init(&s->tups);
 	sf_buf_init(&s->key);
-	sf_buf_init(&s->keylast);
 	sf_buf_init(&s->tpltext);
 	sf_buf_init(&s->idtext);
 	sf_buf_init(&s->line);
@@ -151,7 +159,7 @@ sf_fetch_store_retarget(struct sf_fetch_store *s, const char *const *ids,
 	sf_buf_reset(&s->tpltext);
 	s->ids_done = 0;
 	sf_buf_reset(&s->tups);
-	sf_buf_reset(&s->keylast);
+	s->nrecent = 0;
 	s->last = 0;
 	if (s->hash != NULL)
 		memset(s->hash, 0, s->hcap * sizeof(*s->hash));
@@ -170,7 +178,6 @@ sf_fetch_store_free(struct sf_fetch_store *s)
 	sf_buf_release(&s->text);
 	sf_buf_release(&s->tups);
 	sf_buf_release(&s->key);
-	sf_buf_release(&s->keylast);
 	free(s->tc);
 	free(s->tpl);
 	sf_buf_release(&s->tpltext);
@@ -359,6 +366,14 @@ decimal(const char *d, int64_t *v, int *scale)
 	return 1;
 }
 
+/* "00" to "99": two digits at a step */
+static const char digit_pairs[] =
+	    "0001020304050607080910111213141516171819"
+	    "2021222324252627282930313233343536373839"
+	    "4041424344454647484950515253545556575859"
+	    "6061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
+
 /*
  * Writes the decimal v, scale into buf (at least 24 bytes); returns its
  * length.
@@ -366,24 +381,83 @@ decimal(const char *d, int64_t *v, int *scale)
 static size_t
 format_decimal(int64_t v, int scale, char *buf)
 {
-	char tmp[24];
+	char tmp[24], *end = tmp + sizeof(tmp), *q = end;
 	uint64_t n = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	int k = 0, i;
+	size_t k, i = 0;
 
-	do {
-		tmp[k++] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n > 0 || k <= scale);
-	i = 0;
+	for (; n >= 100; n /= 100)
+		memcpy(q -= 2, digit_pairs + 2 * (n % 100), 2);
+	if (n >= 10)
+		memcpy(q -= 2, digit_pairs + 2 * n, 2);
+	else
+		*--q = (char)('0' + n);
+	while (end - q <= scale)	/* "0.05", never ".05" */
+		*--q = '0';
+	k = (size_t)(end - q) - (size_t)scale;
 	if (v < 0)
 		buf[i++] = '-';
-	while (k > 0) {
-		if (k == scale)
-			buf[i++] = '.';
-		buf[i++] = tmp[--k];
+	memcpy(buf + i, q, k);
+	i += k;
+	if (scale > 0) {
+		buf[i++] = '.';
+		memcpy(buf + i, q + k, (size_t)scale);
+		i += (size_t)scale;
 	}
 	buf[i] = '\0';
-	return (size_t)i;
+	return i;
+}
+
+/* Whether the tuple packed at p holds rec's fields. */
+static int
+tuple_is(const char *p, const struct sf_rec *rec)
+{
+	const char *f;
+	int i;
+
+	for (i = 0; i < TUPLE_N; i++) {
+		if ((f = rec->f[tuple_f[i]]) == NULL) {
+			if (*p++ != '0')
+				return 0;
+			continue;
+		}
+		if (*p++ != '1')
+			return 0;
+		for (; *f != '\0' && *f == *p; f++)
+			p++;
+		if (*p++ != *f)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The index of rec's tuple, found among the recent ones or by its packed
+ * key (added when new); it becomes the latest.
+ */
+static uint32_t
+rec_tuple(struct sf_fetch_store *s, const struct sf_rec *rec)
+{
+	uint32_t tup;
+	int i, k;
+
+	for (k = 0; k < s->nrecent; k++)
+		if (tuple_is(s->tups.buf + s->toff[s->recent[k]], rec))
+			break;
+	if (k < s->nrecent)
+		tup = s->recent[k];
+	else {
+		sf_buf_reset(&s->key);
+		for (i = 0; i < TUPLE_N; i++)
+			put_field(&s->key, rec->f[tuple_f[i]]);
+		tup = tuple_index(s);
+		if (s->nrecent < RECENT)
+			s->nrecent++;
+		k = s->nrecent - 1;
+	}
+	for (; k > 0; k--)
+		s->recent[k] = s->recent[k - 1];
+	s->recent[0] = tup;
+	return tup;
 }
 
 static int
@@ -392,13 +466,12 @@ add_obs(struct sf_fetch_store *s, const struct sf_rec *rec, long st,
 {
 	const char *at = rec->f[SF_OBS_OBSERVED_AT];
 	const char *d = rec->f[SF_OBS_DISCHARGE];
-	static const int tf[TUPLE_N] = { SF_OBS_CONFIG, SF_OBS_AGENCY,
-	    SF_OBS_TYPE, SF_OBS_UNIT, SF_OBS_QUALITY_CODE };
 	char canon[SF_TIME_LEN];
 	struct sf_err e;
 	struct row *r;
 	int64_t t, v = 0;
-	int flags = 0, i, scale = 0;
+	int flags = 0, scale = 0;
+	uint32_t tup;
 
 	if (at == NULL)
 		return sf_err_set(err, "station '%s': a row without a time",
@@ -424,25 +497,16 @@ add_obs(struct sf_fetch_store *s, const struct sf_rec *rec, long st,
 		flags |= TX_NULL;
 	else if (!decimal(d, &v, &scale))
 		flags |= TX_VALUE;
-	sf_buf_reset(&s->key);
-	for (i = 0; i < TUPLE_N; i++)
-		put_field(&s->key, rec->f[tf[i]]);
 	if (s->text.len > UINT32_MAX / 2 || s->nrows >= UINT32_MAX / 2 ||
 	    s->tups.len > UINT32_MAX / 2 || s->ntups >= TUPLES_MAX - 1)
 		return sf_err_set(err, "more rows than a window may hold");
+	tup = rec_tuple(s, rec);
 	r = new_row(s);
 	r->t = t;
 	r->v = v;
 	r->scale = (uint32_t)scale;
 	r->st = (uint32_t)st;
-	if (s->keylast.len == s->key.len && s->key.len > 0 &&
-	    memcmp(s->keylast.buf, s->key.buf, s->key.len) == 0)
-		r->tup = s->tlast_tup;
-	else {
-		r->tup = s->tlast_tup = tuple_index(s);
-		sf_buf_reset(&s->keylast);
-		sf_buf_add(&s->keylast, s->key.buf, s->key.len);
-	}
+	r->tup = tup;
 	if (flags != 0) {
 		r->txt = (uint32_t)s->text.len;
 		sf_buf_addc(&s->text, flags);
@@ -584,7 +648,7 @@ sf_fetch_store_mem(const struct sf_fetch_store *s)
 	    (s->idoff != NULL ? (s->nids + 1) * sizeof(*s->idoff) : 0) +
 	    s->line.cap +
 	    s->tups.cap + s->captups * sizeof(*s->toff) +
-	    s->hcap * sizeof(*s->hash) + s->key.cap + s->keylast.cap +
+	    s->hcap * sizeof(*s->hash) + s->key.cap +
 	    (s->tc != NULL ? TCACHE_N * sizeof(*s->tc) : 0) +
 	    (s->nids + 1) * sizeof(*s->byid);
 }

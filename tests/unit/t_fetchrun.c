@@ -691,7 +691,8 @@ test_store(void)
 		static const char *const vals[] = { "0", "0.5", "-3.25",
 		    "1.50", "120", "007", "1.", ".5", "-0", "-0.0", "1e3",
 		    "123456789012345678", "1234567890123456789", "-", "nan",
-		    "9.000000000000000001", NULL };
+		    "9.000000000000000001", "0.05", "-0.007", "10.00",
+		    "-120.5", "99", "100.001", NULL };
 		struct sf_buf want = SF_BUF_INIT;
 
 		sf_buf_reset(&b);
@@ -706,6 +707,29 @@ test_store(void)
 		(void)sf_fetch_store_walk(s, collect, &b);
 		is_str(b.buf, want.buf, "values come back as written: "
 		    "decimals, leading zeros, exponents, 19 digits, words");
+		sf_buf_release(&want);
+	}
+
+	/* rows taking turns among more tuples than are compared first */
+	{
+		static const char *const qs[] = { "A", "P", NULL, "A:e", "P",
+		    "", "A:", "e", "0", "A", NULL, "P:Ice" };
+		struct sf_buf want = SF_BUF_INIT;
+		size_t nq = sizeof(qs) / sizeof(*qs);
+
+		sf_buf_reset(&b);
+		sf_fetch_store_reset(s);
+		for (i = 0; i < 5 * nq; i++) {
+			sf_time_format(T("2024-01-01T00:00:00Z") +
+			    (int64_t)i * 60, t);
+			add(s, "A", t, "1", qs[(i * 7) % nq]);
+			sf_buf_addf(&want, "1 %s 1 %s =;", t,
+			    qs[(i * 7) % nq] ? qs[(i * 7) % nq] : "-");
+		}
+		sf_fetch_store_seal(s);
+		(void)sf_fetch_store_walk(s, collect, &b);
+		is_str(b.buf, want.buf, "each row keeps its own quality code: "
+		    "null, empty, prefixes of one another");
 		sf_buf_release(&want);
 	}
 
