@@ -22,6 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>		/* every x86-64 has SSE2 */
+#endif
 
 #include "sf_buf.h"
 #include "sf_err.h"
@@ -920,16 +923,15 @@ obs_feature(struct sf_usgs *u)
 	const char *tm = slot_str(u, F_TIME);
 	const char *v = slot_str(u, F_VALUE);
 	char at[SF_TIME_LEN];
-	int vt = u->slot[F_VALUE].type;
+	int vt = u->slot[F_VALUE].type, cfs = unit == NULL || is_cfs(unit);
 
 	if ((param != NULL && strcmp(param, "00060") != 0) ||
 	    (u->fmt == SF_USGS_DAILY && stat != NULL &&
-	    strcmp(stat, "00003") != 0) ||
-	    (param == NULL && unit != NULL && !is_cfs(unit))) {
+	    strcmp(stat, "00003") != 0) || (param == NULL && !cfs)) {
 		u->st.skipped++;
 		return 0;
 	}
-	if (unit != NULL && !is_cfs(unit))
+	if (!cfs)
 		return failw(u, "unit_of_measure '%s': not cubic feet per "
 		    "second", unit);
 	if (id == NULL)
@@ -1268,6 +1270,22 @@ fstop8(uint64_t x)
 static inline const unsigned char *
 fstop_at(const unsigned char *q, const unsigned char *e)
 {
+#ifdef __SSE2__
+	/* sixteen bytes a step; below 0x20 as signed bytes is also 0x80 up */
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x20);
+	__m128i v;
+	int m16;
+
+	for (; e - q >= 16; q += 16) {
+		v = _mm_loadu_si128((const void *)q);
+		m16 = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)),
+		    _mm_cmplt_epi8(v, ctl)));
+		if (m16 != 0)
+			return q + __builtin_ctz((unsigned)m16);
+	}
+#endif
 #ifdef HIGHS
 	uint64_t x, m;
 
@@ -1483,6 +1501,18 @@ same(const char *a, const char *b, size_t n)
 	uint64_t x, y;
 	uint32_t u, v;
 
+#ifdef __SSE2__
+	if (n >= 16) {
+		for (; n > 16; a += 16, b += 16, n -= 16)
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_loadu_si128((const void *)a),
+			    _mm_loadu_si128((const void *)b))) != 0xffff)
+				return 0;
+		return _mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const void *)(a + n - 16)),
+		    _mm_loadu_si128((const void *)(b + n - 16)))) == 0xffff;
+	}
+#endif
 	if (n >= 8) {
 		for (; n > 8; a += 8, b += 8, n -= 8) {
 			memcpy(&x, a, 8);
