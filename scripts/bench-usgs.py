@@ -7,7 +7,7 @@ bench.py (issue 4, "Benchmark"). Python 3 standard library only.
 1. Requests and wall time. Against tests/server/replay.py with --delay 0.05
    (50 ms before every response), 500 stations (01000000 up) x the daily
    means of 2024: (a) one sf-fetch-usgs reading 500 request records on its
-   standard input (median of 5), each run followed by (d) the same pages
+   standard input (median of 15), each run followed by (d) the same pages
    downloaded and thrown away by scripts/bench-discard.c (libcurl, a
    batch's pages in turn, 4 batches at once as sf-fetch-usgs's -j 4), and
    against (b) one "sf-fetch-usgs -j 1 -s ID" per station in sequence, as
@@ -50,7 +50,9 @@ YEAR = 2024
 DAYS = 366
 DELAY = 0.05
 LIMIT = 50000               # the fetcher's page size (limit=)
-RUNS_A = 5
+RUNS_A = 15                 # a and d in turn: on a shared host one run of
+                            # a moves by 20 %; 5 let the ratio swing across
+                            # its target from one bench to the next
 PARSE_ROWS = 50000
 PARSE_RUNS = 5
 T_REQ_SHARE = 0.02          # requests(a) / requests(b)
