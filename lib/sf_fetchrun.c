@@ -19,6 +19,7 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,8 @@ struct sf_fetchrun {
 	int advancing;		/* inside advance() */
 	long npending;		/* jobs with a page pending */
 	long nadone;		/* jobs with a page read ahead (adone) */
+	atomic_size_t abytes;	/* bytes read ahead not fed yet, all jobs */
+	size_t apeak;		/* the most abytes has been (this thread) */
 	struct held *hl;	/* ordered: records held in place */
 	struct sf_fetch_store **pool;	/* stores of jobs over, for reuse */
 	size_t npool;
@@ -699,6 +702,7 @@ ahead_main(void *arg)
 			a->failed = 1;
 		a->pos = to;
 		a->bytes -= to - from;
+		atomic_fetch_sub(&j->e->abytes, to - from);
 		if (a->waiting)
 			pthread_cond_signal(&a->fed);
 		if (a->bytes == 0 && a->wake)
@@ -758,6 +762,7 @@ ahead_stop(struct sf_fetchrun_job *j)
 	pthread_cond_signal(&a->more);
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->thr, NULL);
+	atomic_fetch_sub(&j->e->abytes, a->bytes);	/* never fed */
 	blocks_free(a->head);
 	blocks_free(a->spare);
 	pthread_mutex_destroy(&a->mu);
@@ -773,7 +778,7 @@ ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
 {
 	struct ahead *a = j->ah;
 	struct ablk *b;
-	size_t k;
+	size_t k, m;
 
 	a->body += n;
 	pthread_mutex_lock(&a->mu);
@@ -783,6 +788,8 @@ ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
 			pthread_cond_wait(&a->fed, &a->mu);
 			a->waiting = 0;
 		}
+		if (a->failed)
+			break;
 		if ((b = a->tail) == NULL || b->len == ABLK) {
 			if ((b = a->spare) != NULL)
 				a->spare = b->next;
@@ -798,12 +805,16 @@ ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
 			a->tail = b;
 		}
 		k = ABLK - b->len < n ? ABLK - b->len : n;
+		if (k > a->cap - a->bytes)	/* never past cap */
+			k = a->cap - a->bytes;
 		pthread_mutex_unlock(&a->mu);	/* the thread reads below len */
 		memcpy(b->b + b->len, p, k);
 		pthread_mutex_lock(&a->mu);
 		b->len += k;
 		if ((a->bytes += k) == k)	/* it may wait */
 			pthread_cond_signal(&a->more);
+		if ((m = atomic_fetch_add(&j->e->abytes, k) + k) > j->e->apeak)
+			j->e->apeak = m;
 		p += k;
 		n -= k;
 	}
@@ -1718,6 +1729,12 @@ const struct sf_fetch_tally *
 sf_fetchrun_tally(const struct sf_fetchrun *e)
 {
 	return &e->tally;
+}
+
+size_t
+sf_fetchrun_ahead_peak(const struct sf_fetchrun *e)
+{
+	return e->apeak;
 }
 
 /* (nwmdrv) */

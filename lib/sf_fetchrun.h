@@ -471,6 +471,13 @@ struct sf_http *sf_fetchrun_http(struct sf_fetchrun *e);
 
 /* The run's counters (the progress line's), read after sf_fetchrun_run. */
 const struct sf_fetch_tally *sf_fetchrun_tally(const struct sf_fetchrun *e);
+
+/*
+ * The most bytes of bodies read ahead and not parsed yet at one time, all
+ * jobs together (never above SF_FETCHRUN_AHEAD), read after
+ * sf_fetchrun_run: for the tests.
+ */
+size_t sf_fetchrun_ahead_peak(const struct sf_fetchrun *e);
 /*
  * (nwmdrv) The HTTP client's counters (retries), read after
  * sf_fetchrun_run. (ecdrv's sf_fetchrun_http gives the same.)

@@ -29,6 +29,7 @@
 
 static char dir[] = "/tmp/t_fetchrun.XXXXXX";
 static int jobs = 4;			/* run's -j */
+static size_t ahead_peak;		/* run's sf_fetchrun_ahead_peak */
 static char base[256];
 static pid_t server = -1;
 
@@ -122,7 +123,8 @@ rm_dir(void)
 {
 	static const char *const names[] = { "routes", "url", "a0", "a1",
 	    "b0", "b1", "c0", "c1", "d0", "d1", "bad", "slow", "fast",
-	    "r0", "r1", "m0", "n0", "f0", "x9", NULL };
+	    "r0", "r1", "m0", "n0", "f0", "x9", "big0", "big1", "big2",
+	    NULL };
 	char path[300];
 	int i;
 
@@ -136,7 +138,7 @@ rm_dir(void)
 /*
  * The fake driver. A body is lines: "obs STATION TIME VALUE" (VALUE "-"
  * for null), "next PATH" (the next page), "bad" (a parse error), "peek
- * PATH" (nothing to the parser; see fake_peek).
+ * PATH" (nothing to the parser; see fake_peek), "# ..." (nothing).
  */
 
 struct fake {
@@ -254,8 +256,8 @@ fake_line(struct fparser *p, struct sf_err *err)
 		return p->emit(p->arg, &r) == 0 ? 0 :
 		    sf_err_set(err, "stopped by the caller");
 	}
-	if (strncmp(p->line.buf, "peek ", 5) == 0)
-		return 0;	/* for fake_peek */
+	if (strncmp(p->line.buf, "peek ", 5) == 0 || p->line.buf[0] == '#')
+		return 0;	/* for fake_peek; filler */
 	if (sscanf(p->line.buf, "next %31s", t) == 1) {
 		sf_buf_reset(&p->next);
 		sf_buf_addf(&p->next, "%s/%s", base, t);
@@ -291,6 +293,16 @@ fake_finish(void *vp, const char **next, struct sf_err *err)
 	(void)err;
 	*next = p->has_next ? p->next.buf : NULL;
 	return 0;
+}
+
+/* fake_feed at 32 MB/s at most: a parser slower than its transfers */
+static int
+slow_feed(void *vp, const char *buf, size_t n, struct sf_err *err)
+{
+	struct timespec ts = { 0, 2000000 };
+
+	nanosleep(&ts, NULL);
+	return fake_feed(vp, buf, n, err);
 }
 
 static const struct sf_fetch_driver fake_driver = {
@@ -385,6 +397,7 @@ run(const struct sf_fetch_driver *d, struct fake *f, const char *input,
 	}
 	(void)sf_fetchrun_read(e, in, "stdin");
 	rval = sf_fetchrun_run(e);
+	ahead_peak = sf_fetchrun_ahead_peak(e);
 	sf_fetchrun_free(e);
 	fflush(fo);
 	slurp(fo, out);
@@ -986,6 +999,64 @@ test_read_ahead(void)
 	sf_buf_release(&notes2);
 }
 
+/*
+ * The bound on bytes read ahead (sf-fetch-usgs(1): "at most 16 MiB wait
+ * to be parsed"): bodies larger than it, read by a parser slower than
+ * their transfer, one job, then two at once (half of it each).
+ */
+static void
+test_ahead_bound(void)
+{
+	static const char *const one[] = { "big0", NULL };
+	static const char *const per[] = { "big1", "big2" };
+	struct sf_fetch_driver slow = fake_driver;
+	struct fake f = { 0, one, NULL, 0 };
+	struct sf_buf out = SF_BUF_INIT, notes = SF_BUF_INIT;
+	int r;
+
+	slow.peek_next = fake_peek;
+	slow.feed = slow_feed;
+	f.t0 = T("2024-01-01T00:00:00Z");
+	r = run(&slow, &f, REQ("A"), &out, &notes);
+	is_int(r, 0, "a 24 MiB body, a slow parser: exit 0");
+	ok(strstr(out.buf, "\"observed_at\":\"2024-01-02T00:00:00Z\"")
+	    != NULL, "  its last row written");
+	ok(ahead_peak <= SF_FETCHRUN_AHEAD, "  at most SF_FETCHRUN_AHEAD "
+	    "bytes waited to be parsed");
+	ok(ahead_peak > SF_FETCHRUN_AHEAD / 4 * 3, "  and the transfer did "
+	    "get ahead of the parser");
+	printf("# peak %zu bytes read ahead\n", ahead_peak);
+	f.one_per_station = 1;
+	f.per_station = per;
+	jobs = 2;
+	r = run(&slow, &f, REQ("A") REQ("B"), &out, &notes);
+	jobs = 4;
+	is_int(r, 0, "two 12 MiB bodies at once: exit 0");
+	ok(strstr(out.buf, "\"station\":\"B\",\"agency\":\"USGS\","
+	    "\"type\":\"daily_mean\",\"observed_at\":\"2024-01-02") != NULL,
+	    "  the last row of each written");
+	ok(ahead_peak <= SF_FETCHRUN_AHEAD, "  at most SF_FETCHRUN_AHEAD "
+	    "bytes waited, the two jobs' together");
+	printf("# peak %zu bytes read ahead\n", ahead_peak);
+	sf_buf_release(&out);
+	sf_buf_release(&notes);
+}
+
+/* A body of about mib MiB: a row, filler, a last row. */
+static void
+write_big(const char *name, const char *st, int mib)
+{
+	struct sf_buf b = SF_BUF_INIT;
+
+	sf_buf_addf(&b, "obs %s 2024-01-01T00:00:00Z 1\n", st);
+	while (b.len < (size_t)mib << 20)
+		sf_buf_adds(&b, "# filler filler filler filler filler filler "
+		    "filler filler\n");
+	sf_buf_addf(&b, "obs %s 2024-01-02T00:00:00Z 2\n", st);
+	write_file(name, b.buf);
+	sf_buf_release(&b);
+}
+
 static void
 make_files(void)
 {
@@ -1015,6 +1086,9 @@ make_files(void)
 	write_file("f0", "obs A 2024-01-01T00:00:00Z 1\nbad\nnext r1\n"
 	    "peek r1\n");
 	write_file("x9", "obs A 2024-01-09T00:00:00Z 99\n");
+	write_big("big0", "A", 24);
+	write_big("big1", "A", 12);
+	write_big("big2", "B", 12);
 	snprintf(routes, sizeof(routes),
 	    "GET /a0 -> 200 a0 type=text/plain\n"
 	    "GET /a1 -> 200 a1 type=text/plain\n"
@@ -1032,7 +1106,10 @@ make_files(void)
 	    "GET /m0 -> 200 m0 type=text/plain\n"
 	    "GET /n0 -> 200 n0 type=text/plain\n"
 	    "GET /f0 -> 200 f0 type=text/plain\n"
-	    "GET /x9 -> 200 x9 type=text/plain\n");
+	    "GET /x9 -> 200 x9 type=text/plain\n"
+	    "GET /big0 -> 200 big0 type=text/plain\n"
+	    "GET /big1 -> 200 big1 type=text/plain\n"
+	    "GET /big2 -> 200 big2 type=text/plain\n");
 	write_file("routes", routes);
 }
 
@@ -1061,6 +1138,7 @@ main(void)
 	test_sort_window();
 	test_ordered();
 	test_read_ahead();
+	test_ahead_bound();
 	stop_server();
 	rm_dir();
 	sf_http_global_cleanup();
