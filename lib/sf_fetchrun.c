@@ -712,6 +712,16 @@ ahead_main(void *arg)
 	return NULL;
 }
 
+/* Frees a, its thread not running. */
+static void
+ahead_free(struct ahead *a)
+{
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->more);
+	pthread_cond_destroy(&a->fed);
+	free(a);
+}
+
 /* Starts j's thread when its driver reads ahead; else j has none. */
 static void
 ahead_start(struct sf_fetchrun_job *j)
@@ -730,10 +740,7 @@ ahead_start(struct sf_fetchrun_job *j)
 	pthread_cond_init(&a->fed, NULL);
 	j->ah = a;
 	if (pthread_create(&a->thr, NULL, ahead_main, j) != 0) {
-		pthread_mutex_destroy(&a->mu);	/* the job reads inline */
-		pthread_cond_destroy(&a->more);
-		pthread_cond_destroy(&a->fed);
-		free(a);
+		ahead_free(a);		/* the job reads inline */
 		j->ah = NULL;
 	}
 }
@@ -765,10 +772,7 @@ ahead_stop(struct sf_fetchrun_job *j)
 	atomic_fetch_sub(&j->e->abytes, a->bytes);	/* never fed */
 	blocks_free(a->head);
 	blocks_free(a->spare);
-	pthread_mutex_destroy(&a->mu);
-	pthread_cond_destroy(&a->more);
-	pthread_cond_destroy(&a->fed);
-	free(a);
+	ahead_free(a);
 	j->ah = NULL;
 }
 
@@ -823,7 +827,10 @@ ahead_put(struct sf_fetchrun_job *j, const char *p, size_t n)
 	return k ? -1 : 0;
 }
 
-/* Whether j's thread has fed everything it was given. */
+/*
+ * Whether j's thread has fed everything it was given; when not, it wakes
+ * sf_http once it has.
+ */
 static int
 ahead_idle(struct ahead *a)
 {
@@ -831,6 +838,7 @@ ahead_idle(struct ahead *a)
 
 	pthread_mutex_lock(&a->mu);
 	idle = a->bytes == 0 && !a->feeding;
+	a->wake = !idle;
 	pthread_mutex_unlock(&a->mu);
 	return idle;
 }
@@ -1425,7 +1433,6 @@ read_ahead(struct sf_fetchrun_job *j, const struct sf_http_res *res)
 	struct sf_buf tail = SF_BUF_INIT, next = SF_BUF_INIT;
 	struct sf_buf m = SF_BUF_INIT;
 	struct sf_err err;
-	int idle;
 
 	if (j->ah == NULL)
 		return 0;
@@ -1440,10 +1447,7 @@ read_ahead(struct sf_fetchrun_job *j, const struct sf_http_res *res)
 	sf_buf_release(&tail);
 	sf_buf_release(&next);
 	sf_buf_release(&m);
-	pthread_mutex_lock(&j->ah->mu);
-	j->ah->wake = !(idle = j->ah->bytes == 0 && !j->ah->feeding);
-	pthread_mutex_unlock(&j->ah->mu);
-	if (idle)
+	if (ahead_idle(j->ah))
 		page_end(j);
 	return 1;
 }
@@ -1561,7 +1565,6 @@ on_done(void *arg, const struct sf_http_res *res)
 		done_page(j, res->url, sf_http_error_status(res),
 		    res->rc == 0 ? NULL : res);
 	}
-	if (d->gap_ms > 0)
 	if (d->gap_ms > 0)
 		sf_http_hold(e->h, d->gap_ms);
 	show_progress(e, 0);

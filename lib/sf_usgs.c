@@ -1552,8 +1552,9 @@ shape_learn(struct sf_usgs *u, const char *f, size_t n)
 {
 	struct shape *sh = &u->shape;
 	const char *key[3] = { NULL, NULL, NULL }, *q, *e = f + n;
-	size_t klen[3] = { 0, 0, 0 }, run = 0, at = 0, k;
-	int depth = 0, nrun = 0, props = 0;
+	size_t klen[3] = { 0, 0, 0 }, run = 0, at = 0;
+	int depth = 0, nrun = 0, props = 0, ch;
+	struct fcur w;
 	const char *p;
 
 	sh->tries++;
@@ -1577,18 +1578,16 @@ shape_learn(struct sf_usgs *u, const char *f, size_t n)
 				return;
 		if (q == e)
 			return;
-		for (k = 1; q + k < e && (q[k] == ' ' || q[k] == '\t' ||
-		    q[k] == '\n' || q[k] == '\r'); k++)
-			;
-		if (q + k < e && q[k] == ':') {		/* a key */
+		w.p = q + 1;
+		w.e = e;
+		if (fpeek(&w) == ':') {		/* a key */
 			key[depth] = p + 1;
 			klen[depth] = (size_t)(q - p - 1);
 			/* null, true or false kept in a slot: not a run */
-			for (k++; q + k < e && (q[k] == ' ' || q[k] == '\t' ||
-			    q[k] == '\n' || q[k] == '\r'); k++)
-				;
-			if (q + k < e && (q[k] == 'n' || q[k] == 't' ||
-			    q[k] == 'f') && depth == 2 && props &&
+			w.p++;
+			ch = fpeek(&w);
+			if ((ch == 'n' || ch == 't' || ch == 'f') && depth == 2 &&
+			    props &&
 			    lookup(obs_keys, p + 1, klen[2]) >= W_SLOT)
 				return;
 			p = q;
